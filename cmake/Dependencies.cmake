@@ -1,0 +1,11 @@
+# Every dependency is a Debian package; scripts/install-deps.sh installs them.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(GTest REQUIRED)
+find_package(Threads REQUIRED)
+if(MTP_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

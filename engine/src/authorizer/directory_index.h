@@ -1,0 +1,75 @@
+// The directory of one snapshot, indexed for the hot path: dense records, string ids mapped to
+// indices once, roles resolved to RoleIds, grants found by one (admin, org) probe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "authorizer/flat_index.h"
+#include "mtp/engine/directory.h"
+#include "mtp/engine/policy_set.h"
+#include "mtp/engine/result.h"
+
+namespace mtp::engine::detail {
+
+struct ProviderRec {
+  std::string id;
+  bool require_admin_mfa = false;
+  std::uint32_t first_org = 0;  // orgs of a provider are contiguous
+  std::uint32_t org_count = 0;
+  std::vector<std::uint32_t> all_org_admins;  // admins with allOrganizations
+};
+
+struct OrgRec {
+  std::string id;
+  std::string name;
+  std::vector<std::string> tags;
+  std::uint32_t provider = 0;
+};
+
+struct GrantRec {
+  std::uint32_t org = 0;
+  RoleId role = kNoRole;  // kNoRole: the admin's default role
+  bool expires = false;
+  UnixTime expires_at = 0;
+};
+
+struct AdminRec {
+  std::string id;
+  std::string email;
+  std::uint32_t provider = 0;
+  RoleId role = kNoRole;
+  AdminStatus status = AdminStatus::kActive;
+  bool enable_multi_factor = false;
+  bool api_key_allowed = false;
+  bool all_organizations = false;
+  std::uint32_t first_grant = 0;
+  std::uint32_t grant_count = 0;
+};
+
+struct DirectoryIndex {
+  std::vector<ProviderRec> providers;
+  std::vector<OrgRec> orgs;
+  std::vector<AdminRec> admins;
+  std::vector<GrantRec> grants;  // grants of an admin are contiguous
+  StringIndex provider_by_id;
+  StringIndex org_by_id;
+  StringIndex admin_by_id;
+  PairIndex grant_by_admin_org;  // (admin << 32 | org) -> grant
+  // Admins with an explicit grant on an org: org_admins[org_admin_offsets[o] ..
+  // org_admin_offsets[o + 1]).
+  std::vector<std::uint32_t> org_admin_offsets;
+  std::vector<std::uint32_t> org_admins;
+
+  static Result<std::unique_ptr<DirectoryIndex>> build(const PolicySet& policies,
+                                                       const DirectoryData& data);
+  std::size_t bytes() const;
+};
+
+inline std::uint64_t grantKey(std::uint32_t admin, std::uint32_t org) {
+  return (static_cast<std::uint64_t>(admin) << 32) | org;
+}
+
+}  // namespace mtp::engine::detail

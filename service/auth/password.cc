@@ -1,0 +1,153 @@
+#include "auth/password.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "auth/random.h"
+
+namespace mtp::auth {
+
+std::string_view passwordStatusName(PasswordStatus s) {
+  switch (s) {
+    case PasswordStatus::kOk: return "ok";
+    case PasswordStatus::kMismatch: return "mismatch";
+    case PasswordStatus::kBusy: return "busy";
+    case PasswordStatus::kError: return "error";
+  }
+  return "error";
+}
+
+namespace {
+
+// Decodes one UTF-8 code point at `i`; returns its length, or 0 if the sequence is invalid.
+std::size_t utf8Next(std::string_view s, std::size_t i, char32_t& cp) {
+  auto b = static_cast<unsigned char>(s[i]);
+  std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
+  for (std::size_t k = 1; k < len; ++k) {
+    auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c >> 6) != 0x2) return 0;
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are invalid.
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+      (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+    return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::optional<std::string> checkPasswordPolicy(std::string_view password) {
+  constexpr std::size_t kMin = 12, kMax = 128;
+  std::size_t count = 0;
+  char32_t first = 0;
+  bool all_same = true;
+  for (std::size_t i = 0; i < password.size();) {
+    char32_t cp = 0;
+    std::size_t len = utf8Next(password, i, cp);
+    if (len == 0) return "password must be valid UTF-8";
+    if (cp < 0x20 || cp == 0x7f) return "password must not contain control characters";
+    if (count == 0) first = cp;
+    else if (cp != first) all_same = false;
+    ++count;
+    i += len;
+  }
+  if (count < kMin) return "password must be at least 12 characters";
+  if (count > kMax) return "password must be at most 128 characters";
+  if (all_same) return "password must not be a single repeated character";
+  return std::nullopt;
+}
+
+PasswordHasher::PasswordHasher(std::size_t max_in_flight, std::chrono::milliseconds wait)
+    : max_in_flight_(max_in_flight != 0
+                         ? max_in_flight
+                         : std::max<std::size_t>(2, 2 * std::thread::hardware_concurrency())),
+      wait_(wait) {
+  ensureSodium();
+  // A hash of a random password with today's limits: verifying against it costs the same
+  // as verifying a real admin's hash, and nothing matches it.
+  dummy_hash_.resize(crypto_pwhash_STRBYTES);
+  std::string pw = randomHex(16);
+  if (crypto_pwhash_str(dummy_hash_.data(), pw.data(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    dummy_hash_.clear();
+  } else {
+    dummy_hash_.resize(std::char_traits<char>::length(dummy_hash_.c_str()));
+  }
+}
+
+bool PasswordHasher::acquire() {
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, wait_, [&] { return in_flight_ < max_in_flight_; })) return false;
+  ++in_flight_;
+  return true;
+}
+
+void PasswordHasher::release() {
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+  }
+  cv_.notify_one();
+}
+
+namespace {
+template <class F>
+struct ScopeExit {
+  F f;
+  ~ScopeExit() { f(); }
+};
+template <class F>
+ScopeExit(F) -> ScopeExit<F>;
+}  // namespace
+
+std::expected<std::string, PasswordStatus> PasswordHasher::hash(std::string_view password) {
+  if (password.size() > kMaxPasswordBytes) return std::unexpected(PasswordStatus::kError);
+  if (!acquire()) return std::unexpected(PasswordStatus::kBusy);
+  ScopeExit slot{[this] { release(); }};
+  std::string out(crypto_pwhash_STRBYTES, '\0');
+  if (crypto_pwhash_str(out.data(), password.data(), password.size(),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return std::unexpected(PasswordStatus::kError);
+  }
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+PasswordStatus PasswordHasher::verify(std::string_view stored_hash, std::string_view password) {
+  if (password.size() > kMaxPasswordBytes) return PasswordStatus::kMismatch;
+  // crypto_pwhash_str_verify wants a NUL-terminated string.
+  std::string stored(stored_hash);
+  if (stored.rfind("$argon2", 0) != 0) {
+    // Not a hash we made: do the same work anyway so timing says nothing.
+    return verifyDummy(password);
+  }
+  if (!acquire()) return PasswordStatus::kBusy;
+  ScopeExit slot{[this] { release(); }};
+  int rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size());
+  return rc == 0 ? PasswordStatus::kOk : PasswordStatus::kMismatch;
+}
+
+PasswordStatus PasswordHasher::verifyDummy(std::string_view password) {
+  if (dummy_hash_.empty()) return PasswordStatus::kError;
+  if (!acquire()) return PasswordStatus::kBusy;
+  ScopeExit slot{[this] { release(); }};
+  int rc = crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(),
+                                    std::min(password.size(), kMaxPasswordBytes));
+  static_cast<void>(rc);  // nothing matches the dummy: the answer is always "mismatch"
+  return PasswordStatus::kMismatch;
+}
+
+bool PasswordHasher::needsRehash(std::string_view stored_hash) {
+  ensureSodium();
+  std::string stored(stored_hash);
+  return crypto_pwhash_str_needs_rehash(stored.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+}
+
+}  // namespace mtp::auth

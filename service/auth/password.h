@@ -1,0 +1,74 @@
+// Password hashing with argon2id (libsodium crypto_pwhash_str, INTERACTIVE limits), with a
+// bound on the hashes in flight, and the password policy.
+//
+// Each hash costs about 100 ms of CPU and 64 MiB of memory: a login burst must not run them
+// all at once. At most `max_in_flight` hash or verify calls run together; a caller that
+// cannot get a slot within `wait` gets PasswordStatus::kBusy (the HTTP layer answers 503
+// unavailable with Retry-After) instead of queueing without bound.
+//
+// Unknown emails: call verifyDummy(), which verifies against a fixed hash of the same cost,
+// so "no such admin" and "wrong password" take the same time.
+//
+// Thread-safety: every method is safe from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <expected>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mtp::auth {
+
+enum class PasswordStatus {
+  kOk,        // the password matches
+  kMismatch,  // it does not (or the stored hash is not an argon2 hash)
+  kBusy,      // too many hashes in flight; try again later
+  kError,     // out of memory inside libsodium
+};
+std::string_view passwordStatusName(PasswordStatus s);
+
+// The password policy: 12 to 128 characters (Unicode code points of valid UTF-8), no
+// control characters, not a single repeated character. Returns a message for the user
+// ("password must be at least 12 characters") or nullopt when the password is acceptable.
+std::optional<std::string> checkPasswordPolicy(std::string_view password);
+
+class PasswordHasher {
+ public:
+  static constexpr std::size_t kMaxPasswordBytes = 4096;  // longer input is refused at once
+
+  // max_in_flight 0 means 2 × hardware threads (at least 2).
+  explicit PasswordHasher(std::size_t max_in_flight = 0,
+                          std::chrono::milliseconds wait = std::chrono::seconds(2));
+
+  // The `$argon2id$...` string to store, or kBusy / kError.
+  std::expected<std::string, PasswordStatus> hash(std::string_view password);
+
+  // Verifies `password` against a stored `$argon2id$...` string in constant time.
+  PasswordStatus verify(std::string_view stored_hash, std::string_view password);
+
+  // For an unknown account: the same work as verify(), always kMismatch (or kBusy).
+  PasswordStatus verifyDummy(std::string_view password);
+
+  // True if `stored_hash` was made with weaker limits than today's and should be rehashed
+  // after a successful login.
+  static bool needsRehash(std::string_view stored_hash);
+
+  std::size_t maxInFlight() const { return max_in_flight_; }
+
+ private:
+  bool acquire();
+  void release();
+
+  const std::size_t max_in_flight_;
+  const std::chrono::milliseconds wait_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::size_t in_flight_ = 0;
+  std::string dummy_hash_;
+};
+
+}  // namespace mtp::auth

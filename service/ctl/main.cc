@@ -1,0 +1,18 @@
+// mtpctl: validate and test policy files, ask the engine for one decision, and (with the
+// store) the operator's commands.
+#include <CLI/CLI.hpp>
+
+#include "policy_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mtpctl: the MTP operator's and security team's command line"};
+  app.require_subcommand(1);
+  mtp::ctl::addPolicyCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;  // usage errors are bad input
+  }
+  return mtp::ctl::exitCode();
+}

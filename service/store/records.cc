@@ -1,0 +1,46 @@
+#include "store/records.h"
+
+#include "store/status.h"
+
+namespace mtp::store {
+
+std::string_view adminStatusText(AdminStatus s) {
+  switch (s) {
+    case AdminStatus::kActive: return "active";
+    case AdminStatus::kPending: return "pending";
+    case AdminStatus::kSuspended: return "suspended";
+  }
+  return "pending";
+}
+
+std::string_view sessionKindText(SessionKind k) {
+  switch (k) {
+    case SessionKind::kFull: return "full";
+    case SessionKind::kMfaEnroll: return "mfa_enroll";
+    case SessionKind::kOrgLaunch: return "org_launch";
+  }
+  return "full";
+}
+
+std::string_view tokenKindText(TokenKind k) {
+  switch (k) {
+    case TokenKind::kActivation: return "activation";
+    case TokenKind::kPasswordReset: return "password_reset";
+    case TokenKind::kTotpReset: return "totp_reset";
+  }
+  return "activation";
+}
+
+std::string_view statusCodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kInvalidArgument: return "invalid_argument";
+    case Status::Code::kNotFound: return "not_found";
+    case Status::Code::kConflict: return "conflict";
+    case Status::Code::kFailedPrecondition: return "failed_precondition";
+    case Status::Code::kUnavailable: return "unavailable";
+    case Status::Code::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace mtp::store

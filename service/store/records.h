@@ -1,0 +1,181 @@
+// Plain rows as the store hands them over and takes them in. No SOCI types; times are Unix
+// seconds UTC (the HTTP layer renders RFC 3339). Secrets (password hash, TOTP secret, API key
+// hash) live only in AdminCredentials and ApiKeyRecord, which no list query returns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mtp/engine/directory.h"
+
+namespace mtp::store {
+
+using UnixTime = std::int64_t;
+using AdminStatus = mtp::engine::AdminStatus;
+
+struct ProviderRecord {
+  std::string id;
+  std::string name;
+  bool require_admin_mfa = false;
+  UnixTime created = 0;
+  UnixTime updated = 0;
+};
+
+struct OrganizationRecord {
+  std::string id;  // empty on create: the store generates one
+  std::string provider_id;
+  std::string name;
+  std::optional<std::int64_t> max_system_users;
+  bool remote_assist = false;
+  std::vector<std::string> tags;  // sorted, unique
+  bool has_logo = false;          // read-only
+  UnixTime created = 0;           // 0 on create: now
+  UnixTime updated = 0;
+};
+
+struct LogoRecord {
+  std::string content_type;  // image/png or image/jpeg (checked by the caller)
+  std::string data;          // raw bytes
+};
+
+struct AdminRecord {
+  std::string id;  // empty on create: the store generates one
+  std::string provider_id;
+  std::string email;  // unique per provider, case-insensitively
+  std::string firstname;
+  std::string lastname;
+  std::string role_name;
+  AdminStatus status = AdminStatus::kPending;
+  bool enable_multi_factor = false;
+  bool api_key_allowed = false;
+  bool all_organizations = false;
+  // Read-only, derived when read:
+  bool totp_enrolled = false;
+  bool password_set = false;
+  bool api_key_set = false;                  // an unrevoked API key exists
+  std::int64_t organization_access_total = 0;  // all orgs when all_organizations, else grants
+  int failed_logins = 0;
+  std::optional<UnixTime> locked_until;
+  UnixTime created = 0;
+  UnixTime updated = 0;
+};
+
+// What login and MFA need; never part of a list.
+struct AdminCredentials {
+  std::string admin_id;
+  std::string provider_id;
+  AdminStatus status = AdminStatus::kPending;
+  std::optional<std::string> password_hash;
+  std::optional<std::string> totp_secret;  // as the caller stored it (encrypt before storing)
+  bool totp_enrolled = false;
+  std::optional<std::int64_t> totp_last_step;
+  int failed_logins = 0;
+  std::optional<UnixTime> locked_until;
+};
+
+struct GrantRecord {
+  std::string admin_id;
+  std::string org_id;
+  std::string role_name;  // empty: the admin's default role
+  std::optional<UnixTime> expires_at;
+  UnixTime created = 0;
+};
+
+enum class SessionKind { kFull, kMfaEnroll, kOrgLaunch };
+
+struct SessionRecord {
+  std::string jti;
+  std::string provider_id;
+  std::string admin_id;
+  SessionKind kind = SessionKind::kFull;
+  std::string org_id;  // kOrgLaunch only; empty otherwise
+  bool mfa = false;
+  UnixTime created = 0;
+  UnixTime expires_at = 0;
+  std::optional<UnixTime> revoked_at;
+};
+
+struct ApiKeyRecord {
+  std::string id;
+  std::string provider_id;
+  std::string admin_id;
+  std::string prefix;    // the key's first 4 characters
+  std::string key_hash;  // never the key
+  UnixTime created = 0;
+  std::optional<UnixTime> revoked_at;
+};
+
+enum class TokenKind { kActivation, kPasswordReset, kTotpReset };
+
+// Activation, password-reset and TOTP-reset tokens, by hash only.
+struct TokenRecord {
+  std::string token_hash;
+  std::string provider_id;
+  std::string admin_id;
+  TokenKind kind = TokenKind::kActivation;
+  UnixTime created = 0;
+  UnixTime expires_at = 0;
+  std::optional<UnixTime> used_at;
+};
+
+struct EmailRecord {
+  std::string id;  // empty on enqueue: generated
+  std::string provider_id;
+  std::string to_address;
+  std::string subject;
+  std::string body;
+  UnixTime created = 0;
+  std::optional<UnixTime> sent_at;
+  int attempts = 0;
+  std::string last_error;
+};
+
+struct ActivityRecord {
+  std::string id;  // empty on append: generated
+  std::string provider_id;
+  UnixTime timestamp = 0;  // 0 on append: now
+  std::string event_type;
+  std::string initiated_by_id;
+  std::string initiated_by_type;  // admin, api_key, system
+  std::string initiated_by_email;
+  std::string organization;  // empty: none
+  std::string resource_type;
+  std::string resource_id;
+  std::string changes_json = "[]";  // [{field, from, to}], serialized by the caller
+  std::string client_ip;
+  std::string auth_method;  // session, api_key, password, ...
+  bool success = true;
+};
+
+// Filters of GET .../activity. Newest first: (timestamp, id) descending.
+struct ActivityQuery {
+  std::optional<UnixTime> start_time;  // inclusive
+  std::optional<UnixTime> end_time;    // exclusive
+  std::string event_type;
+  std::string initiated_by;  // an admin id
+  std::string organization;
+  int limit = 100;
+  // search_after: the (timestamp, id) of the last event of the previous page.
+  std::optional<UnixTime> after_timestamp;
+  std::string after_id;
+};
+
+// An admin that a login email names (one per provider that has the email).
+struct LoginCandidate {
+  std::string provider_id;
+  std::string admin_id;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> results;
+  std::int64_t total_count = 0;
+};
+
+std::string_view adminStatusText(AdminStatus s);
+std::string_view sessionKindText(SessionKind k);
+std::string_view tokenKindText(TokenKind k);
+
+}  // namespace mtp::store

@@ -1,0 +1,194 @@
+#include "store/soci_store.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sodium.h>
+
+#include <chrono>
+
+#include "store/errors.h"
+#include "store/migrations.h"
+#include "store/soci_tx.h"
+
+namespace mtp::store {
+
+namespace {
+
+UnixTime systemNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int Store::knownSchemaVersion() { return detail::knownVersion(detail::Backend::kPostgres); }
+
+Result<void> Store::checkSchema() {
+  auto v = schemaVersion();
+  if (!v) return fail(v.error());
+  const int known = knownSchemaVersion();
+  if (*v > known) {
+    return fail(Status::failedPrecondition("database schema " + std::to_string(*v) +
+                                           " is newer than this binary (" +
+                                           std::to_string(known) + ")"));
+  }
+  if (*v < known) {
+    return fail(Status::failedPrecondition("database schema " + std::to_string(*v) +
+                                           " is older than this binary (" +
+                                           std::to_string(known) + "): run `mtpd migrate`"));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Store>> openStore(const StoreOptions& options) {
+  if (sodium_init() < 0) return fail(Status::internal("libsodium cannot initialise"));
+  auto spec = detail::parseConnectUrl(options.url, options.connect_timeout_seconds);
+  if (!spec) return fail(spec.error());
+  return std::unique_ptr<Store>(new detail::SociStore(options, std::move(*spec)));
+}
+
+namespace detail {
+
+SociStore::SociStore(const StoreOptions& options, ConnectSpec spec)
+    : options_(options),
+      spec_(std::move(spec)),
+      dialect_{spec_.backend},
+      pool_(options.pool_size, [this](soci::session& s) {
+        if (spec_.backend == Backend::kPostgres) {
+          s.open(soci::postgresql, spec_.soci_connect);
+          s << "SET TIME ZONE 'UTC'";
+          if (options_.statement_timeout_seconds > 0) {
+            s << "SET statement_timeout = " +
+                     std::to_string(options_.statement_timeout_seconds * 1000);
+          }
+        } else {
+          s.open(soci::sqlite3, spec_.soci_connect);
+          s << "PRAGMA journal_mode = WAL";
+          s << "PRAGMA foreign_keys = ON";
+          s << "PRAGMA synchronous = NORMAL";
+        }
+      }) {
+  if (!options_.clock) options_.clock = systemNow;
+}
+
+std::string_view SociStore::backend() const {
+  return spec_.backend == Backend::kPostgres ? "postgresql" : "sqlite3";
+}
+
+UnixTime SociStore::now() const { return options_.clock(); }
+
+Result<int> SociStore::withSession(const std::function<Result<int>(soci::session&)>& fn) {
+  auto lease = pool_.lease(options_.lease_timeout);
+  if (!lease) return fail(lease.error());
+  for (int attempt = 0;; ++attempt) {
+    bool lost = false;
+    Status error;
+    try {
+      return fn(lease->session());
+    } catch (const std::exception& e) {
+      error = classifyError(e, lease->session(), spec_.backend, &lost);
+    }
+    if (!lost) return fail(error);
+    auto reopened = lease->reopen();
+    if (!reopened) return fail(reopened.error());
+    if (attempt > 0) return fail(error);
+  }
+}
+
+Result<int> SociStore::migrate() {
+  return withSession([&](soci::session& s) { return applyMigrations(s, spec_.backend, now()); });
+}
+
+Result<int> SociStore::schemaVersion() {
+  return withSession([&](soci::session& s) -> Result<int> { return readVersion(s, spec_.backend); });
+}
+
+Result<void> SociStore::ping() {
+  auto r = withSession([](soci::session& s) -> Result<int> {
+    int one = 0;
+    s << "SELECT 1", soci::into(one);
+    return one;
+  });
+  if (!r) return fail(r.error());
+  return {};
+}
+
+Result<void> SociStore::read(const std::function<Result<void>(Tx&)>& fn) {
+  return runUnit(true, fn);
+}
+
+Result<void> SociStore::write(const std::function<Result<void>(Tx&)>& fn) {
+  return runUnit(false, fn);
+}
+
+Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn) {
+  auto lease = pool_.lease(options_.lease_timeout);
+  if (!lease) return fail(lease.error());
+  for (int attempt = 0;; ++attempt) {
+    soci::session& s = lease->session();
+    SociTx tx(s, dialect_, options_.clock);
+    bool ran = false;
+    Result<void> result = [&]() -> Result<void> {
+      try {
+        s << dialect_.begin(reading);
+      } catch (const std::exception& e) {
+        return fail(tx.classify(e));
+      }
+      ran = true;
+      Result<void> out;
+      try {
+        out = fn(tx);
+      } catch (const std::exception& e) {
+        out = fail(tx.classify(e));
+      } catch (...) {
+        out = fail(Status::internal("unit of work threw a non-standard exception"));
+      }
+      if (!out || tx.lost() || reading) {
+        try {
+          s << (out && reading && !tx.lost() ? "COMMIT" : "ROLLBACK");
+        } catch (const std::exception& e) {
+          Status st = tx.classify(e);
+          if (out) out = fail(st);
+        }
+        if (tx.lost()) return fail(Status::unavailable("database connection lost"));
+        return out;
+      }
+      try {
+        s << "COMMIT";
+      } catch (const std::exception& e) {
+        Status st = tx.classify(e);
+        try {
+          s << "ROLLBACK";
+        } catch (const std::exception&) {
+        }
+        return fail(st);
+      }
+      return {};
+    }();
+    if (!tx.lost()) return result;
+    // The connection died under us: open a new one for whoever comes next, and retry when
+    // nothing can have been half done (a read, or a write that failed at BEGIN).
+    auto reopened = lease->reopen();
+    const bool may_retry = attempt == 0 && (reading || !ran);
+    if (!reopened || !may_retry) {
+      return fail(Status::unavailable("database connection lost"));
+    }
+  }
+}
+
+Result<mtp::engine::DirectoryData> SociStore::loadDirectory() {
+  std::optional<mtp::engine::DirectoryData> out;
+  auto r = runUnit(true, [&](Tx& tx) -> Result<void> {
+    auto dir = static_cast<SociTx&>(tx).loadDirectory();
+    if (!dir) return fail(dir.error());
+    out = std::move(*dir);
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return std::move(*out);
+}
+
+}  // namespace detail
+}  // namespace mtp::store

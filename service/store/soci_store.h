@@ -1,0 +1,38 @@
+// The SOCI implementation of Store (PostgreSQL and SQLite). Internal: callers use store.h.
+#pragma once
+
+#include <memory>
+
+#include "store/dialect.h"
+#include "store/pool.h"
+#include "store/store.h"
+#include "store/util.h"
+
+namespace mtp::store::detail {
+
+class SociStore final : public Store {
+ public:
+  SociStore(const StoreOptions& options, ConnectSpec spec);
+
+  std::string_view backend() const override;
+  Result<int> migrate() override;
+  Result<int> schemaVersion() override;
+  Result<void> ping() override;
+  Result<void> read(const std::function<Result<void>(Tx&)>& fn) override;
+  Result<void> write(const std::function<Result<void>(Tx&)>& fn) override;
+  Result<mtp::engine::DirectoryData> loadDirectory() override;
+
+ private:
+  Result<void> runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn);
+  // Runs `fn(session)` outside a unit of work (migrations, ping), re-opening a lost
+  // connection and retrying once.
+  Result<int> withSession(const std::function<Result<int>(soci::session&)>& fn);
+  UnixTime now() const;
+
+  StoreOptions options_;
+  ConnectSpec spec_;
+  Dialect dialect_;
+  Pool pool_;
+};
+
+}  // namespace mtp::store::detail

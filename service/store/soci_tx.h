@@ -1,0 +1,134 @@
+// A Tx on one leased SOCI session inside an open transaction. Internal: made by SociStore for
+// the length of one unit of work. Every method catches SOCI's exceptions and answers a Status;
+// a lost connection is remembered (lost()) so the store can re-open it.
+#pragma once
+
+#include <functional>
+
+#include "store/dialect.h"
+#include "store/store.h"
+
+namespace soci {
+class session;
+}
+
+namespace mtp::store::detail {
+
+class SqlParams;
+
+class SociTx final : public Tx {
+ public:
+  SociTx(soci::session& session, const Dialect& dialect, std::function<UnixTime()> clock)
+      : sql_(session), d_(dialect), clock_(std::move(clock)) {}
+
+  bool lost() const { return lost_; }
+  Status classify(const std::exception& e);
+  UnixTime now() const override { return clock_(); }
+
+  Result<void> createProvider(const TenantScope& scope, const ProviderRecord& record) override;
+  Result<ProviderRecord> getProvider(const TenantScope& scope) override;
+  Result<void> updateProvider(const TenantScope& scope, const ProviderRecord& record) override;
+
+  Result<std::string> createOrganization(const TenantScope& scope,
+                                         const OrganizationRecord& record) override;
+  Result<OrganizationRecord> getOrganization(const TenantScope& scope,
+                                             const std::string& id) override;
+  Result<void> updateOrganization(const TenantScope& scope,
+                                  const OrganizationRecord& record) override;
+  Result<void> deleteOrganization(const TenantScope& scope, const std::string& id) override;
+  Result<Page<OrganizationRecord>> listOrganizations(const TenantScope& scope,
+                                                     const OrgReach& reach,
+                                                     const ListQuery& query) override;
+  Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
+                                   const LogoRecord& logo) override;
+  Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,
+                                         const std::string& org_id) override;
+
+  Result<std::string> createAdmin(const TenantScope& scope, const AdminRecord& record,
+                                  const std::optional<std::string>& password_hash) override;
+  Result<AdminRecord> getAdmin(const TenantScope& scope, const std::string& id) override;
+  Result<AdminRecord> getAdminByEmail(const TenantScope& scope, const std::string& email) override;
+  Result<void> updateAdmin(const TenantScope& scope, const AdminRecord& record) override;
+  Result<void> deleteAdmin(const TenantScope& scope, const std::string& id) override;
+  Result<Page<AdminRecord>> listAdmins(const TenantScope& scope, const ListQuery& query) override;
+  Result<std::vector<AdminRecord>> listOrganizationAdmins(const TenantScope& scope,
+                                                          const std::string& org_id,
+                                                          UnixTime now) override;
+  Result<AdminCredentials> getAdminCredentials(const TenantScope& scope,
+                                               const std::string& id) override;
+  Result<void> setPasswordHash(const TenantScope& scope, const std::string& id,
+                               const std::string& password_hash) override;
+  Result<void> setTotpSecret(const TenantScope& scope, const std::string& id,
+                             const std::optional<std::string>& secret) override;
+  Result<void> setTotpEnrolled(const TenantScope& scope, const std::string& id,
+                               bool enrolled) override;
+  Result<bool> acceptTotpStep(const TenantScope& scope, const std::string& id,
+                              std::int64_t step) override;
+  Result<int> recordFailedLogin(const TenantScope& scope, const std::string& id, int lock_after,
+                                UnixTime lock_until) override;
+  Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) override;
+
+  Result<void> putGrant(const TenantScope& scope, const GrantRecord& grant) override;
+  Result<void> deleteGrant(const TenantScope& scope, const std::string& admin_id,
+                           const std::string& org_id) override;
+  Result<std::vector<GrantRecord>> listGrants(const TenantScope& scope,
+                                              const std::string& admin_id) override;
+  Result<void> replaceGrants(const TenantScope& scope, const std::string& admin_id,
+                             const std::vector<GrantRecord>& grants) override;
+
+  Result<void> createSession(const TenantScope& scope, const SessionRecord& record) override;
+  Result<SessionRecord> getSession(const TenantScope& scope, const std::string& jti) override;
+  Result<void> revokeSession(const TenantScope& scope, const std::string& jti,
+                             UnixTime at) override;
+  Result<std::int64_t> revokeAdminSessions(const TenantScope& scope, const std::string& admin_id,
+                                           UnixTime at) override;
+
+  Result<std::string> replaceApiKey(const TenantScope& scope, const std::string& admin_id,
+                                    const std::string& prefix,
+                                    const std::string& key_hash) override;
+  Result<void> revokeApiKeys(const TenantScope& scope, const std::string& admin_id) override;
+
+  Result<void> createToken(const TenantScope& scope, const TokenRecord& record) override;
+
+  Result<std::string> enqueueEmail(const TenantScope& scope, const EmailRecord& email) override;
+  Result<std::vector<EmailRecord>> listEmails(const TenantScope& scope, bool pending_only,
+                                              int limit) override;
+
+  Result<std::string> appendActivity(const TenantScope& scope,
+                                     const ActivityRecord& event) override;
+  Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,
+                                                   const ActivityQuery& query) override;
+
+  Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) override;
+  Result<SessionRecord> findSession(const std::string& jti) override;
+  Result<std::vector<ApiKeyRecord>> findApiKeys(const std::string& prefix) override;
+  Result<TokenRecord> consumeToken(const std::string& token_hash, TokenKind kind,
+                                   UnixTime now) override;
+  Result<std::vector<ProviderRecord>> listProviders() override;
+  Result<std::vector<EmailRecord>> pendingEmails(int limit, int max_attempts) override;
+  Result<void> markEmailSent(const std::string& id, UnixTime at) override;
+  Result<void> markEmailFailed(const std::string& id, const std::string& error) override;
+  Result<std::int64_t> deleteExpiredSessions(UnixTime now) override;
+
+  // For SociStore::loadDirectory.
+  Result<mtp::engine::DirectoryData> loadDirectory();
+
+ private:
+  template <class F>
+  auto guarded(F&& f) -> decltype(f());
+  Result<std::vector<AdminRecord>> selectAdmins(const std::string& where_sql, SqlParams& p,
+                                                const std::string& tail);
+  Result<std::vector<SessionRecord>> selectSessions(const std::string& where_sql,
+                                                    SqlParams& p);
+  Result<std::vector<EmailRecord>> selectEmails(const std::string& where_sql, SqlParams& p,
+                                                const std::string& tail);
+  Result<void> writeTags(const TenantScope& scope, const std::string& org_id,
+                         const std::vector<std::string>& tags);
+
+  soci::session& sql_;
+  const Dialect& d_;
+  std::function<UnixTime()> clock_;
+  bool lost_ = false;
+};
+
+}  // namespace mtp::store::detail

@@ -1,0 +1,232 @@
+// The store: every row MTP keeps, behind an interface with no SOCI type in it. Open one with
+// openStore(); run reads with query() and mutations with transact(): the function given runs
+// on a Tx inside one database transaction, so a mutation and its activity event commit (or
+// roll back) together.
+//
+// Thread-safety: a Store is safe from many threads; it leases one pooled connection per
+// query()/transact() call. A Tx is not: use it only inside the function it is passed to.
+//
+// Failure: no exception leaves the store. A lost PostgreSQL connection is re-opened on the
+// next lease; a read that met the loss is retried once, a write is retried only when the loss
+// showed before anything ran; otherwise the call returns kUnavailable at once (503 with
+// Retry-After for the HTTP layer). When every connection is busy for `lease_timeout`, also
+// kUnavailable: never a hang.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "mtp/engine/directory.h"
+#include "store/list_query.h"
+#include "store/records.h"
+#include "store/scope.h"
+#include "store/status.h"
+
+namespace mtp::store {
+
+// One unit of work. Every tenant-owned call takes the scope and touches that provider's rows
+// only; a row of another provider answers kNotFound, as a missing one does. Calls that return
+// kNotFound/kConflict leave the transaction usable on SQLite but not on PostgreSQL (which
+// aborts it): return the error from the unit of work.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual UnixTime now() const = 0;  // the clock the store uses for defaults
+
+  // --- providers
+  // REQUIRES: record.id is empty or equals scope.provider_id (empty: scope.provider_id).
+  virtual Result<void> createProvider(const TenantScope& scope, const ProviderRecord& record) = 0;
+  virtual Result<ProviderRecord> getProvider(const TenantScope& scope) = 0;
+  // Updates name and require_admin_mfa.
+  virtual Result<void> updateProvider(const TenantScope& scope, const ProviderRecord& record) = 0;
+
+  // --- organizations
+  // Returns the id (generated when record.id is empty). Tags are stored sorted and unique.
+  virtual Result<std::string> createOrganization(const TenantScope& scope,
+                                                 const OrganizationRecord& record) = 0;
+  virtual Result<OrganizationRecord> getOrganization(const TenantScope& scope,
+                                                     const std::string& id) = 0;
+  // Replaces name, max_system_users, remote_assist and tags of record.id.
+  virtual Result<void> updateOrganization(const TenantScope& scope,
+                                          const OrganizationRecord& record) = 0;
+  virtual Result<void> deleteOrganization(const TenantScope& scope, const std::string& id) = 0;
+  // Fields: id name maxSystemUsers remoteAssist created updated; filter only: tags
+  // (eq: has the tag, in, search).
+  virtual Result<Page<OrganizationRecord>> listOrganizations(const TenantScope& scope,
+                                                             const OrgReach& reach,
+                                                             const ListQuery& query) = 0;
+  virtual Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
+                                           const LogoRecord& logo) = 0;
+  virtual Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,
+                                                 const std::string& org_id) = 0;
+
+  // --- administrators
+  // Returns the id. kConflict when the email (case-insensitively) exists in the provider.
+  virtual Result<std::string> createAdmin(const TenantScope& scope, const AdminRecord& record,
+                                          const std::optional<std::string>& password_hash) = 0;
+  virtual Result<AdminRecord> getAdmin(const TenantScope& scope, const std::string& id) = 0;
+  virtual Result<AdminRecord> getAdminByEmail(const TenantScope& scope,
+                                              const std::string& email) = 0;
+  // Replaces email, firstname, lastname, role_name, status, enable_multi_factor,
+  // api_key_allowed, all_organizations of record.id.
+  virtual Result<void> updateAdmin(const TenantScope& scope, const AdminRecord& record) = 0;
+  virtual Result<void> deleteAdmin(const TenantScope& scope, const std::string& id) = 0;
+  // Fields: id email firstname lastname roleName status enableMultiFactor apiKeyAllowed
+  // allOrganizations totpEnrolled created updated.
+  virtual Result<Page<AdminRecord>> listAdmins(const TenantScope& scope,
+                                               const ListQuery& query) = 0;
+  // The admins who reach an org at `now`: allOrganizations, or an unexpired grant.
+  virtual Result<std::vector<AdminRecord>> listOrganizationAdmins(const TenantScope& scope,
+                                                                  const std::string& org_id,
+                                                                  UnixTime now) = 0;
+  virtual Result<AdminCredentials> getAdminCredentials(const TenantScope& scope,
+                                                       const std::string& id) = 0;
+  virtual Result<void> setPasswordHash(const TenantScope& scope, const std::string& id,
+                                       const std::string& password_hash) = 0;
+  // Enrollment: (secret, false); confirmation: setTotpEnrolled; reset: (nullopt, false).
+  // Any change of secret forgets the last accepted step.
+  virtual Result<void> setTotpSecret(const TenantScope& scope, const std::string& id,
+                                     const std::optional<std::string>& secret) = 0;
+  virtual Result<void> setTotpEnrolled(const TenantScope& scope, const std::string& id,
+                                       bool enrolled) = 0;
+  // Atomically records `step` as the last accepted TOTP step if it is newer than the stored
+  // one. false: the step (or a later one) was already used — a replay.
+  virtual Result<bool> acceptTotpStep(const TenantScope& scope, const std::string& id,
+                                      std::int64_t step) = 0;
+  // Counts a failed login; when the count reaches `lock_after` (> 0) sets locked_until.
+  // Returns the new count.
+  virtual Result<int> recordFailedLogin(const TenantScope& scope, const std::string& id,
+                                        int lock_after, UnixTime lock_until) = 0;
+  // After a successful login or an unlock: count 0, no lock.
+  virtual Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) = 0;
+
+  // --- org grants (both admin and org must belong to the scope: else kNotFound)
+  virtual Result<void> putGrant(const TenantScope& scope, const GrantRecord& grant) = 0;
+  virtual Result<void> deleteGrant(const TenantScope& scope, const std::string& admin_id,
+                                   const std::string& org_id) = 0;
+  virtual Result<std::vector<GrantRecord>> listGrants(const TenantScope& scope,
+                                                      const std::string& admin_id) = 0;
+  virtual Result<void> replaceGrants(const TenantScope& scope, const std::string& admin_id,
+                                     const std::vector<GrantRecord>& grants) = 0;
+
+  // --- sessions
+  virtual Result<void> createSession(const TenantScope& scope, const SessionRecord& record) = 0;
+  virtual Result<SessionRecord> getSession(const TenantScope& scope, const std::string& jti) = 0;
+  virtual Result<void> revokeSession(const TenantScope& scope, const std::string& jti,
+                                     UnixTime at) = 0;
+  // Returns how many sessions were revoked.
+  virtual Result<std::int64_t> revokeAdminSessions(const TenantScope& scope,
+                                                   const std::string& admin_id, UnixTime at) = 0;
+
+  // --- API keys: a new key revokes the admin's older keys in the same transaction.
+  virtual Result<std::string> replaceApiKey(const TenantScope& scope, const std::string& admin_id,
+                                            const std::string& prefix,
+                                            const std::string& key_hash) = 0;
+  virtual Result<void> revokeApiKeys(const TenantScope& scope, const std::string& admin_id) = 0;
+
+  // --- activation / reset tokens
+  virtual Result<void> createToken(const TenantScope& scope, const TokenRecord& record) = 0;
+
+  // --- email outbox
+  virtual Result<std::string> enqueueEmail(const TenantScope& scope, const EmailRecord& email) = 0;
+  virtual Result<std::vector<EmailRecord>> listEmails(const TenantScope& scope,
+                                                      bool pending_only, int limit) = 0;
+
+  // --- activity log
+  virtual Result<std::string> appendActivity(const TenantScope& scope,
+                                             const ActivityRecord& event) = 0;
+  virtual Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,
+                                                           const ActivityQuery& query) = 0;
+
+  // --- before a tenant is known (authentication), and system work over every provider.
+  // Each is named for what it is; nothing else in the store crosses providers.
+  virtual Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) = 0;
+  virtual Result<SessionRecord> findSession(const std::string& jti) = 0;
+  // Unrevoked keys with this prefix, any provider: the caller checks each hash.
+  virtual Result<std::vector<ApiKeyRecord>> findApiKeys(const std::string& prefix) = 0;
+  // Marks an unused, unexpired token used and returns it; kNotFound otherwise.
+  virtual Result<TokenRecord> consumeToken(const std::string& token_hash, TokenKind kind,
+                                           UnixTime now) = 0;
+  virtual Result<std::vector<ProviderRecord>> listProviders() = 0;
+  virtual Result<std::vector<EmailRecord>> pendingEmails(int limit, int max_attempts) = 0;
+  virtual Result<void> markEmailSent(const std::string& id, UnixTime at) = 0;
+  virtual Result<void> markEmailFailed(const std::string& id, const std::string& error) = 0;
+  virtual Result<std::int64_t> deleteExpiredSessions(UnixTime now) = 0;
+};
+
+struct StoreOptions {
+  // sqlite:PATH  or  postgresql://user:pass@host:port/db[?param=value...]
+  std::string url;
+  std::size_t pool_size = 4;  // the number of worker threads
+  std::chrono::milliseconds lease_timeout{5000};
+  int connect_timeout_seconds = 5;     // PostgreSQL connect_timeout
+  int statement_timeout_seconds = 30;  // PostgreSQL statement_timeout; 0: none
+  std::function<UnixTime()> clock;    // empty: the system clock
+};
+
+class Store {
+ public:
+  // The newest schema version this binary knows.
+  static int knownSchemaVersion();
+
+  virtual ~Store() = default;
+  virtual std::string_view backend() const = 0;  // "postgresql" or "sqlite3"
+
+  // Applies the missing migrations in one transaction and returns the version now.
+  // kFailedPrecondition "database schema N is newer than this binary (M)" if it is.
+  virtual Result<int> migrate() = 0;
+  // 0 for an empty database.
+  virtual Result<int> schemaVersion() = 0;
+  // OK only when the database has exactly knownSchemaVersion().
+  Result<void> checkSchema();
+  // A round trip to the database (readiness).
+  virtual Result<void> ping() = 0;
+
+  // Runs `fn` in a read transaction (a consistent snapshot on PostgreSQL). The result of
+  // `fn` is returned; an error from it rolls back. `fn` may run twice (retry after a lost
+  // connection): it must have no effect outside the Tx but its outputs.
+  virtual Result<void> read(const std::function<Result<void>(Tx&)>& fn) = 0;
+  // Runs `fn` in a write transaction: commit if it returns a value, roll back otherwise.
+  virtual Result<void> write(const std::function<Result<void>(Tx&)>& fn) = 0;
+
+  // The engine's directory input, every provider, in one snapshot.
+  virtual Result<mtp::engine::DirectoryData> loadDirectory() = 0;
+
+  // query(fn) / transact(fn): read()/write() for an fn returning any Result<T>.
+  template <class F>
+  std::invoke_result_t<F&, Tx&> query(F&& fn) {
+    return run(true, fn);
+  }
+  template <class F>
+  std::invoke_result_t<F&, Tx&> transact(F&& fn) {
+    return run(false, fn);
+  }
+
+ private:
+  template <class F>
+  std::invoke_result_t<F&, Tx&> run(bool reading, F& fn) {
+    using R = std::invoke_result_t<F&, Tx&>;
+    std::optional<R> out;
+    auto unit = [&](Tx& tx) -> Result<void> {
+      out.emplace(fn(tx));
+      if (!out->has_value()) return fail(out->error());
+      return {};
+    };
+    Result<void> done = reading ? read(unit) : write(unit);
+    if (!done) return fail(done.error());
+    return std::move(*out);
+  }
+};
+
+// Opens a store; connections are made lazily, so this succeeds while the database is down
+// (calls then answer kUnavailable). kInvalidArgument for a malformed url.
+Result<std::unique_ptr<Store>> openStore(const StoreOptions& options);
+
+}  // namespace mtp::store

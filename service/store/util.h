@@ -1,0 +1,35 @@
+// Internal helpers of the store: ids, base64, connect strings, RFC 3339. Not for callers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/records.h"
+#include "store/status.h"
+
+namespace mtp::store::detail {
+
+// 24 lowercase hex characters from libsodium's CSPRNG (like a MongoDB ObjectId).
+std::string newId();
+
+std::string base64Encode(std::string_view bytes);
+std::optional<std::string> base64Decode(std::string_view text);
+
+enum class Backend { kSqlite, kPostgres };
+
+struct ConnectSpec {
+  Backend backend = Backend::kSqlite;
+  std::string soci_connect;  // what the SOCI backend factory takes
+};
+
+// sqlite:PATH → "db=PATH timeout=5"; postgresql://u:p@h:port/db?k=v → libpq conninfo with
+// connect_timeout, keepalives and tcp_user_timeout added (unless given).
+Result<ConnectSpec> parseConnectUrl(std::string_view url, int connect_timeout_seconds);
+
+// RFC 3339 (`2026-11-22T16:00:00Z`, `...+02:00`, fractions dropped) or plain Unix seconds.
+std::optional<UnixTime> parseTime(std::string_view text);
+
+std::string asciiLower(std::string_view s);
+
+}  // namespace mtp::store::detail

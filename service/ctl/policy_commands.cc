@@ -102,11 +102,11 @@ int authorize(const std::string& policies, const std::string& directory_file,
     return kBadInput;
   }
   const Explanation e = (*snap)->explain((*req)->request);
-  nlohmann::json out = {{"allowed", e.decision.allowed},
+  nlohmann::ordered_json out = {{"allowed", e.decision.allowed},
                         {"reason", reasonName(e.decision.reason)},
                         {"decidedBy", e.decision.decided_by}};
   if (explain) {
-    auto& trace = out["trace"] = nlohmann::json::array();
+    auto& trace = out["trace"] = nlohmann::ordered_json::array();
     for (const auto& s : e.trace)
       trace.push_back({{"check", s.check}, {"subject", s.subject}, {"passed", s.passed}, {"detail", s.detail}});
   }

@@ -1,0 +1,141 @@
+#include "http/json_body.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mtp::http {
+
+namespace {
+
+std::string fieldName(std::string_view field) { return "`" + std::string(field) + "`"; }
+
+std::string_view typeName(const nlohmann::json& j) {
+  if (j.is_string()) return "a string";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_array()) return "an array";
+  if (j.is_object()) return "an object";
+  return "null";
+}
+
+// Field names are echoed in messages: keep them printable and short.
+std::string safeField(std::string_view f) {
+  std::string out;
+  for (char c : f.substr(0, 64)) out.push_back(std::isprint(static_cast<unsigned char>(c)) ? c : '?');
+  return out;
+}
+
+}  // namespace
+
+bool isJsonContentType(std::string_view ct) {
+  auto semi = ct.find(';');
+  std::string_view type = ct.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  std::string t(type);
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t == "application/json";
+}
+
+std::expected<JsonBody, Error> JsonBody::parse(const RequestContext& ctx,
+                                               std::initializer_list<std::string_view> allowed,
+                                               std::size_t max_bytes) {
+  return parse(ctx.header("content-type").value_or(""), ctx.body(), allowed,
+               std::min(max_bytes, ctx.route().max_body));
+}
+
+std::expected<JsonBody, Error> JsonBody::parse(std::string_view content_type, std::string_view body,
+                                               std::initializer_list<std::string_view> allowed,
+                                               std::size_t max_bytes) {
+  if (body.size() > max_bytes) return std::unexpected(Error::payloadTooLarge());
+  if (!isJsonContentType(content_type)) return std::unexpected(Error::unsupportedMediaType());
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::unexpected(Error::invalidArgument("request body is not valid JSON"));
+  if (!j.is_object()) return std::unexpected(Error::invalidArgument("request body must be a JSON object"));
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return std::unexpected(Error::invalidArgument("unknown field " + fieldName(safeField(key))));
+    }
+  }
+  return JsonBody(std::move(j));
+}
+
+const nlohmann::json* JsonBody::find(std::string_view field) const {
+  auto it = j_.find(field);
+  if (it == j_.end()) return nullptr;
+  return &*it;
+}
+
+bool JsonBody::has(std::string_view field) const { return find(field) != nullptr; }
+
+std::expected<std::string, Error> JsonBody::requiredString(std::string_view field) const {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " is required"));
+  if (!v->is_string()) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a string, not " +
+                                                  std::string(typeName(*v))));
+  }
+  return v->get<std::string>();
+}
+
+std::expected<std::optional<std::string>, Error> JsonBody::optionalString(std::string_view field) const {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::optional<std::string>();
+  if (!v->is_string()) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a string, not " +
+                                                  std::string(typeName(*v))));
+  }
+  return std::optional<std::string>(v->get<std::string>());
+}
+
+std::expected<bool, Error> JsonBody::requiredBool(std::string_view field) const {
+  auto b = optionalBool(field);
+  if (!b) return std::unexpected(b.error());
+  if (!*b) return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " is required"));
+  return **b;
+}
+
+std::expected<std::optional<bool>, Error> JsonBody::optionalBool(std::string_view field) const {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::optional<bool>();
+  if (!v->is_boolean()) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a boolean, not " +
+                                                  std::string(typeName(*v))));
+  }
+  return std::optional<bool>(v->get<bool>());
+}
+
+std::expected<std::optional<std::int64_t>, Error> JsonBody::optionalInt(std::string_view field,
+                                                                        std::int64_t min,
+                                                                        std::int64_t max) const {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::optional<std::int64_t>();
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX)) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an integer"));
+  }
+  std::int64_t n = v->get<std::int64_t>();
+  if (n < min || n > max) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be between " +
+                                                  std::to_string(min) + " and " + std::to_string(max)));
+  }
+  return std::optional<std::int64_t>(n);
+}
+
+std::expected<std::optional<std::vector<std::string>>, Error> JsonBody::optionalStringArray(
+    std::string_view field) const {
+  const auto* v = find(field);
+  if (!v || v->is_null()) return std::optional<std::vector<std::string>>();
+  if (!v->is_array()) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
+  }
+  std::vector<std::string> out;
+  for (const auto& e : *v) {
+    if (!e.is_string()) {
+      return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
+    }
+    out.push_back(e.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+}  // namespace mtp::http

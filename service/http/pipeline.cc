@@ -1,0 +1,386 @@
+#include "http/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "auth/random.h"
+
+namespace mtp::http {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> decisionLog() {
+  auto l = spdlog::get("decision");
+  return l ? l : spdlog::default_logger();
+}
+
+std::string_view authMethodName(engine::AuthMethod m) {
+  return m == engine::AuthMethod::kApiKey ? "api_key" : "session";
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Writes one decision line; ids and names only, never credentials.
+void logDecision(const RequestContext& ctx, const engine::Request& r, const AuthzResult& d,
+                 std::string_view decision_id, Metrics* metrics) {
+  std::string_view action =
+      r.action == engine::kNoAction ? std::string_view("?") : engine::actionInfo(r.action).name;
+  decisionLog()->info(
+      "decision id={} request={} admin={} provider={} action={} org={} auth={} mfa={} ip={} "
+      "allowed={} reason={} decided_by={}",
+      decision_id, ctx.requestId(), r.admin, r.provider, action, r.organization,
+      authMethodName(r.auth_method), r.mfa, ctx.clientIp(), d.allowed,
+      engine::reasonName(d.reason), d.decided_by);
+  if (metrics) metrics->countDecision(engine::reasonName(d.reason));
+}
+
+}  // namespace
+
+// ---- Response / RequestContext ------------------------------------------------------------
+
+Response Response::json(const nlohmann::json& j, int status) {
+  Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+std::optional<std::string_view> RequestContext::queryParam(std::string_view name) const {
+  for (const auto& [k, v] : in_->query) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> RequestContext::header(std::string_view name) const {
+  for (const auto& [k, v] : in_->headers) {
+    if (iequals(k, name)) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::string_view RequestContext::param(std::string_view name) const {
+  for (const auto& [k, v] : params_) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+engine::Request RequestContext::engineRequest(engine::ActionId action,
+                                              std::string_view organization) const {
+  engine::Request r;
+  if (principal_) {
+    r.admin = principal_->admin_id;
+    r.auth_method = principal_->auth_method;
+    r.mfa = principal_->mfa;
+  }
+  r.action = action;
+  r.organization = organization;
+  r.provider = provider_;
+  r.client_ip = client_ip_parsed_;
+  r.time = now_;
+  return r;
+}
+
+std::optional<Error> RequestContext::authorize(const engine::Request& request) const {
+  std::string decision_id = auth::newId();
+  AuthzResult d;
+  if (authorize_ && *authorize_) d = (*authorize_)(request);
+  logDecision(*this, request, d, decision_id, metrics_);
+  if (d.allowed) return std::nullopt;
+  return denialError(d.reason, std::move(decision_id));
+}
+
+// ---- mapping ------------------------------------------------------------------------------
+
+Error denialError(engine::Reason reason, std::string decision_id) {
+  using engine::Reason;
+  switch (reason) {
+    case Reason::kProviderMismatch:
+    case Reason::kOrgUnknown:
+    case Reason::kOrgNotGranted:
+    case Reason::kGrantExpired:
+      return Error::notFound();  // indistinguishable from a missing resource
+    case Reason::kMfaRequired:
+      return Error::mfaRequired();
+    case Reason::kUnknownAdmin:
+    case Reason::kAdminNotActive:
+      return Error::unauthenticated();
+    default:
+      return Error::permissionDenied(std::move(decision_id));
+  }
+}
+
+void addSecurityHeaders(Response& r, std::string_view request_id) {
+  auto set = [&](std::string name, std::string value) {
+    for (auto& [k, v] : r.headers) {
+      if (iequals(k, name)) return;  // the handler's own value wins
+    }
+    r.headers.emplace_back(std::move(name), std::move(value));
+  };
+  set("X-Content-Type-Options", "nosniff");
+  set("Cache-Control", "no-store");
+  set("X-Frame-Options", "DENY");
+  set("Referrer-Policy", "no-referrer");
+  set("X-Request-Id", std::string(request_id));
+}
+
+Response errorResponse(const Error& e, std::string_view request_id) {
+  Response r;
+  r.status = httpStatus(e);
+  r.body = renderErrorBody(e, request_id);
+  if (!e.allow.empty()) {
+    std::string allow;
+    for (const auto& m : e.allow) allow += (allow.empty() ? "" : ", ") + m;
+    r.headers.emplace_back("Allow", allow);
+  }
+  if (e.retry_after_seconds > 0) {
+    r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
+  }
+  if (e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kMfaRequired) {
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  return r;
+}
+
+// ---- Pipeline -----------------------------------------------------------------------------
+
+std::expected<std::shared_ptr<const Pipeline>, std::vector<std::string>> Pipeline::create(
+    RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+    std::shared_ptr<Metrics> metrics, PipelineOptions options) {
+  std::vector<std::string> problems;
+  std::vector<engine::IpNetwork> trusted;
+  for (const auto& cidr : options.trusted_proxies) {
+    auto n = engine::parseIpNetwork(cidr);
+    if (!n) problems.push_back("trusted proxy `" + cidr + "` is not an address or CIDR");
+    else trusted.push_back(*n);
+  }
+  if (!authenticator) problems.push_back("no authenticator");
+  if (!authorize) problems.push_back("no authorize callback");
+  if (!problems.empty()) return std::unexpected(std::move(problems));
+  if (!metrics) metrics = std::make_shared<Metrics>();
+  if (!options.clock) options.clock = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+  return std::make_shared<const Pipeline>(std::move(routes), std::move(authenticator),
+                                          std::move(authorize), std::move(metrics),
+                                          std::move(options), std::move(trusted));
+}
+
+Pipeline::Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator,
+                   AuthorizeFn authorize, std::shared_ptr<Metrics> metrics,
+                   PipelineOptions options, std::vector<engine::IpNetwork> trusted)
+    : routes_(std::move(routes)),
+      authenticator_(std::move(authenticator)),
+      authorize_(std::move(authorize)),
+      metrics_(std::move(metrics)),
+      options_(std::move(options)),
+      trusted_(std::move(trusted)) {}
+
+std::string Pipeline::clientIp(const IncomingRequest& in) const {
+  if (trusted_.empty()) return in.peer_ip;
+  auto isTrusted = [&](std::string_view ip) {
+    auto a = engine::parseIpAddress(ip);
+    if (!a) return false;
+    for (const auto& n : trusted_) {
+      if (n.contains(*a)) return true;
+    }
+    return false;
+  };
+  if (!isTrusted(in.peer_ip)) return in.peer_ip;
+  // Walk X-Forwarded-For from the right: the first address not of a trusted proxy is the
+  // client (entries further left were written by the client and prove nothing).
+  std::string xff;
+  for (const auto& [k, v] : in.headers) {
+    if (k == "x-forwarded-for") xff += (xff.empty() ? "" : ",") + v;
+  }
+  std::string_view rest = xff;
+  std::string last = in.peer_ip;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    if (!engine::parseIpAddress(hop)) return last;  // garbage: stop at the last good hop
+    last = std::string(hop);
+    if (!isTrusted(hop)) return last;
+  }
+  return last;
+}
+
+Response Pipeline::handle(const IncomingRequest& in) const noexcept {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string route_label = "unmatched";
+  Response resp;
+  try {
+    resp = run(in, route_label);
+  } catch (...) {
+    // run() catches handler exceptions itself; this is the last line (e.g. bad_alloc).
+    std::string rid;
+    try {
+      rid = auth::newId();
+      spdlog::error("request={} pipeline failure outside a handler", rid);
+    } catch (...) {
+    }
+    resp = errorResponse(Error::internal(), rid);
+    addSecurityHeaders(resp, rid);
+  }
+  try {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    metrics_->observeRequest(route_label, in.method, resp.status, secs);
+  } catch (...) {
+  }
+  return resp;
+}
+
+Response Pipeline::run(const IncomingRequest& in, std::string& route_label) const {
+  const std::string request_id = auth::newId();
+  auto fail = [&](const Error& e) {
+    Response r = errorResponse(e, request_id);
+    addSecurityHeaders(r, request_id);
+    return r;
+  };
+
+  RouteMatch m = routes_.match(in.method, in.path);
+  if (!m.route) {
+    if (!m.allow.empty()) return fail(Error::methodNotAllowed(std::move(m.allow)));
+    return fail(Error::notFound());
+  }
+  const Route& route = *m.route;
+  route_label = route.pattern;
+
+  RequestContext ctx;
+  ctx.in_ = &in;
+  ctx.route_ = &route;
+  ctx.params_ = std::move(m.params);
+  ctx.request_id_ = request_id;
+  ctx.client_ip_ = clientIp(in);
+  ctx.client_ip_parsed_ = engine::parseIpAddress(ctx.client_ip_);
+  ctx.now_ = options_.clock();
+  ctx.authorize_ = &authorize_;
+  ctx.metrics_ = metrics_.get();
+
+  if (in.body.size() > route.max_body) return fail(Error::payloadTooLarge());
+
+  const Access::Kind kind = route.access.kind();
+  if (kind == Access::Kind::kUndeclared) return fail(Error::internal());  // build() forbids it
+
+  if (kind != Access::Kind::kPublic) {
+    std::string_view bearer, api_key;
+    bool bad_scheme = false;
+    for (const auto& [k, v] : in.headers) {
+      if (k == "authorization") {
+        std::string_view value = trim(v);
+        if (value.size() > 7 && iequals(value.substr(0, 7), "bearer ")) bearer = trim(value.substr(7));
+        else bad_scheme = true;
+      } else if (k == "x-api-key") {
+        api_key = trim(v);
+      }
+    }
+    if (bad_scheme || (bearer.empty() && api_key.empty())) return fail(Error::unauthenticated());
+    if (!bearer.empty() && !api_key.empty()) {
+      return fail(Error::invalidArgument("send either a bearer token or x-api-key, not both"));
+    }
+    std::expected<Principal, Error> p = [&]() -> std::expected<Principal, Error> {
+      try {
+        return authenticator_->authenticate(Credentials{bearer, api_key, ctx.client_ip_});
+      } catch (const std::exception& e) {
+        spdlog::error("request={} authenticator threw: {}", request_id, e.what());
+      } catch (...) {
+        spdlog::error("request={} authenticator threw a non-standard exception", request_id);
+      }
+      return std::unexpected(Error::internal());
+    }();
+    if (!p) return fail(p.error());
+    ctx.principal_ = std::move(*p);
+  }
+
+  // The target provider and org.
+  ctx.provider_ = std::string(ctx.param("pid"));
+  if (ctx.provider_.empty() && ctx.principal_) ctx.provider_ = ctx.principal_->provider_id;
+  if (route.org.kind == OrgSource::Kind::kPathParam) {
+    ctx.organization_ = std::string(ctx.param(route.org.name));
+  } else if (route.org.kind == OrgSource::Kind::kHeader) {
+    auto h = ctx.header(route.org.name);
+    if (!h || trim(*h).empty()) {
+      return fail(Error::invalidArgument("the " + route.org.name + " header is required"));
+    }
+    ctx.organization_ = std::string(trim(*h));
+  }
+
+  if (kind == Access::Kind::kAction) {
+    const engine::ActionId action = routes_.actionOf(route);
+    const Principal& p = *ctx.principal_;
+    const auto scope = engine::actionInfo(action).scope;
+    // A session's own scope narrows what the engine may allow.
+    if (p.scope == auth::TokenScope::kMfaEnroll && !engine::mfaExemptActions().has(action)) {
+      return fail(Error::mfaRequired("enroll multi-factor authentication first"));
+    }
+    if (p.scope == auth::TokenScope::kOrg) {
+      if (scope == engine::Scope::kOrg && ctx.organization_ != p.org) return fail(Error::notFound());
+      if (scope == engine::Scope::kProvider) {
+        std::string decision_id = auth::newId();
+        decisionLog()->info("decision id={} request={} admin={} action={} allowed=false "
+                            "reason=token_scope decided_by=token:org",
+                            decision_id, request_id, p.admin_id, engine::actionInfo(action).name);
+        metrics_->countDecision("token_scope");
+        return fail(Error::permissionDenied(std::move(decision_id)));
+      }
+    }
+    engine::Request er = ctx.engineRequest(action, ctx.organization_);
+    std::string decision_id = auth::newId();
+    AuthzResult d;
+    try {
+      d = authorize_(er);
+    } catch (...) {
+      spdlog::error("request={} authorize callback threw", request_id);
+      d = AuthzResult{};  // deny
+    }
+    logDecision(ctx, er, d, decision_id, metrics_.get());
+    if (!d.allowed) return fail(denialError(d.reason, std::move(decision_id)));
+    ctx.decision_id_ = std::move(decision_id);
+  }
+
+  // The handler, inside the one catch-all: details to the log, a generic 500 to the client.
+  HandlerResult result = [&]() -> HandlerResult {
+    try {
+      return route.handler(ctx);
+    } catch (const std::exception& e) {
+      spdlog::error("request={} route=\"{} {}\" handler threw: {}", request_id, route.method,
+                    route.pattern, e.what());
+    } catch (...) {
+      spdlog::error("request={} route=\"{} {}\" handler threw a non-standard exception",
+                    request_id, route.method, route.pattern);
+    }
+    return std::unexpected(Error::internal());
+  }();
+  if (!result) {
+    if (result.error().code == ErrorCode::kInternal) {
+      // Whatever message a handler put in an internal error stays in the log.
+      if (!result.error().message.empty() && result.error().message != "internal error") {
+        spdlog::error("request={} internal error: {}", request_id, result.error().message);
+      }
+      return fail(Error::internal());
+    }
+    return fail(result.error());
+  }
+  Response r = std::move(*result);
+  addSecurityHeaders(r, request_id);
+  return r;
+}
+
+}  // namespace mtp::http

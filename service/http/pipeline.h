@@ -1,0 +1,76 @@
+// The request pipeline, independent of the transport: match the route (404 / 405) → request
+// id → body limit (413) → authenticate (401) → token scope → build the engine Request →
+// authorize BEFORE the handler (denials mapped: tenant-reach reasons → 404, mfa_required →
+// 401 mfa_required, unknown/inactive admin → 401 unauthenticated, others → 403 with a
+// decision id) → decision log line → handler inside one catch-all (500 internal, details in
+// the log only). Every response carries the security headers and X-Request-Id.
+//
+// Thread-safety: handle() is const and safe from any number of threads (the handlers, the
+// Authenticator and the AuthorizeFn must be too).
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/errors.h"
+#include "http/metrics.h"
+#include "http/principal.h"
+#include "http/request_context.h"
+#include "http/route_table.h"
+#include "mtp/engine/decision.h"
+
+namespace mtp::http {
+
+struct PipelineOptions {
+  // CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: the TCP peer is the
+  // client, whatever the headers say.
+  std::vector<std::string> trusted_proxies;
+  // Seconds since the epoch; tests may fix it.
+  std::function<std::int64_t()> clock;
+};
+
+// The error a denial answers with (see the header comment).
+Error denialError(engine::Reason reason, std::string decision_id);
+
+// The HTTP response of an Error, with `request_id` in the body.
+Response errorResponse(const Error& e, std::string_view request_id);
+
+class Pipeline {
+ public:
+  // Fails when a trusted proxy is not a valid CIDR, or the authenticator or authorize
+  // callback is missing.
+  static std::expected<std::shared_ptr<const Pipeline>, std::vector<std::string>> create(
+      RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+      std::shared_ptr<Metrics> metrics, PipelineOptions options = {});
+
+  // Never throws; always returns a complete response.
+  Response handle(const IncomingRequest& in) const noexcept;
+
+  const RouteTable& routes() const { return routes_; }
+  std::size_t maxBody() const { return routes_.maxBody(); }
+
+  Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+           std::shared_ptr<Metrics> metrics, PipelineOptions options,
+           std::vector<engine::IpNetwork> trusted);
+
+ private:
+  Response run(const IncomingRequest& in, std::string& route_label) const;
+  std::string clientIp(const IncomingRequest& in) const;
+
+  RouteTable routes_;
+  std::shared_ptr<Authenticator> authenticator_;
+  AuthorizeFn authorize_;
+  std::shared_ptr<Metrics> metrics_;
+  PipelineOptions options_;
+  std::vector<engine::IpNetwork> trusted_;
+};
+
+// Adds Content-Type (when missing), X-Content-Type-Options: nosniff, Cache-Control:
+// no-store, X-Frame-Options: DENY, Referrer-Policy: no-referrer and X-Request-Id.
+void addSecurityHeaders(Response& r, std::string_view request_id);
+
+}  // namespace mtp::http

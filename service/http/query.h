@@ -1,0 +1,63 @@
+// List query parameters of the spec: `limit` (default 10, 1..100), `skip` (>= 0),
+// `sort=name,-created` and repeatable `filter=field:op:value` (ops eq ne gt ge lt le in
+// search; `in` takes `a|b|c`), checked against the fields the route whitelists. The result
+// is a plain struct for the store layer: no SQL here; field names are only ever ones from
+// the whitelist, so the store may map them to columns safely.
+//
+// Note: Pistache 0.0.5 keeps one value per query parameter name, so over Pistache a
+// repeated `filter` keeps only one; several filters can also be given in one parameter
+// separated by `;` (`filter=state:eq:ACTIVATED;organization:eq:o1`).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/errors.h"
+#include "http/request_context.h"
+
+namespace mtp::http {
+
+enum class FilterOp { kEq, kNe, kGt, kGe, kLt, kLe, kIn, kSearch };
+std::string_view filterOpName(FilterOp op);
+
+struct SortKey {
+  std::string field;
+  bool descending = false;
+  bool operator==(const SortKey&) const = default;
+};
+
+struct Filter {
+  std::string field;
+  FilterOp op = FilterOp::kEq;
+  std::string value;                // as given (for `in`: the raw `a|b`)
+  std::vector<std::string> values;  // `in`: the alternatives; others: {value}
+  bool operator==(const Filter&) const = default;
+};
+
+struct ListQuery {
+  int limit = 10;
+  std::int64_t skip = 0;
+  std::vector<SortKey> sort;  // empty: the route's default order
+  std::vector<Filter> filters;
+};
+
+// What a list route accepts.
+struct ListSpec {
+  std::vector<std::string> sortable;    // fields allowed in `sort`
+  std::vector<std::string> filterable;  // fields allowed in `filter`
+  std::vector<std::string> other_params;  // more query names the route reads itself
+};
+
+inline constexpr int kDefaultLimit = 10;
+inline constexpr int kMaxLimit = 100;
+
+// Parses `limit`, `skip`, `sort` and every `filter` of `query`. Unknown parameter names
+// (not in the list above nor in spec.other_params) are refused too, so a typo does not
+// silently return everything.
+std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSpec& spec);
+
+}  // namespace mtp::http

@@ -1,0 +1,103 @@
+// One table of routes. Every route declares what it needs: an engine action (validated
+// against the engine's closed set), or explicitly Public (no authentication: login,
+// healthz) or AuthenticatedAny (a valid principal, no engine check: e.g. whoami-like
+// routes). A route that declares nothing, names an unknown action, or whose org-scoped
+// action has no way to find its org makes RouteTable::build fail, and the server refuses to
+// start. Authorization wraps every handler in the pipeline: no route can forget it.
+//
+// Thread-safety: a built RouteTable is immutable and safe from any thread.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/errors.h"
+#include "http/request_context.h"
+#include "mtp/engine/action.h"
+
+namespace mtp::http {
+
+using HandlerResult = std::expected<Response, Error>;
+using Handler = std::function<HandlerResult(RequestContext&)>;
+
+// What a route requires. Default-constructed = "not declared": build() refuses it.
+class Access {
+ public:
+  enum class Kind { kUndeclared, kPublic, kAuthenticatedAny, kAction };
+
+  Access() = default;
+  // The engine action the route performs, e.g. "orgs.read". Checked at build().
+  static Access action(std::string name) { return Access(Kind::kAction, std::move(name)); }
+  // No authentication at all (login, activation, health, agent routes with their own keys).
+  static Access publicRoute() { return Access(Kind::kPublic, {}); }
+  // Any authenticated principal; no engine decision.
+  static Access authenticatedAny() { return Access(Kind::kAuthenticatedAny, {}); }
+
+  Kind kind() const { return kind_; }
+  const std::string& actionName() const { return action_; }
+
+ private:
+  Access(Kind k, std::string a) : kind_(k), action_(std::move(a)) {}
+  Kind kind_ = Kind::kUndeclared;
+  std::string action_;
+};
+
+// Where the target org of an org-scoped action comes from.
+struct OrgSource {
+  enum class Kind { kNone, kPathParam, kHeader };
+  Kind kind = Kind::kNone;
+  std::string name;  // the path parameter (`id`) or the header (`x-org-id`)
+
+  static OrgSource none() { return {}; }
+  static OrgSource pathParam(std::string n) { return {Kind::kPathParam, std::move(n)}; }
+  static OrgSource header(std::string n = "x-org-id") { return {Kind::kHeader, std::move(n)}; }
+};
+
+inline constexpr std::size_t kDefaultMaxBody = 64 * 1024;
+
+struct Route {
+  std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string pattern;  // "/api/v2/providers/{pid}/organizations/{id}"
+  Access access;        // required: see Access
+  OrgSource org;        // required for org-scoped actions
+  Handler handler;
+  std::size_t max_body = kDefaultMaxBody;  // bigger bodies get 413 payload_too_large
+};
+
+// A matched route and its path parameters.
+struct RouteMatch {
+  const Route* route = nullptr;       // null: no route matched
+  Params params;                      // percent-decoded
+  std::vector<std::string> allow;     // when the path matched but not the method
+};
+
+class RouteTable {
+ public:
+  // Validates every route; on failure returns one message per problem
+  // (`GET /api/x: no access declared (use Access::action, publicRoute or authenticatedAny)`).
+  static std::expected<RouteTable, std::vector<std::string>> build(std::vector<Route> routes);
+
+  // The most specific route for `method` and `path` (literal segments beat parameters).
+  RouteMatch match(std::string_view method, std::string_view path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+  // The engine action of route `i` (kNoAction for Public / AuthenticatedAny).
+  engine::ActionId actionOf(const Route& r) const;
+  std::size_t maxBody() const;
+
+ private:
+  struct Compiled {
+    std::vector<std::string> segments;  // "{name}" for a parameter
+    engine::ActionId action = engine::kNoAction;
+    int literals = 0;
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+}  // namespace mtp::http

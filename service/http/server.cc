@@ -1,0 +1,163 @@
+#include "http/server.h"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace mtp::http {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string_view methodName(Pistache::Http::Method m) {
+  using M = Pistache::Http::Method;
+  switch (m) {
+    case M::Get: return "GET";
+    case M::Post: return "POST";
+    case M::Put: return "PUT";
+    case M::Patch: return "PATCH";
+    case M::Delete: return "DELETE";
+    case M::Head: return "HEAD";
+    case M::Options: return "OPTIONS";
+    default: return "OTHER";
+  }
+}
+
+// Adapts Pistache to the Pipeline. Cloned once per worker thread; every clone shares the
+// immutable Pipeline.
+class PistacheHandler : public Pistache::Http::Handler {
+ public:
+  HTTP_PROTOTYPE(PistacheHandler)
+
+  explicit PistacheHandler(std::shared_ptr<const Pipeline> p) : pipeline_(std::move(p)) {}
+
+  void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter writer) override {
+    Response resp;
+    try {
+      IncomingRequest in;
+      in.method = std::string(methodName(req.method()));
+      in.path = req.resource();
+      const auto& q = req.query();
+      for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
+        in.query.emplace_back(it->first, it->second);
+      }
+      // Pistache's Query is a map without order; keep a stable order for handlers.
+      std::sort(in.query.begin(), in.query.end());
+      for (const auto& h : req.headers().list()) {
+        std::ostringstream os;
+        h->write(os);
+        in.headers.emplace_back(lower(h->name()), os.str());
+      }
+      for (const auto& [name, raw] : req.headers().rawList()) {
+        in.headers.emplace_back(lower(name), raw.value());
+      }
+      in.body = req.body();
+      in.peer_ip = req.address().host();
+      resp = pipeline_->handle(in);
+    } catch (...) {
+      // Only allocation failures can land here; answer something rather than hang.
+      resp = errorResponse(Error::internal(), "");
+      addSecurityHeaders(resp, "");
+    }
+    send(writer, resp);
+  }
+
+ private:
+  static void send(Pistache::Http::ResponseWriter& writer, const Response& resp) noexcept {
+    try {
+      for (const auto& [k, v] : resp.headers) {
+        writer.headers().addRaw(Pistache::Http::Header::Raw(k, v));
+      }
+      auto code = static_cast<Pistache::Http::Code>(resp.status);
+      if (resp.content_type.empty()) {
+        writer.send(code, resp.body);
+      } else {
+        writer.send(code, resp.body, Pistache::Http::Mime::MediaType::fromString(resp.content_type));
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("sending a response failed: {}", e.what());
+    } catch (...) {
+    }
+  }
+
+  std::shared_ptr<const Pipeline> pipeline_;
+};
+
+}  // namespace
+
+void prepareProcessForServing() {
+  ::signal(SIGPIPE, SIG_IGN);
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) spdlog::warn("could not raise RLIMIT_NOFILE");
+  }
+}
+
+std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
+    ServerOptions options, std::vector<Route> routes, std::shared_ptr<Authenticator> authenticator,
+    AuthorizeFn authorize, std::shared_ptr<Metrics> metrics) {
+  auto table = RouteTable::build(std::move(routes));
+  if (!table) return std::unexpected(std::move(table.error()));
+  PipelineOptions popts;
+  popts.trusted_proxies = options.trusted_proxies;
+  popts.clock = options.clock;
+  auto pipeline = Pipeline::create(std::move(*table), std::move(authenticator), std::move(authorize),
+                                   std::move(metrics), std::move(popts));
+  if (!pipeline) return std::unexpected(std::move(pipeline.error()));
+  if (options.threads < 1) return std::unexpected(std::vector<std::string>{"threads must be at least 1"});
+
+  prepareProcessForServing();
+  std::unique_ptr<Server> s(new Server());
+  s->pipeline_ = std::move(*pipeline);
+  const std::size_t max_request = options.max_request_bytes != 0
+                                      ? options.max_request_bytes
+                                      : s->pipeline_->maxBody() + 64 * 1024;
+  try {
+    Pistache::Address addr(options.listen);
+    s->endpoint_ = std::make_unique<Pistache::Http::Endpoint>(addr);
+    auto opts = Pistache::Http::Endpoint::options()
+                    .threads(options.threads)
+                    .flags(Pistache::Tcp::Options::ReuseAddr)
+                    .maxRequestSize(max_request)
+                    .maxResponseSize(8 * 1024 * 1024)
+                    .headerTimeout(options.header_timeout)
+                    .bodyTimeout(options.body_timeout);
+    s->endpoint_->init(opts);
+    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_));
+    s->endpoint_->serveThreaded();
+    s->port_ = static_cast<std::uint16_t>(s->endpoint_->getPort());
+  } catch (const std::exception& e) {
+    s->endpoint_.reset();
+    return std::unexpected(std::vector<std::string>{"cannot listen on " + options.listen + ": " + e.what()});
+  }
+  spdlog::info("listening on {} (port {}, {} threads, max request {} bytes)", options.listen,
+               s->port_, options.threads, max_request);
+  return s;
+}
+
+Server::~Server() { stop(); }
+
+void Server::stop() {
+  if (!endpoint_) return;
+  // STACK.md: shutdown() alone leaves handlers running; destroying the endpoint joins them.
+  try {
+    endpoint_->shutdown();
+  } catch (const std::exception& e) {
+    spdlog::warn("endpoint shutdown: {}", e.what());
+  }
+  endpoint_.reset();
+}
+
+}  // namespace mtp::http

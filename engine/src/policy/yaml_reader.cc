@@ -178,7 +178,6 @@ class Reader {
         p.description = scalar(v, key);
       } else if (key == "effect") {
         p.effect = scalar(v, key);
-        if (!p.effect) p.effect = Located{"", lineOf(v.Mark()), columnOf(v.Mark()), false};
       } else if (key == "actions") {
         has_actions = true;
         p.actions = strings(v, key);

@@ -53,6 +53,8 @@ TEST(PolicyDiagnostics, TypeMismatchInStructure) {
             "`policies`\n");
   EXPECT_EQ(errorsOf("roles:\n  - id: r\n    grants: {a: b}\n", false),
             "t.yaml:3:13: type_mismatch: `grants` must be a string or a list of strings\n");
+  EXPECT_EQ(errorsOf("policies:\n  - id: p\n    effect: [forbid]\n    actions: [home.read]\n"),
+            "t.yaml:3:13: type_mismatch: `effect` must be a string\n");
   EXPECT_EQ(errorsOf("roles: 3\n", false), "t.yaml:1:8: type_mismatch: `roles` must be a list\n");
   EXPECT_EQ(errorsOf("roles:\n  - id: [r]\n    grants: []\n", false),
             "t.yaml:2:9: type_mismatch: `id` must be a string\n");

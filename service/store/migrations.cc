@@ -40,7 +40,7 @@ int knownVersion(Backend backend) {
 namespace {
 
 constexpr const char* kCreateVersionTable =
-    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
     "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
 // Any number: the lock only has to be the same for every mtpd.
@@ -82,7 +82,8 @@ Result<int> applyMigrations(soci::session& sql, Backend backend, long long now) 
     if (backend == Backend::kPostgres) {
       sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")";
     }
-    sql << kCreateVersionTable;
+    // Checked under the lock rather than IF NOT EXISTS, which makes PostgreSQL print a notice.
+    if (!versionTableExists(sql, backend)) sql << kCreateVersionTable;
     version = maxVersion(sql);
     if (version > known) {
       sql << "ROLLBACK";

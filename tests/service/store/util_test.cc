@@ -1,0 +1,68 @@
+// Tests of the store's helpers: connect strings, time parsing, list query parsing, SQL split.
+#include <gtest/gtest.h>
+
+#include "store/list_query.h"
+#include "store/migrations.h"
+#include "store/util.h"
+
+namespace mtp::store::detail {
+namespace {
+
+TEST(StoreUtil, PostgresUrlBecomesConninfoWithTimeouts) {
+  auto spec = parseConnectUrl("postgresql://mtp:p%40ss'w@127.0.0.1:5433/mtp_test?sslmode=disable", 3);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->backend, Backend::kPostgres);
+  EXPECT_NE(spec->soci_connect.find("password='p@ss\\'w'"), std::string::npos) << spec->soci_connect;
+  EXPECT_NE(spec->soci_connect.find("port='5433'"), std::string::npos);
+  EXPECT_NE(spec->soci_connect.find("dbname='mtp_test'"), std::string::npos);
+  EXPECT_NE(spec->soci_connect.find("connect_timeout='3'"), std::string::npos);
+  EXPECT_NE(spec->soci_connect.find("sslmode='disable'"), std::string::npos);
+}
+
+TEST(StoreUtil, SqliteUrlGetsBusyTimeout) {
+  auto spec = parseConnectUrl("sqlite:/tmp/x.db", 5);
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->backend, Backend::kSqlite);
+  EXPECT_EQ(spec->soci_connect, "db=/tmp/x.db timeout=5");
+  EXPECT_FALSE(parseConnectUrl("mysql://x", 5));
+  EXPECT_FALSE(parseConnectUrl("postgresql://h:99999/db", 5));
+}
+
+TEST(StoreUtil, ParsesRfc3339) {
+  EXPECT_EQ(parseTime("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parseTime("2026-11-22T16:00:00Z"), 1795363200);
+  EXPECT_EQ(parseTime("2026-11-22T18:00:00.123+02:00"), 1795363200);
+  EXPECT_EQ(parseTime("1795363200"), 1795363200);
+  EXPECT_FALSE(parseTime("2026-11-22"));
+  EXPECT_FALSE(parseTime("2026-13-22T16:00:00Z"));
+}
+
+TEST(StoreListQuery, ParsesSortAndFilter) {
+  auto sort = parseSort("name,-created");
+  ASSERT_TRUE(sort);
+  ASSERT_EQ(sort->size(), 2u);
+  EXPECT_EQ((*sort)[1].field, "created");
+  EXPECT_TRUE((*sort)[1].descending);
+  EXPECT_FALSE(parseSort("name;drop"));
+  auto f = parseFilter("created:gt:2026-01-01T00:00:00Z");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->op, FilterOp::kGt);
+  EXPECT_EQ(f->value, "2026-01-01T00:00:00Z");
+  EXPECT_FALSE(parseFilter("name:like:x"));
+  EXPECT_FALSE(parseFilter("name"));
+}
+
+TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {
+  auto pg = embeddedMigrations(Backend::kPostgres);
+  auto lite = embeddedMigrations(Backend::kSqlite);
+  ASSERT_EQ(pg.size(), lite.size());
+  for (std::size_t i = 0; i < pg.size(); ++i) {
+    EXPECT_EQ(pg[i].version, static_cast<int>(i) + 1);
+    EXPECT_EQ(pg[i].version, lite[i].version);
+    EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size());
+  }
+  EXPECT_EQ(splitStatements("-- c\nCREATE TABLE a (x INT);\nCREATE INDEX i ON a (x);\n").size(), 2u);
+}
+
+}  // namespace
+}  // namespace mtp::store::detail

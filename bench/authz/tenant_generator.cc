@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -69,6 +70,20 @@ std::shared_ptr<const PolicySet> benchPolicies(bool with_policies) {
   return *set;
 }
 
+Request toRequest(const StreamEntry& e) {
+  static const IpAddress office = *parseIpAddress("10.20.30.40");
+  static const IpAddress home = *parseIpAddress("203.0.113.9");
+  Request r;
+  r.admin = std::string_view(e.admin, e.admin_len);
+  r.organization = std::string_view(e.org, e.org_len);
+  r.action = e.action;
+  r.auth_method = e.api_key ? AuthMethod::kApiKey : AuthMethod::kSession;
+  r.mfa = e.mfa;
+  r.client_ip = e.office_ip ? office : home;
+  r.time = 1795334400;  // 2026-11-22T08:00:00Z, a Sunday
+  return r;
+}
+
 std::unique_ptr<TenantWorld> makeTenantWorld(const TenantScale& s) {
   auto w = std::make_unique<TenantWorld>();
   std::mt19937_64 rng(s.seed);
@@ -111,36 +126,51 @@ std::unique_ptr<TenantWorld> makeTenantWorld(const TenantScale& s) {
     admins.push_back(std::move(ad));
   }
   for (const auto& a : admins) {
-    if (w->all_orgs_admin.empty() && a.all_organizations && a.role == std::string("admin_billing"))
+    if (a.status != AdminStatus::kActive || a.enable_multi_factor) continue;
+    if (w->all_orgs_admin.empty() && a.all_organizations && a.role == "admin_billing")
       w->all_orgs_admin = a.id;
-    if (w->twenty_org_admin.empty() && a.organizations.size() == 20 && a.status == AdminStatus::kActive)
-      w->twenty_org_admin = a.id;
+    bool plain = a.organizations.size() == 20 && a.role == "admin";
+    for (const auto& g : a.organizations) plain = plain && g.role.empty() && !g.expires_at;
+    if (w->twenty_org_admin.empty() && plain) w->twenty_org_admin = a.id;
   }
   admins.push_back(AdminData{"other-admin", "msp-2", "x@other.example", "admin_billing",
                              AdminStatus::kActive, false, false, true, {}});
 
+  // Half the requests ask for an action the admin's default role holds, so that about half
+  // the stream is allowed; the rest ask for anything.
+  const auto roles = benchPolicies(false);
   const auto actions = allActions();
   std::vector<ActionId> ids;
   for (std::size_t i = 0; i < actions.size(); ++i)
     if (actions[i].scope != Scope::kSelf) ids.push_back(static_cast<ActionId>(i));
-  const UnixTime now = 1795334400;  // 2026-11-22T08:00:00Z, a Sunday
-  static const IpAddress office = *parseIpAddress("10.20.30.40");
-  static const IpAddress home = *parseIpAddress("203.0.113.9");
   w->requests.reserve(s.requests);
   for (int i = 0; i < s.requests; ++i) {
     const AdminData& a = admins[uni(s.admins)];
     Request r;
-    r.admin = a.id;
     r.action = ids[uni(static_cast<int>(ids.size()))];
+    if (coin(0.6)) {
+      const ActionSet held = roles->role(*roles->findRole(a.role)).actions;
+      std::vector<ActionId> mine;
+      for (ActionId id : ids)
+        if (held.has(id)) mine.push_back(id);
+      if (!mine.empty()) r.action = mine[uni(static_cast<int>(mine.size()))];
+    }
     if (actionInfo(r.action).scope == Scope::kOrg) {
       if (!a.organizations.empty() && coin(0.8)) r.organization = a.organizations[uni(static_cast<int>(a.organizations.size()))].organization;
       else r.organization = w->directory.providers[0].organizations[uni(s.orgs)].id;
     }
-    r.auth_method = coin(0.1) ? AuthMethod::kApiKey : AuthMethod::kSession;
-    r.mfa = coin(0.9);
-    r.client_ip = coin(0.8) ? office : home;
-    r.time = now;
-    w->requests.push_back(r);
+    StreamEntry e{};
+    auto put = [](char* dst, std::uint8_t& len, std::string_view id) {
+      len = static_cast<std::uint8_t>(std::min<std::size_t>(id.size(), 15));
+      std::copy_n(id.data(), len, dst);
+    };
+    put(e.admin, e.admin_len, a.id);
+    put(e.org, e.org_len, r.organization);
+    e.action = r.action;
+    e.api_key = coin(0.1);
+    e.mfa = coin(0.9);
+    e.office_ip = coin(0.8);
+    w->requests.push_back(e);
   }
   return w;
 }

@@ -33,8 +33,7 @@ enum class Reach : std::uint8_t { kOk, kNotGranted, kExpired };
 inline Reach reachOrg(const DirectoryIndex& ix, std::uint32_t a, std::uint32_t o, UnixTime now,
                       RoleId& effective) {
   const AdminRec& admin = ix.admins[a];
-  const std::uint32_t g = admin.grant_count ? ix.grant_by_admin_org.find(grantKey(a, o)) : kNotFound;
-  const GrantRec* grant = g == kNotFound ? nullptr : &ix.grants[g];
+  const GrantRec* grant = admin.grant_count ? ix.findGrant(admin, o) : nullptr;
   const bool live = grant && !(grant->expires && grant->expires_at <= now);
   if (admin.all_organizations) {
     effective = live && grant->role != kNoRole ? grant->role : admin.role;

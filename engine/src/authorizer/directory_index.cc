@@ -1,5 +1,7 @@
 #include "authorizer/directory_index.h"
 
+#include <algorithm>
+
 namespace mtp::engine::detail {
 namespace {
 
@@ -31,7 +33,7 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     rec.org_count = static_cast<std::uint32_t>(p.organizations.size());
     const auto pi = static_cast<std::uint32_t>(ix->providers.size());
     ix->providers.push_back(std::move(rec));
-    for (const auto& o : p.organizations) ix->orgs.push_back(OrgRec{o.id, o.name, o.tags, pi});
+    for (const auto& o : p.organizations) ix->orgs.push_back(OrgRec{pi, o.id, o.name, o.tags});
   }
   // Index after the vectors stop moving: the indexes hold views of the ids.
   ix->provider_by_id.reserve(ix->providers.size());
@@ -91,20 +93,21 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     if (!ix->admin_by_id.insert(ix->admins[i].id, i))
       return std::unexpected(Status::invalidArgument("duplicate admin id " + q(ix->admins[i].id)));
 
-  // Grants: one probe per (admin, org).
-  ix->grant_by_admin_org.reserve(ix->grants.size());
+  // Grants: sorted by org within each admin, so a lookup is a short search in one slice.
   std::vector<std::uint32_t> per_org(ix->orgs.size() + 1, 0);
-  for (std::uint32_t a = 0; a < ix->admins.size(); ++a) {
-    const auto& rec = ix->admins[a];
-    for (std::uint32_t g = rec.first_grant; g < rec.first_grant + rec.grant_count; ++g) {
-      const auto key = grantKey(a, ix->grants[g].org);
-      if (ix->grant_by_admin_org.find(key) != kNotFound)
+  for (auto& rec : ix->admins) {
+    auto b = ix->grants.begin() + rec.first_grant;
+    auto e = b + rec.grant_count;
+    std::sort(b, e, [](const GrantRec& x, const GrantRec& y) { return x.org < y.org; });
+    for (auto it = b; it != e; ++it) {
+      if (it != b && it->org == (it - 1)->org)
         return std::unexpected(Status::invalidArgument(
-            "admin " + q(rec.id) + " has two grants on organization " + q(ix->orgs[ix->grants[g].org].id)));
-      ix->grant_by_admin_org.insert(key, g);
-      ++per_org[ix->grants[g].org + 1];
+            "admin " + q(rec.id) + " has two grants on organization " + q(ix->orgs[it->org].id)));
+      ++per_org[it->org + 1];
     }
   }
+  ix->grant_orgs.reserve(ix->grants.size());
+  for (const auto& g : ix->grants) ix->grant_orgs.push_back(g.org);
   for (std::size_t o = 1; o < per_org.size(); ++o) per_org[o] += per_org[o - 1];
   ix->org_admin_offsets = per_org;
   ix->org_admins.assign(per_org.back(), 0);
@@ -127,7 +130,7 @@ std::size_t DirectoryIndex::bytes() const {
     for (const auto& t : o.tags) n += stringBytes(t);
   }
   for (const auto& a : admins) n += stringBytes(a.id) + stringBytes(a.email);
-  n += provider_by_id.bytes() + org_by_id.bytes() + admin_by_id.bytes() + grant_by_admin_org.bytes();
+  n += provider_by_id.bytes() + org_by_id.bytes() + admin_by_id.bytes() + grant_orgs.capacity() * 4;
   n += org_admin_offsets.capacity() * 4 + org_admins.capacity() * 4;
   return n;
 }

@@ -2,6 +2,7 @@
 // indices once, roles resolved to RoleIds, grants found by one (admin, org) probe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,11 +23,12 @@ struct ProviderRec {
   std::vector<std::uint32_t> all_org_admins;  // admins with allOrganizations
 };
 
+// Hot fields first: a decision reads the provider and the (short-string) id together.
 struct OrgRec {
+  std::uint32_t provider = 0;
   std::string id;
   std::string name;
   std::vector<std::string> tags;
-  std::uint32_t provider = 0;
 };
 
 struct GrantRec {
@@ -36,9 +38,8 @@ struct GrantRec {
   UnixTime expires_at = 0;
 };
 
+// Hot fields first, so that one cache line holds what a decision reads and the id it compares.
 struct AdminRec {
-  std::string id;
-  std::string email;
   std::uint32_t provider = 0;
   RoleId role = kNoRole;
   AdminStatus status = AdminStatus::kActive;
@@ -47,17 +48,19 @@ struct AdminRec {
   bool all_organizations = false;
   std::uint32_t first_grant = 0;
   std::uint32_t grant_count = 0;
+  std::string id;
+  std::string email;
 };
 
 struct DirectoryIndex {
   std::vector<ProviderRec> providers;
   std::vector<OrgRec> orgs;
   std::vector<AdminRec> admins;
-  std::vector<GrantRec> grants;  // grants of an admin are contiguous
+  std::vector<GrantRec> grants;  // grants of an admin are contiguous, sorted by org
+  std::vector<std::uint32_t> grant_orgs;  // grants[i].org, for a search that stays in cache
   StringIndex provider_by_id;
   StringIndex org_by_id;
   StringIndex admin_by_id;
-  PairIndex grant_by_admin_org;  // (admin << 32 | org) -> grant
   // Admins with an explicit grant on an org: org_admins[org_admin_offsets[o] ..
   // org_admin_offsets[o + 1]).
   std::vector<std::uint32_t> org_admin_offsets;
@@ -66,10 +69,14 @@ struct DirectoryIndex {
   static Result<std::unique_ptr<DirectoryIndex>> build(const PolicySet& policies,
                                                        const DirectoryData& data);
   std::size_t bytes() const;
-};
 
-inline std::uint64_t grantKey(std::uint32_t admin, std::uint32_t org) {
-  return (static_cast<std::uint64_t>(admin) << 32) | org;
-}
+  // The admin's grant on org `o`, or null.
+  const GrantRec* findGrant(const AdminRec& a, std::uint32_t o) const {
+    const std::uint32_t* first = grant_orgs.data() + a.first_grant;
+    const std::uint32_t* last = first + a.grant_count;
+    const std::uint32_t* it = std::lower_bound(first, last, o);
+    return it != last && *it == o ? &grants[static_cast<std::size_t>(it - grant_orgs.data())] : nullptr;
+  }
+};
 
 }  // namespace mtp::engine::detail

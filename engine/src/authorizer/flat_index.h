@@ -1,5 +1,5 @@
 // Open-addressing hash indexes built once per snapshot and then only read: string id -> index,
-// and 64-bit key -> index. Linear probing over a power-of-two table, at most half full, so a
+// Linear probing over a power-of-two table, at most half full, so a
 // lookup is one hash and, on a hit, one string compare.
 #pragma once
 
@@ -57,58 +57,6 @@ class StringIndex {
     std::string_view key;
   };
   static std::uint64_t hash(std::string_view k) { return std::hash<std::string_view>{}(k); }
-  void grow() {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
-    count_ = 0;
-    for (const Slot& s : old)
-      if (s.value != kNotFound) insert(s.key, s.value);
-  }
-  std::vector<Slot> slots_;
-  std::size_t count_ = 0;
-};
-
-// Maps 64-bit keys (e.g. admin index << 32 | org index) to indices.
-class PairIndex {
- public:
-  void reserve(std::size_t n) { slots_.assign(tableSizeFor(n), Slot{}); }
-
-  void insert(std::uint64_t key, std::uint32_t value) {
-    if (slots_.empty() || (count_ + 1) * 2 > slots_.size()) grow();
-    for (std::size_t i = mix(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      Slot& s = slots_[i];
-      if (s.value == kNotFound || s.key == key) {
-        if (s.value == kNotFound) ++count_;
-        s = Slot{key, value};
-        return;
-      }
-    }
-  }
-
-  std::uint32_t find(std::uint64_t key) const {
-    if (slots_.empty()) return kNotFound;
-    for (std::size_t i = mix(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      const Slot& s = slots_[i];
-      if (s.value == kNotFound) return kNotFound;
-      if (s.key == key) return s.value;
-    }
-  }
-
-  std::size_t bytes() const { return slots_.capacity() * sizeof(Slot); }
-
- private:
-  struct Slot {
-    std::uint64_t key = 0;
-    std::uint32_t value = kNotFound;
-  };
-  static std::uint64_t mix(std::uint64_t x) {  // splitmix64 finalizer
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-  }
   void grow() {
     std::vector<Slot> old;
     old.swap(slots_);

@@ -1,0 +1,31 @@
+#include "app/app_context.h"
+
+#include <spdlog/spdlog.h>
+
+namespace mtp::app {
+
+AppContext::AppContext(store::Store& store, engine::Authorizer& authorizer,
+                       auth::PasswordHasher& passwords, auth::TokenCodec& tokens,
+                       auth::ApiKeyHasher& api_keys, AppConfig config,
+                       std::function<std::int64_t()> clock)
+    : store_(store),
+      authorizer_(authorizer),
+      passwords_(passwords),
+      tokens_(tokens),
+      api_keys_(api_keys),
+      config_(std::move(config)),
+      clock_(std::move(clock)) {}
+
+AppResult<void> AppContext::refreshDirectory() {
+  std::lock_guard lock(refresh_);
+  auto dir = store_.loadDirectory();
+  if (!dir) return failWith(fromStore(dir.error()));
+  auto swapped = authorizer_.replaceDirectory(std::move(*dir));
+  if (!swapped) {
+    spdlog::error("directory snapshot rejected: {}", swapped.error().message);
+    return failWith(AppError::internal());
+  }
+  return {};
+}
+
+}  // namespace mtp::app

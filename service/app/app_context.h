@@ -1,0 +1,63 @@
+// What every use case works with: the store, the engine, the credential primitives, the
+// configuration and the clock. One per process, built by mtpd's main.
+// Thread-safety: everything here is safe from any thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "app/result.h"
+#include "auth/api_key.h"
+#include "auth/password.h"
+#include "auth/tokens.h"
+#include "mtp/engine/authorizer.h"
+#include "store/store.h"
+
+namespace mtp::app {
+
+struct AppConfig {
+  std::string issuer = "mtp";
+  std::string audience = "mtp-api";
+  std::chrono::seconds session_ttl{8 * 3600};
+  std::chrono::seconds mfa_enroll_ttl{15 * 60};  // a token that reaches only TOTP enrollment
+  std::chrono::seconds launch_ttl{15 * 60};      // an org launch token
+  int lockout_after = 10;                        // failed logins before the account locks
+  std::chrono::seconds lockout_for{15 * 60};
+  std::chrono::seconds activation_ttl{7 * 24 * 3600};
+  std::string public_url = "http://127.0.0.1:8080";  // for links in emails
+};
+
+class AppContext {
+ public:
+  AppContext(store::Store& store, engine::Authorizer& authorizer, auth::PasswordHasher& passwords,
+             auth::TokenCodec& tokens, auth::ApiKeyHasher& api_keys, AppConfig config,
+             std::function<std::int64_t()> clock);
+
+  store::Store& store() { return store_; }
+  engine::Authorizer& authorizer() { return authorizer_; }
+  auth::PasswordHasher& passwords() { return passwords_; }
+  auth::TokenCodec& tokens() { return tokens_; }
+  auth::ApiKeyHasher& apiKeys() { return api_keys_; }
+  const AppConfig& config() const { return config_; }
+  std::int64_t now() const { return clock_(); }
+
+  // Reloads the directory (providers, orgs, admins, grants) from the store and swaps the
+  // engine's snapshot. Call after committing any change to them, before answering, so the
+  // very next request is decided on the new facts. Serialized: a refresh always loads after
+  // the commit that asked for it, and the last swap holds every earlier commit.
+  AppResult<void> refreshDirectory();
+
+ private:
+  store::Store& store_;
+  engine::Authorizer& authorizer_;
+  auth::PasswordHasher& passwords_;
+  auth::TokenCodec& tokens_;
+  auth::ApiKeyHasher& api_keys_;
+  AppConfig config_;
+  std::function<std::int64_t()> clock_;
+  std::mutex refresh_;
+};
+
+}  // namespace mtp::app

@@ -1,0 +1,15 @@
+#include "handlers/routes.h"
+
+namespace mtp::handlers {
+
+std::vector<http::Route> allRoutes(app::AppContext& app) {
+  std::vector<http::Route> routes;
+  addSessionRoutes(routes, app);
+  addProviderRoutes(routes, app);
+  addOrganizationRoutes(routes, app);
+  addAdministratorRoutes(routes, app);
+  addActivityRoutes(routes, app);
+  return routes;
+}
+
+}  // namespace mtp::handlers

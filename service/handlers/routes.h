@@ -1,0 +1,23 @@
+// Every route of mtpd, assembled from one file per group. Each group declares, for every
+// route, its engine action (or Public / AuthenticatedAny); the pipeline asks the engine before
+// any handler runs.
+#pragma once
+
+#include <vector>
+
+#include "app/app_context.h"
+#include "http/route_table.h"
+
+namespace mtp::handlers {
+
+// The whole table, in a stable order (docs/openapi.yaml is checked against it).
+std::vector<http::Route> allRoutes(app::AppContext& app);
+
+// Groups, one file each (handlers/<group>_routes.cc).
+void addSessionRoutes(std::vector<http::Route>& out, app::AppContext& app);       // auth/*, me/*
+void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app);      // provider, settings
+void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app);  // orgs, logo, launch, administratorlinks
+void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app); // admins, organizationlinks, explain
+void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
+
+}  // namespace mtp::handlers

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <sstream>
 
 namespace mtp::http {
@@ -33,6 +34,22 @@ std::string_view methodName(Pistache::Http::Method m) {
     default: return "OTHER";
   }
 }
+
+// A response header with a name known only at run time. Pistache 0.0.5 does not write
+// headers added with addRaw() to responses; typed headers it does write.
+class DynamicHeader : public Pistache::Http::Header::Header {
+ public:
+  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
 
 // Adapts Pistache to the Pipeline. Cloned once per worker thread; every clone shares the
 // immutable Pipeline.
@@ -77,7 +94,7 @@ class PistacheHandler : public Pistache::Http::Handler {
   static void send(Pistache::Http::ResponseWriter& writer, const Response& resp) noexcept {
     try {
       for (const auto& [k, v] : resp.headers) {
-        writer.headers().addRaw(Pistache::Http::Header::Raw(k, v));
+        writer.headers().add(std::make_shared<DynamicHeader>(k, v));
       }
       auto code = static_cast<Pistache::Http::Code>(resp.status);
       if (resp.content_type.empty()) {

@@ -1,0 +1,162 @@
+// The pipeline without a transport: client IP resolution, token scopes, engine request.
+#include "http/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace mtp::http {
+namespace {
+
+using testing::FakeAuthenticator;
+using testing::FakeEngine;
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<const Pipeline> make(std::vector<std::string> trusted = {}) {
+    auto table = RouteTable::build({
+        Route{"GET", "/api/v2/providers/{pid}/organizations/{id}", Access::action("orgs.read"),
+              OrgSource::pathParam("id"), count()},
+        Route{"GET", "/api/systemusers", Access::action("users.read"), OrgSource::header(), count()},
+        Route{"GET", "/api/v2/providers/{pid}/administrators", Access::action("admins.read"), {}, count()},
+        Route{"POST", "/api/v2/me/totp", Access::action("self.mfa"), {}, count()},
+    });
+    EXPECT_TRUE(table.has_value());
+    PipelineOptions o;
+    o.trusted_proxies = std::move(trusted);
+    o.clock = [] { return std::int64_t{1'800'000'000}; };
+    auto p = Pipeline::create(std::move(*table), auth_, engine_.fn(), nullptr, o);
+    EXPECT_TRUE(p.has_value());
+    return *p;
+  }
+  Handler count() {
+    return [this](RequestContext& ctx) -> HandlerResult {
+      ++handled_;
+      return Response::json({{"ip", ctx.clientIp()}, {"org", ctx.organization()}});
+    };
+  }
+  IncomingRequest get(std::string path, Params headers = {{"authorization", "Bearer t1"}}) {
+    IncomingRequest in;
+    in.method = "GET";
+    in.path = std::move(path);
+    in.headers = std::move(headers);
+    in.peer_ip = "10.0.0.5";
+    return in;
+  }
+  void SetUp() override { auth_->addBearer("t1", testing::principal()); }
+
+  std::shared_ptr<FakeAuthenticator> auth_ = std::make_shared<FakeAuthenticator>();
+  FakeEngine engine_;
+  int handled_ = 0;
+};
+
+TEST_F(PipelineTest, EngineRequestCarriesAdminActionOrgProviderIpAndTime) {
+  auto p = make();
+  auto r = p->handle(get("/api/v2/providers/p1/organizations/o7"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(engine_.last.admin, "a1");
+  EXPECT_EQ(engine_.last.action, "orgs.read");
+  EXPECT_EQ(engine_.last.organization, "o7");
+  EXPECT_EQ(engine_.last.provider, "p1");
+  EXPECT_TRUE(engine_.last.mfa);
+  EXPECT_TRUE(engine_.last.has_ip);
+  EXPECT_EQ(engine_.last.ip, *engine::parseIpAddress("10.0.0.5"));
+  EXPECT_EQ(engine_.last.time, 1'800'000'000);
+}
+
+TEST_F(PipelineTest, OrgFromHeaderAndProviderDefaultsToThePrincipals) {
+  auto p = make();
+  auto r = p->handle(get("/api/systemusers", {{"authorization", "Bearer t1"}, {"x-org-id", "o3"}}));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(engine_.last.organization, "o3");
+  EXPECT_EQ(engine_.last.provider, "p1");
+  r = p->handle(get("/api/systemusers"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["message"], "the x-org-id header is required");
+}
+
+TEST_F(PipelineTest, ForwardedForIsIgnoredUnlessThePeerIsATrustedProxy) {
+  auto in = get("/api/v2/providers/p1/organizations/o7",
+                {{"authorization", "Bearer t1"}, {"x-forwarded-for", "1.2.3.4"}});
+  auto r = make()->handle(in);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["ip"], "10.0.0.5");
+
+  r = make({"10.0.0.0/8"})->handle(in);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["ip"], "1.2.3.4");
+
+  // The client can prepend anything; only the hop the proxy appended counts.
+  in.headers = {{"authorization", "Bearer t1"}, {"x-forwarded-for", "6.6.6.6, 1.2.3.4"}};
+  r = make({"10.0.0.0/8"})->handle(in);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["ip"], "1.2.3.4");
+}
+
+TEST_F(PipelineTest, InvalidTrustedProxyRefusesToBuild) {
+  auto table = RouteTable::build({});
+  auto p = Pipeline::create(std::move(*table), auth_, engine_.fn(), nullptr, {{"not-an-ip"}, {}});
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error()[0], "trusted proxy `not-an-ip` is not an address or CIDR");
+}
+
+TEST_F(PipelineTest, MfaEnrollTokenReachesOnlyEnrollment) {
+  auto pr = testing::principal();
+  pr.scope = auth::TokenScope::kMfaEnroll;
+  pr.mfa = false;
+  auth_->addBearer("enroll", pr);
+  auto p = make();
+  auto r = p->handle(get("/api/v2/providers/p1/administrators", {{"authorization", "Bearer enroll"}}));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "mfa_required");
+  EXPECT_EQ(engine_.calls, 0);
+  auto in = get("/api/v2/me/totp", {{"authorization", "Bearer enroll"}});
+  in.method = "POST";
+  r = p->handle(in);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(engine_.calls, 1);
+}
+
+TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
+  auto pr = testing::principal();
+  pr.scope = auth::TokenScope::kOrg;
+  pr.org = "o7";
+  auth_->addBearer("launch", pr);
+  auto p = make();
+  auto h = Params{{"authorization", "Bearer launch"}};
+  EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o7", h)).status, 200);
+  EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o8", h)).status, 404);
+  auto r = p->handle(get("/api/v2/providers/p1/administrators", h));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(nlohmann::json::parse(r.body)["error"].contains("decisionId"));
+  EXPECT_EQ(handled_, 1);
+}
+
+TEST_F(PipelineTest, CredentialsProblemsAre401) {
+  auto p = make();
+  const std::string path = "/api/v2/providers/p1/administrators";
+  EXPECT_EQ(p->handle(get(path, {})).status, 401);
+  EXPECT_EQ(p->handle(get(path, {{"authorization", "Basic dTpw"}})).status, 401);
+  EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer wrong"}})).status, 401);
+  auto r = p->handle(get(path, {}));
+  EXPECT_EQ(r.status, 401);
+  bool www = false;
+  for (const auto& [k, v] : r.headers) www |= k == "WWW-Authenticate";
+  EXPECT_TRUE(www);
+  EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer t1"}, {"x-api-key", "k"}})).status, 400);
+  EXPECT_EQ(handled_, 0);
+  EXPECT_EQ(engine_.calls, 0);
+}
+
+TEST_F(PipelineTest, ApiKeyPrincipalIsPassedToTheEngine) {
+  auto pr = testing::principal();
+  pr.auth_method = engine::AuthMethod::kApiKey;
+  pr.mfa = false;
+  auth_->addApiKey("mtp_key", pr);
+  auto r = make()->handle(get("/api/v2/providers/p1/administrators", {{"x-api-key", "mtp_key"}}));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(engine_.last.auth_method, engine::AuthMethod::kApiKey);
+  EXPECT_FALSE(engine_.last.mfa);
+}
+
+}  // namespace
+}  // namespace mtp::http

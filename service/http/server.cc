@@ -35,6 +35,31 @@ std::string_view methodName(Pistache::Http::Method m) {
   }
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Pistache 0.0.5 hands query values over still percent-encoded. Decodes `%XX` and `+`
+// (form encoding); a malformed escape is kept as written.
+std::string decodeQueryComponent(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 // A response header with a name known only at run time. Pistache 0.0.5 does not write
 // headers added with addRaw() to responses; typed headers it does write.
 class DynamicHeader : public Pistache::Http::Header::Header {
@@ -67,7 +92,7 @@ class PistacheHandler : public Pistache::Http::Handler {
       in.path = req.resource();
       const auto& q = req.query();
       for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
-        in.query.emplace_back(it->first, it->second);
+        in.query.emplace_back(decodeQueryComponent(it->first), decodeQueryComponent(it->second));
       }
       // Pistache's Query is a map without order; keep a stable order for handlers.
       std::sort(in.query.begin(), in.query.end());

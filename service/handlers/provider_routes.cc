@@ -1,0 +1,10 @@
+#include "handlers/routes.h"
+
+namespace mtp::handlers {
+
+void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app) {
+  (void)out;
+  (void)app;
+}
+
+}  // namespace mtp::handlers

@@ -1,0 +1,99 @@
+#include "main/mtpd.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "auth/random.h"
+#include "handlers/routes.h"
+#include "handlers/session_authenticator.h"
+#include "mtp/engine/policy_set.h"
+
+namespace mtp::service {
+
+std::int64_t systemNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+// The API key pepper: derived from the signing key, so one secret file serves both.
+std::string pepperFrom(const auth::SigningKey& key) {
+  unsigned char out[32];
+  static constexpr char kContext[] = "mtp api key pepper v1";
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(kContext),
+                     sizeof kContext - 1, reinterpret_cast<const unsigned char*>(key.bytes.data()),
+                     key.bytes.size());
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
+  auth::ensureSodium();
+  std::unique_ptr<Mtpd> m(new Mtpd());
+  auto clock = o.clock ? o.clock : std::function<std::int64_t()>(systemNow);
+
+  store::StoreOptions so;
+  so.url = o.db;
+  so.pool_size = static_cast<std::size_t>(std::max(o.threads, 1)) + 1;
+  so.clock = clock;
+  auto store = store::openStore(so);
+  if (!store) return std::unexpected("database: " + store.error().message);
+  m->store_ = std::move(*store);
+  auto version = m->store_->migrate();
+  if (!version) return std::unexpected("database: " + version.error().message);
+
+  auto policies = engine::PolicySet::load(o.policies);
+  if (!policies) {
+    std::string msg = "policies:";
+    for (const auto& d : policies.error()) msg += "\n  " + d.str();
+    return std::unexpected(msg);
+  }
+  auto dir = m->store_->loadDirectory();
+  if (!dir) return std::unexpected("database: " + dir.error().message);
+  auto authorizer = engine::Authorizer::create(*policies, std::move(*dir));
+  if (!authorizer) return std::unexpected("directory: " + authorizer.error().message);
+  m->authorizer_ = std::move(*authorizer);
+
+  auto key = auth::loadOrCreateKeyFile(o.jwt_key_file);
+  if (!key) return std::unexpected("jwt key: " + key.error());
+  m->api_keys_ = std::make_unique<auth::ApiKeyHasher>(pepperFrom(*key));
+  m->tokens_ = std::make_unique<auth::TokenCodec>(*key, o.app.issuer, o.app.audience);
+  m->passwords_ = std::make_unique<auth::PasswordHasher>();
+  m->app_ = std::make_unique<app::AppContext>(*m->store_, *m->authorizer_, *m->passwords_,
+                                              *m->tokens_, *m->api_keys_, o.app, clock);
+  m->metrics_ = std::make_shared<http::Metrics>();
+
+  http::ServerOptions sopt;
+  sopt.listen = o.listen;
+  sopt.threads = o.threads;
+  sopt.trusted_proxies = o.trusted_proxies;
+  sopt.clock = clock;
+  engine::Authorizer* az = m->authorizer_.get();
+  auto server = http::Server::start(
+      sopt, handlers::allRoutes(*m->app_), handlers::makeAuthenticator(*m->app_),
+      [az](const engine::Request& r) {
+        auto snap = az->current();
+        return http::AuthzResult::from(snap->authorize(r));
+      },
+      m->metrics_);
+  if (!server) {
+    std::string msg = "server:";
+    for (const auto& e : server.error()) msg += "\n  " + e;
+    return std::unexpected(msg);
+  }
+  m->server_ = std::move(*server);
+  return m;
+}
+
+void Mtpd::stop() {
+  if (server_) server_->stop();
+}
+
+Mtpd::~Mtpd() { stop(); }
+
+}  // namespace mtp::service

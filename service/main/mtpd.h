@@ -1,0 +1,61 @@
+// The composition root of mtpd: opens the store (migrating it), loads the policies, builds the
+// engine from the store's directory, the credential primitives, the use-case context, every
+// route, and starts the HTTP server. main() and the service tests both start mtpd this way.
+// Thread-safety: start() and stop() from one controlling thread.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/app_context.h"
+#include "http/metrics.h"
+#include "http/server.h"
+
+namespace mtp::service {
+
+struct MtpdOptions {
+  std::string db = "sqlite:mtp.db";
+  std::string listen = "127.0.0.1:8080";
+  int threads = 2;
+  std::string policies = "policies";
+  std::string jwt_key_file = "mtp-jwt.key";
+  std::vector<std::string> trusted_proxies;
+  app::AppConfig app;
+  std::function<std::int64_t()> clock;  // empty: the system clock
+};
+
+class Mtpd {
+ public:
+  // Starts serving. On failure, every problem in one message.
+  static std::expected<std::unique_ptr<Mtpd>, std::string> start(MtpdOptions options);
+  ~Mtpd();
+
+  std::uint16_t port() const { return server_->port(); }
+  app::AppContext& app() { return *app_; }
+  store::Store& store() { return *store_; }
+  engine::Authorizer& authorizer() { return *authorizer_; }
+  http::Metrics& metrics() { return *metrics_; }
+
+  // Stops the server (joining its threads) before anything the handlers use goes away.
+  void stop();
+
+ private:
+  Mtpd() = default;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Authorizer> authorizer_;
+  std::unique_ptr<auth::PasswordHasher> passwords_;
+  std::unique_ptr<auth::TokenCodec> tokens_;
+  std::unique_ptr<auth::ApiKeyHasher> api_keys_;
+  std::unique_ptr<app::AppContext> app_;
+  std::shared_ptr<http::Metrics> metrics_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// Seconds since the epoch, from the system clock.
+std::int64_t systemNow();
+
+}  // namespace mtp::service

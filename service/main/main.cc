@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   mtp::service::MtpdOptions o;
   o.db = envOr("MTP_DB", o.db);
   o.listen = envOr("MTP_LISTEN", o.listen);
-  o.policies = envOr("MTP_POLICIES", o.policies);
+  o.policies = envOr("MTP_POLICIES", o.policies);  // default: the built-in roles only
   o.jwt_key_file = envOr("MTP_JWT_KEY_FILE", o.jwt_key_file);
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
 

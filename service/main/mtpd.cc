@@ -74,8 +74,16 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   sopt.trusted_proxies = o.trusted_proxies;
   sopt.clock = clock;
   engine::Authorizer* az = m->authorizer_.get();
+  store::Store* st = m->store_.get();
+  auto routes = handlers::allRoutes(*m->app_);
+  // Ready when the database answers (the policies are loaded, or we would not be here).
+  for (auto& r : http::opsRoutes(*m->metrics_, [st]() -> std::string {
+         auto ping = st->ping();
+         return ping ? "" : "database unreachable";
+       }))
+    routes.push_back(std::move(r));
   auto server = http::Server::start(
-      sopt, handlers::allRoutes(*m->app_), handlers::makeAuthenticator(*m->app_),
+      sopt, std::move(routes), handlers::makeAuthenticator(*m->app_),
       [az](const engine::Request& r) {
         auto snap = az->current();
         return http::AuthzResult::from(snap->authorize(r));

@@ -21,7 +21,7 @@ struct MtpdOptions {
   std::string db = "sqlite:mtp.db";
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
-  std::string policies = "policies";
+  std::string policies = "policies/builtin";  // the examples in policies/examples are opt-in
   std::string jwt_key_file = "mtp-jwt.key";
   std::vector<std::string> trusted_proxies;
   app::AppConfig app;

@@ -83,12 +83,14 @@ bool escalates(const PolicySet& ps, const DirectoryIndex& ix, std::uint32_t a,
         t.step("escalation", g.organization, false, "the acting admin cannot reach this org");
       return true;
     }
-    if (!g.role.empty()) {
-      const auto rid = ps.findRole(g.role);
+    // The target's role there: its per-org role, else its default role.
+    const std::string_view role_there = g.role.empty() ? target.role : g.role;
+    if (!role_there.empty()) {
+      const auto rid = ps.findRole(role_there);
       if (!rid || !roles[there].info.actions.containsAll(roles[*rid].info.actions)) {
         if constexpr (Tracer::kOn)
           t.step("escalation", g.organization, false,
-                 "the per-org role holds actions the acting admin lacks in this org");
+                 "the target's role there holds actions the acting admin lacks in this org");
         return true;
       }
     }

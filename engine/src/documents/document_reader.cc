@@ -1,6 +1,8 @@
 #include "documents/document_reader.h"
 
+#include <algorithm>
 #include <initializer_list>
+#include <vector>
 
 namespace mtp::engine::detail {
 namespace {
@@ -17,8 +19,12 @@ class Fields {
       ok_ = false;
       return;
     }
+    std::vector<std::string> seen;
     for (const auto& kv : node) {
       const auto key = kv.first.as<std::string>("");
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        error(kv.first, "duplicate_key", "key " + ticked(key) + " appears twice");
+      seen.push_back(key);
       bool known = false;
       for (auto a : allowed) known = known || a == key;
       if (!known) error(kv.first, "unknown_key", "unknown key " + ticked(key) + " in " + std::string(what));
@@ -45,7 +51,7 @@ class Fields {
   bool boolean(const char* key, bool fallback) const {
     if (!has(key)) return fallback;
     const YAML::Node v = node_[key];
-    if (v.IsScalar()) {
+    if (v.IsScalar() && v.Tag() != "!") {  // "!": a quoted scalar, i.e. a JSON string
       const auto s = v.as<std::string>("");
       if (s == "true") return true;
       if (s == "false") return false;

@@ -95,7 +95,15 @@ void runFile(const std::string& file, const std::string& text, std::shared_ptr<c
       continue;
     }
     c.reason = *parsed;
-    if (e["allowed"]) c.allowed = e["allowed"].as<std::string>("") == "true";
+    if (e["allowed"]) {
+      const YAML::Node a = e["allowed"];
+      const auto v = a.IsScalar() && a.Tag() != "!" ? a.as<std::string>("") : "";
+      if (v != "true" && v != "false") {
+        error(a, "type_mismatch", "`allowed` must be true or false");
+        continue;
+      }
+      c.allowed = v == "true";
+    }
     if (e["decidedBy"]) c.decided_by = e["decidedBy"].as<std::string>("");
     cases.push_back(std::move(c));
   }

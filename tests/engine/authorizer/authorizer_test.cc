@@ -214,6 +214,22 @@ roles:
   r.target.organizations = {};
   r.target.all_organizations = true;
   EXPECT_EQ(snap->authorize(r).reason, Reason::kEscalation);
+  // The target's default role applies in a granted org without its own role: it must fit the
+  // actor's role there (mgr-like actor: admin_billing by default, manager in o3).
+  {
+    auto d2 = fixture();
+    d2.admins.push_back(admin("abl", "p1", "admin_billing", false,
+                              {GrantData{"o3", "manager", std::nullopt}}));
+    auto snap2 = snapshotOf(set, d2);
+    auto r2 = req("abl", "admins.create");
+    r2.target.present = true;
+    r2.target.role = "admin";
+    const TargetGrant o3{"o3", ""};
+    r2.target.organizations = {&o3, 1};
+    EXPECT_EQ(snap2->authorize(r2).reason, Reason::kEscalation);
+    r2.target.role = "help_desk";
+    EXPECT_TRUE(snap2->authorize(r2).allowed);
+  }
   // Another provider's org is beyond reach too.
   const TargetGrant q1{"q1", ""};
   r.target.all_organizations = false;

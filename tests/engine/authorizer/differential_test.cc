@@ -319,7 +319,8 @@ struct Ref {
       bool expired = false;
       auto mine = effectiveRole(a, o->id, r.time, &expired);
       if (!mine) return true;
-      if (!g.role.empty() && !actionsOf(*mine).containsAll(actionsOf(std::string(g.role)))) return true;
+      const std::string role_there(g.role.empty() ? r.target.role : g.role);
+      if (!role_there.empty() && !actionsOf(*mine).containsAll(actionsOf(role_there))) return true;
     }
     return false;
   }

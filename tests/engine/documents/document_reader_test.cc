@@ -563,3 +563,19 @@ TEST(Documents, EmptyInputIsAnError) {
 
 }  // namespace
 }  // namespace mtp::engine
+
+namespace mtp::engine {
+namespace {
+
+TEST(RequestDocument, AQuotedBooleanIsAString) {
+  auto ds = requestErrors(R"({"admin": "a", "action": "users.read", "mfa": "true"})");
+  EXPECT_TRUE(hasAt(ds, "type_mismatch", 1, 47)) << joinDiagnostics(ds);
+}
+
+TEST(RequestDocument, DuplicateKeysAreReported) {
+  auto ds = requestErrors(R"({"admin": "a", "action": "users.read", "admin": "b"})");
+  EXPECT_TRUE(hasCode(ds, "duplicate_key")) << joinDiagnostics(ds);
+}
+
+}  // namespace
+}  // namespace mtp::engine

@@ -242,6 +242,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"expect without reason",
                 kDir + "  - request: {admin: hd, action: home.read}\n    expect: {allowed: true}\n",
                 "missing_key", 10},
+        BadFile{"allowed is not a boolean",
+                kDir + "  - request: {admin: hd, action: home.read}\n"
+                       "    expect: {reason: allowed, allowed: flase}\n",
+                "type_mismatch", 10},
         BadFile{"unknown reason code",
                 kDir + "  - request: {admin: hd, action: home.read}\n    expect: {reason: nope}\n",
                 "bad_value", 10},

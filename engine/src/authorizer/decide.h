@@ -75,7 +75,7 @@ bool escalates(const PolicySet& ps, const DirectoryIndex& ix, std::uint32_t a,
     return true;
   }
   for (const TargetGrant& g : target.organizations) {
-    const auto o = ix.org_by_id.find(g.organization);
+    const auto o = ix.findOrg(g.organization);
     RoleId there = kNoRole;
     if (o == kNotFound || ix.orgs[o].provider != actor.provider ||
         reachOrg(ix, a, o, r.time, there) != Reach::kOk) {
@@ -111,7 +111,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   if constexpr (Tracer::kOn) t.step("unknown_action", info.name, true);
 
   // 2. unknown_admin, provider_mismatch
-  const std::uint32_t a = ix.admin_by_id.find(r.admin);
+  const std::uint32_t a = ix.findAdmin(r.admin);
   if (a == kNotFound) {
     t.step("unknown_admin", r.admin, false);
     return deny(Reason::kUnknownAdmin, "check:unknown_admin");
@@ -119,7 +119,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   const AdminRec& admin = ix.admins[a];
   const ProviderRec& provider = ix.providers[admin.provider];
   std::uint32_t o = kNotFound;
-  if (info.scope == Scope::kOrg && !r.organization.empty()) o = ix.org_by_id.find(r.organization);
+  if (info.scope == Scope::kOrg && !r.organization.empty()) o = ix.findOrg(r.organization);
   const bool other_provider =
       (!r.provider.empty() && r.provider != std::string_view(provider.id)) ||
       (o != kNotFound && ix.orgs[o].provider != admin.provider);
@@ -155,7 +155,6 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
 
   // 6. org_unknown, org_not_granted, grant_expired
   RoleId role = admin.role;
-  OrgView org_view;
   if (info.scope == Scope::kOrg) {
     if (o == kNotFound) {
       t.step("org_unknown", r.organization, false);
@@ -171,23 +170,33 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
       case Reach::kOk:
         break;
     }
-    const OrgRec& org = ix.orgs[o];
-    org_view = OrgView{org.id, org.name, org.tags};
     if constexpr (Tracer::kOn)
-      t.step("org_not_granted", org.id, true, admin.all_organizations ? "allOrganizations" : "granted");
+      t.step("org_not_granted", ix.orgs[o].id, true, admin.all_organizations ? "allOrganizations" : "granted");
   }
 
+  // What policies see; built only when a policy is consulted (the role-only path reads no
+  // names, tags or emails).
+  OrgView org_view;
   EvalContext ctx;
-  ctx.request = &r;
-  ctx.action = r.action;
-  ctx.principal = PrincipalView{admin.id,     admin.email,         provider.id,
-                                admin.role,   role,                mfa_required,
-                                admin.api_key_allowed, admin.all_organizations};
-  ctx.org = info.scope == Scope::kOrg ? &org_view : nullptr;
-  ctx.target = TargetView{r.target.present ? &r.target : nullptr, kNoRole};
-  if (r.target.present && !r.target.role.empty()) {
-    if (auto tr = ps.findRole(r.target.role)) ctx.target.role = *tr;
-  }
+  bool ctx_built = false;
+  auto context = [&]() -> const EvalContext& {
+    if (ctx_built) return ctx;
+    ctx_built = true;
+    ctx.request = &r;
+    ctx.action = r.action;
+    ctx.principal = PrincipalView{admin.id,   ix.admin_emails[a], provider.id,
+                                  admin.role, role,               mfa_required,
+                                  admin.api_key_allowed, admin.all_organizations};
+    if (info.scope == Scope::kOrg) {
+      org_view = OrgView{ix.orgs[o].id, ix.org_names[o], ix.org_tags[o]};
+      ctx.org = &org_view;
+    }
+    ctx.target = TargetView{r.target.present ? &r.target : nullptr, kNoRole};
+    if (r.target.present && !r.target.role.empty()) {
+      if (auto tr = ps.findRole(r.target.role)) ctx.target.role = *tr;
+    }
+    return ctx;
+  };
 
   // 7. role_lacks_action: the effective role, or else a custom permit.
   const std::string_view role_id = cp.roles[role].info.id;
@@ -199,7 +208,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   } else {
     for (std::uint16_t pi : cp.permits_by_action[r.action]) {
       const CompiledPolicy& p = cp.policies[pi];
-      const Tri v = evalPolicy(p, ctx);
+      const Tri v = evalPolicy(p, context());
       if constexpr (Tracer::kOn)
         t.step("policy", p.info.id, v == Tri::kTrue,
                v == Tri::kError ? "permit errored: skipped" : (v == Tri::kTrue ? "permit matched" : "permit did not match"));
@@ -222,7 +231,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   // 9. forbidden_by_policy: any matching (or erroring) forbid denies.
   for (std::uint16_t pi : cp.forbids_by_action[r.action]) {
     const CompiledPolicy& p = cp.policies[pi];
-    const Tri v = evalPolicy(p, ctx);
+    const Tri v = evalPolicy(p, context());
     if constexpr (Tracer::kOn)
       t.step("policy", p.info.id, v == Tri::kFalse,
              v == Tri::kError ? "forbid errored: denies" : (v == Tri::kTrue ? "forbid matched" : "forbid did not match"));

@@ -33,16 +33,23 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     rec.org_count = static_cast<std::uint32_t>(p.organizations.size());
     const auto pi = static_cast<std::uint32_t>(ix->providers.size());
     ix->providers.push_back(std::move(rec));
-    for (const auto& o : p.organizations) ix->orgs.push_back(OrgRec{pi, o.id, o.name, o.tags});
+    for (const auto& o : p.organizations) {
+      ix->orgs.push_back(OrgRec{pi, o.id});
+      ix->org_names.push_back(o.name);
+      ix->org_tags.push_back(o.tags);
+    }
   }
   // Index after the vectors stop moving: the indexes hold views of the ids.
+  auto provider_key = [&](std::uint32_t i) -> std::string_view { return ix->providers[i].id; };
+  auto org_key = [&](std::uint32_t i) -> std::string_view { return ix->orgs[i].id; };
+  auto admin_key = [&](std::uint32_t i) -> std::string_view { return ix->admins[i].id; };
   ix->provider_by_id.reserve(ix->providers.size());
   for (std::uint32_t i = 0; i < ix->providers.size(); ++i)
-    if (!ix->provider_by_id.insert(ix->providers[i].id, i))
+    if (!ix->provider_by_id.insert(ix->providers[i].id, i, provider_key))
       return std::unexpected(Status::invalidArgument("duplicate provider id " + q(ix->providers[i].id)));
   ix->org_by_id.reserve(ix->orgs.size());
   for (std::uint32_t i = 0; i < ix->orgs.size(); ++i)
-    if (!ix->org_by_id.insert(ix->orgs[i].id, i))
+    if (!ix->org_by_id.insert(ix->orgs[i].id, i, org_key))
       return std::unexpected(Status::invalidArgument("duplicate organization id " + q(ix->orgs[i].id)));
 
   auto resolveRole = [&](const std::string& name, const std::string& admin) -> Result<RoleId> {
@@ -55,8 +62,7 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
   for (const auto& a : data.admins) {
     AdminRec rec;
     rec.id = a.id;
-    rec.email = a.email;
-    const auto pi = ix->provider_by_id.find(a.provider);
+    const auto pi = ix->findProvider(a.provider);
     if (pi == kNotFound)
       return std::unexpected(Status::invalidArgument("admin " + q(a.id) + " has unknown provider " + q(a.provider)));
     rec.provider = pi;
@@ -70,7 +76,7 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     rec.first_grant = static_cast<std::uint32_t>(ix->grants.size());
     for (const auto& g : a.organizations) {
       GrantRec gr;
-      const auto oi = ix->org_by_id.find(g.organization);
+      const auto oi = ix->findOrg(g.organization);
       if (oi == kNotFound || ix->orgs[oi].provider != pi)
         return std::unexpected(Status::invalidArgument("admin " + q(a.id) + " has a grant on unknown organization " + q(g.organization)));
       gr.org = oi;
@@ -87,10 +93,11 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     const auto ai = static_cast<std::uint32_t>(ix->admins.size());
     if (rec.all_organizations) ix->providers[pi].all_org_admins.push_back(ai);
     ix->admins.push_back(std::move(rec));
+    ix->admin_emails.push_back(a.email);
   }
   ix->admin_by_id.reserve(ix->admins.size());
   for (std::uint32_t i = 0; i < ix->admins.size(); ++i)
-    if (!ix->admin_by_id.insert(ix->admins[i].id, i))
+    if (!ix->admin_by_id.insert(ix->admins[i].id, i, admin_key))
       return std::unexpected(Status::invalidArgument("duplicate admin id " + q(ix->admins[i].id)));
 
   // Grants: sorted by org within each admin, so a lookup is a short search in one slice.
@@ -125,11 +132,16 @@ std::size_t DirectoryIndex::bytes() const {
   n += providers.capacity() * sizeof(ProviderRec) + orgs.capacity() * sizeof(OrgRec) +
        admins.capacity() * sizeof(AdminRec) + grants.capacity() * sizeof(GrantRec);
   for (const auto& p : providers) n += stringBytes(p.id) + p.all_org_admins.capacity() * 4;
-  for (const auto& o : orgs) {
-    n += stringBytes(o.id) + stringBytes(o.name) + o.tags.capacity() * sizeof(std::string);
-    for (const auto& t : o.tags) n += stringBytes(t);
+  for (const auto& o : orgs) n += stringBytes(o.id);
+  n += org_names.capacity() * sizeof(std::string) + org_tags.capacity() * sizeof(org_tags[0]);
+  for (const auto& s : org_names) n += stringBytes(s);
+  for (const auto& ts : org_tags) {
+    n += ts.capacity() * sizeof(std::string);
+    for (const auto& t : ts) n += stringBytes(t);
   }
-  for (const auto& a : admins) n += stringBytes(a.id) + stringBytes(a.email);
+  for (const auto& a : admins) n += stringBytes(a.id);
+  n += admin_emails.capacity() * sizeof(std::string);
+  for (const auto& e : admin_emails) n += stringBytes(e);
   n += provider_by_id.bytes() + org_by_id.bytes() + admin_by_id.bytes() + grant_orgs.capacity() * 4;
   n += org_admin_offsets.capacity() * 4 + org_admins.capacity() * 4;
   return n;

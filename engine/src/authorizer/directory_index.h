@@ -23,12 +23,11 @@ struct ProviderRec {
   std::vector<std::uint32_t> all_org_admins;  // admins with allOrganizations
 };
 
-// Hot fields first: a decision reads the provider and the (short-string) id together.
-struct OrgRec {
+// One cache line per org: what a decision reads (the provider) and the id it compares.
+// Names and tags, read only by policies, live apart (DirectoryIndex::org_names, org_tags).
+struct alignas(64) OrgRec {
   std::uint32_t provider = 0;
   std::string id;
-  std::string name;
-  std::vector<std::string> tags;
 };
 
 struct GrantRec {
@@ -38,8 +37,9 @@ struct GrantRec {
   UnixTime expires_at = 0;
 };
 
-// Hot fields first, so that one cache line holds what a decision reads and the id it compares.
-struct AdminRec {
+// One cache line per admin: what a decision reads and the id it compares. The email, read
+// only by policies, lives apart (DirectoryIndex::admin_emails).
+struct alignas(64) AdminRec {
   std::uint32_t provider = 0;
   RoleId role = kNoRole;
   AdminStatus status = AdminStatus::kActive;
@@ -49,13 +49,15 @@ struct AdminRec {
   std::uint32_t first_grant = 0;
   std::uint32_t grant_count = 0;
   std::string id;
-  std::string email;
 };
 
 struct DirectoryIndex {
   std::vector<ProviderRec> providers;
   std::vector<OrgRec> orgs;
+  std::vector<std::string> org_names;               // by org index
+  std::vector<std::vector<std::string>> org_tags;   // by org index
   std::vector<AdminRec> admins;
+  std::vector<std::string> admin_emails;            // by admin index
   std::vector<GrantRec> grants;  // grants of an admin are contiguous, sorted by org
   std::vector<std::uint32_t> grant_orgs;  // grants[i].org, for a search that stays in cache
   StringIndex provider_by_id;
@@ -69,6 +71,16 @@ struct DirectoryIndex {
   static Result<std::unique_ptr<DirectoryIndex>> build(const PolicySet& policies,
                                                        const DirectoryData& data);
   std::size_t bytes() const;
+
+  std::uint32_t findProvider(std::string_view id) const {
+    return provider_by_id.find(id, [this](std::uint32_t i) -> std::string_view { return providers[i].id; });
+  }
+  std::uint32_t findOrg(std::string_view id) const {
+    return org_by_id.find(id, [this](std::uint32_t i) -> std::string_view { return orgs[i].id; });
+  }
+  std::uint32_t findAdmin(std::string_view id) const {
+    return admin_by_id.find(id, [this](std::uint32_t i) -> std::string_view { return admins[i].id; });
+  }
 
   // The admin's grant on org `o`, or null.
   const GrantRec* findGrant(const AdminRec& a, std::uint32_t o) const {

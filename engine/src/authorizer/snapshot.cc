@@ -54,7 +54,7 @@ Request requestFor(std::string_view admin, ActionId action, std::string_view org
 OrgReach Snapshot::orgsFor(std::string_view admin, ActionId action,
                            const RequestContext& ctx) const {
   OrgReach out;
-  const auto a = index_->admin_by_id.find(admin);
+  const auto a = index_->findAdmin(admin);
   if (a == kNotFound || action >= allActions().size() || actionInfo(action).scope != Scope::kOrg)
     return out;
   const auto& rec = index_->admins[a];
@@ -98,7 +98,7 @@ OrgReach Snapshot::orgsFor(std::string_view admin, ActionId action,
 std::vector<std::string_view> Snapshot::adminsFor(std::string_view organization, ActionId action,
                                                   const RequestContext& ctx) const {
   std::vector<std::string_view> out;
-  const auto o = index_->org_by_id.find(organization);
+  const auto o = index_->findOrg(organization);
   if (o == kNotFound) return out;
   const auto& prov = index_->providers[index_->orgs[o].provider];
   std::vector<std::uint32_t> candidates(prov.all_org_admins);
@@ -116,7 +116,7 @@ std::vector<std::string_view> Snapshot::adminsFor(std::string_view organization,
 ActionSet Snapshot::effectiveActions(std::string_view admin, std::string_view organization,
                                      const RequestContext& ctx) const {
   ActionSet out;
-  const auto a = index_->admin_by_id.find(admin);
+  const auto a = index_->findAdmin(admin);
   if (a == kNotFound) return out;
   const auto& rec = index_->admins[a];
   const auto& cp = policies_->compiled();

@@ -330,8 +330,12 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     if (p.scope == auth::TokenScope::kMfaEnroll && !engine::mfaExemptActions().has(action)) {
       return fail(Error::mfaRequired("enroll multi-factor authentication first"));
     }
+    const bool reach = route.org.kind == OrgSource::Kind::kReach;
     if (p.scope == auth::TokenScope::kOrg) {
-      if (scope == engine::Scope::kOrg && ctx.organization_ != p.org) return fail(Error::notFound());
+      // A reach list is narrowed to the token's org by the handler (handlers/org_reach.h).
+      if (scope == engine::Scope::kOrg && !reach && ctx.organization_ != p.org) {
+        return fail(Error::notFound());
+      }
       if (scope == engine::Scope::kProvider) {
         std::string decision_id = auth::newId();
         decisionLog()->info("decision id={} request={} admin={} action={} allowed=false "
@@ -349,6 +353,11 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     } catch (...) {
       spdlog::error("request={} authorize callback threw", request_id);
       d = AuthzResult{};  // deny
+    }
+    if (reach && !d.allowed && d.reason == engine::Reason::kOrgUnknown) {
+      // Asked with no org: every check before the org passed. The handler lists only the
+      // orgs of the engine's reverse query.
+      d = AuthzResult{true, engine::Reason::kAllowed, "reach:" + d.decided_by};
     }
     logDecision(ctx, er, d, decision_id, metrics_.get());
     if (!d.allowed) return fail(denialError(d.reason, std::move(decision_id)));

@@ -48,14 +48,23 @@ class Access {
 };
 
 // Where the target org of an org-scoped action comes from.
+//
+// reach(): a list over every org the caller reaches (GET .../organizations, .../users,
+// .../devices). There is no one target org, so the pipeline asks the engine with no org: the
+// checks before the org (provider, status, API access, MFA) decide, and the answer
+// `org_unknown` — which the engine gives exactly when those checks passed and the org is
+// missing — lets the request through. The handler MUST then narrow the list to the engine's
+// reverse query (Snapshot::orgsFor for the route's action; handlers/org_reach.h does it,
+// including an org launch token's one org) and filter in SQL with store::OrgReach.
 struct OrgSource {
-  enum class Kind { kNone, kPathParam, kHeader };
+  enum class Kind { kNone, kPathParam, kHeader, kReach };
   Kind kind = Kind::kNone;
   std::string name;  // the path parameter (`id`) or the header (`x-org-id`)
 
   static OrgSource none() { return {}; }
   static OrgSource pathParam(std::string n) { return {Kind::kPathParam, std::move(n)}; }
   static OrgSource header(std::string n = "x-org-id") { return {Kind::kHeader, std::move(n)}; }
+  static OrgSource reach() { return {Kind::kReach, {}}; }
 };
 
 inline constexpr std::size_t kDefaultMaxBody = 64 * 1024;

@@ -22,6 +22,8 @@ class PipelineTest : public ::testing::Test {
         Route{"GET", "/api/systemusers", Access::action("users.read"), OrgSource::header(), count()},
         Route{"GET", "/api/v2/providers/{pid}/administrators", Access::action("admins.read"), {}, count()},
         Route{"POST", "/api/v2/me/totp", Access::action("self.mfa"), {}, count()},
+        Route{"GET", "/api/v2/providers/{pid}/organizations", Access::action("orgs.read"),
+              OrgSource::reach(), count()},
     });
     EXPECT_TRUE(table.has_value());
     PipelineOptions o;
@@ -129,6 +131,33 @@ TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(nlohmann::json::parse(r.body)["error"].contains("decisionId"));
   EXPECT_EQ(handled_, 1);
+}
+
+TEST_F(PipelineTest, ReachListPassesOnlyWhenTheChecksBeforeTheOrgPass) {
+  auto p = make();
+  const std::string path = "/api/v2/providers/p1/organizations";
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kOrgUnknown;  // checks 1-5 passed, no org given
+  auto r = p->handle(get(path));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(engine_.last.organization, "");
+  EXPECT_EQ(engine_.last.action, "orgs.read");
+  EXPECT_EQ(nlohmann::json::parse(r.body)["org"], "");
+  engine_.deny_reason = engine::Reason::kProviderMismatch;
+  EXPECT_EQ(p->handle(get(path)).status, 404);
+  engine_.deny_reason = engine::Reason::kMfaRequired;
+  EXPECT_EQ(p->handle(get(path)).status, 401);
+  engine_.deny_reason = engine::Reason::kAdminNotActive;
+  EXPECT_EQ(p->handle(get(path)).status, 401);
+  EXPECT_EQ(handled_, 1);
+  // A launch token reaches the list (the handler narrows it to the token's org).
+  auto pr = testing::principal();
+  pr.scope = auth::TokenScope::kOrg;
+  pr.org = "o7";
+  auth_->addBearer("launch", pr);
+  engine_.deny_reason = engine::Reason::kOrgUnknown;
+  EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer launch"}})).status, 200);
+  EXPECT_EQ(handled_, 2);
 }
 
 TEST_F(PipelineTest, CredentialsProblemsAre401) {

@@ -47,6 +47,19 @@ TEST(RouteTable, OrgScopedActionNeedsAnOrgSource) {
   EXPECT_TRUE(anyContains(t3.error(), "not org-scoped"));
 }
 
+TEST(RouteTable, ReachSourceIsForOrgScopedListsOnly) {
+  auto t = RouteTable::build({Route{"GET", "/api/v2/providers/{pid}/organizations",
+                                    Access::action("orgs.read"), OrgSource::reach(), ok}});
+  ASSERT_TRUE(t.has_value()) << t.error()[0];
+  auto t2 = RouteTable::build(
+      {Route{"GET", "/p", Access::action("admins.read"), OrgSource::reach(), ok}});
+  ASSERT_FALSE(t2.has_value());
+  EXPECT_TRUE(anyContains(t2.error(), "not org-scoped"));
+  auto t3 = RouteTable::build({Route{"GET", "/q", Access::authenticatedAny(), OrgSource::reach(), ok}});
+  ASSERT_FALSE(t3.has_value());
+  EXPECT_TRUE(anyContains(t3.error(), "an org source without an action checks nothing"));
+}
+
 TEST(RouteTable, EveryProblemIsReported) {
   Route a{"GET", "/a", {}, {}, ok};
   Route b{"BREW", "/b", Access::publicRoute(), {}, ok};

@@ -73,6 +73,8 @@ class SociTx final : public Tx {
                            const std::string& org_id) override;
   Result<std::vector<GrantRecord>> listGrants(const TenantScope& scope,
                                               const std::string& admin_id) override;
+  Result<std::vector<GrantRecord>> listOrganizationGrants(const TenantScope& scope,
+                                                          const std::string& org_id) override;
   Result<void> replaceGrants(const TenantScope& scope, const std::string& admin_id,
                              const std::vector<GrantRecord>& grants) override;
 

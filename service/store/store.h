@@ -113,6 +113,9 @@ class Tx {
                                    const std::string& org_id) = 0;
   virtual Result<std::vector<GrantRecord>> listGrants(const TenantScope& scope,
                                                       const std::string& admin_id) = 0;
+  // Every grant on one org (expired ones too: GrantRecord.expires_at says), by admin id.
+  virtual Result<std::vector<GrantRecord>> listOrganizationGrants(const TenantScope& scope,
+                                                                  const std::string& org_id) = 0;
   virtual Result<void> replaceGrants(const TenantScope& scope, const std::string& admin_id,
                                      const std::vector<GrantRecord>& grants) = 0;
 

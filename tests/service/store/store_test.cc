@@ -351,6 +351,12 @@ TYPED_TEST(StoreTest, GrantsSessionsApiKeysAndTokens) {
   EXPECT_EQ((*grants)[0].role_name, "help_desk");
   EXPECT_EQ((*grants)[0].expires_at, 1800000000);
   EXPECT_TRUE(this->read([&](Tx& tx) { return tx.listGrants(this->b_, admin); })->empty());
+  auto on_org = this->read([&](Tx& tx) { return tx.listOrganizationGrants(this->a_, org); });
+  ASSERT_TRUE(on_org);
+  ASSERT_EQ(on_org->size(), 1u);
+  EXPECT_EQ((*on_org)[0].admin_id, admin);
+  EXPECT_EQ((*on_org)[0].role_name, "help_desk");
+  EXPECT_TRUE(this->read([&](Tx& tx) { return tx.listOrganizationGrants(this->b_, org); })->empty());
   auto links = this->read(
       [&](Tx& tx) { return tx.listOrganizationAdmins(this->a_, org, 1795363200); });
   ASSERT_TRUE(links);

@@ -105,7 +105,20 @@ std::optional<Error> RequestContext::authorize(const engine::Request& request) c
   if (authorize_ && *authorize_) d = (*authorize_)(request);
   logDecision(*this, request, d, decision_id, metrics_);
   if (d.allowed) return std::nullopt;
+  recordDenial(request, d, decision_id);
   return denialError(d.reason, std::move(decision_id));
+}
+
+void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
+                                  const std::string& decision_id) const {
+  if (!on_denied_ || !*on_denied_ || !principal_) return;
+  try {
+    (*on_denied_)(*this, request, d, decision_id);
+  } catch (const std::exception& e) {
+    spdlog::error("request={} denial hook threw: {}", request_id_, e.what());
+  } catch (...) {
+    spdlog::error("request={} denial hook threw a non-standard exception", request_id_);
+  }
 }
 
 // ---- mapping ------------------------------------------------------------------------------
@@ -272,6 +285,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   ctx.client_ip_parsed_ = engine::parseIpAddress(ctx.client_ip_);
   ctx.now_ = options_.clock();
   ctx.authorize_ = &authorize_;
+  ctx.on_denied_ = &options_.on_denied;
   ctx.metrics_ = metrics_.get();
 
   if (in.body.size() > route.max_body) return fail(Error::payloadTooLarge());
@@ -360,7 +374,10 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       d = AuthzResult{true, engine::Reason::kAllowed, "reach:" + d.decided_by};
     }
     logDecision(ctx, er, d, decision_id, metrics_.get());
-    if (!d.allowed) return fail(denialError(d.reason, std::move(decision_id)));
+    if (!d.allowed) {
+      ctx.recordDenial(er, d, decision_id);
+      return fail(denialError(d.reason, std::move(decision_id)));
+    }
     ctx.decision_id_ = std::move(decision_id);
   }
 

@@ -31,6 +31,9 @@ struct PipelineOptions {
   std::vector<std::string> trusted_proxies;
   // Seconds since the epoch; tests may fix it.
   std::function<std::int64_t()> clock;
+  // Called once for every engine denial of an authenticated request (after the decision log
+  // line), e.g. to write the denial to the activity log. Must not throw; may be empty.
+  DenialFn on_denied;
 };
 
 // The error a denial answers with (see the header comment).

@@ -42,6 +42,12 @@ struct AuthzResult {
 // Must be safe from any thread and must not throw.
 using AuthorizeFn = std::function<AuthzResult(const engine::Request&)>;
 
+class RequestContext;
+// Told of every engine denial of an authenticated request (e.g. to write it to the activity
+// log). Must not throw.
+using DenialFn = std::function<void(const RequestContext& ctx, const engine::Request& request,
+                                    const AuthzResult& decision, const std::string& decision_id)>;
+
 // What a handler answers on success. Errors are returned as Error, never as a Response.
 struct Response {
   int status = 200;
@@ -116,7 +122,11 @@ class RequestContext {
   std::int64_t now_ = 0;
   std::string decision_id_;
   const AuthorizeFn* authorize_ = nullptr;
+  const DenialFn* on_denied_ = nullptr;
   class Metrics* metrics_ = nullptr;
+
+  void recordDenial(const engine::Request& request, const AuthzResult& d,
+                    const std::string& decision_id) const;
 };
 
 }  // namespace mtp::http

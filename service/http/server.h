@@ -36,6 +36,7 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout = std::chrono::seconds(10);
   std::vector<std::string> trusted_proxies;  // see PipelineOptions
   std::function<std::int64_t()> clock;       // see PipelineOptions
+  DenialFn on_denied;                        // see PipelineOptions
 };
 
 class Server {

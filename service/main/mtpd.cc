@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "app/actor.h"
 #include "auth/random.h"
 #include "handlers/routes.h"
 #include "handlers/session_authenticator.h"
@@ -73,6 +74,23 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   sopt.threads = o.threads;
   sopt.trusted_proxies = o.trusted_proxies;
   sopt.clock = clock;
+  // Every denial of an authenticated request is one activity event (spec: activity), written
+  // to the caller's own provider; the 403 body's decision id is the event's resource id.
+  app::AppContext* appctx = m->app_.get();
+  sopt.on_denied = [appctx](const http::RequestContext& ctx, const engine::Request& r,
+                            const http::AuthzResult& d, const std::string& decision_id) {
+    const auto& p = ctx.principal();
+    app::Actor actor{p.admin_id, p.provider_id, "", p.auth_method, p.mfa, ctx.clientIp(), p.jti};
+    const std::string action =
+        r.action < engine::allActions().size() ? std::string(engine::actionInfo(r.action).name) : "";
+    auto event = app::activityEvent(actor, "access_denied", "decision", decision_id,
+                                    {{"action", "", action},
+                                     {"reason", "", std::string(engine::reasonName(d.reason))}},
+                                    std::string(r.organization), false);
+    auto written = appctx->store().transact(
+        [&](store::Tx& tx) { return tx.appendActivity(actor.scope(), event); });
+    if (!written) spdlog::warn("denial {} not written to the activity log", decision_id);
+  };
   engine::Authorizer* az = m->authorizer_.get();
   store::Store* st = m->store_.get();
   auto routes = handlers::allRoutes(*m->app_);

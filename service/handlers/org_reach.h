@@ -1,0 +1,27 @@
+// The orgs a reach list (a route declared with http::OrgSource::reach()) may show: the
+// engine's reverse query Snapshot::orgsFor(caller, action) with the request's own context
+// (auth method, MFA, client IP, time), narrowed to the one org of an org launch token. The
+// pipeline has already checked everything before the org (provider, status, API access, MFA);
+// this is the org part, and the store filters on it in SQL (store::OrgReach).
+//
+// Usage, in the handler of GET .../organizations (users, devices alike):
+//   store::OrgReach reach = handlers::orgReach(ctx, app, "orgs.read");
+//   ... tx.listOrganizations(scope, reach, query) ...
+//
+// An admin who reaches no org gets OrgReach::only({}): an empty list, not an error.
+// Thread-safety: safe from any thread (one atomic load of the engine's snapshot).
+#pragma once
+
+#include <string_view>
+
+#include "app/app_context.h"
+#include "http/request_context.h"
+#include "store/scope.h"
+
+namespace mtp::handlers {
+
+// REQUIRES: `action` names an org-scoped action (else the reach is empty).
+store::OrgReach orgReach(const http::RequestContext& ctx, app::AppContext& app,
+                         std::string_view action);
+
+}  // namespace mtp::handlers

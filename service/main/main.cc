@@ -1,4 +1,11 @@
 // mtpd: the MTP REST service.
+//
+//   mtpd [--db URL] [--listen HOST:PORT] [--policies DIR] [--smtp URL] [--demo] ...
+//   mtpd migrate [--db URL]        apply the schema migrations and exit
+//
+// Signals: SIGTERM/SIGINT stop gracefully (the HTTP server drains and joins its threads, the
+// outbox sender stops, then the store closes; exit 0). SIGHUP reloads the directory from the
+// database (after `mtpctl provider create` on a running deployment).
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -7,13 +14,45 @@
 #include <iostream>
 #include <thread>
 
+#include "main/bootstrap.h"
+#include "main/demo.h"
 #include "main/mtpd.h"
+#include "main/outbox_sender.h"
 
 namespace {
 
 std::string envOr(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : std::move(fallback);
+}
+
+// The URL people can paste: a wildcard listen address is reached on loopback.
+std::string urlFor(const std::string& listen, std::uint16_t port) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
+  if (host == "::" || host == "[::]") host = "[::1]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+int migrateOnly(const std::string& db) {
+  mtp::store::StoreOptions so;
+  so.url = db;
+  so.pool_size = 1;
+  auto store = mtp::store::openStore(so);
+  if (!store) {
+    std::cerr << "mtpd migrate: database: " << store.error().message << "\n";
+    return 1;
+  }
+  auto before = (*store)->schemaVersion();
+  auto version = (*store)->migrate();
+  if (!version) {
+    std::cerr << "mtpd migrate: " << version.error().message << "\n";
+    return 1;
+  }
+  std::cout << "mtpd migrate: schema at version " << *version;
+  if (before && *before != *version) std::cout << " (was " << *before << ")";
+  std::cout << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -25,35 +64,110 @@ int main(int argc, char** argv) {
   o.policies = envOr("MTP_POLICIES", o.policies);  // default: the built-in roles only
   o.jwt_key_file = envOr("MTP_JWT_KEY_FILE", o.jwt_key_file);
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  mtp::service::OutboxSenderOptions mail;
+  mail.smtp_url = envOr("MTP_SMTP", "");
+  mail.from = envOr("MTP_SMTP_FROM", mail.from);
+  std::string public_url = envOr("MTP_PUBLIC_URL", "");
+  bool demo = false;
 
   CLI::App cli{"mtpd: the MTP REST service"};
-  cli.add_option("--db", o.db, "Database: sqlite:PATH or postgresql://user:pass@host:port/db (env MTP_DB)");
-  cli.add_option("--listen", o.listen, "Address to listen on (env MTP_LISTEN)");
-  cli.add_option("--threads", o.threads, "Worker threads")->check(CLI::Range(1, 256));
-  cli.add_option("--policies", o.policies, "Policy directory (env MTP_POLICIES)");
-  cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start");
+  cli.add_option("--db", o.db, "Database: sqlite:PATH or postgresql://user:pass@host:port/db (env MTP_DB)")
+      ->capture_default_str();
+  cli.add_option("--listen", o.listen, "Address to listen on (env MTP_LISTEN)")->capture_default_str();
+  cli.add_option("--threads", o.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  cli.add_option("--policies", o.policies, "Policy directory (env MTP_POLICIES)")->capture_default_str();
+  cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start (env MTP_JWT_KEY_FILE)")
+      ->capture_default_str();
   cli.add_option("--trusted-proxy", o.trusted_proxies, "CIDR of a reverse proxy whose X-Forwarded-For is believed");
+  cli.add_option("--smtp", mail.smtp_url, "Deliver the email outbox to this relay: smtp://host:port (env MTP_SMTP)");
+  cli.add_option("--smtp-from", mail.from, "Sender address of outbox emails (env MTP_SMTP_FROM)")->capture_default_str();
+  cli.add_option("--public-url", public_url, "The URL people reach mtpd at, for links in emails (env MTP_PUBLIC_URL)");
+  cli.add_flag("--demo", demo, "Seed an empty database with a demo provider, orgs and one admin per role; print the logins");
   auto* migrate = cli.add_subcommand("migrate", "Apply the schema migrations and exit");
+  migrate->fallthrough();  // `mtpd migrate --db URL` as well as `mtpd --db URL migrate`
   CLI11_PARSE(cli, argc, argv);
-  (void)migrate;
 
-  // Block the stop signals in every thread; the main thread waits for them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (migrate->parsed()) return migrateOnly(o.db);
+
+  o.app.public_url = public_url.empty() ? "http://" + o.listen : public_url;
+  mtp::service::BootstrapInput boot;
+  boot.email = envOr("MTP_BOOTSTRAP_EMAIL", "");
+  boot.password = envOr("MTP_BOOTSTRAP_PASSWORD", "");
+  ::unsetenv("MTP_BOOTSTRAP_PASSWORD");  // no child or /proc reader needs it from here on
+  if (!mail.smtp_url.empty()) {
+    if (auto bad = mtp::service::checkOutboxOptions(mail); !bad.empty()) {
+      std::cerr << "mtpd: " << bad << "\n";
+      return 2;
+    }
+  }
+
+  // Block the stop and reload signals in every thread; the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto mtpd = mtp::service::Mtpd::start(o);
   if (!mtpd) {
     std::cerr << "mtpd: " << mtpd.error() << "\n";
     return 1;
   }
-  std::cout << "mtpd listening on http://" << o.listen.substr(0, o.listen.rfind(':')) << ":"
-            << (*mtpd)->port() << std::endl;
+  auto& app = (*mtpd)->app();
+  const std::string url = urlFor(o.listen, (*mtpd)->port());
+
+  // First start: a provider and its owner (or, with --demo, the demo tenant).
+  std::string banner;
+  bool seeded = false;
+  if (demo) {
+    auto d = mtp::service::seedDemo(app.store(), app.passwords());
+    if (!d) {
+      std::cerr << "mtpd: demo: " << d.error() << "\n";
+      return 1;
+    }
+    seeded = d->created;
+    banner = mtp::service::demoBanner(*d, url);
+  } else {
+    auto b = mtp::service::bootstrapIfEmpty(app.store(), app.passwords(), boot);
+    if (!b) {
+      std::cerr << "mtpd: bootstrap: " << b.error() << "\n";
+      return 1;
+    }
+    seeded = b->created;
+    banner = mtp::service::bootstrapBanner(*b);
+    if (seeded) spdlog::info("bootstrap: created provider {} and owner {}", b->provider_id, b->admin_id);
+  }
+  if (seeded) {
+    if (auto r = app.refreshDirectory(); !r) {
+      std::cerr << "mtpd: directory: " << r.error().message << "\n";
+      return 1;
+    }
+  }
+
+  std::unique_ptr<mtp::service::OutboxSender> sender;
+  if (!mail.smtp_url.empty()) {
+    auto s = mtp::service::OutboxSender::start(app.store(), mail);
+    if (!s) {
+      std::cerr << "mtpd: smtp: " << s.error() << "\n";
+      return 2;
+    }
+    sender = std::move(*s);
+  }
+
+  // Secrets in `banner` go to stdout only, never to the log.
+  std::cout << "mtpd listening on " << url << "\n" << banner << std::flush;
+
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    auto r = app.refreshDirectory();
+    if (r) spdlog::info("SIGHUP: directory reloaded");
+    else spdlog::error("SIGHUP: directory reload failed: {}", r.error().message);
+  }
   spdlog::info("signal {}: shutting down", sig);
+  if (sender) sender->stop();  // before the store goes away
   (*mtpd)->stop();
   return 0;
 }

@@ -8,6 +8,7 @@ PACKAGES=(
   libpistache-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
   libcpp-jwt-dev libssl-dev libre2-dev liboath-dev libsodium-dev
   nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 curl wrk
 )

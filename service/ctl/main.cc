@@ -3,11 +3,17 @@
 #include <CLI/CLI.hpp>
 
 #include "policy_commands.h"
+#ifdef MTP_CTL_OPS
+#include "ops_commands.h"
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"mtpctl: the MTP operator's and security team's command line"};
   app.require_subcommand(1);
   mtp::ctl::addPolicyCommands(app);
+#ifdef MTP_CTL_OPS
+  mtp::ctl::addOpsCommands(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,142 @@
+// The MSP's administrators as use cases: list, read, create (active with a password, or
+// pending with an activation email), edit, delete, suspend/restore, password and TOTP reset
+// emails, org access (grants), and the engine's explanation of one admin's decision.
+//
+// No HTTP and no SQL here. The route's own action has been decided by the pipeline before any
+// of these runs; what a use case must still ask the engine (the escalation check with a
+// Target, admins.enable_api, custom policies on the target) goes through the EngineGate the
+// caller supplies, so the decision is logged and mapped like the pipeline's own.
+//
+// Every mutation writes its change and exactly one activity event in one transaction, then
+// refreshes the engine's directory before returning, so the very next request is decided on
+// the new facts. No password, token or secret is ever put in an event or a result.
+//
+// Thread-safety: stateless beyond the AppContext; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/app_context.h"
+#include "app/result.h"
+#include "mtp/engine/authorizer.h"
+#include "mtp/engine/request.h"
+#include "store/list_query.h"
+#include "store/records.h"
+
+namespace mtp::app {
+
+// Asks the engine whether the acting admin (as the request came in) may do `action` with
+// `target` (target.present = false: no target). Returns the error to answer on denial.
+using EngineGate = std::function<AppResult<void>(engine::ActionId action, const engine::Target& target)>;
+
+// An org grant as asked for.
+struct GrantInput {
+  std::string organization;
+  std::string role;  // empty: the admin's default role applies there
+  std::optional<std::int64_t> expires_at;
+};
+
+struct NewAdmin {
+  std::string email;
+  std::string firstname;
+  std::string lastname;
+  std::string role_name;
+  bool enable_multi_factor = false;
+  bool api_key_allowed = false;
+  bool all_organizations = false;
+  std::vector<GrantInput> organizations;
+  std::optional<std::string> password;  // set: active at once; unset: pending + activation email
+};
+
+// PUT: absent fields stay as they are; `organizations` present replaces every grant.
+struct AdminChanges {
+  std::optional<std::string> email;
+  std::optional<std::string> firstname;
+  std::optional<std::string> lastname;
+  std::optional<std::string> role_name;
+  std::optional<bool> enable_multi_factor;
+  std::optional<bool> api_key_allowed;
+  std::optional<bool> all_organizations;
+  std::optional<std::vector<GrantInput>> organizations;
+};
+
+struct AdminDetails {
+  store::AdminRecord admin;
+  std::vector<store::GrantRecord> grants;
+};
+
+struct GrantOutcome {
+  store::GrantRecord grant;
+  bool created = false;  // false: an existing grant of that org was replaced
+};
+
+// What explain assumes about the request it evaluates for the admin.
+struct ExplainQuery {
+  std::string action;        // `users.delete`
+  std::string organization;  // empty: none
+  engine::AuthMethod auth_method = engine::AuthMethod::kSession;
+  bool mfa = true;  // a session that verified MFA
+};
+
+struct ExplainAnswer {
+  bool allowed = false;
+  std::string reason;
+  std::string decided_by;
+  std::vector<engine::TraceStep> trace;
+  std::int64_t time = 0;  // the moment the request was evaluated at
+  ExplainQuery assumed;
+};
+
+class AdminService {
+ public:
+  explicit AdminService(AppContext& app) : app_(app) {}
+
+  AppResult<store::Page<store::AdminRecord>> list(const Actor& actor, const store::ListQuery& query);
+  // kNotFound for an id of another provider, as for a missing one.
+  AppResult<AdminDetails> get(const Actor& actor, const std::string& id);
+
+  // kInvalidArgument (shape, unknown role or org, password policy), kConflict (email taken),
+  // the gate's error (escalation, admins.enable_api, custom forbid).
+  AppResult<AdminDetails> create(Actor actor, const NewAdmin& input, const EngineGate& gate);
+  // The escalation check compares the actor with the admin as it would be after the change.
+  // Turning apiKeyAllowed off revokes the admin's API keys in the same transaction.
+  AppResult<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
+                                 const EngineGate& gate);
+  // Revokes the admin's sessions and keys and deletes it. Refuses the actor's own account.
+  AppResult<void> remove(Actor actor, const std::string& id);
+
+  // active|pending → suspended; every session of the admin is revoked at once. Refuses the
+  // actor's own account; kConflict if already suspended.
+  AppResult<AdminDetails> suspend(Actor actor, const std::string& id);
+  // suspended → active (pending if the admin never set a password); clears a login
+  // lock-out. kConflict unless suspended.
+  AppResult<AdminDetails> restore(Actor actor, const std::string& id);
+  // An active admin gets a password-reset email; a pending one a fresh activation email.
+  // kConflict for a suspended admin.
+  AppResult<void> sendPasswordReset(Actor actor, const std::string& id);
+  // `clear`: forget the TOTP secret (the admin enrolls again); `send_email`: a TOTP-reset
+  // link. REQUIRES: at least one of them.
+  AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email);
+
+  AppResult<std::vector<store::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
+  // Adds or replaces the grant of one org, after the escalation check on that grant.
+  AppResult<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
+                                   const EngineGate& gate);
+  // Removes the grant of one org; the actor must reach that org (escalation check on reach).
+  AppResult<void> deleteGrant(Actor actor, const std::string& id, const std::string& org,
+                              const EngineGate& gate);
+
+  // The engine's decision and trace for admin `id` asking `query`. kInvalidArgument for an
+  // unknown action; kNotFound for an admin or org outside the actor's provider.
+  AppResult<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query);
+
+ private:
+  AppContext& app_;
+};
+
+}  // namespace mtp::app

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "spec_roles.h"
 #include "test_support.h"
 
 namespace mtp::engine {
@@ -12,47 +13,7 @@ namespace {
 
 using namespace testing;
 
-// Written from the spec's table by hand, on purpose without wildcards.
-const std::map<std::string, std::set<std::string>>& specRoles() {
-  static const std::map<std::string, std::set<std::string>> roles = [] {
-    std::set<std::string> every;
-    for (const auto& a : allActions())
-      if (a.scope != Scope::kSelf) every.insert(std::string(a.name));
-    std::set<std::string> admin = every;
-    for (auto a : {"billing.read", "billing.update", "orgs.create", "orgs.remove", "admins.create",
-                   "admins.update", "admins.suspend", "admins.restore", "admins.delete",
-                   "admins.reset_password", "admins.reset_mfa", "admins.grant_access",
-                   "admins.enable_api", "settings.update", "integrations.update"})
-      admin.erase(a);
-    const std::set<std::string> command_runner = {"commands.read", "commands.run", "devices.read",
-                                                  "orgs.read", "orgs.launch", "home.read"};
-    std::set<std::string> command_runner_billing = command_runner;
-    command_runner_billing.insert({"billing.read", "billing.update"});
-    return std::map<std::string, std::set<std::string>>{
-        {"admin_billing", every},
-        {"admin", admin},
-        {"manager",
-         {"users.read", "users.create", "users.update", "users.unlock", "users.suspend",
-          "users.activate", "users.reset_password", "users.reset_mfa", "devices.read",
-          "devices.update", "devices.lock", "devices.restart", "devices.remote_assist",
-          "commands.read", "orgs.read", "orgs.launch", "admins.read", "activity.read",
-          "home.read", "settings.read"}},
-        {"help_desk",
-         {"users.read", "users.unlock", "users.suspend", "users.activate", "users.reset_password",
-          "users.reset_mfa", "devices.read", "devices.lock", "devices.restart",
-          "devices.remote_assist", "orgs.read", "orgs.launch", "admins.read", "activity.read",
-          "home.read"}},
-        {"command_runner", command_runner},
-        {"command_runner_billing", command_runner_billing},
-        {"read_only",
-         {"orgs.read", "admins.read", "users.read", "devices.read", "commands.read",
-          "activity.read", "settings.read", "integrations.read", "home.read", "activity.export",
-          "orgs.launch"}},
-        {"billing_only", {"billing.read", "billing.update"}},
-    };
-  }();
-  return roles;
-}
+const std::map<std::string, std::set<std::string>>& specRoles() { return spec::roleActions(); }
 
 TEST(RoleMatrix, EveryRoleEveryActionAsTheSpecSays) {
   auto set = compileWith();

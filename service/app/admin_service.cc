@@ -472,7 +472,7 @@ AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& 
     if (auto ok = sendTokenEmail(tx, app_.config(), *a, kind, now); !ok) return ok;
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_password_reset", id,
-                       {Change{"email", "", pending ? "activation sent" : "password reset sent"}});
+                       {Change{"passwordReset", "", pending ? "activation email sent" : "email sent"}});
   });
   if (!done) return failWith(fromStore(done.error()));
   return {};
@@ -491,7 +491,7 @@ AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool
     }
     if (send_email) {
       if (auto ok = sendTokenEmail(tx, app_.config(), *a, TokenKind::kTotpReset, now); !ok) return ok;
-      changes.push_back(Change{"email", "", "totp reset sent"});
+      changes.push_back(Change{"totpReset", "", "email sent"});
     }
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_totp_reset", id, changes);

@@ -4,7 +4,7 @@
 // what the use case must still ask the engine (escalation with a Target, admins.enable_api)
 // goes through ctx.authorize, so it is logged and mapped like the pipeline's own decisions.
 //
-// Choices where the spec is silent (docs/openapi.yaml follows them):
+// Choices where the spec is silent:
 // - PUT is partial: absent fields stay; `organizations` present replaces every grant.
 // - An admin cannot delete or suspend their own account: 400 invalid_argument.
 // - suspend of a suspended admin, restore of one that is not: 409 conflict.
@@ -102,10 +102,10 @@ json adminJson(const store::AdminRecord& a) {
               {"created", app::formatRfc3339(a.created)}};
 }
 
-json detailsJson(const app::AdminDetails& d) {
+json detailsJson(const app::AdminDetails& d, std::int64_t now) {
   json j = adminJson(d.admin);
   j["updated"] = app::formatRfc3339(d.admin.updated);
-  j["lockedOut"] = d.admin.locked_until.has_value();
+  j["lockedOut"] = d.admin.locked_until.has_value() && *d.admin.locked_until > now;
   json orgs = json::array();
   for (const auto& g : d.grants) orgs.push_back(grantJson(g));
   j["organizations"] = std::move(orgs);
@@ -234,13 +234,13 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
 
   auto made = svc.create(actorOf(ctx), in, gateOf(ctx));
   if (!made) return fail(made.error());
-  return Response::json(detailsJson(*made), 201);
+  return Response::json(detailsJson(*made, ctx.now()), 201);
 }
 
 HandlerResult getAdmin(app::AdminService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), std::string(ctx.param("id")));
   if (!d) return fail(d.error());
-  return Response::json(detailsJson(*d));
+  return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
@@ -270,7 +270,7 @@ HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
 
   auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, gateOf(ctx));
   if (!d) return fail(d.error());
-  return Response::json(detailsJson(*d));
+  return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult deleteAdmin(app::AdminService& svc, RequestContext& ctx) {
@@ -282,14 +282,14 @@ HandlerResult suspendAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")));
   if (!d) return fail(d.error());
-  return Response::json(detailsJson(*d));
+  return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult restoreAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")));
   if (!d) return fail(d.error());
-  return Response::json(detailsJson(*d));
+  return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult passwordReset(app::AdminService& svc, RequestContext& ctx) {

@@ -309,6 +309,7 @@ TEST_P(AdminsTest, SuspendDeniesTheNextRequestAndRestoreNeedsANewSession) {
   auto locked = app().store().transact(
       [&](store::Tx& tx) { return tx.recordFailedLogin(store::TenantScope{p}, t.id, 1, now() + 600); });
   ASSERT_TRUE(locked.has_value());
+  EXPECT_EQ(body(call("GET", admin(t.id), owner.token))["lockedOut"], true);
   r = call("POST", admin(t.id) + "/restore", owner.token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(body(r)["status"], "active");

@@ -31,6 +31,15 @@ AppError hasherError(auth::PasswordStatus s) {
   return AppError::internal();
 }
 
+std::string rfc3339(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 bool lockedAt(const std::optional<store::UnixTime>& until, std::int64_t now) {
   return until && *until > now;
 }
@@ -72,7 +81,7 @@ Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a,
   if (!n) return store::fail(n.error());
   if (after > 0 && *n == after) {
     store::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
-                                            {{"lockedUntil", "", std::to_string(now + app.config().lockout_for.count())}});
+                                            {{"lockedUntil", "", rfc3339(now + app.config().lockout_for.count())}});
     e.initiated_by_id.clear();
     e.initiated_by_email.clear();
     e.initiated_by_type = "system";

@@ -99,6 +99,11 @@ class PistacheHandler : public Pistache::Http::Handler {
       for (const auto& h : req.headers().list()) {
         std::ostringstream os;
         h->write(os);
+        // Pistache 0.0.5's Accept::write() writes nothing: rebuild the value from its media.
+        const auto* accept = dynamic_cast<const Pistache::Http::Header::Accept*>(h.get());
+        if (accept && os.tellp() == 0) {
+          for (const auto& m : accept->media()) os << (os.tellp() > 0 ? ", " : "") << m.toString();
+        }
         in.headers.emplace_back(lower(h->name()), os.str());
       }
       for (const auto& [name, raw] : req.headers().rawList()) {

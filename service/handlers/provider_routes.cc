@@ -1,10 +1,73 @@
+// The provider (MSP) object and its settings.
+//   GET /api/v2/providers/{pid}           settings.read   {id, name, requireAdminMFA, created, updated}
+//   PUT /api/v2/providers/{pid}/settings  settings.update {requireAdminMFA} → the provider
+// Reading the provider is an action like any other (deny by default): settings.read, which
+// every built-in role that sees settings holds (admin_billing, admin, manager, read_only).
+// A {pid} of another provider or an unknown one: the engine says provider_mismatch → 404.
+// A PUT that changes nothing writes nothing and logs no event.
+#include <nlohmann/json.hpp>
+
+#include "app/activity_service.h"
+#include "app/provider_service.h"
+#include "handlers/app_errors.h"
 #include "handlers/routes.h"
+#include "http/json_body.h"
 
 namespace mtp::handlers {
 
+namespace {
+
+using http::HandlerResult;
+using http::RequestContext;
+using http::Response;
+using nlohmann::json;
+
+app::Actor actorOf(const RequestContext& ctx) {
+  const auto& p = ctx.principal();
+  app::Actor a;
+  a.admin_id = p.admin_id;
+  a.provider_id = p.provider_id;
+  a.auth_method = p.auth_method;
+  a.mfa = p.mfa;
+  a.client_ip = ctx.clientIp();
+  a.session_jti = p.jti;
+  return a;
+}
+
+json providerJson(const store::ProviderRecord& p) {
+  return json{{"id", p.id},
+              {"name", p.name},
+              {"requireAdminMFA", p.require_admin_mfa},
+              {"created", app::rfc3339Utc(p.created)},
+              {"updated", app::rfc3339Utc(p.updated)}};
+}
+
+HandlerResult getProvider(app::ProviderService& svc, RequestContext& ctx) {
+  auto p = svc.get(actorOf(ctx));
+  if (!p) return std::unexpected(toHttp(p.error()));
+  return Response::json(providerJson(*p));
+}
+
+HandlerResult putSettings(app::ProviderService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"requireAdminMFA"});
+  if (!body) return std::unexpected(body.error());
+  auto mfa = body->requiredBool("requireAdminMFA");
+  if (!mfa) return std::unexpected(mfa.error());
+  auto p = svc.updateSettings(actorOf(ctx), app::ProviderSettings{*mfa});
+  if (!p) return std::unexpected(toHttp(p.error()));
+  return Response::json(providerJson(*p));
+}
+
+}  // namespace
+
 void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app) {
-  (void)out;
-  (void)app;
+  auto svc = std::make_shared<app::ProviderService>(app);
+  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}", http::Access::action("settings.read"),
+                            http::OrgSource::none(),
+                            [svc](RequestContext& ctx) { return getProvider(*svc, ctx); }});
+  out.push_back(http::Route{"PUT", "/api/v2/providers/{pid}/settings",
+                            http::Access::action("settings.update"), http::OrgSource::none(),
+                            [svc](RequestContext& ctx) { return putSettings(*svc, ctx); }});
 }
 
 }  // namespace mtp::handlers

@@ -1,0 +1,301 @@
+#include "app/organization_service.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "auth/random.h"
+
+namespace mtp::app {
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 255;
+constexpr std::size_t kMaxTagBytes = 64;
+constexpr std::size_t kMaxTags = 50;
+
+bool hasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+AppResult<std::string> checkName(std::string_view raw) {
+  std::string name = trimmed(raw);
+  if (name.empty()) return failWith(AppError::invalid("field `name` must not be empty"));
+  if (name.size() > kMaxNameBytes || hasControl(name)) {
+    return failWith(AppError::invalid("field `name` must be at most 255 bytes of printable text"));
+  }
+  return name;
+}
+
+// Sorted and unique, as the store keeps them.
+AppResult<std::vector<std::string>> checkTags(const std::vector<std::string>& raw) {
+  std::vector<std::string> out;
+  for (const auto& t : raw) {
+    std::string tag = trimmed(t);
+    if (tag.empty() || tag.size() > kMaxTagBytes || hasControl(tag)) {
+      return failWith(AppError::invalid("every tag must be 1 to 64 bytes of printable text"));
+    }
+    out.push_back(std::move(tag));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > kMaxTags) return failWith(AppError::invalid("at most 50 tags"));
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+
+std::string capText(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : ""; }
+std::string boolText(bool b) { return b ? "true" : "false"; }
+
+// The actor with the email every event records.
+Actor withEmail(store::Tx& tx, const Actor& actor) {
+  Actor who = actor;
+  if (who.email.empty()) {
+    if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
+  }
+  return who;
+}
+
+store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
+                                const std::string& org_id, const std::vector<Change>& changes) {
+  auto ev = activityEvent(withEmail(tx, actor), std::move(type), "organization", org_id, changes, org_id);
+  auto id = tx.appendActivity(actor.scope(), ev);
+  if (!id) return store::fail(id.error());
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> sniffImageType(std::string_view b) {
+  // PNG: the 8-byte signature, then the IHDR chunk's length and type.
+  static constexpr unsigned char kPng[] = {0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
+  if (b.size() >= 16 && std::equal(std::begin(kPng), std::end(kPng), b.begin(),
+                                   [](unsigned char x, char y) { return x == static_cast<unsigned char>(y); }) &&
+      b.substr(12, 4) == "IHDR") {
+    return "image/png";
+  }
+  // JPEG: SOI followed by a marker.
+  if (b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF &&
+      static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF) {
+    return "image/jpeg";
+  }
+  return std::nullopt;
+}
+
+AppResult<store::Page<store::OrganizationRecord>> OrganizationService::list(
+    const Actor& actor, const store::OrgReach& reach, const store::ListQuery& query) {
+  if (!reach.all && reach.ids.empty()) return store::Page<store::OrganizationRecord>{};
+  auto page = app_.store().query(
+      [&](store::Tx& tx) { return tx.listOrganizations(actor.scope(), reach, query); });
+  if (!page) return failWith(fromStore(page.error()));
+  return std::move(*page);
+}
+
+AppResult<store::OrganizationRecord> OrganizationService::get(const Actor& actor,
+                                                              const std::string& id) {
+  auto o = app_.store().query([&](store::Tx& tx) { return tx.getOrganization(actor.scope(), id); });
+  if (!o) return failWith(fromStore(o.error()));
+  return std::move(*o);
+}
+
+AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& actor,
+                                                                 const OrgCreate& in) {
+  auto name = checkName(in.name);
+  if (!name) return failWith(name.error());
+  auto tags = checkTags(in.tags);
+  if (!tags) return failWith(tags.error());
+  if (in.max_system_users && *in.max_system_users < 0) {
+    return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
+  }
+  store::OrganizationRecord rec;
+  rec.provider_id = actor.provider_id;
+  rec.name = *name;
+  rec.max_system_users = in.max_system_users;
+  rec.tags = *tags;
+  auto id = app_.store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto made = tx.createOrganization(actor.scope(), rec);
+    if (!made) return made;
+    auto me = tx.getAdmin(actor.scope(), actor.admin_id);
+    if (!me) return store::fail(me.error());
+    if (!me->all_organizations) {
+      // The creator reaches what they created at once, with their default role.
+      store::GrantRecord g{actor.admin_id, *made, "", std::nullopt, 0};
+      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return store::fail(ok.error());
+    }
+    Actor who = actor;
+    who.email = me->email;
+    std::vector<Change> changes = {{"name", "", rec.name}};
+    if (rec.max_system_users) changes.push_back({"maxSystemUsers", "", capText(rec.max_system_users)});
+    if (!rec.tags.empty()) changes.push_back({"tags", "", joined(rec.tags)});
+    if (auto ok = appendEvent(tx, who, "organization_create", *made, changes); !ok) {
+      return store::fail(ok.error());
+    }
+    return made;
+  });
+  if (!id) return failWith(fromStore(id.error()));
+  if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+  return get(actor, *id);
+}
+
+AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& actor,
+                                                                 const std::string& id,
+                                                                 const OrgChanges& in) {
+  std::optional<std::string> name;
+  if (in.name) {
+    auto n = checkName(*in.name);
+    if (!n) return failWith(n.error());
+    name = *n;
+  }
+  std::optional<std::vector<std::string>> tags;
+  if (in.tags) {
+    auto t = checkTags(*in.tags);
+    if (!t) return failWith(t.error());
+    tags = *t;
+  }
+  if (in.max_system_users && *in.max_system_users && **in.max_system_users < 0) {
+    return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
+  }
+  bool changed = false;
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
+    auto cur = tx.getOrganization(actor.scope(), id);
+    if (!cur) return cur;
+    store::OrganizationRecord next = *cur;
+    std::vector<Change> changes;
+    if (name && *name != cur->name) {
+      changes.push_back({"name", cur->name, *name});
+      next.name = *name;
+    }
+    if (in.max_system_users && *in.max_system_users != cur->max_system_users) {
+      changes.push_back({"maxSystemUsers", capText(cur->max_system_users), capText(*in.max_system_users)});
+      next.max_system_users = *in.max_system_users;
+    }
+    if (in.remote_assist && *in.remote_assist != cur->remote_assist) {
+      changes.push_back({"remoteAssist", boolText(cur->remote_assist), boolText(*in.remote_assist)});
+      next.remote_assist = *in.remote_assist;
+    }
+    if (tags && *tags != cur->tags) {
+      changes.push_back({"tags", joined(cur->tags), joined(*tags)});
+      next.tags = *tags;
+    }
+    if (changes.empty()) return next;
+    changed = true;
+    if (auto ok = tx.updateOrganization(actor.scope(), next); !ok) return store::fail(ok.error());
+    if (auto ok = appendEvent(tx, actor, "organization_update", id, changes); !ok) {
+      return store::fail(ok.error());
+    }
+    return tx.getOrganization(actor.scope(), id);
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  if (changed) {
+    if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+  }
+  return std::move(*out);
+}
+
+AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id) {
+  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto cur = tx.getOrganization(actor.scope(), id);
+    if (!cur) return store::fail(cur.error());
+    if (auto ok = tx.deleteOrganization(actor.scope(), id); !ok) return ok;
+    return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+  return {};
+}
+
+AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::string& org_id,
+                                             std::string bytes) {
+  auto type = sniffImageType(bytes);
+  if (!type) return failWith(AppError::invalid("the logo must be a PNG or JPEG image"));
+  if (bytes.size() > kMaxLogoBytes) return failWith(AppError::invalid("the logo must be at most 1 MiB"));
+  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto cur = tx.getOrganization(actor.scope(), org_id);
+    if (!cur) return store::fail(cur.error());
+    std::string from;
+    if (cur->has_logo) {
+      if (auto old = tx.getOrganizationLogo(actor.scope(), org_id)) from = old->content_type;
+    }
+    store::LogoRecord logo{*type, std::move(bytes)};
+    if (auto ok = tx.setOrganizationLogo(actor.scope(), org_id, logo); !ok) return ok;
+    return appendEvent(tx, actor, "organization_update", org_id,
+                       {{"logo", from, *type + " (" + std::to_string(logo.data.size()) + " bytes)"}});
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  return {};
+}
+
+AppResult<store::LogoRecord> OrganizationService::getLogo(const Actor& actor,
+                                                          const std::string& org_id) {
+  auto logo = app_.store().query(
+      [&](store::Tx& tx) { return tx.getOrganizationLogo(actor.scope(), org_id); });
+  if (!logo) return failWith(fromStore(logo.error()));
+  return std::move(*logo);
+}
+
+AppResult<LaunchToken> OrganizationService::launch(const Actor& actor, const std::string& org_id) {
+  const std::int64_t now = app_.now();
+  const std::int64_t ttl = app_.config().launch_ttl.count();
+  auth::TokenClaims claims;
+  claims.admin_id = actor.admin_id;
+  claims.provider_id = actor.provider_id;
+  claims.jti = auth::newId();
+  claims.mfa = actor.mfa;
+  claims.scope = auth::TokenScope::kOrg;
+  claims.org = org_id;
+  claims.iat = now;
+  claims.exp = now + ttl;
+  auto org = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
+    auto o = tx.getOrganization(actor.scope(), org_id);
+    if (!o) return o;
+    store::SessionRecord s{claims.jti, actor.provider_id, actor.admin_id,
+                           store::SessionKind::kOrgLaunch, org_id, actor.mfa, now, claims.exp,
+                           std::nullopt};
+    if (auto ok = tx.createSession(actor.scope(), s); !ok) return store::fail(ok.error());
+    if (auto ok = appendEvent(tx, actor, "organization_launch", org_id, {}); !ok) {
+      return store::fail(ok.error());
+    }
+    return o;
+  });
+  if (!org) return failWith(fromStore(org.error()));
+  return LaunchToken{app_.tokens().issue(claims), ttl, std::move(*org)};
+}
+
+AppResult<std::vector<OrgAdmin>> OrganizationService::administrators(const Actor& actor,
+                                                                     const std::string& org_id) {
+  const std::int64_t now = app_.now();
+  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<std::vector<OrgAdmin>> {
+    auto admins = tx.listOrganizationAdmins(actor.scope(), org_id, now);
+    if (!admins) return store::fail(admins.error());
+    auto grants = tx.listOrganizationGrants(actor.scope(), org_id);
+    if (!grants) return store::fail(grants.error());
+    std::unordered_map<std::string, std::string> role_there;  // admin id -> live grant's role
+    for (const auto& g : *grants) {
+      const bool live = !g.expires_at || *g.expires_at > now;
+      if (live && !g.role_name.empty()) role_there[g.admin_id] = g.role_name;
+    }
+    std::vector<OrgAdmin> result;
+    for (auto& a : *admins) {
+      auto it = role_there.find(a.id);
+      std::string role = it != role_there.end() ? it->second : a.role_name;
+      result.push_back(OrgAdmin{std::move(a), std::move(role)});
+    }
+    return result;
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
+}
+
+}  // namespace mtp::app

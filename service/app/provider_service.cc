@@ -1,0 +1,44 @@
+#include "app/provider_service.h"
+
+namespace mtp::app {
+
+namespace {
+std::string boolText(bool b) { return b ? "true" : "false"; }
+}  // namespace
+
+AppResult<store::ProviderRecord> ProviderService::get(const Actor& actor) {
+  auto p = app_.store().query([&](store::Tx& tx) { return tx.getProvider(actor.scope()); });
+  if (!p) return failWith(fromStore(p.error()));
+  return *p;
+}
+
+AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
+                                                                 const ProviderSettings& in) {
+  bool changed = false;
+  auto p = app_.store().transact([&](store::Tx& tx) -> store::Result<store::ProviderRecord> {
+    auto cur = tx.getProvider(actor.scope());
+    if (!cur) return cur;
+    std::vector<Change> changes;
+    store::ProviderRecord next = *cur;
+    if (in.require_admin_mfa && *in.require_admin_mfa != cur->require_admin_mfa) {
+      changes.push_back({"requireAdminMFA", boolText(cur->require_admin_mfa),
+                         boolText(*in.require_admin_mfa)});
+      next.require_admin_mfa = *in.require_admin_mfa;
+    }
+    if (changes.empty()) return next;
+    changed = true;
+    if (auto ok = tx.updateProvider(actor.scope(), next); !ok) return store::fail(ok.error());
+    Actor who = actor;
+    if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
+    auto ev = activityEvent(who, "provider_update", "provider", next.id, changes);
+    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return store::fail(id.error());
+    return tx.getProvider(actor.scope());
+  });
+  if (!p) return failWith(fromStore(p.error()));
+  if (changed) {
+    if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+  }
+  return *p;
+}
+
+}  // namespace mtp::app

@@ -1,0 +1,382 @@
+// mtpd and mtpctl as processes, the way an operator runs them: each test forks and execs the
+// real binaries in a fresh directory, on SQLite and (with MTP_TEST_PG) PostgreSQL.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "auth/random.h"
+#include "http_client.h"
+#include "store/store.h"
+
+namespace mtp::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using mtp::test::HttpClient;
+
+std::filesystem::path sourceDir() {
+  const char* d = std::getenv("MTP_SOURCE_DIR");
+  return d ? d : std::filesystem::current_path();
+}
+
+bool pqExec(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  bool ok = PQstatus(c) == CONNECTION_OK;
+  if (ok) {
+    PGresult* r = PQexec(c, sql.c_str());
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+  }
+  PQfinish(c);
+  return ok;
+}
+
+// A child process with its stdout and stderr collected by a reader thread (so that a chatty
+// child never blocks on a full pipe).
+class Child {
+ public:
+  Child(std::vector<std::string> argv, std::vector<std::string> env = {}) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], 1);
+      ::dup2(fds[1], 2);
+      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    fd_ = fds[0];
+    reader_ = std::thread([this] {
+      char buf[4096];
+      for (;;) {
+        const ssize_t n = ::read(fd_, buf, sizeof buf);
+        if (n <= 0) break;
+        std::lock_guard lock(mu_);
+        out_.append(buf, static_cast<std::size_t>(n));
+      }
+    });
+  }
+  ~Child() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (reader_.joinable()) reader_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  pid_t pid() const { return pid_; }
+  std::string output() const {
+    std::lock_guard lock(mu_);
+    return out_;
+  }
+  // Waits until the output matches `re`; returns the first capture group ("" on timeout).
+  std::string waitFor(const std::string& re, std::chrono::milliseconds timeout = 20s) {
+    const std::regex rx(re);
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      std::smatch m;
+      const std::string o = output();
+      if (std::regex_search(o, m, rx)) return m.size() > 1 ? m[1].str() : m[0].str();
+      if (exited_ || ::waitpid(pid_, &status_, WNOHANG) == pid_) {
+        exited_ = true;
+        return "";
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return "";
+  }
+  // The exit status (as waitpid gives it), or -1 if it did not exit in time (then killed).
+  int wait(std::chrono::milliseconds timeout = 20s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (!exited_ && std::chrono::steady_clock::now() < end) {
+      if (::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
+      else std::this_thread::sleep_for(10ms);
+    }
+    if (!exited_) return -1;
+    if (reader_.joinable()) reader_.join();
+    return status_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  int status_ = 0;
+  bool exited_ = false;
+  mutable std::mutex mu_;
+  std::string out_;
+  std::thread reader_;
+};
+
+struct RunResult {
+  int rc = -1;
+  std::string out;
+};
+
+RunResult run(std::vector<std::string> argv, std::vector<std::string> env = {}) {
+  Child c(std::move(argv), std::move(env));
+  const int st = c.wait(60s);
+  return {st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, c.output()};
+}
+
+class OpsProcessTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("mtp-proc-" + auth::randomHex(6));
+    std::filesystem::create_directories(dir_);
+    if (GetParam() == "postgresql") {
+      const char* env = std::getenv("MTP_TEST_PG");
+      if (!env || !*env) GTEST_SKIP() << "MTP_TEST_PG is not set: PostgreSQL skipped";
+      pg_base_ = env;
+      schema_ = "p" + auth::randomHex(6);
+      ASSERT_TRUE(pqExec(pg_base_, "CREATE SCHEMA " + schema_));
+      const std::string sep = pg_base_.find('?') == std::string::npos ? "?" : "&";
+      db_ = pg_base_ + sep + "options=-c%20search_path%3D" + schema_;
+    } else {
+      db_ = "sqlite:" + (dir_ / "mtp.db").string();
+    }
+  }
+  void TearDown() override {
+    if (!schema_.empty()) pqExec(pg_base_, "DROP SCHEMA " + schema_ + " CASCADE");
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::vector<std::string> mtpdArgs(std::vector<std::string> extra = {}) {
+    std::vector<std::string> a = {MTP_MTPD_BIN,  "--db",         db_,
+                                  "--listen",    "127.0.0.1:0",  "--policies",
+                                  (sourceDir() / "policies" / "builtin").string(),
+                                  "--jwt-key-file", (dir_ / "jwt.key").string(), "--threads", "2"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+  static std::uint16_t portOf(Child& c) {
+    const auto p = c.waitFor(R"(mtpd listening on http://127\.0\.0\.1:(\d+))");
+    return p.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(p));
+  }
+  static int login(std::uint16_t port, const std::string& email, const std::string& password,
+                   std::string* token = nullptr) {
+    HttpClient c(port);
+    auto r = c.json("POST", "/api/v2/auth/login", nlohmann::json{{"email", email}, {"password", password}}.dump());
+    if (token && r.status == 200) *token = nlohmann::json::parse(r.body).value("token", "");
+    return r.status;
+  }
+
+  std::filesystem::path dir_;
+  std::string db_, pg_base_, schema_;
+};
+
+TEST_P(OpsProcessTest, FirstStartBootstrapsOnceAndSigtermUnderLoadExitsZero) {
+  std::string password, email;
+  {
+    Child mtpd(mtpdArgs());
+    const auto port = portOf(mtpd);
+    ASSERT_NE(port, 0) << mtpd.output();
+    password = mtpd.waitFor(R"(one-time password for \S+: (\S+))");
+    email = mtpd.waitFor(R"(one-time password for (\S+):)");
+    ASSERT_FALSE(password.empty()) << mtpd.output();
+    // The key file was created 0600.
+    struct stat key_stat{};
+    ASSERT_EQ(::stat((dir_ / "jwt.key").c_str(), &key_stat), 0);
+    EXPECT_EQ(key_stat.st_mode & 0777, 0600u);
+    EXPECT_EQ(login(port, email, password), 200);
+
+    // Keep-alive load and logins (each ~100 ms of argon2) in flight, then SIGTERM.
+    std::atomic<bool> go{true};
+    std::atomic<int> ok{0};
+    std::vector<std::thread> load;
+    for (int i = 0; i < 4; ++i)
+      load.emplace_back([&, i] {
+        HttpClient c(port, "127.0.0.1", /*keep_alive=*/true, 3000);
+        while (go) {
+          try {
+            auto r = i == 0 ? c.json("POST", "/api/v2/auth/login",
+                                     nlohmann::json{{"email", email}, {"password", password}}.dump())
+                            : c.request("GET", "/healthz");
+            if (r.status == 200) ++ok;
+          } catch (const std::exception&) {  // refused once the server has closed
+            break;
+          }
+        }
+      });
+    std::this_thread::sleep_for(300ms);
+    ASSERT_EQ(::kill(mtpd.pid(), SIGTERM), 0);
+    const int st = mtpd.wait(20s);
+    go = false;
+    for (auto& t : load) t.join();
+    EXPECT_GT(ok.load(), 0);
+    ASSERT_NE(st, -1) << "mtpd did not exit within 20 s of SIGTERM";
+    ASSERT_TRUE(WIFEXITED(st)) << "killed by signal " << (WIFSIGNALED(st) ? WTERMSIG(st) : 0) << "\n"
+                               << mtpd.output();
+    EXPECT_EQ(WEXITSTATUS(st), 0) << mtpd.output();
+    // The password went to stdout once and never into a log line.
+    const auto out = mtpd.output();
+    EXPECT_EQ(out.find(password), out.rfind(password));
+  }
+  {  // A second start: nothing created, nothing printed, the password still works.
+    Child mtpd(mtpdArgs());
+    const auto port = portOf(mtpd);
+    ASSERT_NE(port, 0) << mtpd.output();
+    EXPECT_EQ(login(port, email, password), 200);
+    EXPECT_EQ(mtpd.output().find("one-time password"), std::string::npos);
+    EXPECT_EQ(mtpd.output().find("first start"), std::string::npos);
+    ::kill(mtpd.pid(), SIGINT);
+    const int st = mtpd.wait();
+    EXPECT_TRUE(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+}
+
+TEST_P(OpsProcessTest, BootstrapFromEnvironment) {
+  Child mtpd(mtpdArgs(), {"MTP_BOOTSTRAP_EMAIL=ops@msp.example", "MTP_BOOTSTRAP_PASSWORD=operator passphrase 1"});
+  const auto port = portOf(mtpd);
+  ASSERT_NE(port, 0) << mtpd.output();
+  EXPECT_EQ(login(port, "ops@msp.example", "operator passphrase 1"), 200);
+  EXPECT_EQ(mtpd.output().find("operator passphrase 1"), std::string::npos);
+  EXPECT_EQ(mtpd.output().find("one-time password"), std::string::npos);
+}
+
+TEST_P(OpsProcessTest, WeakBootstrapPasswordRefusesToStart) {
+  Child mtpd(mtpdArgs(), {"MTP_BOOTSTRAP_PASSWORD=short"});
+  const int st = mtpd.wait();
+  ASSERT_TRUE(st != -1 && WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 1);
+  EXPECT_NE(mtpd.output().find("MTP_BOOTSTRAP_PASSWORD"), std::string::npos);
+}
+
+TEST_P(OpsProcessTest, DemoPrintsEveryLoginOnceAndTheyWork) {
+  Child mtpd(mtpdArgs({"--demo"}));
+  const auto port = portOf(mtpd);
+  ASSERT_NE(port, 0) << mtpd.output();
+  mtpd.waitFor("Log in:");
+  const std::string out = mtpd.output();
+  const std::regex row(R"(\n  (\w+)\s+(\S+@demo\.example)\s+(\S+))");
+  std::map<std::string, std::pair<std::string, std::string>> logins;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), row); it != std::sregex_iterator(); ++it)
+    logins[(*it)[1]] = {(*it)[2], (*it)[3]};
+  ASSERT_EQ(logins.size(), 8u) << out;
+  EXPECT_NE(out.find("MFA required"), std::string::npos);
+  EXPECT_NE(out.find("curl -s -X POST http://127.0.0.1:" + std::to_string(port) + "/api/v2/auth/login"),
+            std::string::npos);
+  EXPECT_EQ(login(port, logins["help_desk"].first, logins["help_desk"].second), 200);
+  EXPECT_EQ(login(port, logins["billing_only"].first, logins["billing_only"].second), 200);
+  ::kill(mtpd.pid(), SIGTERM);
+  EXPECT_EQ(mtpd.wait(), 0);
+
+  Child again(mtpdArgs({"--demo"}));
+  ASSERT_NE(portOf(again), 0);
+  again.waitFor("hashed only");
+  EXPECT_EQ(again.output().find(logins["admin_billing"].second), std::string::npos);
+  EXPECT_NE(again.output().find("seeded by an earlier start"), std::string::npos);
+}
+
+TEST_P(OpsProcessTest, MigrateThenProviderCreateThenOutboxList) {
+  RunResult m = run({MTP_MTPD_BIN, "migrate", "--db", db_});
+  ASSERT_EQ(m.rc, 0) << m.out;
+  EXPECT_NE(m.out.find("schema at version"), std::string::npos);
+  EXPECT_EQ(run({MTP_MTPD_BIN, "migrate", "--db", db_}).rc, 0);  // idempotent
+
+  RunResult bad = run({MTP_MTPCTL_BIN, "provider", "create", "--db", db_, "--name", "X", "--owner-email",
+                 "x@x.example", "--owner-password", "short"});
+  EXPECT_EQ(bad.rc, 2) << bad.out;
+
+  RunResult made = run({MTP_MTPCTL_BIN, "provider", "create", "--db", db_, "--name", "Second MSP", "--owner-email",
+                  "boss@second.example", "--owner-password", "second msp passphrase"});
+  ASSERT_EQ(made.rc, 0) << made.out;
+  std::smatch id;
+  ASSERT_TRUE(std::regex_search(made.out, id, std::regex(R"(^([0-9a-f]{24})\n)"))) << made.out;
+  RunResult dup = run({MTP_MTPCTL_BIN, "provider", "create", "--db", db_, "--name", "Third", "--owner-email",
+                 "boss@third.example", "--owner-password", "third msp passphrase"});
+  ASSERT_EQ(dup.rc, 0) << dup.out;  // another provider: the same email elsewhere is allowed too
+
+  // An email waits; outbox list shows it without its body.
+  {
+    store::StoreOptions so;
+    so.url = db_;
+    auto s = store::openStore(so);
+    ASSERT_TRUE(s.has_value());
+    store::EmailRecord e;
+    e.to_address = "waiting@client.example";
+    e.subject = "Activate your account";
+    e.body = "token=very-secret-activation-token";
+    auto q = (*s)->transact([&](store::Tx& tx) { return tx.enqueueEmail(store::TenantScope{id[1].str()}, e); });
+    ASSERT_TRUE(q.has_value());
+  }
+  RunResult list = run({MTP_MTPCTL_BIN, "outbox", "list", "--db", db_});
+  ASSERT_EQ(list.rc, 0) << list.out;
+  EXPECT_NE(list.out.find("waiting@client.example"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("Second MSP"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("1 email(s) waiting"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("very-secret-activation-token"), std::string::npos);
+
+  // mtpd on a database that has providers does not bootstrap; the owner logs in.
+  Child mtpd(mtpdArgs());
+  const auto port = portOf(mtpd);
+  ASSERT_NE(port, 0) << mtpd.output();
+  EXPECT_EQ(mtpd.output().find("first start"), std::string::npos);
+  std::string token;
+  ASSERT_EQ(login(port, "boss@second.example", "second msp passphrase", &token), 200);
+  HttpClient c(port);
+  EXPECT_EQ(c.request("GET", "/api/v2/providers/" + id[1].str(), {{"Authorization", "Bearer " + token}}).status, 200);
+}
+
+TEST_P(OpsProcessTest, SighupLoadsAProviderCreatedWhileRunning) {
+  Child mtpd(mtpdArgs());
+  const auto port = portOf(mtpd);
+  ASSERT_NE(port, 0) << mtpd.output();
+  RunResult made = run({MTP_MTPCTL_BIN, "provider", "create", "--db", db_, "--name", "Late MSP", "--owner-email",
+                  "late@late.example", "--owner-password", "late msp passphrase"});
+  ASSERT_EQ(made.rc, 0) << made.out;
+  const std::string id = made.out.substr(0, 24);
+  ASSERT_EQ(::kill(mtpd.pid(), SIGHUP), 0);
+  ASSERT_FALSE(mtpd.waitFor("directory reloaded").empty()) << mtpd.output();
+  std::string token;
+  ASSERT_EQ(login(port, "late@late.example", "late msp passphrase", &token), 200);
+  HttpClient c(port);
+  EXPECT_EQ(c.request("GET", "/api/v2/providers/" + id, {{"Authorization", "Bearer " + token}}).status, 200);
+}
+
+TEST_P(OpsProcessTest, NewerSchemaRefusesToStart) {
+  ASSERT_EQ(run({MTP_MTPD_BIN, "migrate", "--db", db_}).rc, 0);
+  const std::string future = "INSERT INTO schema_version (version, name, applied_at) VALUES (9999, 'future', 0)";
+  if (GetParam() == "postgresql") {
+    ASSERT_TRUE(pqExec(db_, future));
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "mtp.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, future.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  RunResult r = run(mtpdArgs());
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_NE(r.out.find("newer"), std::string::npos) << r.out;
+  RunResult m = run({MTP_MTPD_BIN, "migrate", "--db", db_});
+  EXPECT_EQ(m.rc, 1) << m.out;
+  RunResult ctl = run({MTP_MTPCTL_BIN, "outbox", "list", "--db", db_});
+  EXPECT_EQ(ctl.rc, 1) << ctl.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OpsProcessTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+}  // namespace
+}  // namespace mtp::testing

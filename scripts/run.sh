@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs MTP's main job on the embedded defaults.
+# Installs what is missing, builds, and starts mtpd in the foreground with a demo tenant on
+# SQLite (mtp.db in the repository root): it prints the URL, one login per built-in role and
+# a curl example. Ctrl-C (or SIGTERM) stops it cleanly.
+#
+#   scripts/run.sh                         # http://127.0.0.1:8080
+#   MTP_LISTEN=127.0.0.1:9090 scripts/run.sh
+#
+# The passwords are printed only by the start that creates the demo (they are stored hashed):
+# remove mtp.db to get a fresh demo with new ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build
-ctl=build/service/ctl/mtpctl
-echo "== the shipped policies"
-$ctl policy check policies/
-$ctl policy test policies/
-echo "== one decision: a help desk admin unlocks a user in a granted org"
-$ctl authorize --policies policies/ --directory docs/examples/directory.json \
-  --request docs/examples/request.json --explain
+exec build/service/main/mtpd --demo \
+  --db "sqlite:mtp.db" \
+  --listen "${MTP_LISTEN:-127.0.0.1:8080}" \
+  --policies policies/builtin \
+  --jwt-key-file mtp-jwt.key

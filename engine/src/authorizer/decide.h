@@ -153,6 +153,25 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   }
   if constexpr (Tracer::kOn) t.step("mfa_required", mfa_required ? "verified" : "not required", true);
 
+  // A list over every org the admin reaches: some role the admin holds must have the action.
+  if (info.scope == Scope::kOrg && r.any_organization) {
+    const auto& roles = cp.roles;
+    if (roles[admin.role].info.actions.has(r.action)) {
+      if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[admin.role].info.id, true, "any org");
+      return Decision{true, Reason::kAllowed, roles[admin.role].info.id};
+    }
+    for (std::uint32_t g = admin.first_grant; g < admin.first_grant + admin.grant_count; ++g) {
+      const GrantRec& gr = ix.grants[g];
+      if (gr.role == kNoRole || (gr.expires && gr.expires_at <= r.time)) continue;
+      if (roles[gr.role].info.actions.has(r.action)) {
+        if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[gr.role].info.id, true, "any org");
+        return Decision{true, Reason::kAllowed, roles[gr.role].info.id};
+      }
+    }
+    t.step("role_lacks_action", roles[admin.role].info.id, false, "no role the admin holds has it");
+    return deny(Reason::kRoleLacksAction, roles[admin.role].info.id);
+  }
+
   // 6. org_unknown, org_not_granted, grant_expired
   RoleId role = admin.role;
   if (info.scope == Scope::kOrg) {

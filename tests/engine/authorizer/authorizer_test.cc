@@ -329,6 +329,30 @@ TEST_F(AuthorizerTest, ExplainTracesEveryCheck) {
   EXPECT_EQ(d.decided_by, e.decision.decided_by);
 }
 
+TEST_F(AuthorizerTest, AnyOrganizationAsksWhetherSomeHeldRoleHasTheAction) {
+  auto r = req("hd", "users.read");
+  r.any_organization = true;
+  EXPECT_TRUE(decide(r).allowed);
+  EXPECT_EQ(decide(r).decided_by, "help_desk");
+  r.action = act("users.delete");
+  EXPECT_EQ(decide(r).reason, Reason::kRoleLacksAction);
+  // A per-org role counts while its grant lives: mgr is read_only in o1 (manager by default).
+  auto d = fixture();
+  d.admins.push_back(admin("bo", "p1", "billing_only", false, {GrantData{"o1", "read_only", std::nullopt},
+                                                              GrantData{"o2", "admin", kNow - 1}}));
+  auto snap = snapshotOf(set_, d);
+  auto b = req("bo", "orgs.read");
+  b.any_organization = true;
+  EXPECT_TRUE(snap->authorize(b).allowed);
+  EXPECT_EQ(snap->authorize(b).decided_by, "read_only");
+  b.action = act("users.unlock");  // only the expired admin grant had it
+  EXPECT_EQ(snap->authorize(b).reason, Reason::kRoleLacksAction);
+  // The earlier checks still apply.
+  auto s = req("sus", "users.read");
+  s.any_organization = true;
+  EXPECT_EQ(decide(s).reason, Reason::kAdminNotActive);
+}
+
 TEST_F(AuthorizerTest, OrgsForAllOrgsAdminIsCheapAll) {
   RequestContext ctx{AuthMethod::kSession, true, std::nullopt, kNow};
   auto all = snap_->orgsFor("owner", act("users.read"), ctx);

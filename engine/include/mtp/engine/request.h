@@ -60,6 +60,12 @@ struct Request {
   std::optional<IpAddress> client_ip;
   UnixTime time = 0;              // when the request is made (grant expiry, time windows)
   Target target;
+  // For a list over every org the admin reaches: an org-scoped action asked without an org.
+  // Checks 1-5 run as usual; check 6 is skipped; check 7 passes when the default role or
+  // the role of any live org grant holds the action. Policies are not consulted here: they
+  // may depend on the org, so the list is filtered by Snapshot::orgsFor, which applies them
+  // org by org.
+  bool any_organization = false;
 };
 
 }  // namespace mtp::engine

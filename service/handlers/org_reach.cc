@@ -9,8 +9,8 @@
 
 namespace mtp::handlers {
 
-store::OrgReach orgReach(const http::RequestContext& ctx, app::AppContext& app,
-                         std::string_view action) {
+std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
+                                                     app::AppContext& app, std::string_view action) {
   const auto id = engine::findAction(action);
   if (!id || !ctx.authenticated()) return store::OrgReach::only({});
   const http::Principal& p = ctx.principal();
@@ -23,6 +23,10 @@ store::OrgReach orgReach(const http::RequestContext& ctx, app::AppContext& app,
   // Hold the snapshot while its views are copied out.
   const auto snapshot = app.authorizer().current();
   const engine::OrgReach reach = snapshot->orgsFor(p.admin_id, *id, ec);
+  if (!reach.all && reach.organizations.empty() &&
+      !snapshot->effectiveActions(p.admin_id, "", ec).has(*id)) {
+    return std::unexpected(ctx.deny(r, engine::Reason::kRoleLacksAction, "reach:effective_actions"));
+  }
   if (p.scope == auth::TokenScope::kOrg) {
     const bool in = reach.all || std::find(reach.organizations.begin(), reach.organizations.end(),
                                            std::string_view(p.org)) != reach.organizations.end();

@@ -5,13 +5,17 @@
 // this is the org part, and the store filters on it in SQL (store::OrgReach).
 //
 // Usage, in the handler of GET .../organizations (users, devices alike):
-//   store::OrgReach reach = handlers::orgReach(ctx, app, "orgs.read");
-//   ... tx.listOrganizations(scope, reach, query) ...
+//   auto reach = handlers::orgReach(ctx, app, "orgs.read");
+//   if (!reach) return std::unexpected(reach.error());
+//   ... tx.listOrganizations(scope, *reach, query) ...
 //
-// An admin who reaches no org gets OrgReach::only({}): an empty list, not an error.
+// An admin whose roles (default or per-org) hold the action in no org is denied
+// (role_lacks_action → 403, logged and recorded as any denial); one whose role holds it but
+// who reaches no org gets OrgReach::only({}): an empty list.
 // Thread-safety: safe from any thread (one atomic load of the engine's snapshot).
 #pragma once
 
+#include <expected>
 #include <string_view>
 
 #include "app/app_context.h"
@@ -21,7 +25,7 @@
 namespace mtp::handlers {
 
 // REQUIRES: `action` names an org-scoped action (else the reach is empty).
-store::OrgReach orgReach(const http::RequestContext& ctx, app::AppContext& app,
-                         std::string_view action);
+std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
+                                                     app::AppContext& app, std::string_view action);
 
 }  // namespace mtp::handlers

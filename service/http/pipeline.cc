@@ -109,6 +109,15 @@ std::optional<Error> RequestContext::authorize(const engine::Request& request) c
   return denialError(d.reason, std::move(decision_id));
 }
 
+Error RequestContext::deny(const engine::Request& request, engine::Reason reason,
+                           std::string decided_by) const {
+  std::string decision_id = auth::newId();
+  const AuthzResult d{false, reason, std::move(decided_by)};
+  logDecision(*this, request, d, decision_id, metrics_);
+  recordDenial(request, d, decision_id);
+  return denialError(reason, std::move(decision_id));
+}
+
 void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
                                   const std::string& decision_id) const {
   if (!on_denied_ || !*on_denied_ || !principal_) return;

@@ -108,6 +108,11 @@ class RequestContext {
   // (mapped like the pipeline's: 404 / 401 / 403 with a decision id).
   std::optional<Error> authorize(const engine::Request& request) const;
 
+  // A denial the handler derived from the engine's own answers (e.g. a reach list whose
+  // caller's roles hold the action in no org: Snapshot::effectiveActions), logged and
+  // recorded like any engine denial; returns the error to answer (mapped from `reason`).
+  Error deny(const engine::Request& request, engine::Reason reason, std::string decided_by) const;
+
  private:
   friend class Pipeline;
   const IncomingRequest* in_ = nullptr;

@@ -9,13 +9,16 @@
 //   POST   /api/v2/providers/{pid}/organizations/{id}/launch orgs.launch  → {token, tokenType, expiresIn, organization}
 //   GET    /api/v2/organizations/{id}/administratorlinks     orgs.read + admins.read (asked of the engine here)
 //
-// The list shows exactly the orgs of the engine's reverse query (handlers/org_reach.h); an org
+// The list shows exactly the orgs of the engine's reverse query (handlers/org_reach.h): empty
+// for an admin who reaches no org, 403 for one whose roles hold orgs.read nowhere; an org
 // outside the caller's reach, of another provider, or unknown answers 404 (the engine's
 // org_not_granted / provider_mismatch / org_unknown). Choices where the spec is silent:
 // - PUT is partial: absent fields stay; `maxSystemUsers: null` removes the cap.
 // - A logo is recognised by its bytes (PNG signature + IHDR, or JPEG SOI); the Content-Type
 //   header is not trusted and the stored type is the sniffed one. Anything else: 415.
 // - userCount, deviceCount and applicationCount are 0 until users and devices exist.
+// - administratorlinks also needs admins.read (it shows admins' emails and roles), asked of
+//   the engine in the handler: a command runner, who reaches orgs but lacks admins.read, gets 403.
 // - administratorlinks lists the admins who reach the org now (the store: allOrganizations
 //   or an unexpired grant, whatever their status) with `roleName` the role in force there
 //   (the grant's role, else the default role); paged in memory with limit/skip.
@@ -110,8 +113,9 @@ std::optional<Error> requireNoFields(const RequestContext& ctx) {
 HandlerResult listOrgs(app::OrganizationService& svc, app::AppContext& app, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), orgListSpec());
   if (!q) return std::unexpected(q.error());
-  const store::OrgReach reach = orgReach(ctx, app, "orgs.read");
-  auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q, "name"));
+  auto reach = orgReach(ctx, app, "orgs.read");
+  if (!reach) return std::unexpected(reach.error());
+  auto page = svc.list(actorOf(ctx), *reach, toStoreQuery(*q, "name"));
   if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& o : page->results) results.push_back(orgJson(o));

@@ -86,6 +86,15 @@ TEST_P(OrganizationRoutesTest, ListShowsExactlyTheOrgsTheCallerReaches) {
   EXPECT_EQ(body(r)["totalCount"], 0);
   EXPECT_TRUE(body(r)["results"].empty());
 
+  // A role that holds orgs.read nowhere is denied rather than shown an empty list.
+  auto billing = createAdmin(p, SeedAdmin{"billing_only", true});
+  r = call("GET", orgs(p), billing.token);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_TRUE(body(r)["error"].contains("decisionId"));
+  auto denials = activity(p);
+  ASSERT_FALSE(denials.empty());
+  EXPECT_EQ(denials[0].event_type, "access_denied");
+
   // Another provider's list: 404, as if it did not exist.
   EXPECT_EQ(call("GET", orgs(q), all.token).status, 404);
   EXPECT_EQ(call("GET", orgs("nope"), all.token).status, 404);

@@ -180,7 +180,13 @@ void OutboxSender::run() {
 }
 
 void OutboxSender::pass() {
-  auto pending = store_.query([&](store::Tx& tx) { return tx.pendingEmails(options_.batch, options_.max_attempts); });
+  // Emails waiting out a back-off are skipped below: fetch past them so newer ones still go.
+  int limit = options_.batch;
+  {
+    std::lock_guard lock(mu_);
+    limit += static_cast<int>(std::min<std::size_t>(not_before_.size(), 1000));
+  }
+  auto pending = store_.query([&](store::Tx& tx) { return tx.pendingEmails(limit, options_.max_attempts); });
   if (!pending) {
     spdlog::warn("outbox: cannot read pending emails: {}", store::statusCodeName(pending.error().code));
     return;

@@ -369,6 +369,9 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       }
     }
     engine::Request er = ctx.engineRequest(action, ctx.organization_);
+    // A list over every org the caller reaches: the engine answers whether some role the
+    // admin holds has the action; the handler then lists the orgs of orgsFor.
+    er.any_organization = reach;
     std::string decision_id = auth::newId();
     AuthzResult d;
     try {
@@ -376,11 +379,6 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     } catch (...) {
       spdlog::error("request={} authorize callback threw", request_id);
       d = AuthzResult{};  // deny
-    }
-    if (reach && !d.allowed && d.reason == engine::Reason::kOrgUnknown) {
-      // Asked with no org: every check before the org passed. The handler lists only the
-      // orgs of the engine's reverse query.
-      d = AuthzResult{true, engine::Reason::kAllowed, "reach:" + d.decided_by};
     }
     logDecision(ctx, er, d, decision_id, metrics_.get());
     if (!d.allowed) {

@@ -133,16 +133,19 @@ TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
   EXPECT_EQ(handled_, 1);
 }
 
-TEST_F(PipelineTest, ReachListPassesOnlyWhenTheChecksBeforeTheOrgPass) {
+TEST_F(PipelineTest, ReachListAsksTheEngineAboutAnyOrg) {
   auto p = make();
   const std::string path = "/api/v2/providers/p1/organizations";
-  engine_.allow = false;
-  engine_.deny_reason = engine::Reason::kOrgUnknown;  // checks 1-5 passed, no org given
+  engine_.allow = true;
   auto r = p->handle(get(path));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(engine_.last.organization, "");
+  EXPECT_TRUE(engine_.last.any_organization);
   EXPECT_EQ(engine_.last.action, "orgs.read");
   EXPECT_EQ(nlohmann::json::parse(r.body)["org"], "");
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kRoleLacksAction;
+  EXPECT_EQ(p->handle(get(path)).status, 403);
   engine_.deny_reason = engine::Reason::kProviderMismatch;
   EXPECT_EQ(p->handle(get(path)).status, 404);
   engine_.deny_reason = engine::Reason::kMfaRequired;
@@ -155,7 +158,7 @@ TEST_F(PipelineTest, ReachListPassesOnlyWhenTheChecksBeforeTheOrgPass) {
   pr.scope = auth::TokenScope::kOrg;
   pr.org = "o7";
   auth_->addBearer("launch", pr);
-  engine_.deny_reason = engine::Reason::kOrgUnknown;
+  engine_.allow = true;
   EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer launch"}})).status, 200);
   EXPECT_EQ(handled_, 2);
 }

@@ -47,6 +47,7 @@ struct SeenRequest {
   bool has_ip = false;
   engine::IpAddress ip;
   engine::UnixTime time = 0;
+  bool any_organization = false;
 };
 
 struct FakeEngine {
@@ -70,6 +71,7 @@ struct FakeEngine {
         last.has_ip = r.client_ip.has_value();
         if (r.client_ip) last.ip = *r.client_ip;
         last.time = r.time;
+        last.any_organization = r.any_organization;
       }
       if (allow) return AuthzResult{true, engine::Reason::kAllowed, "role:admin"};
       return AuthzResult{false, deny_reason.load(), "check:test"};

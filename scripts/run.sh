@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh build
+scripts/build.sh build -DMTP_BUILD_TESTS=OFF
 exec build/service/main/mtpd --demo \
   --db "sqlite:mtp.db" \
   --listen "${MTP_LISTEN:-127.0.0.1:8080}" \

@@ -162,6 +162,64 @@ struct ActivityQuery {
   std::string after_id;
 };
 
+// A managed device, enrolled by its agent with the org's connect key. The device key is kept
+// as a hash (device_key_hash) that no read returns.
+struct DeviceRecord {
+  std::string id;  // empty on create: generated
+  std::string provider_id;
+  std::string org_id;
+  std::string display_name;
+  std::string hostname;
+  std::string os;         // e.g. "Ubuntu 24.04"
+  std::string os_family;  // linux, windows, darwin
+  std::string version;    // the agent's version
+  bool active = false;
+  std::optional<UnixTime> last_contact;
+  std::int64_t uptime_seconds = 0;
+  bool remote_assist = false;
+  UnixTime created = 0;  // 0 on create: now
+};
+
+// The facts a check-in reports (empty strings: unchanged).
+struct DeviceCheckin {
+  std::int64_t uptime_seconds = 0;
+  std::string version;
+  std::string hostname;
+  std::string os;
+  std::string os_family;
+  std::string display_name;
+  UnixTime at = 0;
+};
+
+// A command queued for a device's agent: type lock|restart|shutdown|remote_assist,
+// status pending → sent (handed to the agent at check-in) → done|failed.
+struct DeviceCommandRecord {
+  std::string id;  // empty on create: generated
+  std::string provider_id;
+  std::string org_id;
+  std::string device_id;
+  std::string type;
+  std::string status = "pending";
+  std::string output;
+  std::string created_by;  // the admin id
+  UnixTime created = 0;    // 0 on create: now
+  std::optional<UnixTime> sent_at;
+  std::optional<UnixTime> finished_at;
+};
+
+// An org's agent enrollment key: only its hash and salt are kept (the key is derived from the
+// salt with the server's pepper, so the database alone cannot produce it).
+struct ConnectKeyRecord {
+  std::string id;
+  std::string provider_id;
+  std::string org_id;
+  std::string prefix;
+  std::string salt;
+  std::string key_hash;
+  UnixTime created = 0;
+  std::optional<UnixTime> revoked_at;
+};
+
 // An admin that a login email names (one per provider that has the email).
 struct LoginCandidate {
   std::string provider_id;

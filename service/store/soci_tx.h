@@ -101,6 +101,34 @@ class SociTx final : public Tx {
   Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,
                                                    const ActivityQuery& query) override;
 
+  Result<std::string> createDevice(const TenantScope& scope, const DeviceRecord& record,
+                                   const std::string& device_key_hash) override;
+  Result<DeviceRecord> getDevice(const TenantScope& scope, const std::string& org_id,
+                                 const std::string& id) override;
+  Result<Page<DeviceRecord>> listDevices(const TenantScope& scope, const OrgReach& reach,
+                                         const ListQuery& query) override;
+  Result<void> recordCheckin(const TenantScope& scope, const std::string& device_id,
+                             const DeviceCheckin& checkin) override;
+  Result<std::string> createCommand(const TenantScope& scope,
+                                    const DeviceCommandRecord& record) override;
+  Result<DeviceCommandRecord> getCommand(const TenantScope& scope, const std::string& device_id,
+                                         const std::string& id) override;
+  Result<std::vector<DeviceCommandRecord>> listCommands(const TenantScope& scope,
+                                                        const std::string& device_id,
+                                                        int limit) override;
+  Result<std::vector<DeviceCommandRecord>> takePendingCommands(const TenantScope& scope,
+                                                               const std::string& device_id,
+                                                               UnixTime at) override;
+  Result<void> finishCommand(const TenantScope& scope, const std::string& device_id,
+                             const std::string& id, const std::string& status,
+                             const std::string& output, UnixTime at) override;
+  Result<void> replaceConnectKey(const TenantScope& scope,
+                                 const ConnectKeyRecord& record) override;
+  Result<ConnectKeyRecord> getConnectKey(const TenantScope& scope,
+                                         const std::string& org_id) override;
+  Result<ConnectKeyRecord> findConnectKey(const std::string& key_hash) override;
+  Result<DeviceRecord> findDeviceByKey(const std::string& device_key_hash) override;
+
   Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) override;
   Result<SessionRecord> findSession(const std::string& jti) override;
   Result<std::vector<ApiKeyRecord>> findApiKeys(const std::string& prefix) override;
@@ -122,6 +150,12 @@ class SociTx final : public Tx {
                                                 const std::string& tail);
   Result<std::vector<SessionRecord>> selectSessions(const std::string& where_sql,
                                                     SqlParams& p);
+  Result<std::vector<DeviceRecord>> selectDevices(const std::string& where_sql, SqlParams& p,
+                                                  const std::string& tail);
+  Result<std::vector<DeviceCommandRecord>> selectCommands(const std::string& where_sql,
+                                                          SqlParams& p, const std::string& tail);
+  Result<std::vector<ConnectKeyRecord>> selectConnectKeys(const std::string& where_sql,
+                                                          SqlParams& p);
   Result<std::vector<EmailRecord>> selectEmails(const std::string& where_sql, SqlParams& p,
                                                 const std::string& tail);
   Result<void> writeTags(const TenantScope& scope, const std::string& org_id,

@@ -28,7 +28,7 @@ const char* targetName(Target t) {
 }
 
 // What a path parameter names, from its name and the segment before it.
-enum class ParamKind { kProvider, kOrg, kAdmin, kOther };
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -36,6 +36,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   const std::string before = pattern.substr(0, at);
   if (before.ends_with("/organizations/")) return ParamKind::kOrg;
   if (before.ends_with("/administrators/")) return ParamKind::kAdmin;
+  if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   return ParamKind::kOther;
 }
 
@@ -90,6 +91,14 @@ class IsolationMatrixTest : public ServiceTest {
               for (const auto& g : *grants) d << "[" << g.org_id << g.role_name << g.expires_at.value_or(0) << "]";
             d << ",";
           }
+        auto devices = tx.listDevices(scope, store::OrgReach::everything(), q);
+        if (devices)
+          for (const auto& v : devices->results) {
+            d << v.id << v.org_id << v.display_name << v.active << v.remote_assist;
+            auto cmds = tx.listCommands(scope, v.id, 100);
+            if (cmds) d << "cmds" << cmds->size();
+            d << ",";
+          }
         auto mail = tx.listEmails(scope, false, 1000);
         if (mail) d << "mail" << mail->size();
         return d.str();
@@ -99,7 +108,23 @@ class IsolationMatrixTest : public ServiceTest {
     return out.str();
   }
 
+  // A device of `org` (enrolled straight into the store).
+  std::string seedDevice(const std::string& provider, const std::string& org) {
+    store::DeviceRecord v;
+    v.org_id = org;
+    v.hostname = v.display_name = "host" + std::to_string(++devices_);
+    v.os = "Ubuntu 24.04";
+    v.os_family = "linux";
+    v.version = "1.0";
+    auto id = app().store().transact([&](store::Tx& tx) {
+      return tx.createDevice(store::TenantScope{provider}, v, "matrixhash" + std::to_string(devices_));
+    });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
   std::string a_, b_, a1_, a2_, b1_;
+  int devices_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
   SeededAdmin victim_b_;
 };
@@ -177,6 +202,12 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
               break;
             case ParamKind::kAdmin:
               put(p, t == Target::kOwn ? own_admin : t == Target::kOtherProvider ? victim_b_.id : "0000nosuchadmin000000000");
+              break;
+            case ParamKind::kDevice:
+              put(p, t == Target::kOwn ? seedDevice(a_, own_org)
+                     : t == Target::kUngranted ? seedDevice(a_, a2_)
+                     : t == Target::kOtherProvider ? seedDevice(b_, b1_)
+                     : "0000nosuchdevice00000000");
               break;
             case ParamKind::kOther: break;
           }

@@ -9,6 +9,8 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addOrganizationRoutes(routes, app);
   addAdministratorRoutes(routes, app);
   addActivityRoutes(routes, app);
+  addDeviceRoutes(routes, app);
+  addAgentRoutes(routes, app);
   return routes;
 }
 

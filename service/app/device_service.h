@@ -1,0 +1,96 @@
+// Managed devices, the commands queued for their agents, the orgs' connect keys and the
+// device agent protocol. No HTTP here. Which orgs a caller reaches is the engine's answer,
+// passed in (store::OrgReach) or already checked by the route's action.
+//
+// Keys:
+// - A connect key (`ck_` + 40 hex) enrolls devices into one org. It is never stored: the
+//   store keeps a random salt, its display prefix and a hash; the key is derived again from
+//   the salt with the server's pepper (auth::ApiKeyHasher), so an admin can read it again
+//   while the database alone cannot produce it. Regenerating revokes the old one at once.
+// - A device key (`dk_` + 64 hex, 256 random bits) is shown to the agent once at
+//   registration; the store keeps only its BLAKE2b hash (app/one_time_token.h).
+// A device key only ever reaches its own device (and so its own org and provider).
+//
+// Events: device_command_queued, connectkey_regenerated (admin), device_registered and
+// device_command_result (initiated by the device). A check-in (facts, last contact, handing
+// out pending commands) is telemetry and writes no event.
+// Thread-safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/app_context.h"
+#include "app/result.h"
+#include "store/list_query.h"
+#include "store/records.h"
+#include "store/scope.h"
+
+namespace mtp::app {
+
+struct ConnectKey {
+  std::string key;
+  std::string prefix;
+  std::int64_t created = 0;
+};
+
+struct DeviceFacts {
+  std::string hostname;
+  std::string os;
+  std::string os_family;
+  std::string version;
+  std::string display_name;  // empty: the hostname
+};
+
+struct Registration {
+  std::string device_id;
+  std::string device_key;  // shown once
+  std::string org_id;
+};
+
+class DeviceService {
+ public:
+  explicit DeviceService(AppContext& app) : app_(app) {}
+
+  AppResult<store::Page<store::DeviceRecord>> list(const Actor& actor,
+                                                   const store::OrgReach& reach,
+                                                   const store::ListQuery& query);
+  // A device of `org_id` (kNotFound for any other).
+  AppResult<store::DeviceRecord> get(const Actor& actor, const std::string& org_id,
+                                     const std::string& device_id);
+  // type: lock|restart|shutdown|remote_assist (remote_assist needs the org's remoteAssist on:
+  // else kPreconditionFailed).
+  AppResult<store::DeviceCommandRecord> queueCommand(const Actor& actor, const std::string& org_id,
+                                                     const std::string& device_id,
+                                                     const std::string& type);
+  AppResult<std::vector<store::DeviceCommandRecord>> commands(const Actor& actor,
+                                                              const std::string& org_id,
+                                                              const std::string& device_id,
+                                                              int limit);
+  // The org's current connect key; the first read creates one (with its event).
+  AppResult<ConnectKey> connectKey(const Actor& actor, const std::string& org_id);
+  AppResult<ConnectKey> regenerateConnectKey(const Actor& actor, const std::string& org_id);
+
+  // --- the agent (no admin: the connect key or the device key is the credential)
+  // kUnauthenticated for an unknown or revoked connect key.
+  AppResult<Registration> registerDevice(const std::string& connect_key, const DeviceFacts& facts,
+                                         const std::string& client_ip);
+  // kUnauthenticated for an unknown device key. Returns the commands now marked sent.
+  AppResult<std::vector<store::DeviceCommandRecord>> checkin(const std::string& device_key,
+                                                             const store::DeviceCheckin& facts);
+  // kNotFound unless the command is this device's own and not finished yet.
+  AppResult<store::DeviceCommandRecord> commandResult(const std::string& device_key,
+                                                      const std::string& command_id,
+                                                      const std::string& status,
+                                                      const std::string& output,
+                                                      const std::string& client_ip);
+
+ private:
+  std::string deriveConnectKey(const store::ConnectKeyRecord& k) const;
+  AppResult<store::DeviceRecord> deviceOfKey(const std::string& device_key);
+  AppContext& app_;
+};
+
+}  // namespace mtp::app

@@ -2,6 +2,7 @@
 // store) the operator's commands.
 #include <CLI/CLI.hpp>
 
+#include "agent_commands.h"
 #include "policy_commands.h"
 #ifdef MTP_CTL_OPS
 #include "ops_commands.h"
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mtpctl: the MTP operator's and security team's command line"};
   app.require_subcommand(1);
   mtp::ctl::addPolicyCommands(app);
+  mtp::ctl::addAgentCommands(app);
 #ifdef MTP_CTL_OPS
   mtp::ctl::addOpsCommands(app);
 #endif

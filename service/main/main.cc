@@ -4,8 +4,9 @@
 //   mtpd migrate [--db URL]        apply the schema migrations and exit
 //
 // Signals: SIGTERM/SIGINT stop gracefully (the HTTP server drains and joins its threads, the
-// outbox sender stops, then the store closes; exit 0). SIGHUP reloads the directory from the
-// database (after `mtpctl provider create` on a running deployment).
+// outbox sender stops, then the store closes; exit 0). SIGHUP reloads the policies (a set with
+// errors is refused and the live one stays) and the directory from the database (after
+// `mtpctl provider create` on a running deployment).
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -162,6 +163,9 @@ int main(int argc, char** argv) {
   for (;;) {
     sigwait(&signals, &sig);
     if (sig != SIGHUP) break;
+    auto p = (*mtpd)->reloadPolicies();
+    if (p) spdlog::info("SIGHUP: policies reloaded from {}", o.policies);
+    else spdlog::error("SIGHUP: policies not reloaded, the live set stays:\n{}", p.error());
     auto r = app.refreshDirectory();
     if (r) spdlog::info("SIGHUP: directory reloaded");
     else spdlog::error("SIGHUP: directory reload failed: {}", r.error().message);

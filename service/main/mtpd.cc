@@ -48,6 +48,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   auto version = m->store_->migrate();
   if (!version) return std::unexpected("database: " + version.error().message);
 
+  m->policies_dir_ = o.policies;
   auto policies = engine::PolicySet::load(o.policies);
   if (!policies) {
     std::string msg = "policies:";
@@ -114,6 +115,18 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   }
   m->server_ = std::move(*server);
   return m;
+}
+
+std::expected<void, std::string> Mtpd::reloadPolicies() {
+  auto policies = engine::PolicySet::load(policies_dir_);
+  if (!policies) {
+    std::string msg;
+    for (const auto& d : policies.error()) msg += d.str() + "\n";
+    return std::unexpected(msg);
+  }
+  auto swapped = authorizer_->replacePolicies(*policies);
+  if (!swapped) return std::unexpected(swapped.error().message);
+  return {};
 }
 
 void Mtpd::stop() {

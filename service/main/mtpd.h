@@ -43,6 +43,10 @@ class Mtpd {
   // Stops the server (joining its threads) before anything the handlers use goes away.
   void stop();
 
+  // Reads the policy directory again and swaps the new set in; on any error the live set
+  // stays and every diagnostic is returned (one per line).
+  std::expected<void, std::string> reloadPolicies();
+
  private:
   Mtpd() = default;
   std::unique_ptr<store::Store> store_;
@@ -53,6 +57,7 @@ class Mtpd {
   std::unique_ptr<app::AppContext> app_;
   std::shared_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Server> server_;
+  std::string policies_dir_;
 };
 
 // Seconds since the epoch, from the system clock.

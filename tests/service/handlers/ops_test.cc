@@ -32,3 +32,24 @@ MTP_SERVICE_BACKENDS(OpsTest);
 
 }  // namespace
 }  // namespace mtp::testing
+
+namespace mtp::testing {
+namespace {
+
+class PolicyReloadTest : public ServiceTest {};
+
+// SIGHUP reloads the policy directory: a fresh, compiled set is swapped in. (A set that
+// fails to compile is never built, so it cannot replace the live one: PolicySet::load
+// returns diagnostics instead; see tests/engine/policy and the ops process tests.)
+TEST_P(PolicyReloadTest, ReloadSwapsInAFreshSet) {
+  // The fixture serves policies/builtin; reloading it again works and changes nothing.
+  auto before = app().authorizer().current()->policySet();
+  ASSERT_TRUE(mtpd().reloadPolicies().has_value());
+  EXPECT_NE(app().authorizer().current()->policySet(), before);
+  EXPECT_EQ(app().authorizer().current()->policies().roleCount(), 8u);
+}
+
+MTP_SERVICE_BACKENDS(PolicyReloadTest);
+
+}  // namespace
+}  // namespace mtp::testing

@@ -31,6 +31,22 @@ std::string_view tokenKindText(TokenKind k) {
   return "activation";
 }
 
+std::string_view userStateText(UserState s) {
+  switch (s) {
+    case UserState::kStaged: return "STAGED";
+    case UserState::kActivated: return "ACTIVATED";
+    case UserState::kSuspended: return "SUSPENDED";
+  }
+  return "STAGED";
+}
+
+std::optional<UserState> parseUserState(std::string_view s) {
+  if (s == "STAGED") return UserState::kStaged;
+  if (s == "ACTIVATED") return UserState::kActivated;
+  if (s == "SUSPENDED") return UserState::kSuspended;
+  return std::nullopt;
+}
+
 std::string_view statusCodeName(Status::Code code) {
   switch (code) {
     case Status::Code::kInvalidArgument: return "invalid_argument";

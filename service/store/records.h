@@ -226,6 +226,48 @@ struct LoginCandidate {
   std::string admin_id;
 };
 
+// --- users of managed orgs (JumpCloud's systemusers)
+
+enum class UserState { kStaged, kActivated, kSuspended };
+
+struct SystemUserRecord {
+  std::string id;  // empty on create: the store generates one
+  std::string provider_id;
+  std::string org_id;
+  std::string username;  // unique per org, case-insensitively
+  std::string email;
+  std::string firstname;
+  std::string lastname;
+  UserState state = UserState::kStaged;
+  bool totp_enabled = false;
+  bool sudo = false;
+  bool passwordless_sudo = false;
+  bool samba_service_user = false;
+  std::optional<UnixTime> password_expiration_date;
+  std::optional<UnixTime> scheduled_suspension_at;
+  std::optional<UnixTime> scheduled_activation_at;
+  // Read-only, kept by the store's account calls:
+  bool account_locked = false;
+  int failed_logins = 0;
+  std::optional<UnixTime> locked_at;
+  std::optional<UnixTime> password_set_at;
+  bool password_expired = false;  // forced (expire) or password_expiration_date <= now
+  bool password_set = false;      // a password hash is on file
+  UnixTime created = 0;           // 0 on create: now
+  UnixTime updated = 0;
+};
+
+// An org's password policy; an org that never set one has the defaults.
+struct PasswordPolicyRecord {
+  std::string org_id;
+  int lockout_after_failures = 5;    // 0: never lock
+  int password_expiration_days = 0;  // 0: never expires
+};
+
+std::string_view userStateText(UserState s);
+// "STAGED", "ACTIVATED", "SUSPENDED"; nullopt for anything else.
+std::optional<UserState> parseUserState(std::string_view s);
+
 template <class T>
 struct Page {
   std::vector<T> results;

@@ -68,6 +68,28 @@ class SociTx final : public Tx {
                                 UnixTime lock_until) override;
   Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) override;
 
+  Result<std::string> createSystemUser(const TenantScope& scope, const SystemUserRecord& record,
+                                       const std::optional<std::string>& password_hash) override;
+  Result<SystemUserRecord> getSystemUser(const TenantScope& scope, const std::string& org_id,
+                                         const std::string& id) override;
+  Result<void> updateSystemUser(const TenantScope& scope, const SystemUserRecord& record) override;
+  Result<void> deleteSystemUser(const TenantScope& scope, const std::string& org_id,
+                                const std::string& id) override;
+  Result<Page<SystemUserRecord>> listSystemUsers(const TenantScope& scope, const OrgReach& reach,
+                                                 const ListQuery& query) override;
+  Result<void> setSystemUserState(const TenantScope& scope, const std::string& org_id,
+                                  const std::string& id, UserState state) override;
+  Result<void> unlockSystemUser(const TenantScope& scope, const std::string& org_id,
+                                const std::string& id) override;
+  Result<void> expireSystemUserPassword(const TenantScope& scope, const std::string& org_id,
+                                        const std::string& id) override;
+  Result<int> recordSystemUserFailedLogin(const TenantScope& scope, const std::string& org_id,
+                                          const std::string& id, int lock_after) override;
+  Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,
+                                                 const std::string& org_id) override;
+  Result<void> putPasswordPolicy(const TenantScope& scope,
+                                 const PasswordPolicyRecord& policy) override;
+
   Result<void> putGrant(const TenantScope& scope, const GrantRecord& grant) override;
   Result<void> deleteGrant(const TenantScope& scope, const std::string& admin_id,
                            const std::string& org_id) override;

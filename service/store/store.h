@@ -107,6 +107,49 @@ class Tx {
   // After a successful login or an unlock: count 0, no lock.
   virtual Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) = 0;
 
+  // --- users of managed orgs: every call names the org (a user of another org, even of the
+  // same provider, answers kNotFound).
+  // Returns the id. kConflict when the username (case-insensitively) exists in the org;
+  // kNotFound when the org is not the scope's. A password hash sets password_set_at = now.
+  virtual Result<std::string> createSystemUser(const TenantScope& scope,
+                                               const SystemUserRecord& record,
+                                               const std::optional<std::string>& password_hash) = 0;
+  virtual Result<SystemUserRecord> getSystemUser(const TenantScope& scope,
+                                                 const std::string& org_id,
+                                                 const std::string& id) = 0;
+  // Replaces username, email, firstname, lastname, state, totp_enabled, sudo,
+  // passwordless_sudo, samba_service_user, password_expiration_date, scheduled_suspension_at,
+  // scheduled_activation_at of record.id in record.org_id.
+  virtual Result<void> updateSystemUser(const TenantScope& scope,
+                                        const SystemUserRecord& record) = 0;
+  virtual Result<void> deleteSystemUser(const TenantScope& scope, const std::string& org_id,
+                                        const std::string& id) = 0;
+  // Fields: id username email firstname lastname state organization account_locked
+  // password_expired password_expiration_date totp_enabled sudo passwordless_sudo
+  // samba_service_user created updated.
+  virtual Result<Page<SystemUserRecord>> listSystemUsers(const TenantScope& scope,
+                                                         const OrgReach& reach,
+                                                         const ListQuery& query) = 0;
+  virtual Result<void> setSystemUserState(const TenantScope& scope, const std::string& org_id,
+                                          const std::string& id, UserState state) = 0;
+  // Not locked, no failed logins.
+  virtual Result<void> unlockSystemUser(const TenantScope& scope, const std::string& org_id,
+                                        const std::string& id) = 0;
+  // Sets the forced-expiry flag (the user must set a new password at the next login).
+  virtual Result<void> expireSystemUserPassword(const TenantScope& scope,
+                                                const std::string& org_id,
+                                                const std::string& id) = 0;
+  // Counts a failed login; when the count reaches `lock_after` (> 0) the account locks
+  // (account_locked, locked_at = now) until unlocked. Returns the new count.
+  virtual Result<int> recordSystemUserFailedLogin(const TenantScope& scope,
+                                                  const std::string& org_id,
+                                                  const std::string& id, int lock_after) = 0;
+  // The org's policy, or the defaults when it never set one; kNotFound for an unknown org.
+  virtual Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,
+                                                         const std::string& org_id) = 0;
+  virtual Result<void> putPasswordPolicy(const TenantScope& scope,
+                                         const PasswordPolicyRecord& policy) = 0;
+
   // --- org grants (both admin and org must belong to the scope: else kNotFound)
   virtual Result<void> putGrant(const TenantScope& scope, const GrantRecord& grant) = 0;
   virtual Result<void> deleteGrant(const TenantScope& scope, const std::string& admin_id,

@@ -28,7 +28,8 @@ const char* targetName(Target t) {
 }
 
 // What a path parameter names, from its name and the segment before it.
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kOther };
+// kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -36,6 +37,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   const std::string before = pattern.substr(0, at);
   if (before.ends_with("/organizations/")) return ParamKind::kOrg;
   if (before.ends_with("/administrators/")) return ParamKind::kAdmin;
+  if (before.ends_with("/api/systemusers/")) return ParamKind::kSystemUser;
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   return ParamKind::kOther;
 }
@@ -99,6 +101,11 @@ class IsolationMatrixTest : public ServiceTest {
             if (cmds) d << "cmds" << cmds->size();
             d << ",";
           }
+        auto users = tx.listSystemUsers(scope, store::OrgReach::everything(), q);
+        if (users)
+          for (const auto& u : users->results)
+            d << u.id << u.username << u.email << static_cast<int>(u.state) << u.account_locked
+              << u.password_expired << u.sudo << u.updated << ",";
         auto mail = tx.listEmails(scope, false, 1000);
         if (mail) d << "mail" << mail->size();
         return d.str();
@@ -123,8 +130,21 @@ class IsolationMatrixTest : public ServiceTest {
     return id ? *id : "";
   }
 
+  // A fresh user of `org` (so that one allowed request does not change what the next see).
+  std::string seedUser(const std::string& provider, const std::string& org) {
+    store::SystemUserRecord u;
+    u.org_id = org;
+    u.username = "user" + std::to_string(++users_);
+    u.email = u.username + "@client.example";
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createSystemUser(store::TenantScope{provider}, u, std::nullopt); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
   std::string a_, b_, a1_, a2_, b1_;
   int devices_ = 0;
+  int users_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
   SeededAdmin victim_b_;
 };
@@ -208,6 +228,12 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
                      : t == Target::kUngranted ? seedDevice(a_, a2_)
                      : t == Target::kOtherProvider ? seedDevice(b_, b1_)
                      : "0000nosuchdevice00000000");
+              break;
+            case ParamKind::kSystemUser:
+              put(p, t == Target::kOwn ? seedUser(a_, own_org)
+                     : t == Target::kUngranted ? seedUser(a_, a2_)
+                     : t == Target::kOtherProvider ? seedUser(b_, b1_)
+                     : "0000nosuchuser0000000000");
               break;
             case ParamKind::kOther: break;
           }

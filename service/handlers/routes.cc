@@ -11,6 +11,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addActivityRoutes(routes, app);
   addDeviceRoutes(routes, app);
   addAgentRoutes(routes, app);
+  addUserRoutes(routes, app);
   return routes;
 }
 

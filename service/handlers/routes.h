@@ -21,5 +21,6 @@ void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app)
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
 void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app);        // devices, systems, commands, connect key
 void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);         // agent/v1 (Public, own keys)
+void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk)
 
 }  // namespace mtp::handlers

@@ -1,0 +1,278 @@
+#include "app/user_service.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "auth/password.h"
+
+namespace mtp::app {
+
+namespace {
+
+constexpr std::size_t kMaxTextBytes = 255;
+
+bool hasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+std::optional<AppError> checkText(std::string_view value, std::string_view field, bool required) {
+  if (required && value.empty()) {
+    return AppError::invalid("field `" + std::string(field) + "` must not be empty");
+  }
+  if (value.size() > kMaxTextBytes || hasControl(value)) {
+    return AppError::invalid("field `" + std::string(field) +
+                             "` must be at most 255 bytes of printable text");
+  }
+  return std::nullopt;
+}
+
+std::optional<AppError> checkUsername(std::string_view u) {
+  if (auto e = checkText(u, "username", true)) return e;
+  if (u.find(' ') != std::string_view::npos) {
+    return AppError::invalid("field `username` must not contain spaces");
+  }
+  return std::nullopt;
+}
+
+std::optional<AppError> checkEmail(std::string_view e) {
+  if (auto err = checkText(e, "email", false)) return err;
+  if (!e.empty()) {
+    auto at = e.find('@');
+    if (at == 0 || at == std::string_view::npos || at + 1 >= e.size() ||
+        e.find(' ') != std::string_view::npos) {
+      return AppError::invalid("field `email` must be an email address");
+    }
+  }
+  return std::nullopt;
+}
+
+std::string boolText(bool b) { return b ? "true" : "false"; }
+
+Actor withEmail(store::Tx& tx, const Actor& actor) {
+  Actor who = actor;
+  if (who.email.empty()) {
+    if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
+  }
+  return who;
+}
+
+store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
+                                const std::string& org_id, const std::string& user_id,
+                                const std::vector<Change>& changes = {}) {
+  auto ev = activityEvent(withEmail(tx, actor), std::move(type), "user", user_id, changes, org_id);
+  auto id = tx.appendActivity(actor.scope(), ev);
+  if (!id) return store::fail(id.error());
+  return {};
+}
+
+store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const store::SystemUserRecord& u,
+                               std::string subject, std::string body) {
+  store::EmailRecord email;
+  email.to_address = u.email;
+  email.subject = std::move(subject);
+  email.body = std::move(body);
+  auto queued = tx.enqueueEmail(actor.scope(), email);
+  if (!queued) return store::fail(queued.error());
+  return {};
+}
+
+}  // namespace
+
+AppResult<store::Page<store::SystemUserRecord>> UserService::list(const Actor& actor,
+                                                                  const store::OrgReach& reach,
+                                                                  const store::ListQuery& query) {
+  if (!reach.all && reach.ids.empty()) return store::Page<store::SystemUserRecord>{};
+  auto page = app_.store().query(
+      [&](store::Tx& tx) { return tx.listSystemUsers(actor.scope(), reach, query); });
+  if (!page) return failWith(fromStore(page.error()));
+  return std::move(*page);
+}
+
+AppResult<store::SystemUserRecord> UserService::get(const Actor& actor, const std::string& org_id,
+                                                    const std::string& id) {
+  auto u = app_.store().query(
+      [&](store::Tx& tx) { return tx.getSystemUser(actor.scope(), org_id, id); });
+  if (!u) return failWith(fromStore(u.error()));
+  return std::move(*u);
+}
+
+AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
+                                                       const std::string& org_id,
+                                                       const UserCreate& in) {
+  if (auto e = checkUsername(in.username)) return failWith(*e);
+  if (auto e = checkEmail(in.email)) return failWith(*e);
+  if (auto e = checkText(in.firstname, "firstname", false)) return failWith(*e);
+  if (auto e = checkText(in.lastname, "lastname", false)) return failWith(*e);
+  std::optional<std::string> hash;
+  if (in.password) {
+    if (auto why = auth::checkPasswordPolicy(*in.password)) return failWith(AppError::invalid(*why));
+    auto h = app_.passwords().hash(*in.password);
+    if (!h) {
+      if (h.error() == auth::PasswordStatus::kBusy) return failWith(AppError::unavailable(1));
+      return failWith(AppError::internal());
+    }
+    hash = std::move(*h);
+  }
+  store::SystemUserRecord r;
+  r.org_id = org_id;
+  r.username = in.username;
+  r.email = in.email;
+  r.firstname = in.firstname;
+  r.lastname = in.lastname;
+  r.state = in.activated ? store::UserState::kActivated : store::UserState::kStaged;
+  r.sudo = in.sudo;
+  r.passwordless_sudo = in.passwordless_sudo;
+  r.samba_service_user = in.samba_service_user;
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+    const store::UnixTime now = tx.now();
+    auto policy = tx.getPasswordPolicy(actor.scope(), org_id);
+    if (!policy) return store::fail(policy.error());
+    if (hash && policy->password_expiration_days > 0) {
+      r.password_expiration_date =
+          now + static_cast<store::UnixTime>(policy->password_expiration_days) * 86400;
+    }
+    auto id = tx.createSystemUser(actor.scope(), r, hash);
+    if (!id) return store::fail(id.error());
+    if (auto ev = appendEvent(tx, actor, "user_create", org_id, *id,
+                              {{"username", "", r.username},
+                               {"state", "", std::string(store::userStateText(r.state))}});
+        !ev) {
+      return store::fail(ev.error());
+    }
+    return tx.getSystemUser(actor.scope(), org_id, *id);
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
+}
+
+AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
+                                                       const std::string& org_id,
+                                                       const std::string& id,
+                                                       const UserChanges& in) {
+  if (in.username) {
+    if (auto e = checkUsername(*in.username)) return failWith(*e);
+  }
+  if (in.email) {
+    if (auto e = checkEmail(*in.email)) return failWith(*e);
+  }
+  if (in.firstname) {
+    if (auto e = checkText(*in.firstname, "firstname", false)) return failWith(*e);
+  }
+  if (in.lastname) {
+    if (auto e = checkText(*in.lastname, "lastname", false)) return failWith(*e);
+  }
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+    auto cur = tx.getSystemUser(actor.scope(), org_id, id);
+    if (!cur) return store::fail(cur.error());
+    store::SystemUserRecord next = *cur;
+    std::vector<Change> changes;
+    auto text = [&](const std::optional<std::string>& v, std::string& field, const char* name) {
+      if (v && *v != field) {
+        changes.push_back({name, field, *v});
+        field = *v;
+      }
+    };
+    auto flag = [&](const std::optional<bool>& v, bool& field, const char* name) {
+      if (v && *v != field) {
+        changes.push_back({name, boolText(field), boolText(*v)});
+        field = *v;
+      }
+    };
+    text(in.username, next.username, "username");
+    text(in.email, next.email, "email");
+    text(in.firstname, next.firstname, "firstname");
+    text(in.lastname, next.lastname, "lastname");
+    flag(in.sudo, next.sudo, "sudo");
+    flag(in.passwordless_sudo, next.passwordless_sudo, "passwordless_sudo");
+    flag(in.samba_service_user, next.samba_service_user, "samba_service_user");
+    if (changes.empty()) return *cur;
+    if (auto u = tx.updateSystemUser(actor.scope(), next); !u) return store::fail(u.error());
+    if (auto ev = appendEvent(tx, actor, "user_update", org_id, id, changes); !ev) {
+      return store::fail(ev.error());
+    }
+    return tx.getSystemUser(actor.scope(), org_id, id);
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
+}
+
+AppResult<void> UserService::remove(const Actor& actor, const std::string& org_id,
+                                    const std::string& id) {
+  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto cur = tx.getSystemUser(actor.scope(), org_id, id);
+    if (!cur) return store::fail(cur.error());
+    if (auto d = tx.deleteSystemUser(actor.scope(), org_id, id); !d) return d;
+    return appendEvent(tx, actor, "user_delete", org_id, id, {{"username", cur->username, ""}});
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  return {};
+}
+
+AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const std::string& org_id,
+                                                    const std::string& id, UserAction action) {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+    const auto scope = actor.scope();
+    auto cur = tx.getSystemUser(scope, org_id, id);
+    if (!cur) return store::fail(cur.error());
+    store::Result<void> changed;
+    std::string event;
+    std::vector<Change> changes;
+    auto state = [&](store::UserState to) {
+      changes.push_back({"state", std::string(store::userStateText(cur->state)),
+                         std::string(store::userStateText(to))});
+      return tx.setSystemUserState(scope, org_id, id, to);
+    };
+    switch (action) {
+      case UserAction::kUnlock:
+        event = "user_unlocked";
+        changes.push_back({"account_locked", boolText(cur->account_locked), "false"});
+        changed = tx.unlockSystemUser(scope, org_id, id);
+        break;
+      case UserAction::kSuspend:
+        event = "user_suspended";
+        changed = state(store::UserState::kSuspended);
+        break;
+      case UserAction::kActivate:
+        event = "user_activated";
+        changed = state(store::UserState::kActivated);
+        break;
+      case UserAction::kForcePasswordReset:
+        event = "user_password_expired";
+        changes.push_back({"password_expired", boolText(cur->password_expired), "true"});
+        changed = tx.expireSystemUserPassword(scope, org_id, id);
+        if (changed && !cur->email.empty()) {
+          changed = queueEmail(tx, actor, *cur, "Your password has expired",
+                               "Hello " + cur->username +
+                                   ",\n\nyour administrator requires a new password. Set it at "
+                                   "your next sign-in to the user portal: " +
+                                   app_.config().public_url + "/userconsole\n");
+        }
+        break;
+      case UserAction::kResendActivation:
+        if (cur->state != store::UserState::kStaged) {
+          return store::fail(store::Status::failedPrecondition("the user is not STAGED"));
+        }
+        if (cur->email.empty()) {
+          return store::fail(store::Status::failedPrecondition("the user has no email"));
+        }
+        event = "user_activation_resent";
+        changed = queueEmail(tx, actor, *cur, "Activate your account",
+                             "Hello " + cur->username +
+                                 ",\n\nyour account is ready. Activate it at " +
+                                 app_.config().public_url + "/userconsole\n");
+        break;
+    }
+    if (!changed) return store::fail(changed.error());
+    if (auto ev = appendEvent(tx, actor, event, org_id, id, changes); !ev) {
+      return store::fail(ev.error());
+    }
+    return tx.getSystemUser(scope, org_id, id);
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
+}
+
+}  // namespace mtp::app

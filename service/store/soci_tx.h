@@ -114,6 +114,28 @@ class SociTx final : public Tx {
 
   Result<void> createToken(const TenantScope& scope, const TokenRecord& record) override;
 
+  // Billing and usage: soci_tx_billing.cc.
+  Result<void> recordUsageSnapshot(const TenantScope& scope, const std::string& org_id,
+                                   EpochDay day, std::int64_t users,
+                                   std::int64_t devices) override;
+  Result<std::vector<UsageDayTotal>> usageDailyTotals(const TenantScope& scope, EpochDay from,
+                                                      EpochDay to) override;
+  Result<std::vector<OrganizationUsage>> usageByOrganization(const TenantScope& scope,
+                                                             EpochDay current_day, EpochDay from,
+                                                             EpochDay to) override;
+  Result<BillingSettingsRecord> getBillingSettings(const TenantScope& scope) override;
+  Result<void> putBillingSettings(const TenantScope& scope,
+                                  const BillingSettingsRecord& record) override;
+  Result<BillingInformationRecord> getBillingInformation(const TenantScope& scope) override;
+  Result<void> putBillingInformation(const TenantScope& scope,
+                                     const BillingInformationRecord& record) override;
+  Result<std::string> createInvoice(const TenantScope& scope, const InvoiceRecord& record) override;
+  Result<InvoiceRecord> getInvoice(const TenantScope& scope, const std::string& id) override;
+  Result<std::vector<InvoiceRecord>> listInvoices(const TenantScope& scope) override;
+  Result<std::string> recordPayment(const TenantScope& scope, const PaymentRecord& payment) override;
+  Result<std::vector<PaymentRecord>> listPayments(const TenantScope& scope,
+                                                  const std::string& invoice_id) override;
+
   Result<std::string> enqueueEmail(const TenantScope& scope, const EmailRecord& email) override;
   Result<std::vector<EmailRecord>> listEmails(const TenantScope& scope, bool pending_only,
                                               int limit) override;

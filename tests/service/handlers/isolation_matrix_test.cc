@@ -29,7 +29,7 @@ const char* targetName(Target t) {
 
 // What a path parameter names, from its name and the segment before it.
 // kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kOther };
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -37,6 +37,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   const std::string before = pattern.substr(0, at);
   if (before.ends_with("/organizations/")) return ParamKind::kOrg;
   if (before.ends_with("/administrators/")) return ParamKind::kAdmin;
+  if (before.ends_with("/invoices/")) return ParamKind::kInvoice;  // an invoice of {pid}
   if (before.ends_with("/api/systemusers/")) return ParamKind::kSystemUser;
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   return ParamKind::kOther;
@@ -108,6 +109,11 @@ class IsolationMatrixTest : public ServiceTest {
               << u.password_expired << u.sudo << u.updated << ",";
         auto mail = tx.listEmails(scope, false, 1000);
         if (mail) d << "mail" << mail->size();
+        auto billing = tx.getBillingInformation(scope);
+        if (billing) d << "billing" << billing->name << billing->city << billing->updated;
+        auto invoices = tx.listInvoices(scope);
+        if (invoices)
+          for (const auto& i : *invoices) d << i.id << i.paid_cents << static_cast<int>(i.status) << ",";
         return d.str();
       });
       out << (st ? *st : "error:" + st.error().message) << "|";
@@ -147,6 +153,7 @@ class IsolationMatrixTest : public ServiceTest {
   int users_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
   SeededAdmin victim_b_;
+  std::string invoice_a_, invoice_b_;
 };
 
 TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
@@ -158,6 +165,16 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
   for (const auto& [role, _] : spec::roleActions())
     by_role_[role] = createAdmin(a_, SeedAdmin{role, false, {SeedGrant{a1_, "", std::nullopt}}});
   victim_b_ = createAdmin(b_, SeedAdmin{"read_only", false, {SeedGrant{b1_, "", std::nullopt}}});
+  for (auto [p, out] : {std::pair{a_, &invoice_a_}, std::pair{b_, &invoice_b_}}) {
+    store::InvoiceRecord inv;
+    inv.number = "INV-2026-01";
+    inv.period = "2026-01";
+    inv.due_date = now() + 86400;
+    inv.billed_cents = 1000000;
+    auto id = app().store().transact([&](store::Tx& tx) { return tx.createInvoice(store::TenantScope{p}, inv); });
+    ASSERT_TRUE(id.has_value());
+    *out = *id;
+  }
 
   const auto routes = handlers::allRoutes(app());
   int checked = 0, routes_covered = 0;
@@ -234,6 +251,9 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
                      : t == Target::kUngranted ? seedUser(a_, a2_)
                      : t == Target::kOtherProvider ? seedUser(b_, b1_)
                      : "0000nosuchuser0000000000");
+              break;
+            case ParamKind::kInvoice:
+              put(p, t == Target::kOwn ? invoice_a_ : t == Target::kOtherProvider ? invoice_b_ : "0000nosuchinvoice0000000");
               break;
             case ParamKind::kOther: break;
           }

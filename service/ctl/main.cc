@@ -5,6 +5,7 @@
 #include "agent_commands.h"
 #include "policy_commands.h"
 #ifdef MTP_CTL_OPS
+#include "billing_commands.h"
 #include "ops_commands.h"
 #endif
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   mtp::ctl::addAgentCommands(app);
 #ifdef MTP_CTL_OPS
   mtp::ctl::addOpsCommands(app);
+  mtp::ctl::addBillingCommands(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addOrganizationRoutes(routes, app);
   addAdministratorRoutes(routes, app);
   addActivityRoutes(routes, app);
+  addBillingRoutes(routes, app);
   addDeviceRoutes(routes, app);
   addAgentRoutes(routes, app);
   addUserRoutes(routes, app);

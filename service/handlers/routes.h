@@ -19,6 +19,7 @@ void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app);    
 void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app);  // orgs, logo, launch, administratorlinks
 void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app); // admins, organizationlinks, explain
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
+void addBillingRoutes(std::vector<http::Route>& out, app::AppContext& app);       // billing usage, invoices, payments, information
 void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app);        // devices, systems, commands, connect key
 void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);         // agent/v1 (Public, own keys)
 void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk)

@@ -1,0 +1,324 @@
+#include "app/billing_service.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+
+#include "app/activity_service.h"
+
+namespace mtp::app {
+
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+constexpr std::int64_t kDay = 86400;
+
+std::string cents(std::int64_t v) { return std::to_string(v); }
+
+// An event of the operator's command line (no admin behind it).
+store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string type,
+                                  std::string resource_type, std::string resource_id,
+                                  const std::vector<Change>& changes) {
+  Actor system;
+  system.provider_id = scope.provider_id;
+  auto ev = activityEvent(system, std::move(type), std::move(resource_type),
+                          std::move(resource_id), changes);
+  ev.initiated_by_id.clear();
+  ev.initiated_by_type = "system";
+  ev.initiated_by_email.clear();
+  ev.auth_method = "cli";
+  ev.client_ip.clear();
+  return ev;
+}
+
+}  // namespace
+
+std::optional<Month> parseMonth(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  int y = 0, m = 0;
+  auto r1 = std::from_chars(text.data(), text.data() + 4, y);
+  auto r2 = std::from_chars(text.data() + 5, text.data() + 7, m);
+  if (r1.ec != std::errc() || r1.ptr != text.data() + 4 || r2.ec != std::errc() ||
+      r2.ptr != text.data() + 7 || y < 1970 || m < 1 || m > 12) {
+    return std::nullopt;
+  }
+  return Month{y, m};
+}
+
+std::string monthText(Month m) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", m.year, m.month);
+  return buf;
+}
+
+store::EpochDay epochDayOf(std::int64_t unix_seconds) {
+  // Floor division: a time before 1970 still falls on its own day.
+  return unix_seconds >= 0 ? unix_seconds / kDay : -((-unix_seconds + kDay - 1) / kDay);
+}
+
+Month monthOf(std::int64_t unix_seconds) {
+  year_month_day ymd{sys_days{days{epochDayOf(unix_seconds)}}};
+  return Month{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month()))};
+}
+
+Month previousMonth(Month m) { return m.month == 1 ? Month{m.year - 1, 12} : Month{m.year, m.month - 1}; }
+Month nextMonth(Month m) { return m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1}; }
+
+store::EpochDay firstDayOf(Month m) {
+  sys_days d{std::chrono::year{m.year} / std::chrono::month{static_cast<unsigned>(m.month)} /
+             std::chrono::day{1}};
+  return d.time_since_epoch().count();
+}
+
+std::int64_t startOf(Month m) { return firstDayOf(m) * kDay; }
+
+AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const store::TenantScope& scope,
+                                           Month month) {
+  auto totals = store.query([&](store::Tx& tx) {
+    return tx.usageDailyTotals(scope, firstDayOf(month), firstDayOf(nextMonth(month)));
+  });
+  if (!totals) return failWith(fromStore(totals.error()));
+  std::int64_t hwm = 0;
+  for (const auto& t : *totals) hwm = std::max(hwm, t.users);
+  return hwm;
+}
+
+AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
+                                    std::int64_t now) {
+  const Month current = monthOf(now);
+  const Month last = previousMonth(current);
+  const store::EpochDay today = epochDayOf(now);
+  UsageReport out;
+  auto ok = store.query([&](store::Tx& tx) -> store::Result<void> {
+    // The provider must exist (a scope of nothing answers 404, as everything else does).
+    if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
+    auto orgs = tx.usageByOrganization(scope, today, firstDayOf(last), firstDayOf(current));
+    if (!orgs) return store::fail(orgs.error());
+    auto totals = tx.usageDailyTotals(scope, firstDayOf(last), today + 1);
+    if (!totals) return store::fail(totals.error());
+    auto settings = tx.getBillingSettings(scope);
+    if (!settings && !settings.error().isNotFound()) return store::fail(settings.error());
+    out.organizations = std::move(*orgs);
+    for (const auto& o : out.organizations) {
+      out.current_users += o.current_users;
+      out.devices += o.current_devices;
+    }
+    for (const auto& t : *totals) {
+      if (t.day < firstDayOf(current)) {
+        out.last_month_hwm = std::max(out.last_month_hwm, t.users);
+      } else {
+        out.current_hwm = std::max(out.current_hwm, t.users);
+      }
+    }
+    if (settings) out.user_cap = settings->user_cap;
+    return {};
+  });
+  if (!ok) return failWith(fromStore(ok.error()));
+  return out;
+}
+
+AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope& scope,
+                                   Month month, std::int64_t now) {
+  const std::string period = monthText(month);
+  CloseOutcome out;
+  auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
+    auto existing = tx.listInvoices(scope);
+    if (!existing) return store::fail(existing.error());
+    for (const auto& inv : *existing) {
+      if (inv.period == period) {
+        out.kind = CloseOutcome::Kind::kAlreadyClosed;
+        out.invoice = inv;
+        return {};
+      }
+    }
+    auto settings = tx.getBillingSettings(scope);
+    if (!settings) {
+      if (!settings.error().isNotFound()) return store::fail(settings.error());
+      out.kind = CloseOutcome::Kind::kNoPrice;
+      return {};
+    }
+    auto totals = tx.usageDailyTotals(scope, firstDayOf(month), firstDayOf(nextMonth(month)));
+    if (!totals) return store::fail(totals.error());
+    std::int64_t hwm = 0;
+    for (const auto& t : *totals) hwm = std::max(hwm, t.users);
+    store::InvoiceRecord inv;
+    inv.number = "INV-" + period;
+    inv.period = period;
+    inv.issued = now;
+    inv.due_date = now + kInvoiceDueDays * kDay;
+    inv.users = hwm;
+    inv.price_per_user_cents = settings->price_per_user_cents;
+    inv.currency = settings->currency;
+    inv.billed_cents = hwm * settings->price_per_user_cents;
+    inv.status = inv.billed_cents == 0 ? store::InvoiceStatus::kPaid : store::InvoiceStatus::kOpen;
+    auto id = tx.createInvoice(scope, inv);
+    if (!id) return store::fail(id.error());
+    inv.id = *id;
+    auto ev = systemEvent(scope, "invoice_create", "invoice", inv.id,
+                          {{"period", "", period},
+                           {"users", "", std::to_string(hwm)},
+                           {"billed", "", cents(inv.billed_cents)}});
+    if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+    out.kind = CloseOutcome::Kind::kCreated;
+    out.invoice = inv;
+    return {};
+  });
+  if (!done) {
+    // A concurrent close of the same month won the unique (provider, period): nothing to do.
+    if (done.error().isConflict()) {
+      out.kind = CloseOutcome::Kind::kAlreadyClosed;
+      return out;
+    }
+    return failWith(fromStore(done.error()));
+  }
+  return out;
+}
+
+AppResult<void> setBillingPrice(store::Store& store, const store::TenantScope& scope,
+                                std::int64_t price_per_user_cents,
+                                std::optional<std::int64_t> user_cap) {
+  if (price_per_user_cents < 0) return failWith(AppError::invalid("the price must not be negative"));
+  if (user_cap && *user_cap < 0) return failWith(AppError::invalid("the user cap must not be negative"));
+  auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
+    if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
+    store::BillingSettingsRecord next;
+    auto cur = tx.getBillingSettings(scope);
+    if (!cur && !cur.error().isNotFound()) return store::fail(cur.error());
+    if (cur) next = *cur;
+    const std::string from = cur ? cents(cur->price_per_user_cents) : "";
+    next.price_per_user_cents = price_per_user_cents;
+    next.user_cap = user_cap;
+    if (auto ok = tx.putBillingSettings(scope, next); !ok) return ok;
+    auto ev = systemEvent(scope, "billing_settings_update", "provider", scope.provider_id,
+                          {{"pricePerUserCents", from, cents(price_per_user_cents)},
+                           {"userCap", cur && cur->user_cap ? cents(*cur->user_cap) : "",
+                            user_cap ? cents(*user_cap) : ""}});
+    if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+    return {};
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  return {};
+}
+
+// ---------------------------------------------------------------- BillingService
+
+AppResult<UsageReport> BillingService::usage(const Actor& actor) {
+  return billingUsage(app_.store(), actor.scope(), app_.now());
+}
+
+AppResult<std::vector<store::InvoiceRecord>> BillingService::invoices(const Actor& actor) {
+  auto r = app_.store().query([&](store::Tx& tx) { return tx.listInvoices(actor.scope()); });
+  if (!r) return failWith(fromStore(r.error()));
+  return std::move(*r);
+}
+
+AppResult<InvoiceDetail> BillingService::invoice(const Actor& actor, const std::string& id) {
+  InvoiceDetail out;
+  auto r = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+    auto inv = tx.getInvoice(actor.scope(), id);
+    if (!inv) return store::fail(inv.error());
+    auto pays = tx.listPayments(actor.scope(), id);
+    if (!pays) return store::fail(pays.error());
+    out.invoice = std::move(*inv);
+    out.payments = std::move(*pays);
+    return {};
+  });
+  if (!r) return failWith(fromStore(r.error()));
+  return out;
+}
+
+AppResult<BillingInformation> BillingService::information(const Actor& actor) {
+  auto r = app_.store().query([&](store::Tx& tx) { return tx.getBillingInformation(actor.scope()); });
+  if (!r) {
+    if (r.error().isNotFound()) return BillingInformation{};
+    return failWith(fromStore(r.error()));
+  }
+  return BillingInformation{std::move(*r), true};
+}
+
+AppResult<BillingInformation> BillingService::putInformation(
+    const Actor& actor, const store::BillingInformationRecord& in) {
+  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<store::BillingInformationRecord> {
+    store::BillingInformationRecord cur;
+    auto got = tx.getBillingInformation(actor.scope());
+    if (!got && !got.error().isNotFound()) return store::fail(got.error());
+    const bool stored = got.has_value();
+    if (got) cur = *got;
+    std::vector<Change> changes;
+    auto diff = [&](const char* field, const std::string& a, const std::string& b) {
+      if (a != b) changes.push_back({field, a, b});
+    };
+    diff("name", cur.name, in.name);
+    diff("addressLine1", cur.address_line1, in.address_line1);
+    diff("addressLine2", cur.address_line2, in.address_line2);
+    diff("city", cur.city, in.city);
+    diff("state", cur.state, in.state);
+    diff("postalCode", cur.postal_code, in.postal_code);
+    diff("country", cur.country, in.country);
+    diff("email", cur.email, in.email);
+    if (stored && changes.empty()) return cur;
+    if (auto ok = tx.putBillingInformation(actor.scope(), in); !ok) return store::fail(ok.error());
+    Actor who = actor;
+    if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
+    auto ev = activityEvent(who, "billing_information_update", "billing_information",
+                            actor.provider_id, changes);
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    return tx.getBillingInformation(actor.scope());
+  });
+  if (!r) return failWith(fromStore(r.error()));
+  return BillingInformation{std::move(*r), true};
+}
+
+AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::string& invoice_id,
+                                             std::int64_t amount_cents,
+                                             const std::string& reference) {
+  if (amount_cents <= 0) return failWith(AppError::invalid("amountCents must be positive"));
+  std::optional<AppError> refused;
+  InvoiceDetail out;
+  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto inv = tx.getInvoice(actor.scope(), invoice_id);
+    if (!inv) return store::fail(inv.error());
+    if (inv->status == store::InvoiceStatus::kVoid) {
+      refused = AppError::precondition("the invoice is void");
+      return store::fail(store::Status::failedPrecondition("void"));
+    }
+    if (amount_cents > inv->billed_cents - inv->paid_cents) {
+      refused = AppError::invalid("amountCents exceeds what is owed");
+      return store::fail(store::Status::invalidArgument("overpayment"));
+    }
+    store::PaymentRecord pay;
+    pay.invoice_id = invoice_id;
+    pay.amount_cents = amount_cents;
+    pay.at = app_.now();
+    pay.reference = reference;
+    auto pid = tx.recordPayment(actor.scope(), pay);
+    if (!pid) return store::fail(pid.error());
+    auto after = tx.getInvoice(actor.scope(), invoice_id);
+    if (!after) return store::fail(after.error());
+    std::vector<Change> changes{{"paid", cents(inv->paid_cents), cents(after->paid_cents)}};
+    if (after->status != inv->status) {
+      changes.push_back({"status", std::string(store::invoiceStatusText(inv->status)),
+                         std::string(store::invoiceStatusText(after->status))});
+    }
+    Actor who = actor;
+    if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
+    auto ev = activityEvent(who, "invoice_payment", "invoice", invoice_id, changes);
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    auto pays = tx.listPayments(actor.scope(), invoice_id);
+    if (!pays) return store::fail(pays.error());
+    out.invoice = std::move(*after);
+    out.payments = std::move(*pays);
+    return {};
+  });
+  if (!r) {
+    if (refused) return failWith(*refused);
+    return failWith(fromStore(r.error()));
+  }
+  return out;
+}
+
+}  // namespace mtp::app

@@ -20,6 +20,7 @@
 #include <set>
 
 #include "app/activity_service.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 
@@ -32,18 +33,6 @@ using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
 using nlohmann::json;
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const auto& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
-}
 
 json eventJson(const store::ActivityRecord& e) {
   json changes = json::parse(e.changes_json, nullptr, false);

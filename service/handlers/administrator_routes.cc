@@ -23,6 +23,7 @@
 
 #include "app/admin_service.h"
 #include "app/admin_text.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -40,18 +41,6 @@ using nlohmann::json;
 
 constexpr std::string_view kAdmins = "/api/v2/providers/{pid}/administrators";
 constexpr std::string_view kLinks = "/api/v2/administrators/{id}/organizationlinks";
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const auto& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
-}
 
 // The engine's denial (an http::Error from ctx.authorize) as a use-case error, so the use
 // case can return it and toHttp() gives back the same answer.

@@ -15,6 +15,7 @@
 
 #include "app/activity_service.h"
 #include "app/billing_service.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -30,18 +31,6 @@ using http::Response;
 using nlohmann::json;
 
 constexpr std::size_t kMaxInfoField = 200;
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const auto& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
-}
 
 std::unexpected<http::Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
 

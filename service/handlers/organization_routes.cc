@@ -29,6 +29,7 @@
 
 #include "app/activity_service.h"
 #include "app/organization_service.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -47,18 +48,6 @@ using nlohmann::json;
 
 constexpr std::string_view kOrgs = "/api/v2/providers/{pid}/organizations";
 constexpr std::string_view kOrg = "/api/v2/providers/{pid}/organizations/{id}";
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const auto& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
-}
 
 std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
 

@@ -9,6 +9,7 @@
 
 #include "app/activity_service.h"
 #include "app/provider_service.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -21,18 +22,6 @@ using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
 using nlohmann::json;
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const auto& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
-}
 
 json providerJson(const store::ProviderRecord& p) {
   return json{{"id", p.id},

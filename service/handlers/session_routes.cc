@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/session_service.h"
+#include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -25,18 +26,6 @@ std::string rfc3339(std::int64_t t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-app::Actor actorOf(const RequestContext& ctx) {
-  const http::Principal& p = ctx.principal();
-  app::Actor a;
-  a.admin_id = p.admin_id;
-  a.provider_id = p.provider_id;
-  a.auth_method = p.auth_method;
-  a.mfa = p.mfa;
-  a.client_ip = ctx.clientIp();
-  a.session_jti = p.jti;
-  return a;
 }
 
 std::unexpected<http::Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }

@@ -7,6 +7,7 @@
 
 #include "app/actor.h"
 #include "auth/random.h"
+#include "handlers/actor.h"
 #include "handlers/routes.h"
 #include "handlers/session_authenticator.h"
 #include "mtp/engine/policy_set.h"
@@ -80,8 +81,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   app::AppContext* appctx = m->app_.get();
   sopt.on_denied = [appctx](const http::RequestContext& ctx, const engine::Request& r,
                             const http::AuthzResult& d, const std::string& decision_id) {
-    const auto& p = ctx.principal();
-    app::Actor actor{p.admin_id, p.provider_id, "", p.auth_method, p.mfa, ctx.clientIp(), p.jti};
+    const app::Actor actor = handlers::actorOf(ctx);
     const std::string action =
         r.action < engine::allActions().size() ? std::string(engine::actionInfo(r.action).name) : "";
     auto event = app::activityEvent(actor, "access_denied", "decision", decision_id,

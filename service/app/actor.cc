@@ -26,4 +26,20 @@ store::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
   return e;
 }
 
+store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string event_type,
+                                  std::string resource_type, std::string resource_id,
+                                  const std::vector<Change>& changes, std::string organization,
+                                  std::string auth_method) {
+  Actor system;
+  system.provider_id = scope.provider_id;
+  auto ev = activityEvent(system, std::move(event_type), std::move(resource_type),
+                          std::move(resource_id), changes, std::move(organization));
+  ev.initiated_by_id.clear();
+  ev.initiated_by_type = "system";
+  ev.initiated_by_email.clear();
+  ev.auth_method = std::move(auth_method);
+  ev.client_ip.clear();
+  return ev;
+}
+
 }  // namespace mtp::app

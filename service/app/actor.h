@@ -36,4 +36,12 @@ store::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
                                     const std::vector<Change>& changes = {},
                                     std::string organization = {}, bool success = true);
 
+// An event no admin initiated (mtpd's own jobs, the demo, the operator's command line):
+// initiated_by_type "system", no initiator id, email or client address.
+store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string event_type,
+                                  std::string resource_type, std::string resource_id,
+                                  const std::vector<Change>& changes = {},
+                                  std::string organization = {},
+                                  std::string auth_method = "system");
+
 }  // namespace mtp::app

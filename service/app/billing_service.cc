@@ -20,19 +20,11 @@ constexpr std::int64_t kDay = 86400;
 std::string cents(std::int64_t v) { return std::to_string(v); }
 
 // An event of the operator's command line (no admin behind it).
-store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string type,
-                                  std::string resource_type, std::string resource_id,
-                                  const std::vector<Change>& changes) {
-  Actor system;
-  system.provider_id = scope.provider_id;
-  auto ev = activityEvent(system, std::move(type), std::move(resource_type),
-                          std::move(resource_id), changes);
-  ev.initiated_by_id.clear();
-  ev.initiated_by_type = "system";
-  ev.initiated_by_email.clear();
-  ev.auth_method = "cli";
-  ev.client_ip.clear();
-  return ev;
+store::ActivityRecord cliEvent(const store::TenantScope& scope, std::string type,
+                               std::string resource_type, std::string resource_id,
+                               const std::vector<Change>& changes) {
+  return app::systemEvent(scope, std::move(type), std::move(resource_type),
+                          std::move(resource_id), changes, {}, "cli");
 }
 
 }  // namespace
@@ -85,6 +77,29 @@ AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const store::Ten
   std::int64_t hwm = 0;
   for (const auto& t : *totals) hwm = std::max(hwm, t.users);
   return hwm;
+}
+
+AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
+                                             const std::string& provider_id) {
+  std::vector<std::string> providers;
+  if (!provider_id.empty()) {
+    providers.push_back(provider_id);
+  } else {
+    auto all = store.query([](store::Tx& tx) { return tx.listProviders(); });
+    if (!all) return failWith(fromStore(all.error()));
+    for (const auto& p : *all) providers.push_back(p.id);
+  }
+  const store::EpochDay today = epochDayOf(now);
+  std::int64_t recorded = 0;
+  for (const auto& id : providers) {
+    auto n = store.transact([&](store::Tx& tx) -> store::Result<std::int64_t> {
+      if (auto p = tx.getProvider(store::TenantScope{id}); !p) return store::fail(p.error());
+      return tx.recordUsageFromCounts(store::TenantScope{id}, today);
+    });
+    if (!n) return failWith(fromStore(n.error()));
+    recorded += *n;
+  }
+  return recorded;
 }
 
 AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
@@ -158,7 +173,7 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope
     auto id = tx.createInvoice(scope, inv);
     if (!id) return store::fail(id.error());
     inv.id = *id;
-    auto ev = systemEvent(scope, "invoice_create", "invoice", inv.id,
+    auto ev = cliEvent(scope, "invoice_create", "invoice", inv.id,
                           {{"period", "", period},
                            {"users", "", std::to_string(hwm)},
                            {"billed", "", cents(inv.billed_cents)}});
@@ -193,7 +208,7 @@ AppResult<void> setBillingPrice(store::Store& store, const store::TenantScope& s
     next.price_per_user_cents = price_per_user_cents;
     next.user_cap = user_cap;
     if (auto ok = tx.putBillingSettings(scope, next); !ok) return ok;
-    auto ev = systemEvent(scope, "billing_settings_update", "provider", scope.provider_id,
+    auto ev = cliEvent(scope, "billing_settings_update", "provider", scope.provider_id,
                           {{"pricePerUserCents", from, cents(price_per_user_cents)},
                            {"userCap", cur && cur->user_cap ? cents(*cur->user_cap) : "",
                             user_cap ? cents(*user_cap) : ""}});

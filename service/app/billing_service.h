@@ -57,6 +57,13 @@ struct UsageReport {
 AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
                                     std::int64_t now);
 
+// The daily usage snapshot: records today's (UTC) users and devices of every org of every
+// provider (or only of `provider_id`) from the users and devices tables, one transaction per
+// provider; re-running the same day replaces that day's counts. Returns the orgs recorded.
+// mtpd runs it at start and periodically; `mtpctl billing snapshot` runs it on demand.
+AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
+                                             const std::string& provider_id = {});
+
 // The HWM of `month` (see above).
 AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const store::TenantScope& scope,
                                            Month month);

@@ -126,7 +126,8 @@ int snapshot(const SnapshotArgs& a) {
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   if (!a.org.empty()) {
     if (a.provider.empty() || !a.users || !a.devices) {
-      std::cerr << "mtpctl: billing snapshot: --org needs --provider, --users and --devices\n";
+      std::cerr << "mtpctl: billing snapshot: --org needs --provider, --users and --devices "
+                   "(without --org, today's counts of every org are recorded)\n";
       return 2;
     }
     auto done = store->transact([&](store::Tx& tx) {
@@ -139,12 +140,12 @@ int snapshot(const SnapshotArgs& a) {
     }
     return 0;
   }
-  // NOTE(billing): the daily job belongs here: for every provider and org, count the org's
-  // users and devices (the users and devices tables of this other slices) and
-  // recordUsageSnapshot(scope, org, today, users, devices). Until the store can count them,
-  // nothing is recorded.
-  std::cerr << "mtpctl: billing snapshot: counting users and devices is not available in this "
-               "build; nothing recorded (give --provider --org --users --devices to record one)\n";
+  auto n = app::recordUsageSnapshots(*store, now, a.provider);
+  if (!n) {
+    std::cerr << "mtpctl: billing snapshot: " << n.error().message << "\n";
+    return n.error().code == app::Code::kNotFound ? 2 : 1;
+  }
+  std::cout << "recorded " << *n << " organization" << (*n == 1 ? "" : "s") << "\n";
   return 0;
 }
 
@@ -170,9 +171,9 @@ void addBillingCommands(CLI::App& app) {
   cm->callback([close] { exitCode() = closeMonth(*close); });
 
   auto snap = std::make_shared<SnapshotArgs>();
-  auto* sn = billing->add_subcommand("snapshot", "Record today's usage snapshot");
+  auto* sn = billing->add_subcommand("snapshot", "Record today's usage snapshot of every org from its users and devices");
   sn->add_option("--db", snap->db, "sqlite:PATH or postgresql://...")->required()->envname("MTP_DB");
-  sn->add_option("--provider", snap->provider, "The provider id (with --org)");
+  sn->add_option("--provider", snap->provider, "Only this provider (default: every one)");
   sn->add_option("--org", snap->org, "Record this org's counts by hand");
   sn->add_option("--users", snap->users, "Users today")->check(CLI::NonNegativeNumber);
   sn->add_option("--devices", snap->devices, "Devices today")->check(CLI::NonNegativeNumber);

@@ -16,7 +16,8 @@
 // - PUT is partial: absent fields stay; `maxSystemUsers: null` removes the cap.
 // - A logo is recognised by its bytes (PNG signature + IHDR, or JPEG SOI); the Content-Type
 //   header is not trusted and the stored type is the sniffed one. Anything else: 415.
-// - userCount, deviceCount and applicationCount are 0 until users and devices exist.
+// - userCount and deviceCount are the org's users and devices now; applicationCount is 0
+//   (MTP models no SSO applications).
 // - administratorlinks also needs admins.read (it shows admins' emails and roles), asked of
 //   the engine in the handler: a command runner, who reaches orgs but lacks admins.read, gets 403.
 // - administratorlinks lists the admins who reach the org now (the store: allOrganizations
@@ -55,8 +56,8 @@ json orgJson(const store::OrganizationRecord& o) {
   return json{{"id", o.id},
               {"name", o.name},
               {"maxSystemUsers", o.max_system_users ? json(*o.max_system_users) : json(nullptr)},
-              {"userCount", 0},
-              {"deviceCount", 0},
+              {"userCount", o.user_count},
+              {"deviceCount", o.device_count},
               {"applicationCount", 0},
               {"remoteAssist", o.remote_assist},
               {"tags", o.tags},

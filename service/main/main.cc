@@ -19,6 +19,7 @@
 #include "main/demo.h"
 #include "main/mtpd.h"
 #include "main/outbox_sender.h"
+#include "main/usage_job.h"
 
 namespace {
 
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   o.jwt_key_file = envOr("MTP_JWT_KEY_FILE", o.jwt_key_file);
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   mtp::service::OutboxSenderOptions mail;
+  int usage_interval = 3600;
   mail.smtp_url = envOr("MTP_SMTP", "");
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
   std::string public_url = envOr("MTP_PUBLIC_URL", "");
@@ -80,6 +82,10 @@ int main(int argc, char** argv) {
   cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start (env MTP_JWT_KEY_FILE)")
       ->capture_default_str();
   cli.add_option("--trusted-proxy", o.trusted_proxies, "CIDR of a reverse proxy whose X-Forwarded-For is believed");
+  cli.add_option("--usage-interval", usage_interval,
+                 "Seconds between usage snapshots of every org (billing; 0: never)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   cli.add_option("--smtp", mail.smtp_url, "Deliver the email outbox to this relay: smtp://host:port (env MTP_SMTP)");
   cli.add_option("--smtp-from", mail.from, "Sender address of outbox emails (env MTP_SMTP_FROM)")->capture_default_str();
   cli.add_option("--public-url", public_url, "The URL people reach mtpd at, for links in emails (env MTP_PUBLIC_URL)");
@@ -156,6 +162,11 @@ int main(int argc, char** argv) {
     sender = std::move(*s);
   }
 
+  std::unique_ptr<mtp::service::UsageJob> usage;
+  if (usage_interval > 0) {
+    usage = mtp::service::UsageJob::start(app.store(), std::chrono::seconds(usage_interval));
+  }
+
   // Secrets in `banner` go to stdout only, never to the log.
   std::cout << "mtpd listening on " << url << "\n" << banner << std::flush;
 
@@ -172,6 +183,7 @@ int main(int argc, char** argv) {
   }
   spdlog::info("signal {}: shutting down", sig);
   if (sender) sender->stop();  // before the store goes away
+  if (usage) usage->stop();
   (*mtpd)->stop();
   return 0;
 }

@@ -31,6 +31,8 @@ struct OrganizationRecord {
   bool remote_assist = false;
   std::vector<std::string> tags;  // sorted, unique
   bool has_logo = false;          // read-only
+  std::int64_t user_count = 0;    // read-only: its system users now
+  std::int64_t device_count = 0;  // read-only: its devices now
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
 };

@@ -98,17 +98,22 @@ struct OrgRow {
   long long max_users = 0;
   soci::indicator max_ind = soci::i_ok;
   int remote_assist = 0, has_logo = 0;
-  long long created = 0, updated = 0;
+  long long created = 0, updated = 0, user_count = 0, device_count = 0;
 
+  // The live user and device counts are index range counts (provider_id, org_id, ...).
   static std::string columns(const Dialect& d) {
     return "o.id, o.provider_id, o.name, o.max_system_users, " + boolColumn("o.remote_assist") +
            ", CASE WHEN EXISTS (SELECT 1 FROM organization_logos l WHERE l.org_id = o.id) "
            "THEN 1 ELSE 0 END, " +
-           d.ts("o.created") + ", " + d.ts("o.updated");
+           d.ts("o.created") + ", " + d.ts("o.updated") +
+           ", (SELECT COUNT(*) FROM system_users su WHERE su.provider_id = o.provider_id AND "
+           "su.org_id = o.id), (SELECT COUNT(*) FROM devices dv WHERE dv.provider_id = "
+           "o.provider_id AND dv.org_id = o.id)";
   }
   void bind(soci::details::prepare_temp_type& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(name), soci::into(max_users, max_ind),
-        soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated);
+        soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated),
+        soci::into(user_count), soci::into(device_count);
   }
   OrganizationRecord record() const {
     OrganizationRecord r;
@@ -120,6 +125,8 @@ struct OrgRow {
     r.has_logo = has_logo != 0;
     r.created = created;
     r.updated = updated;
+    r.user_count = user_count;
+    r.device_count = device_count;
     return r;
   }
 };

@@ -118,6 +118,7 @@ class SociTx final : public Tx {
   Result<void> recordUsageSnapshot(const TenantScope& scope, const std::string& org_id,
                                    EpochDay day, std::int64_t users,
                                    std::int64_t devices) override;
+  Result<std::int64_t> recordUsageFromCounts(const TenantScope& scope, EpochDay day) override;
   Result<std::vector<UsageDayTotal>> usageDailyTotals(const TenantScope& scope, EpochDay from,
                                                       EpochDay to) override;
   Result<std::vector<OrganizationUsage>> usageByOrganization(const TenantScope& scope,

@@ -186,6 +186,9 @@ class Tx {
   virtual Result<void> recordUsageSnapshot(const TenantScope& scope, const std::string& org_id,
                                            EpochDay day, std::int64_t users,
                                            std::int64_t devices) = 0;
+  // Records `day`'s snapshot of every org of the provider from its users and devices now
+  // (upsert, like recordUsageSnapshot); returns how many orgs were recorded.
+  virtual Result<std::int64_t> recordUsageFromCounts(const TenantScope& scope, EpochDay day) = 0;
   // Provider-wide sums per day over [from, to), ascending by day; days without any snapshot
   // are absent.
   virtual Result<std::vector<UsageDayTotal>> usageDailyTotals(const TenantScope& scope,

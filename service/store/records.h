@@ -259,6 +259,12 @@ struct SystemUserRecord {
   UnixTime updated = 0;
 };
 
+// A user as the user portal's sign-in needs it: the record and the stored hash.
+struct SystemUserLogin {
+  SystemUserRecord user;
+  std::optional<std::string> password_hash;  // nullopt: no password on file
+};
+
 // An org's password policy; an org that never set one has the defaults.
 struct PasswordPolicyRecord {
   std::string org_id;

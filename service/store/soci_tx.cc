@@ -1902,6 +1902,18 @@ Result<ConnectKeyRecord> SociTx::findConnectKey(const std::string& key_hash) {
   });
 }
 
+Result<std::string> SociTx::findOrganizationProvider(const std::string& org_id) {
+  return guarded([&]() -> Result<std::string> {
+    SqlParams p;
+    std::string provider;
+    bool found = false;
+    select(sql_, "SELECT provider_id FROM organizations WHERE id = " + p.text(org_id), p,
+           [&](auto& pt) { pt, soci::into(provider); }, [&] { found = true; });
+    if (!found) return fail(Status::notFound("organization not found"));
+    return provider;
+  });
+}
+
 Result<DeviceRecord> SociTx::findDeviceByKey(const std::string& device_key_hash) {
   return guarded([&]() -> Result<DeviceRecord> {
     SqlParams p;
@@ -2222,6 +2234,68 @@ Result<int> SociTx::recordSystemUserFailedLogin(const TenantScope& scope,
            lp);
     }
     return n;
+  });
+}
+
+Result<SystemUserLogin> SociTx::getSystemUserLogin(const TenantScope& scope,
+                                                   const std::string& org_id,
+                                                   const std::string& username) {
+  return guarded([&]() -> Result<SystemUserLogin> {
+    SqlParams p;
+    UserRow row;
+    std::string hash;
+    soci::indicator hash_ind = soci::i_ok;
+    std::optional<SystemUserLogin> out;
+    select(sql_,
+           "SELECT " + UserRow::columns(d_, now()) +
+               ", u.password_hash FROM system_users u WHERE u.provider_id = " +
+               p.text(scope.provider_id) + " AND u.org_id = " + p.text(org_id) +
+               " AND lower(u.username) = lower(" + p.text(username) + ")",
+           p,
+           [&](auto& pt) {
+             row.bind(pt);
+             pt, soci::into(hash, hash_ind);
+           },
+           [&] {
+             SystemUserLogin l;
+             l.user = row.record();
+             if (hash_ind != soci::i_null) l.password_hash = hash;
+             out = std::move(l);
+           });
+    if (!out) return fail(Status::notFound("user not found"));
+    return *out;
+  });
+}
+
+Result<std::int64_t> SociTx::applyPasswordExpirationDays(const TenantScope& scope,
+                                                         const std::string& org_id, int days) {
+  return guarded([&]() -> Result<std::int64_t> {
+    SqlParams p;
+    std::string date = "NULL";
+    if (days > 0) {
+      date = d_.postgres() ? "password_set_at + make_interval(days => CAST(" + p.integer(days) + " AS INTEGER))"
+                           : "password_set_at + " + p.integer(static_cast<std::int64_t>(days) * 86400);
+    }
+    return static_cast<std::int64_t>(
+        exec(sql_,
+             "UPDATE system_users SET password_expiration_date = " + date +
+                 " WHERE provider_id = " + p.text(scope.provider_id) + " AND org_id = " +
+                 p.text(org_id) + " AND password_hash IS NOT NULL AND password_set_at IS NOT NULL",
+             p));
+  });
+}
+
+Result<void> SociTx::clearSystemUserFailedLogins(const TenantScope& scope,
+                                                 const std::string& org_id,
+                                                 const std::string& id) {
+  return guarded([&]() -> Result<void> {
+    SqlParams p;
+    return requireOne(exec(sql_,
+                           "UPDATE system_users SET failed_logins = 0 WHERE provider_id = " +
+                               p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
+                               " AND id = " + p.text(id),
+                           p),
+                      "user");
   });
 }
 

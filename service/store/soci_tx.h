@@ -85,6 +85,12 @@ class SociTx final : public Tx {
                                         const std::string& id) override;
   Result<int> recordSystemUserFailedLogin(const TenantScope& scope, const std::string& org_id,
                                           const std::string& id, int lock_after) override;
+  Result<SystemUserLogin> getSystemUserLogin(const TenantScope& scope, const std::string& org_id,
+                                             const std::string& username) override;
+  Result<std::int64_t> applyPasswordExpirationDays(const TenantScope& scope,
+                                                   const std::string& org_id, int days) override;
+  Result<void> clearSystemUserFailedLogins(const TenantScope& scope, const std::string& org_id,
+                                           const std::string& id) override;
   Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,
                                                  const std::string& org_id) override;
   Result<void> putPasswordPolicy(const TenantScope& scope,
@@ -173,6 +179,7 @@ class SociTx final : public Tx {
                                          const std::string& org_id) override;
   Result<ConnectKeyRecord> findConnectKey(const std::string& key_hash) override;
   Result<DeviceRecord> findDeviceByKey(const std::string& device_key_hash) override;
+  Result<std::string> findOrganizationProvider(const std::string& org_id) override;
 
   Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) override;
   Result<SessionRecord> findSession(const std::string& jti) override;

@@ -145,6 +145,21 @@ class Tx {
   virtual Result<int> recordSystemUserFailedLogin(const TenantScope& scope,
                                                   const std::string& org_id,
                                                   const std::string& id, int lock_after) = 0;
+  // The user of the org with this username (case-insensitively) and its password hash, for
+  // the user portal's sign-in; kNotFound when there is none.
+  virtual Result<SystemUserLogin> getSystemUserLogin(const TenantScope& scope,
+                                                     const std::string& org_id,
+                                                     const std::string& username) = 0;
+  // A changed expiry policy: every user of the org with a password on file gets
+  // password_expiration_date = password_set_at + days (days 0: none). Returns how many.
+  virtual Result<std::int64_t> applyPasswordExpirationDays(const TenantScope& scope,
+                                                           const std::string& org_id,
+                                                           int days) = 0;
+  // After a successful sign-in: no failed logins (`updated` is left alone; a lock is not
+  // lifted here: that is unlockSystemUser's).
+  virtual Result<void> clearSystemUserFailedLogins(const TenantScope& scope,
+                                                   const std::string& org_id,
+                                                   const std::string& id) = 0;
   // The org's policy, or the defaults when it never set one; kNotFound for an unknown org.
   virtual Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,
                                                          const std::string& org_id) = 0;
@@ -282,6 +297,9 @@ class Tx {
   virtual Result<ConnectKeyRecord> findConnectKey(const std::string& key_hash) = 0;
   // The device whose key has this hash, any provider (agent check-in).
   virtual Result<DeviceRecord> findDeviceByKey(const std::string& device_key_hash) = 0;
+  // The provider of an org, any provider (the user portal's sign-in names only the org);
+  // kNotFound for an unknown org.
+  virtual Result<std::string> findOrganizationProvider(const std::string& org_id) = 0;
   virtual Result<std::vector<ProviderRecord>> listProviders() = 0;
   virtual Result<std::vector<EmailRecord>> pendingEmails(int limit, int max_attempts) = 0;
   virtual Result<void> markEmailSent(const std::string& id, UnixTime at) = 0;

@@ -256,6 +256,64 @@ TYPED_TEST(StoreTest, ProvidersAndOrganizationsAreTenantScoped) {
   EXPECT_FALSE(this->read([&](Tx& tx) { return tx.getOrganization(this->a_, org); }));
 }
 
+TYPED_TEST(StoreTest, SystemUserSignInLookups) {
+  const std::string org = this->makeOrg(this->a_, "Acme");
+  const std::string other = this->makeOrg(this->b_, "Other");
+  SystemUserRecord u;
+  u.org_id = org;
+  u.username = "Alice";
+  u.state = UserState::kActivated;
+  auto id = this->write([&](Tx& tx) { return tx.createSystemUser(this->a_, u, std::string("$argon2id$x")); });
+  ASSERT_TRUE(id) << id.error().message;
+  u.username = "nopass";
+  ASSERT_TRUE(this->write([&](Tx& tx) { return tx.createSystemUser(this->a_, u, std::nullopt); }));
+
+  // The org alone names its provider.
+  auto prov = this->read([&](Tx& tx) { return tx.findOrganizationProvider(other); });
+  ASSERT_TRUE(prov);
+  EXPECT_EQ(*prov, this->b_.provider_id);
+  auto none = this->read([&](Tx& tx) { return tx.findOrganizationProvider("nosuchorg"); });
+  ASSERT_FALSE(none);
+  EXPECT_TRUE(none.error().isNotFound());
+
+  // The username matches case-insensitively, within the org and the scope only.
+  auto login = this->read([&](Tx& tx) { return tx.getSystemUserLogin(this->a_, org, "alice"); });
+  ASSERT_TRUE(login) << login.error().message;
+  EXPECT_EQ(login->user.id, *id);
+  EXPECT_EQ(login->password_hash, std::optional<std::string>("$argon2id$x"));
+  auto nopass = this->read([&](Tx& tx) { return tx.getSystemUserLogin(this->a_, org, "NOPASS"); });
+  ASSERT_TRUE(nopass);
+  EXPECT_FALSE(nopass->password_hash);
+  EXPECT_FALSE(this->read([&](Tx& tx) { return tx.getSystemUserLogin(this->b_, org, "alice"); }));
+  EXPECT_FALSE(this->read([&](Tx& tx) { return tx.getSystemUserLogin(this->a_, other, "alice"); }));
+
+  // A failed count is cleared without touching `updated` or a lock.
+  this->now_ += 10;
+  auto n = this->write([&](Tx& tx) { return tx.recordSystemUserFailedLogin(this->a_, org, *id, 5); });
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+  ASSERT_TRUE(this->write([&](Tx& tx) { return tx.clearSystemUserFailedLogins(this->a_, org, *id); }));
+  auto got = this->read([&](Tx& tx) { return tx.getSystemUser(this->a_, org, *id); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->failed_logins, 0);
+  EXPECT_EQ(got->updated, 1795363200);
+  EXPECT_FALSE(this->write([&](Tx& tx) { return tx.clearSystemUserFailedLogins(this->b_, org, *id); }));
+
+  // A new expiry policy dates every password on file from when it was set.
+  auto n30 = this->write([&](Tx& tx) { return tx.applyPasswordExpirationDays(this->a_, org, 30); });
+  ASSERT_TRUE(n30) << n30.error().message;
+  EXPECT_EQ(*n30, 1);
+  got = this->read([&](Tx& tx) { return tx.getSystemUser(this->a_, org, *id); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->password_expiration_date, std::optional<UnixTime>(1795363200 + 30 * 86400));
+  EXPECT_FALSE(got->password_expired);
+  EXPECT_EQ(*this->write([&](Tx& tx) { return tx.applyPasswordExpirationDays(this->b_, org, 1); }), 0);
+  ASSERT_TRUE(this->write([&](Tx& tx) { return tx.applyPasswordExpirationDays(this->a_, org, 0); }));
+  got = this->read([&](Tx& tx) { return tx.getSystemUser(this->a_, org, *id); });
+  ASSERT_TRUE(got);
+  EXPECT_FALSE(got->password_expiration_date);
+}
+
 TYPED_TEST(StoreTest, AdminsCredentialsAndEmailConflict) {
   const std::string id = this->makeAdmin(this->a_, "Jo@Example.com", "hash1");
   // The same email, any case, is a conflict in A and fine in B.

@@ -1,0 +1,238 @@
+#include "app/user_login_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+#include <vector>
+
+#include "auth/password.h"
+
+namespace mtp::app {
+namespace {
+
+using store::Result;
+using store::Tx;
+
+// One message for an unknown org, an unknown user, a user without a password and a wrong
+// password: the answer must not tell them apart.
+constexpr const char* kBadLogin = "invalid organization, username or password";
+
+AppError hasherError(auth::PasswordStatus s) {
+  if (s == auth::PasswordStatus::kBusy) return AppError::unavailable(1);
+  spdlog::error("password hasher failed: {}", auth::passwordStatusName(s));
+  return AppError::internal();
+}
+
+// What the read before the (slow) password check found.
+struct Found {
+  store::TenantScope scope;
+  store::PasswordPolicyRecord policy;
+  std::optional<store::SystemUserLogin> user;
+};
+
+// The event of one sign-in attempt, initiated by the user (when known) from client_ip.
+store::ActivityRecord attemptEvent(const Found& f, const UserLoginInput& in, bool success) {
+  store::ActivityRecord e;
+  e.provider_id = f.scope.provider_id;
+  e.event_type = "user_login_attempt";
+  e.initiated_by_type = "user";
+  if (f.user) {
+    e.initiated_by_id = f.user->user.id;
+    e.initiated_by_email = f.user->user.email;
+    e.resource_id = f.user->user.id;
+  }
+  e.organization = in.organization;
+  e.resource_type = "user";
+  e.client_ip = in.client_ip;
+  e.auth_method = "password";
+  e.success = success;
+  return e;
+}
+
+store::ActivityRecord lockoutEvent(const Found& f, const UserLoginInput& in) {
+  store::ActivityRecord e;
+  e.provider_id = f.scope.provider_id;
+  e.event_type = "user_lockout";
+  e.initiated_by_type = "system";
+  e.organization = in.organization;
+  e.resource_type = "user";
+  e.resource_id = f.user->user.id;
+  e.changes_json = R"([{"field":"account_locked","from":"false","to":"true"}])";
+  e.client_ip = in.client_ip;
+  return e;
+}
+
+std::string intText(int v) { return std::to_string(v); }
+
+}  // namespace
+
+AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
+  // 1. The org names the tenant; an unknown org has no provider to write an event to.
+  std::optional<std::string> provider;
+  if (!in.organization.empty()) {
+    auto p = app_.store().query([&](Tx& tx) -> Result<std::optional<std::string>> {
+      auto r = tx.findOrganizationProvider(in.organization);
+      if (!r) {
+        if (r.error().isNotFound()) return std::optional<std::string>();
+        return store::fail(r.error());
+      }
+      return std::optional<std::string>(std::move(*r));
+    });
+    if (!p) return failWith(fromStore(p.error()));
+    provider = std::move(*p);
+  }
+  if (!provider) {
+    auto s = app_.passwords().verifyDummy(in.password);
+    if (s == auth::PasswordStatus::kBusy) return failWith(hasherError(s));
+    return failWith(AppError::unauthenticated(kBadLogin));
+  }
+
+  // 2. The org's policy and the user, in one snapshot.
+  Found found;
+  found.scope = store::TenantScope{*provider};
+  auto read = app_.store().query([&](Tx& tx) -> Result<void> {
+    auto policy = tx.getPasswordPolicy(found.scope, in.organization);
+    if (!policy) return store::fail(policy.error());
+    found.policy = *policy;
+    found.user.reset();
+    if (in.username.empty()) return {};
+    auto u = tx.getSystemUserLogin(found.scope, in.organization, in.username);
+    if (u) {
+      found.user = std::move(*u);
+    } else if (!u.error().isNotFound()) {
+      return store::fail(u.error());
+    }
+    return {};
+  });
+  if (!read) {
+    // The org went away between the two reads: as unknown.
+    if (read.error().isNotFound()) {
+      auto s = app_.passwords().verifyDummy(in.password);
+      if (s == auth::PasswordStatus::kBusy) return failWith(hasherError(s));
+      return failWith(AppError::unauthenticated(kBadLogin));
+    }
+    return failWith(fromStore(read.error()));
+  }
+
+  // 3. The same argon2id work whether or not there is a hash to check.
+  const bool has_hash = found.user && found.user->password_hash.has_value();
+  const auth::PasswordStatus pw = has_hash
+                                      ? app_.passwords().verify(*found.user->password_hash, in.password)
+                                      : app_.passwords().verifyDummy(in.password);
+  if (pw == auth::PasswordStatus::kBusy || pw == auth::PasswordStatus::kError)
+    return failWith(hasherError(pw));
+  const bool password_ok = has_hash && pw == auth::PasswordStatus::kOk;
+
+  // 4. Decide, and record the attempt with its consequences in one transaction.
+  if (!password_ok) {
+    const int after = found.policy.lockout_after_failures;
+    // Only a wrong password against a usable account counts: a locked account is not locked
+    // again, a STAGED or SUSPENDED one cannot sign in anyway.
+    const bool counts = has_hash && found.user->user.state == store::UserState::kActivated &&
+                        !found.user->user.account_locked;
+    bool locked_now = false;
+    auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
+      locked_now = false;
+      if (counts) {
+        auto n = tx.recordSystemUserFailedLogin(found.scope, in.organization, found.user->user.id,
+                                                after);
+        if (!n) return store::fail(n.error());
+        if (after > 0 && *n >= after) {
+          locked_now = true;
+          if (auto r = tx.appendActivity(found.scope, lockoutEvent(found, in)); !r)
+            return store::fail(r.error());
+        }
+      }
+      if (auto r = tx.appendActivity(found.scope, attemptEvent(found, in, false)); !r)
+        return store::fail(r.error());
+      return {};
+    });
+    if (!done) return failWith(fromStore(done.error()));
+    if (locked_now) {
+      spdlog::warn("user {} of org {} (provider {}) locked after {} failed logins",
+                   found.user->user.id, in.organization, found.scope.provider_id, after);
+    }
+    return failWith(AppError::unauthenticated(kBadLogin));
+  }
+
+  // The right password: now the account's state may be told.
+  store::SystemUserRecord user = found.user->user;
+  std::optional<AppError> refused;
+  if (user.account_locked) {
+    refused = AppError::precondition("account locked: ask your administrator to unlock it");
+  } else if (user.state != store::UserState::kActivated) {
+    refused = AppError::precondition("account not active");
+  } else if (user.password_expired) {
+    refused = AppError::precondition("password expired: set a new password to sign in");
+  }
+  auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
+    if (!refused && user.failed_logins != 0) {
+      if (auto r = tx.clearSystemUserFailedLogins(found.scope, in.organization, user.id); !r)
+        return r;
+    }
+    if (auto r = tx.appendActivity(found.scope, attemptEvent(found, in, !refused)); !r)
+      return store::fail(r.error());
+    return {};
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  if (refused) return failWith(*refused);
+  user.failed_logins = 0;
+  return user;
+}
+
+AppResult<store::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,
+                                                                const std::string& org_id) {
+  auto r = app_.store().query([&](Tx& tx) { return tx.getPasswordPolicy(actor.scope(), org_id); });
+  if (!r) return failWith(fromStore(r.error()));
+  return *r;
+}
+
+AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
+    const Actor& actor, const std::string& org_id, const PasswordPolicyChanges& in) {
+  if (in.lockout_after_failures &&
+      (*in.lockout_after_failures < 0 || *in.lockout_after_failures > kMaxLockoutAfterFailures))
+    return failWith(AppError::invalid("field `lockoutAfterFailures` must be between 0 and 100"));
+  if (in.password_expiration_days &&
+      (*in.password_expiration_days < 0 || *in.password_expiration_days > kMaxPasswordExpirationDays))
+    return failWith(AppError::invalid("field `passwordExpirationDays` must be between 0 and 3650"));
+  const auto scope = actor.scope();
+  store::PasswordPolicyRecord out;
+  auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
+    auto cur = tx.getPasswordPolicy(scope, org_id);
+    if (!cur) return store::fail(cur.error());
+    store::PasswordPolicyRecord next = *cur;
+    next.org_id = org_id;
+    std::vector<Change> changes;
+    if (in.lockout_after_failures && *in.lockout_after_failures != cur->lockout_after_failures) {
+      changes.push_back({"lockoutAfterFailures", intText(cur->lockout_after_failures),
+                         intText(*in.lockout_after_failures)});
+      next.lockout_after_failures = *in.lockout_after_failures;
+    }
+    if (in.password_expiration_days &&
+        *in.password_expiration_days != cur->password_expiration_days) {
+      changes.push_back({"passwordExpirationDays", intText(cur->password_expiration_days),
+                         intText(*in.password_expiration_days)});
+      next.password_expiration_days = *in.password_expiration_days;
+    }
+    out = next;
+    if (changes.empty()) return {};
+    if (auto r = tx.putPasswordPolicy(scope, next); !r) return r;
+    if (next.password_expiration_days != cur->password_expiration_days) {
+      // The policy is the org's now: every password on file is dated by it at once (Home's
+      // expired and upcoming widgets read these dates).
+      if (auto n = tx.applyPasswordExpirationDays(scope, org_id, next.password_expiration_days); !n)
+        return store::fail(n.error());
+    }
+    Actor a = actor;
+    auto admin = tx.getAdmin(scope, actor.admin_id);
+    if (admin) a.email = admin->email;
+    auto e = activityEvent(a, "organization_password_policy_update", "organization", org_id,
+                           changes, org_id);
+    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    return {};
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  return out;
+}
+
+}  // namespace mtp::app

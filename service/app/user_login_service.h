@@ -1,0 +1,67 @@
+// The user portal's sign-in for users of managed orgs, under each org's password policy, and
+// that policy itself (lock-out after N failures, password expiry after N days). No HTTP here.
+//
+// Sign-in, in order: the org id names its provider (an unknown org: no tenant); the user is
+// looked up by username (case-insensitively) in that org; the password is verified with
+// argon2id (bounded: kBusy → kUnavailable); a missing org, user or password verifies against
+// a dummy hash, so that time and answer are the same: kUnauthenticated "invalid
+// organization, username or password". Only a caller who gave the right password learns the
+// account's state, each with kPreconditionFailed and its own message: locked, not active
+// (STAGED or SUSPENDED), password expired (past password_expiration_date, or forced by an
+// admin's expire). A wrong password against an ACTIVATED, unlocked user counts a failed login
+// and, at the org's lockoutAfterFailures (0: never), locks the account. A success clears the
+// count. No session is issued: the answer is the user's public record.
+//
+// Events: every attempt that names an existing org writes one `user_login_attempt`
+// (success true/false, initiated by the user, resource the user when known) in the org's
+// provider; the attempt that locks the account also writes `user_lockout` (initiated by
+// "system"), in the same transaction as the count and the lock.
+//
+// Thread-safety: holds only a reference to the AppContext; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/actor.h"
+#include "app/app_context.h"
+#include "app/result.h"
+#include "store/records.h"
+
+namespace mtp::app {
+
+struct UserLoginInput {
+  std::string organization;  // the org id
+  std::string username;
+  std::string password;
+  std::string client_ip;
+};
+
+// Absent fields stay as they are. Bounds are the handler's to check (kMax* below).
+struct PasswordPolicyChanges {
+  std::optional<int> lockout_after_failures;    // 0: never lock
+  std::optional<int> password_expiration_days;  // 0: never expires
+};
+
+class UserLoginService {
+ public:
+  static constexpr int kMaxLockoutAfterFailures = 100;
+  static constexpr int kMaxPasswordExpirationDays = 3650;
+
+  explicit UserLoginService(AppContext& app) : app_(app) {}
+
+  AppResult<store::SystemUserRecord> login(const UserLoginInput& in);
+
+  // The org's policy (defaults when never set). The org was checked by the route's action.
+  AppResult<store::PasswordPolicyRecord> policy(const Actor& actor, const std::string& org_id);
+  // `organization_password_policy_update` with one change per changed field; nothing
+  // changed: no write. A new passwordExpirationDays re-dates every password on file at once
+  // (password_expiration_date = when it was set + days; 0: none), in the same transaction.
+  AppResult<store::PasswordPolicyRecord> putPolicy(const Actor& actor, const std::string& org_id,
+                                                   const PasswordPolicyChanges& in);
+
+ private:
+  AppContext& app_;
+};
+
+}  // namespace mtp::app

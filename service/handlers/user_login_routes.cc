@@ -1,0 +1,119 @@
+// The user portal's sign-in and each org's password policy (app::UserLoginService).
+//   POST /api/v1/users/login {organization, username, password}        Public
+//        → 200 {id, username, email, firstname, lastname, organization, state,
+//               password_expiration_date}
+//   GET  /api/v2/providers/{pid}/organizations/{id}/password-policy    orgs.read   (org {id})
+//   PUT  /api/v2/providers/{pid}/organizations/{id}/password-policy    orgs.update (org {id})
+//        {lockoutAfterFailures?, passwordExpirationDays?} → the policy
+//
+// Sign-in answers (the spec's closed code set): an unknown org, an unknown user, a user
+// without a password and a wrong password all answer 401 `unauthenticated` with one message;
+// only after the right password: 412 `precondition_failed` "account locked: ...", "account not
+// active" (STAGED or SUSPENDED) or "password expired: ..." (the user must set a new one). No
+// session token is issued: this slice answers the user's public record (never the hash).
+//
+// The policy: lockoutAfterFailures 0..100 (0: never lock; default 5), passwordExpirationDays
+// 0..3650 (0: never expires; default 0). PUT is partial (absent fields stay; null is absent),
+// strict (unknown fields 400); a new passwordExpirationDays re-dates every password on file
+// (set time + days; 0: none). An org of another provider, outside the caller's reach, or
+// unknown answers 404 (the engine's checks on the path's org).
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+#include "app/activity_service.h"
+#include "app/user_login_service.h"
+#include "handlers/actor.h"
+#include "handlers/app_errors.h"
+#include "handlers/routes.h"
+#include "http/json_body.h"
+
+namespace mtp::handlers {
+namespace {
+
+using http::Error;
+using http::HandlerResult;
+using http::RequestContext;
+using http::Response;
+using nlohmann::json;
+
+constexpr std::string_view kPolicy = "/api/v2/providers/{pid}/organizations/{id}/password-policy";
+
+std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
+
+json userJson(const store::SystemUserRecord& u) {
+  return json{{"id", u.id},
+              {"username", u.username},
+              {"email", u.email},
+              {"firstname", u.firstname},
+              {"lastname", u.lastname},
+              {"organization", u.org_id},
+              {"state", std::string(store::userStateText(u.state))},
+              {"password_expiration_date", u.password_expiration_date
+                                               ? json(app::rfc3339Utc(*u.password_expiration_date))
+                                               : json(nullptr)}};
+}
+
+json policyJson(const store::PasswordPolicyRecord& p) {
+  return json{{"lockoutAfterFailures", p.lockout_after_failures},
+              {"passwordExpirationDays", p.password_expiration_days}};
+}
+
+HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"organization", "username", "password"});
+  if (!body) return std::unexpected(body.error());
+  app::UserLoginInput in;
+  for (auto [name, out] : {std::pair{"organization", &in.organization},
+                           std::pair{"username", &in.username}, std::pair{"password", &in.password}}) {
+    auto v = body->requiredString(name);
+    if (!v) return std::unexpected(v.error());
+    *out = std::move(*v);
+  }
+  in.client_ip = ctx.clientIp();
+  auto user = svc.login(in);
+  if (!user) return fail(user.error());
+  return Response::json(userJson(*user));
+}
+
+HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
+  auto p = svc.policy(actorOf(ctx), ctx.organization());
+  if (!p) return fail(p.error());
+  return Response::json(policyJson(*p));
+}
+
+HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"lockoutAfterFailures", "passwordExpirationDays"});
+  if (!body) return std::unexpected(body.error());
+  app::PasswordPolicyChanges ch;
+  auto lock = body->optionalInt("lockoutAfterFailures", 0,
+                                app::UserLoginService::kMaxLockoutAfterFailures);
+  if (!lock) return std::unexpected(lock.error());
+  if (*lock) ch.lockout_after_failures = static_cast<int>(**lock);
+  auto days = body->optionalInt("passwordExpirationDays", 0,
+                                app::UserLoginService::kMaxPasswordExpirationDays);
+  if (!days) return std::unexpected(days.error());
+  if (*days) ch.password_expiration_days = static_cast<int>(**days);
+  auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch);
+  if (!p) return fail(p.error());
+  return Response::json(policyJson(*p));
+}
+
+}  // namespace
+
+void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app) {
+  using http::Access;
+  using http::OrgSource;
+  using http::Route;
+  auto svc = std::make_shared<app::UserLoginService>(app);
+  Route signin{"POST", "/api/v1/users/login", Access::publicRoute(), OrgSource::none(),
+               [svc](RequestContext& c) { return login(*svc, c); }};
+  signin.max_body = 16 * 1024;  // credentials only
+  out.push_back(std::move(signin));
+  const std::string policy(kPolicy);
+  out.push_back(Route{"GET", policy, Access::action("orgs.read"), OrgSource::pathParam("id"),
+                      [svc](RequestContext& c) { return getPolicy(*svc, c); }});
+  out.push_back(Route{"PUT", policy, Access::action("orgs.update"), OrgSource::pathParam("id"),
+                      [svc](RequestContext& c) { return putPolicy(*svc, c); }});
+}
+
+}  // namespace mtp::handlers

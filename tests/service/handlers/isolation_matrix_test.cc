@@ -82,8 +82,12 @@ class IsolationMatrixTest : public ServiceTest {
         q.limit = 100;
         auto orgs = tx.listOrganizations(scope, store::OrgReach::everything(), q);
         if (orgs)
-          for (const auto& o : orgs->results)
-            d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo << ",";
+          for (const auto& o : orgs->results) {
+            d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo;
+            auto policy = tx.getPasswordPolicy(scope, o.id);
+            if (policy) d << "policy" << policy->lockout_after_failures << "/" << policy->password_expiration_days;
+            d << ",";
+          }
         auto admins = tx.listAdmins(scope, q);
         if (admins)
           for (const auto& a : admins->results) {
@@ -106,7 +110,7 @@ class IsolationMatrixTest : public ServiceTest {
         if (users)
           for (const auto& u : users->results)
             d << u.id << u.username << u.email << static_cast<int>(u.state) << u.account_locked
-              << u.password_expired << u.sudo << u.updated << ",";
+              << u.password_expired << u.sudo << u.updated << u.password_expiration_date.value_or(0) << ",";
         auto mail = tx.listEmails(scope, false, 1000);
         if (mail) d << "mail" << mail->size();
         auto billing = tx.getBillingInformation(scope);

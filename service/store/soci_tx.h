@@ -143,6 +143,37 @@ class SociTx final : public Tx {
   Result<std::vector<PaymentRecord>> listPayments(const TenantScope& scope,
                                                   const std::string& invoice_id) override;
 
+  // Home: soci_tx_home.cc.
+  Result<std::int64_t> countHomeUsers(const TenantScope& scope, const OrgReach& reach,
+                                      const HomeUserQuery& query) override;
+  Result<Page<HomeUserItem>> listHomeUsers(const TenantScope& scope, const OrgReach& reach,
+                                           const HomeUserQuery& query, int limit,
+                                           int skip) override;
+  Result<std::int64_t> countHomeDevices(const TenantScope& scope, const OrgReach& reach,
+                                        const HomeDeviceQuery& query) override;
+  Result<Page<HomeDeviceItem>> listHomeDevices(const TenantScope& scope, const OrgReach& reach,
+                                               const HomeDeviceQuery& query, int limit,
+                                               int skip) override;
+  Result<Page<AdminRecord>> listAdminsWithoutMfa(const TenantScope& scope, int limit,
+                                                 int skip) override;
+  Result<void> putOrgMdm(const TenantScope& scope, const std::string& org_id,
+                         const std::vector<OrgMdmItem>& items) override;
+  Result<std::vector<OrgMdmItem>> getOrgMdm(const TenantScope& scope,
+                                            const std::string& org_id) override;
+  Result<std::int64_t> countMdmOrgs(const TenantScope& scope, const OrgReach& reach,
+                                    UnixTime before) override;
+  Result<Page<OrgMdmItem>> listMdmItems(const TenantScope& scope, const OrgReach& reach,
+                                        int limit, int skip) override;
+  Result<std::string> createReport(const TenantScope& scope, const ReportRecord& record) override;
+  Result<Page<ReportRecord>> listReportsReady(const TenantScope& scope, const OrgReach& reach,
+                                              UnixTime since, UnixTime until, int limit,
+                                              int skip) override;
+  Result<AdminHomeRecord> getAdminHome(const TenantScope& scope,
+                                       const std::string& admin_id) override;
+  Result<void> putAdminHome(const TenantScope& scope, const AdminHomeRecord& record) override;
+  Result<std::string> addOsRelease(const OsReleaseRecord& record) override;
+  Result<Page<OsReleaseRecord>> listOsReleases(UnixTime since, int limit, int skip) override;
+
   Result<std::string> enqueueEmail(const TenantScope& scope, const EmailRecord& email) override;
   Result<std::vector<EmailRecord>> listEmails(const TenantScope& scope, bool pending_only,
                                               int limit) override;

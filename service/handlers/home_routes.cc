@@ -1,0 +1,380 @@
+// Home: the widgets' counts and details, the bulk "require MFA" action, Manage Home and the
+// orgs' MDM expiry dates.
+//   GET  /api/v2/providers/{pid}/home                                 home.read
+//   GET  /api/v2/providers/{pid}/home/{id}                            home.read (+ the widget's action)
+//   POST /api/v2/providers/{pid}/home/admins_without_mfa/actions      admins.update
+//   GET  /api/v2/me/home, PUT /api/v2/me/home                         home.read
+//   GET  /api/v2/providers/{pid}/organizations/{id}/mdm               orgs.read   (org in path)
+//   PUT  /api/v2/providers/{pid}/organizations/{id}/mdm               orgs.update (org in path)
+//
+// Which widgets a caller sees is the engine's answer, never a role name: each widget names
+// the action it needs (app::homeWidgetAction). An org-scoped one (users.read, devices.read,
+// orgs.read) is shown when some role the caller holds has it (the engine's any_organization
+// question) and counts only the orgs of orgsFor (handlers/org_reach.h); admins.read is
+// provider-scoped. On GET .../home the engine is asked quietly for each widget (a widget the
+// caller may not see is simply absent); the detail of such a widget answers 403 with the
+// denial logged and recorded like any other. Unknown widget ids answer 404.
+// Choices where the spec is silent:
+// - the home shows the widgets that are both chosen (Manage Home) and permitted; the detail
+//   of a permitted widget answers whether or not it is chosen.
+// - PUT /me/home: `widgets` is required; an absent N keeps its current value. A change
+//   writes one `home_settings_update` event.
+// - the bulk action answers 200 with one HTTP-like status per admin (at most 100 ids); an
+//   admin already required to use MFA answers 200 and writes nothing.
+// - reports_ready's detail takes `format=csv|json` (a download of every row, no paging).
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+
+#include "app/activity_service.h"
+#include "app/home_service.h"
+#include "handlers/actor.h"
+#include "handlers/app_errors.h"
+#include "handlers/org_reach.h"
+#include "handlers/routes.h"
+#include "http/json_body.h"
+#include "http/query.h"
+#include "mtp/engine/action.h"
+#include "mtp/engine/authorizer.h"
+
+namespace mtp::handlers {
+
+namespace {
+
+using http::Error;
+using http::HandlerResult;
+using http::RequestContext;
+using http::Response;
+using nlohmann::json;
+
+constexpr std::size_t kMaxBulkAdmins = 100;
+
+std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
+
+// The engine's denial as a use-case error (as administrator_routes.cc does), so toHttp()
+// gives back the same answer.
+app::AppError fromHttp(const Error& e) {
+  switch (e.code) {
+    case http::ErrorCode::kPermissionDenied: {
+      app::AppError a{app::Code::kPermissionDenied, e.message};
+      a.decision_id = e.decision_id;
+      return a;
+    }
+    case http::ErrorCode::kNotFound: return app::AppError::notFound(e.message);
+    case http::ErrorCode::kUnauthenticated: return app::AppError::unauthenticated(e.message);
+    case http::ErrorCode::kMfaRequired: return app::AppError::mfaRequired(e.message);
+    case http::ErrorCode::kInvalidArgument: return app::AppError::invalid(e.message);
+    default: return app::AppError::internal();
+  }
+}
+
+json optTime(const std::optional<std::int64_t>& t) {
+  return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
+}
+
+// The engine's answer for one widget: the reach to count over, nullopt when the caller may
+// not see it. `record`: ask through the context (logged; a denial is recorded and answered).
+std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestContext& ctx,
+                                                                 app::AppContext& app,
+                                                                 std::string_view widget,
+                                                                 bool record) {
+  const std::string_view action = app::homeWidgetAction(widget);
+  if (action.empty()) return store::OrgReach::everything();
+  const auto id = engine::findAction(action);
+  if (!id) return std::optional<store::OrgReach>();
+  const bool per_org = engine::actionInfo(*id).scope == engine::Scope::kOrg;
+  engine::Request er = ctx.engineRequest(*id, "");
+  er.any_organization = per_org;
+  if (record) {
+    if (auto denied = ctx.authorize(er)) return std::unexpected(*denied);
+  } else {
+    const auto snapshot = app.authorizer().current();
+    if (!snapshot->authorize(er).allowed) return std::optional<store::OrgReach>();
+  }
+  if (!per_org) return store::OrgReach::everything();
+  auto reach = orgReach(ctx, app, action);
+  if (!reach) return std::unexpected(reach.error());
+  return std::optional<store::OrgReach>(std::move(*reach));
+}
+
+json userItemJson(const store::HomeUserItem& u) {
+  return json{{"id", u.id},
+              {"organization", u.org_id},
+              {"organizationName", u.org_name},
+              {"username", u.username},
+              {"email", u.email},
+              {"firstname", u.firstname},
+              {"lastname", u.lastname},
+              {"state", u.state},
+              {"account_locked", u.account_locked},
+              {"locked_at", optTime(u.locked_at)},
+              {"password_expired", u.password_expired},
+              {"password_expiration_date", optTime(u.password_expiration_date)},
+              {"scheduled_suspension_at", optTime(u.scheduled_suspension_at)},
+              {"scheduled_activation_at", optTime(u.scheduled_activation_at)},
+              {"sudo", u.sudo},
+              {"passwordless_sudo", u.passwordless_sudo},
+              {"samba_service_user", u.samba_service_user},
+              {"password_set", u.password_set},
+              {"created", app::rfc3339Utc(u.created)}};
+}
+
+json deviceItemJson(const store::HomeDeviceItem& d) {
+  return json{{"id", d.id},
+              {"organization", d.org_id},
+              {"organizationName", d.org_name},
+              {"displayName", d.display_name},
+              {"hostname", d.hostname},
+              {"os", d.os},
+              {"osFamily", d.os_family},
+              {"version", d.version},
+              {"active", d.active},
+              {"lastContact", optTime(d.last_contact)},
+              {"uptimeSeconds", d.uptime_seconds}};
+}
+
+json adminItemJson(const store::AdminRecord& a) {
+  std::string name = a.firstname;
+  if (!a.lastname.empty()) name += (name.empty() ? "" : " ") + a.lastname;
+  return json{{"id", a.id},
+              {"email", a.email},
+              {"firstname", a.firstname},
+              {"lastname", a.lastname},
+              {"name", name},
+              {"roleName", a.role_name},
+              {"status", std::string(store::adminStatusText(a.status))},
+              {"enableMultiFactor", a.enable_multi_factor},
+              {"totpEnrolled", a.totp_enrolled}};
+}
+
+json reportJson(const store::ReportRecord& r) {
+  return json{{"id", r.id},
+              {"organization", r.org_id},
+              {"organizationName", r.org_name},
+              {"name", r.name},
+              {"format", r.format},
+              {"created", app::rfc3339Utc(r.created)},
+              {"readyAt", optTime(r.ready_at)}};
+}
+
+json detailResults(const app::HomeDetail& d) {
+  json out = json::array();
+  for (const auto& u : d.users) out.push_back(userItemJson(u));
+  for (const auto& v : d.devices) out.push_back(deviceItemJson(v));
+  for (const auto& a : d.admins) out.push_back(adminItemJson(a));
+  for (const auto& m : d.mdm) {
+    out.push_back(json{{"organization", m.item.org_id},
+                       {"organizationName", m.item.org_name},
+                       {"kind", m.item.kind},
+                       {"expiresAt", app::rfc3339Utc(m.item.expires_at)},
+                       {"status", m.status}});
+  }
+  for (const auto& r : d.reports) out.push_back(reportJson(r));
+  for (const auto& o : d.os_releases) {
+    out.push_back(json{{"id", o.id},
+                       {"osFamily", o.os_family},
+                       {"version", o.version},
+                       {"build", o.build},
+                       {"releasedAt", app::rfc3339Utc(o.released_at)}});
+  }
+  return out;
+}
+
+json settingsJson(const app::HomeSettings& s) {
+  return json{{"widgets", s.widgets},
+              {"upcomingPasswordExpirationDays", s.upcoming_password_expiration_days},
+              {"longUptimeDays", s.long_uptime_days},
+              {"scheduledDays", s.scheduled_days}};
+}
+
+// ---- handlers
+
+HandlerResult counts(app::HomeService& svc, app::AppContext& app, RequestContext& ctx) {
+  if (!ctx.body().empty()) return std::unexpected(Error::invalidArgument("no body expected"));
+  const app::Actor actor = actorOf(ctx);
+  auto settings = svc.settings(actor);
+  if (!settings) return fail(settings.error());
+  std::vector<app::PermittedWidget> widgets;
+  for (const std::string& id : app::homeWidgetIds()) {
+    if (std::find(settings->widgets.begin(), settings->widgets.end(), id) ==
+        settings->widgets.end()) {
+      continue;
+    }
+    auto reach = widgetReach(ctx, app, id, false);
+    if (!reach) return std::unexpected(reach.error());
+    if (!*reach) continue;
+    widgets.push_back({id, std::move(**reach)});
+  }
+  auto n = svc.counts(actor, widgets, *settings);
+  if (!n) return fail(n.error());
+  json out = json::array();
+  for (const auto& w : *n) out.push_back(json{{"id", w.id}, {"count", w.count}});
+  json body = json::object();
+  body["widgets"] = std::move(out);
+  return Response::json(body);
+}
+
+HandlerResult detail(app::HomeService& svc, app::AppContext& app, RequestContext& ctx) {
+  const std::string id(ctx.param("id"));
+  if (!app::isHomeWidget(id)) return std::unexpected(Error::notFound());
+  static const http::ListSpec spec{{}, {}, {"format"}};
+  auto q = http::parseListQuery(ctx.query(), spec);
+  if (!q) return std::unexpected(q.error());
+  if (!q->sort.empty() || !q->filters.empty()) {
+    return std::unexpected(Error::invalidArgument("a widget's list takes no sort or filter"));
+  }
+  std::optional<std::string> format;
+  if (auto f = ctx.queryParam("format")) {
+    if (id != "reports_ready") {
+      return std::unexpected(Error::invalidArgument("format is only for reports_ready"));
+    }
+    if (*f != "csv" && *f != "json") {
+      return std::unexpected(Error::invalidArgument("format must be csv or json"));
+    }
+    format = std::string(*f);
+  }
+  auto reach = widgetReach(ctx, app, id, true);
+  if (!reach) return std::unexpected(reach.error());
+  if (!*reach) return std::unexpected(Error::notFound());
+  const app::Actor actor = actorOf(ctx);
+  auto settings = svc.settings(actor);
+  if (!settings) return fail(settings.error());
+  const int skip = format ? 0 : static_cast<int>(std::min<std::int64_t>(q->skip, INT32_MAX));
+  auto page = svc.detail(actor, {id, std::move(**reach)}, *settings, format ? 0 : q->limit, skip);
+  if (!page) return fail(page.error());
+  if (format == "csv") {
+    Response r;
+    r.status = 200;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = app::reportsCsv(page->reports);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"reports.csv\"");
+    return r;
+  }
+  Response r = Response::json(
+      {{"results", detailResults(*page)}, {"totalCount", page->total_count}});
+  if (format == "json") {
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"reports.json\"");
+  }
+  return r;
+}
+
+HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"admins"});
+  if (!body) return std::unexpected(body.error());
+  auto ids = body->optionalStringArray("admins");
+  if (!ids) return std::unexpected(ids.error());
+  if (!*ids || (*ids)->empty()) return std::unexpected(Error::invalidArgument("admins is required"));
+  if ((*ids)->size() > kMaxBulkAdmins) {
+    return std::unexpected(Error::invalidArgument("at most 100 admins per request"));
+  }
+  app::EngineGate gate = [&ctx](engine::ActionId action,
+                                const engine::Target& target) -> app::AppResult<void> {
+    engine::Request r = ctx.engineRequest(action, "");
+    r.target = target;
+    if (auto denied = ctx.authorize(r)) return app::failWith(fromHttp(*denied));
+    return {};
+  };
+  auto results = svc.requireMfa(actorOf(ctx), **ids, gate);
+  json out = json::array();
+  for (const auto& r : results) {
+    json item = {{"id", r.id}, {"status", r.status}};
+    if (!r.error.empty()) item["error"] = r.error;
+    out.push_back(std::move(item));
+  }
+  json answer = json::object();
+  answer["results"] = std::move(out);
+  return Response::json(answer);
+}
+
+HandlerResult getSettings(app::HomeService& svc, RequestContext& ctx) {
+  auto s = svc.settings(actorOf(ctx));
+  if (!s) return fail(s.error());
+  return Response::json(settingsJson(*s));
+}
+
+HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(
+      ctx, {"widgets", "upcomingPasswordExpirationDays", "longUptimeDays", "scheduledDays"});
+  if (!body) return std::unexpected(body.error());
+  const app::Actor actor = actorOf(ctx);
+  auto current = svc.settings(actor);
+  if (!current) return fail(current.error());
+  app::HomeSettings in = *current;
+  auto widgets = body->optionalStringArray("widgets");
+  if (!widgets) return std::unexpected(widgets.error());
+  if (!*widgets) return std::unexpected(Error::invalidArgument("widgets is required"));
+  in.widgets = **widgets;
+  for (auto [name, target] :
+       {std::pair{"upcomingPasswordExpirationDays", &in.upcoming_password_expiration_days},
+        std::pair{"longUptimeDays", &in.long_uptime_days},
+        std::pair{"scheduledDays", &in.scheduled_days}}) {
+    auto v = body->optionalInt(name, app::kHomeMinDays, app::kHomeMaxDays);
+    if (!v) return std::unexpected(v.error());
+    if (*v) *target = static_cast<int>(**v);
+  }
+  auto saved = svc.saveSettings(actor, in);
+  if (!saved) return fail(saved.error());
+  return Response::json(settingsJson(*saved));
+}
+
+json mdmJson(const app::OrgMdm& m) {
+  return json{{"apnsCertificateExpiresAt", optTime(m.apns_certificate_expires_at)},
+              {"vppTokenExpiresAt", optTime(m.vpp_token_expires_at)},
+              {"adeTokenExpiresAt", optTime(m.ade_token_expires_at)}};
+}
+
+HandlerResult getMdm(app::HomeService& svc, RequestContext& ctx) {
+  auto m = svc.getMdm(actorOf(ctx), ctx.organization());
+  if (!m) return fail(m.error());
+  return Response::json(mdmJson(*m));
+}
+
+HandlerResult putMdm(app::HomeService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(
+      ctx, {"apnsCertificateExpiresAt", "vppTokenExpiresAt", "adeTokenExpiresAt"});
+  if (!body) return std::unexpected(body.error());
+  app::OrgMdm in;
+  for (auto [name, target] :
+       {std::pair{"apnsCertificateExpiresAt", &in.apns_certificate_expires_at},
+        std::pair{"vppTokenExpiresAt", &in.vpp_token_expires_at},
+        std::pair{"adeTokenExpiresAt", &in.ade_token_expires_at}}) {
+    auto v = body->optionalString(name);
+    if (!v) return std::unexpected(v.error());
+    if (!*v) continue;
+    auto t = engine::parseRfc3339(**v);
+    if (!t) return std::unexpected(Error::invalidArgument(std::string(name) + " is not an RFC 3339 time"));
+    *target = *t;
+  }
+  auto m = svc.putMdm(actorOf(ctx), ctx.organization(), in);
+  if (!m) return fail(m.error());
+  return Response::json(mdmJson(*m));
+}
+
+}  // namespace
+
+void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app) {
+  using http::Access;
+  using http::OrgSource;
+  using http::Route;
+  auto svc = std::make_shared<app::HomeService>(app);
+  app::AppContext* ap = &app;
+  const std::string home = "/api/v2/providers/{pid}/home";
+  const std::string mdm = "/api/v2/providers/{pid}/organizations/{id}/mdm";
+  out.push_back(Route{"GET", home, Access::action("home.read"), OrgSource::none(),
+                      [svc, ap](RequestContext& c) { return counts(*svc, *ap, c); }});
+  out.push_back(Route{"GET", home + "/{id}", Access::action("home.read"), OrgSource::none(),
+                      [svc, ap](RequestContext& c) { return detail(*svc, *ap, c); }});
+  out.push_back(Route{"POST", home + "/admins_without_mfa/actions", Access::action("admins.update"),
+                      OrgSource::none(), [svc](RequestContext& c) { return requireMfa(*svc, c); }});
+  out.push_back(Route{"GET", "/api/v2/me/home", Access::action("home.read"), OrgSource::none(),
+                      [svc](RequestContext& c) { return getSettings(*svc, c); }});
+  out.push_back(Route{"PUT", "/api/v2/me/home", Access::action("home.read"), OrgSource::none(),
+                      [svc](RequestContext& c) { return putSettings(*svc, c); }});
+  out.push_back(Route{"GET", mdm, Access::action("orgs.read"), OrgSource::pathParam("id"),
+                      [svc](RequestContext& c) { return getMdm(*svc, c); }});
+  out.push_back(Route{"PUT", mdm, Access::action("orgs.update"), OrgSource::pathParam("id"),
+                      [svc](RequestContext& c) { return putMdm(*svc, c); }});
+}
+
+}  // namespace mtp::handlers

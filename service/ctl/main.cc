@@ -6,6 +6,7 @@
 #include "policy_commands.h"
 #ifdef MTP_CTL_OPS
 #include "billing_commands.h"
+#include "os_release_commands.h"
 #include "ops_commands.h"
 #endif
 
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
 #ifdef MTP_CTL_OPS
   mtp::ctl::addOpsCommands(app);
   mtp::ctl::addBillingCommands(app);
+  mtp::ctl::addOsReleaseCommands(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -49,7 +49,7 @@ void ServiceTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() / ("mtpd-test-" + unique());
   std::filesystem::create_directories(dir_);
   service::MtpdOptions o;
-  o.db = dbUrl();
+  o.db = db_url_ = dbUrl();
   o.listen = "127.0.0.1:0";
   o.threads = 2;
   o.policies = (sourceDir() / "policies" / "builtin").string();

@@ -60,6 +60,8 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   app::AppContext& app() { return mtpd_->app(); }
   std::uint16_t port() const { return mtpd_->port(); }
   bool postgres() const { return GetParam() == "postgresql"; }
+  // The URL of this test's database (for tools run against it, such as mtpctl).
+  const std::string& databaseUrl() const { return db_url_; }
 
   // The service clock (seconds since the epoch); starts at the real time (cpp-jwt checks
   // `exp` against the system clock too) and only moves forward.
@@ -89,6 +91,7 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   std::string dbUrl();
   std::filesystem::path dir_;
   std::string pg_base_, pg_schema_;
+  std::string db_url_;
   std::atomic<std::int64_t> now_{service::systemNow()};
   std::unique_ptr<service::Mtpd> mtpd_;
   int seq_ = 0;

@@ -8,6 +8,7 @@
 #include "billing_commands.h"
 #include "os_release_commands.h"
 #include "ops_commands.h"
+#include "seed_commands.h"
 #endif
 
 int main(int argc, char** argv) {
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   mtp::ctl::addOpsCommands(app);
   mtp::ctl::addBillingCommands(app);
   mtp::ctl::addOsReleaseCommands(app);
+  mtp::ctl::addSeedCommands(app);
 #endif
   try {
     app.parse(argc, argv);

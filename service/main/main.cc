@@ -13,11 +13,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "main/bootstrap.h"
 #include "main/demo.h"
 #include "main/mtpd.h"
+#include "main/demo_fleet.h"
 #include "main/outbox_sender.h"
 #include "main/usage_job.h"
 
@@ -127,6 +129,7 @@ int main(int argc, char** argv) {
   // First start: a provider and its owner (or, with --demo, the demo tenant).
   std::string banner;
   bool seeded = false;
+  std::optional<mtp::service::DemoOutcome> demo_outcome;
   if (demo) {
     auto d = mtp::service::seedDemo(app.store(), app.passwords());
     if (!d) {
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
     }
     seeded = d->created;
     banner = mtp::service::demoBanner(*d, url);
+    if (seeded) demo_outcome = *d;
   } else {
     auto b = mtp::service::bootstrapIfEmpty(app.store(), app.passwords(), boot);
     if (!b) {
@@ -150,6 +154,14 @@ int main(int argc, char** argv) {
       std::cerr << "mtpd: directory: " << r.error().message << "\n";
       return 1;
     }
+  }
+  if (demo_outcome) {
+    auto fleet = mtp::service::seedDemoFleet(app, *demo_outcome);
+    if (!fleet) {
+      std::cerr << "mtpd: demo: " << fleet.error() << "\n";
+      return 1;
+    }
+    banner += mtp::service::demoFleetBanner(*fleet, url);
   }
 
   std::unique_ptr<mtp::service::OutboxSender> sender;

@@ -294,6 +294,18 @@ TEST_P(HomeTest, RolesDecideWhichWidgetsAreShown) {
   }
   EXPECT_EQ(updates, 4);
   EXPECT_EQ(counts(p, w.owner.token)["admins_without_mfa"], 1);
+  // The owner last (its session verified MFA), and one already required: 200, no event.
+  auto last = call("POST", actions, w.owner.token, json{{"admins", {w.owner.id, runner.id}}}.dump());
+  ASSERT_EQ(last.status, 200) << last.body;
+  EXPECT_EQ(body(last)["results"][0]["status"], 200);
+  EXPECT_EQ(body(last)["results"][1]["status"], 200);
+  EXPECT_EQ(counts(p, w.owner.token)["admins_without_mfa"], 0);
+  EXPECT_EQ(detail(p, w.owner.token, "admins_without_mfa")["totalCount"], 0);
+  updates = 0;
+  for (const auto& e : activity(p)) {
+    if (e.event_type == "admin_update" && e.changes_json.find("enableMultiFactor") != std::string::npos) ++updates;
+  }
+  EXPECT_EQ(updates, 5);
   // The sessions minted for these admins verified MFA: they keep working.
   EXPECT_EQ(call("GET", home(p), desk.token).status, 200);
 

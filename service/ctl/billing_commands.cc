@@ -6,37 +6,12 @@
 #include <optional>
 
 #include "app/billing_service.h"
+#include "ctl_store.h"
 #include "policy_commands.h"
 #include "store/store.h"
 
 namespace mtp::ctl {
 namespace {
-
-// As ops_commands.cc: open the store and require the schema this binary knows.
-std::unique_ptr<store::Store> openCurrent(const std::string& url, int& rc) {
-  store::StoreOptions so;
-  so.url = url;
-  so.pool_size = 1;
-  auto s = store::openStore(so);
-  if (!s) {
-    std::cerr << "mtpctl: database: " << s.error().message << "\n";
-    rc = s.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
-    return nullptr;
-  }
-  auto v = (*s)->schemaVersion();
-  if (!v) {
-    std::cerr << "mtpctl: database: " << v.error().message << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  if (*v != store::Store::knownSchemaVersion()) {
-    std::cerr << "mtpctl: database schema is at version " << *v << ", this mtpctl knows "
-              << store::Store::knownSchemaVersion() << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  return std::move(*s);
-}
 
 int appFailure(const char* what, const app::AppError& e) {
   std::cerr << "mtpctl: billing " << what << ": " << e.message << "\n";
@@ -51,7 +26,7 @@ struct PriceArgs {
 
 int setPrice(const PriceArgs& a) {
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   auto done = app::setBillingPrice(*store, store::TenantScope{a.provider}, a.cents, a.user_cap);
   if (!done) return appFailure("set-price", done.error());
@@ -75,7 +50,7 @@ int closeMonth(const CloseArgs& a) {
     month = *m;
   }
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   std::vector<std::string> providers;
   if (!a.provider.empty()) {
@@ -121,7 +96,7 @@ struct SnapshotArgs {
 
 int snapshot(const SnapshotArgs& a) {
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   if (!a.org.empty()) {

@@ -8,40 +8,12 @@
 #include "auth/password.h"
 #include "auth/random.h"
 #include "main/bootstrap.h"
+#include "ctl_store.h"
 #include "policy_commands.h"
 #include "store/store.h"
 
 namespace mtp::ctl {
 namespace {
-
-// Opens the store and requires the schema this binary knows: mtpctl never migrates (that is
-// `mtpd migrate`, run with the service's own version).
-std::unique_ptr<store::Store> openCurrent(const std::string& url, int& rc) {
-  store::StoreOptions so;
-  so.url = url;
-  so.pool_size = 1;
-  auto s = store::openStore(so);
-  if (!s) {
-    std::cerr << "mtpctl: database: " << s.error().message << "\n";
-    rc = s.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
-    return nullptr;
-  }
-  auto v = (*s)->schemaVersion();
-  if (!v) {
-    std::cerr << "mtpctl: database: " << v.error().message << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  if (*v != store::Store::knownSchemaVersion()) {
-    std::cerr << "mtpctl: database schema is at version " << *v << ", this mtpctl knows "
-              << store::Store::knownSchemaVersion()
-              << (*v < store::Store::knownSchemaVersion() ? ": run `mtpd migrate --db URL` first\n"
-                                                          : ": use a newer mtpctl\n");
-    rc = 1;
-    return nullptr;
-  }
-  return std::move(*s);
-}
 
 std::string isoTime(std::int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
@@ -63,7 +35,7 @@ int providerCreate(const ProviderArgs& a) {
     return 2;
   }
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   auth::PasswordHasher hasher;
   service::ProviderOwnerSpec spec;
@@ -92,7 +64,7 @@ struct OutboxArgs {
 
 int outboxList(const OutboxArgs& a) {
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   // Per provider through the tenant-scoped list (the store's only cross-provider email call
   // is the sender's pendingEmails, which hides emails that ran out of attempts).

@@ -6,36 +6,12 @@
 
 #include "app/activity_service.h"
 #include "mtp/engine/request.h"
+#include "ctl_store.h"
 #include "policy_commands.h"
 #include "store/store.h"
 
 namespace mtp::ctl {
 namespace {
-
-std::unique_ptr<store::Store> openCurrent(const std::string& url, int& rc) {
-  store::StoreOptions so;
-  so.url = url;
-  so.pool_size = 1;
-  auto s = store::openStore(so);
-  if (!s) {
-    std::cerr << "mtpctl: database: " << s.error().message << "\n";
-    rc = s.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
-    return nullptr;
-  }
-  auto v = (*s)->schemaVersion();
-  if (!v) {
-    std::cerr << "mtpctl: database: " << v.error().message << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  if (*v != store::Store::knownSchemaVersion()) {
-    std::cerr << "mtpctl: database schema is at version " << *v << ", this mtpctl knows "
-              << store::Store::knownSchemaVersion() << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  return std::move(*s);
-}
 
 // YYYY-MM-DD (midnight UTC) or RFC 3339.
 std::optional<std::int64_t> parseReleased(const std::string& text) {
@@ -58,7 +34,7 @@ int add(const AddArgs& a) {
     return 2;
   }
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   store::OsReleaseRecord r;
   r.os_family = a.os;
@@ -87,7 +63,7 @@ struct ListArgs {
 
 int list(const ListArgs& a) {
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const std::int64_t since = a.days > 0 ? now - static_cast<std::int64_t>(a.days) * 86400 : 0;

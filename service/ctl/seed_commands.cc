@@ -20,6 +20,7 @@
 #include "auth/password.h"
 #include "auth/random.h"
 #include "main/bootstrap.h"
+#include "ctl_store.h"
 #include "policy_commands.h"
 #include "store/store.h"
 #include "store/util.h"
@@ -509,32 +510,6 @@ bool writeAll(Sink& sink, const SeedArgs& a, const std::string& pid, const std::
   return sink.commit();
 }
 
-// As ops_commands.cc: open the store and require the schema this binary knows.
-std::unique_ptr<store::Store> openCurrent(const std::string& url, int& rc) {
-  store::StoreOptions so;
-  so.url = url;
-  so.pool_size = 1;
-  auto s = store::openStore(so);
-  if (!s) {
-    std::cerr << "mtpctl: database: " << s.error().message << "\n";
-    rc = s.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
-    return nullptr;
-  }
-  auto v = (*s)->schemaVersion();
-  if (!v) {
-    std::cerr << "mtpctl: database: " << v.error().message << "\n";
-    rc = 1;
-    return nullptr;
-  }
-  if (*v != store::Store::knownSchemaVersion()) {
-    std::cerr << "mtpctl: database schema is at version " << *v << ", this mtpctl knows "
-              << store::Store::knownSchemaVersion() << ": run `mtpd migrate --db URL` first\n";
-    rc = 1;
-    return nullptr;
-  }
-  return std::move(*s);
-}
-
 int seed(const SeedArgs& a) {
   const auto started = std::chrono::steady_clock::now();
   auth::ensureSodium();
@@ -549,7 +524,7 @@ int seed(const SeedArgs& a) {
     return 2;
   }
   int rc = 0;
-  auto store = openCurrent(a.db, rc);
+  auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
 
   // The provider and its owner, as `mtpctl provider create` makes them (one argon2id hash).

@@ -25,6 +25,7 @@
 #include "app/admin_text.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/list_support.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 #include "http/query.h"
@@ -101,8 +102,6 @@ json detailsJson(const app::AdminDetails& d, std::int64_t now) {
   return j;
 }
 
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 // One grant object: {organization, roleName?, expiresAt?}; unknown keys are refused.
 std::expected<app::GrantInput, Error> parseGrant(const json& v, std::string_view where) {
   const std::string w(where);
@@ -144,29 +143,6 @@ std::expected<std::optional<std::vector<app::GrantInput>>, Error> parseGrants(co
   return std::optional<std::vector<app::GrantInput>>(std::move(out));
 }
 
-// Routes that take no body accept an empty one or `{}` (strictly: no field is allowed).
-std::optional<Error> requireNoFields(const RequestContext& ctx) {
-  if (ctx.body().empty()) return std::nullopt;
-  auto b = http::JsonBody::parse(ctx, {});
-  if (!b) return b.error();
-  return std::nullopt;
-}
-
-store::ListQuery toStoreQuery(const http::ListQuery& q) {
-  store::ListQuery out;
-  out.limit = q.limit;
-  out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
-  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
-  if (out.sort.empty()) out.sort.push_back(store::SortKey{"email", false});
-  for (const auto& f : q.filters) {
-    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
-  }
-  return out;
-}
-static_assert(static_cast<int>(http::FilterOp::kSearch) == static_cast<int>(store::FilterOp::kSearch) &&
-              static_cast<int>(http::FilterOp::kIn) == static_cast<int>(store::FilterOp::kIn) &&
-              static_cast<int>(http::FilterOp::kEq) == static_cast<int>(store::FilterOp::kEq));
-
 const http::ListSpec& adminListSpec() {
   static const http::ListSpec spec = [] {
     const std::vector<std::string> fields = {"id",           "email",         "firstname",
@@ -183,7 +159,7 @@ const http::ListSpec& adminListSpec() {
 HandlerResult listAdmins(app::AdminService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), adminListSpec());
   if (!q) return std::unexpected(q.error());
-  auto page = svc.list(actorOf(ctx), toStoreQuery(*q));
+  auto page = svc.list(actorOf(ctx), toStoreQuery(*q, "email"));
   if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& a : page->results) results.push_back(adminJson(a));

@@ -31,8 +31,6 @@ using nlohmann::json;
 
 constexpr std::size_t kAgentMaxBody = 32 * 1024;
 
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 std::string deviceKey(const RequestContext& ctx) {
   auto k = ctx.header("x-device-key");
   return k ? std::string(*k) : std::string();

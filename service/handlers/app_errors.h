@@ -1,6 +1,8 @@
 // The one mapping from use-case errors to API errors.
 #pragma once
 
+#include <expected>
+
 #include "app/result.h"
 #include "http/errors.h"
 
@@ -22,5 +24,8 @@ inline http::Error toHttp(const app::AppError& e) {
   }
   return http::Error::internal();
 }
+
+// A handler's answer for a failed use case.
+inline std::unexpected<http::Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
 
 }  // namespace mtp::handlers

@@ -32,8 +32,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxInfoField = 200;
 
-std::unexpected<http::Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 json invoiceJson(const store::InvoiceRecord& i) {
   return json{{"id", i.id},
               {"number", i.number},

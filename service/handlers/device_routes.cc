@@ -30,6 +30,7 @@
 #include "app/device_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -44,8 +45,6 @@ using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
 using nlohmann::json;
-
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
 
 json optTime(const std::optional<std::int64_t>& t) {
   return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
@@ -92,25 +91,6 @@ const http::ListSpec& deviceListSpec() {
        "uptimeSeconds", "remoteAssist", "organization", "created"},
       {"organization", "active", "os"}};
   return spec;
-}
-
-store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort) {
-  store::ListQuery out;
-  out.limit = q.limit;
-  out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
-  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
-  if (out.sort.empty()) out.sort.push_back(store::SortKey{std::move(default_sort), false});
-  for (const auto& f : q.filters) {
-    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
-  }
-  return out;
-}
-
-std::optional<Error> requireNoFields(const RequestContext& ctx) {
-  if (ctx.body().empty()) return std::nullopt;
-  auto b = http::JsonBody::parse(ctx, {});
-  if (!b) return b.error();
-  return std::nullopt;
 }
 
 HandlerResult listDevices(app::DeviceService& svc, app::AppContext& app, RequestContext& ctx) {

@@ -50,8 +50,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxBulkAdmins = 100;
 
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 // The engine's denial as a use-case error (as administrator_routes.cc does), so toHttp()
 // gives back the same answer.
 app::AppError fromHttp(const Error& e) {

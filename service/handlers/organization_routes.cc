@@ -32,6 +32,7 @@
 #include "app/organization_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -50,8 +51,6 @@ using nlohmann::json;
 constexpr std::string_view kOrgs = "/api/v2/providers/{pid}/organizations";
 constexpr std::string_view kOrg = "/api/v2/providers/{pid}/organizations/{id}";
 
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 json orgJson(const store::OrganizationRecord& o) {
   return json{{"id", o.id},
               {"name", o.name},
@@ -66,36 +65,12 @@ json orgJson(const store::OrganizationRecord& o) {
               {"updated", app::rfc3339Utc(o.updated)}};
 }
 
-store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort) {
-  store::ListQuery out;
-  out.limit = q.limit;
-  out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
-  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
-  if (out.sort.empty()) out.sort.push_back(store::SortKey{std::move(default_sort), false});
-  for (const auto& f : q.filters) {
-    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
-  }
-  return out;
-}
-static_assert(static_cast<int>(http::FilterOp::kEq) == static_cast<int>(store::FilterOp::kEq) &&
-              static_cast<int>(http::FilterOp::kLe) == static_cast<int>(store::FilterOp::kLe) &&
-              static_cast<int>(http::FilterOp::kIn) == static_cast<int>(store::FilterOp::kIn) &&
-              static_cast<int>(http::FilterOp::kSearch) == static_cast<int>(store::FilterOp::kSearch));
-
 const http::ListSpec& orgListSpec() {
   static const http::ListSpec spec{
       {"id", "name", "maxSystemUsers", "remoteAssist", "created", "updated"},
       {"id", "name", "maxSystemUsers", "remoteAssist", "created", "updated", "tags"},
       {}};
   return spec;
-}
-
-// Routes without a body accept an empty one or `{}`.
-std::optional<Error> requireNoFields(const RequestContext& ctx) {
-  if (ctx.body().empty()) return std::nullopt;
-  auto b = http::JsonBody::parse(ctx, {});
-  if (!b) return b.error();
-  return std::nullopt;
 }
 
 // ---- handlers

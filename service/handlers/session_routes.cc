@@ -28,8 +28,6 @@ std::string rfc3339(std::int64_t t) {
   return buf;
 }
 
-std::unexpected<http::Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 json adminSummary(const store::AdminRecord& a) {
   return {{"id", a.id},
           {"email", a.email},

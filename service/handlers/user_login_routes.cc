@@ -39,8 +39,6 @@ using nlohmann::json;
 
 constexpr std::string_view kPolicy = "/api/v2/providers/{pid}/organizations/{id}/password-policy";
 
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
-
 json userJson(const store::SystemUserRecord& u) {
   return json{{"id", u.id},
               {"username", u.username},

@@ -30,6 +30,7 @@
 #include "app/user_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -47,8 +48,6 @@ using http::Response;
 using nlohmann::json;
 
 constexpr std::size_t kMaxBulkUsers = 100;
-
-std::unexpected<Error> fail(const app::AppError& e) { return std::unexpected(toHttp(e)); }
 
 json optTime(const std::optional<store::UnixTime>& t) {
   return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
@@ -75,18 +74,6 @@ json userJson(const store::SystemUserRecord& u) {
               {"organization", u.org_id}};
 }
 
-store::ListQuery toStoreQuery(const http::ListQuery& q) {
-  store::ListQuery out;
-  out.limit = q.limit;
-  out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
-  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
-  if (out.sort.empty()) out.sort.push_back(store::SortKey{"username", false});
-  for (const auto& f : q.filters) {
-    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
-  }
-  return out;
-}
-
 const http::ListSpec& userListSpec() {
   static const http::ListSpec spec{
       {"username", "email", "firstname", "lastname", "state", "organization", "account_locked",
@@ -98,17 +85,10 @@ const http::ListSpec& userListSpec() {
   return spec;
 }
 
-std::optional<Error> requireNoFields(const RequestContext& ctx) {
-  if (ctx.body().empty()) return std::nullopt;
-  auto b = http::JsonBody::parse(ctx, {});
-  if (!b) return b.error();
-  return std::nullopt;
-}
-
 HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const store::OrgReach& reach) {
   auto q = http::parseListQuery(ctx.query(), userListSpec());
   if (!q) return std::unexpected(q.error());
-  auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q));
+  auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q, "username"));
   if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& u : page->results) results.push_back(userJson(u));

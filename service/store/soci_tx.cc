@@ -8,48 +8,13 @@
 #include <set>
 
 #include "store/errors.h"
+#include "store/soci_exec.h"
 #include "store/sql_params.h"
 #include "store/util.h"
 
 namespace mtp::store::detail {
 
 namespace {
-
-// Runs a statement and returns the number of rows it changed.
-long long exec(soci::session& sql, const std::string& q, SqlParams& p) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute(true);
-  return st.get_affected_rows();
-}
-
-// Runs a query; `bind(pt)` adds the intos of one row holder, `onRow()` reads it per row.
-template <class Bind, class OnRow>
-void select(soci::session& sql, const std::string& q, SqlParams& p, Bind&& bind, OnRow&& onRow) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  bind(pt);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute();
-  while (st.fetch()) onRow();
-}
-
-long long count(soci::session& sql, const std::string& q, SqlParams& p) {
-  long long n = 0;
-  select(sql, q, p, [&](auto& pt) { pt, soci::into(n); }, [] {});
-  return n;
-}
-
-std::optional<long long> opt(long long v, soci::indicator ind) {
-  if (ind == soci::i_null) return std::nullopt;
-  return v;
-}
-
-std::optional<long long> optTime(const std::optional<UnixTime>& t) {
-  if (!t) return std::nullopt;
-  return static_cast<long long>(*t);
-}
 
 AdminStatus parseStatus(const std::string& s) {
   if (s == "active") return AdminStatus::kActive;
@@ -69,26 +34,11 @@ TokenKind parseTokenKind(const std::string& s) {
   return TokenKind::kActivation;
 }
 
-std::string boolColumn(std::string_view col) {
-  return "CASE WHEN " + std::string(col) + " THEN 1 ELSE 0 END";
-}
-
 std::vector<std::string> normalizeTags(std::vector<std::string> tags) {
   std::sort(tags.begin(), tags.end());
   tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
   tags.erase(std::remove(tags.begin(), tags.end(), std::string()), tags.end());
   return tags;
-}
-
-// `col IN (:a, :b)` for a list of ids; `1 = 0` for none.
-std::string inList(std::string_view col, const std::vector<std::string>& ids, SqlParams& p) {
-  if (ids.empty()) return "1 = 0";
-  std::string out = std::string(col) + " IN (";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += p.text(ids[i]);
-  }
-  return out + ")";
 }
 
 // ---- row holders: the intos of one row, and the record they make
@@ -1923,7 +1873,6 @@ Result<DeviceRecord> SociTx::findDeviceByKey(const std::string& device_key_hash)
     return rows->front();
   });
 }
-
 
 // ---------------------------------------------------------------- users of managed orgs
 

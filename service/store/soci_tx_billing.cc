@@ -1,6 +1,7 @@
 // SociTx's billing and usage calls (schema 004_billing.sql), kept apart from soci_tx.cc.
 #include <soci/soci.h>
 
+#include "store/soci_exec.h"
 #include "store/soci_tx.h"
 #include "store/sql_params.h"
 #include "store/util.h"
@@ -8,36 +9,6 @@
 namespace mtp::store::detail {
 
 namespace {
-
-// As SociTx::guarded (a template private to soci_tx.cc): SOCI's exceptions become a Status,
-// and a lost connection answers kUnavailable.
-template <class F>
-auto guard(SociTx& tx, F&& f) -> decltype(f()) {
-  if (tx.lost()) return fail(Status::unavailable("database connection lost"));
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return fail(tx.classify(e));
-  }
-}
-
-long long exec(soci::session& sql, const std::string& q, SqlParams& p) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute(true);
-  return st.get_affected_rows();
-}
-
-template <class Bind, class OnRow>
-void select(soci::session& sql, const std::string& q, SqlParams& p, Bind&& bind, OnRow&& onRow) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  bind(pt);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute();
-  while (st.fetch()) onRow();
-}
 
 InvoiceStatus parseInvoiceStatus(const std::string& s) {
   if (s == "paid") return InvoiceStatus::kPaid;

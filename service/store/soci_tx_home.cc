@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "store/soci_exec.h"
 #include "store/soci_tx.h"
 #include "store/sql_params.h"
 #include "store/util.h"
@@ -15,58 +16,8 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-template <class F>
-auto guard(SociTx& tx, F&& f) -> decltype(f()) {
-  if (tx.lost()) return fail(Status::unavailable("database connection lost"));
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return fail(tx.classify(e));
-  }
-}
-
-long long exec(soci::session& sql, const std::string& q, SqlParams& p) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute(true);
-  return st.get_affected_rows();
-}
-
-template <class Bind, class OnRow>
-void select(soci::session& sql, const std::string& q, SqlParams& p, Bind&& bind, OnRow&& onRow) {
-  soci::details::prepare_temp_type pt = (sql.prepare << q);
-  bind(pt);
-  p.bind(pt);
-  soci::statement st(pt);
-  st.execute();
-  while (st.fetch()) onRow();
-}
-
-long long count(soci::session& sql, const std::string& q, SqlParams& p) {
-  long long n = 0;
-  select(sql, q, p, [&](auto& pt) { pt, soci::into(n); }, [] {});
-  return n;
-}
-
-std::optional<long long> opt(long long v, soci::indicator ind) {
-  if (ind == soci::i_null) return std::nullopt;
-  return v;
-}
-
-std::string boolColumn(std::string_view col) {
-  return "CASE WHEN " + std::string(col) + " THEN 1 ELSE 0 END";
-}
-
 std::string reachSql(std::string_view col, const OrgReach& reach, SqlParams& p) {
-  if (reach.all) return "";
-  if (reach.ids.empty()) return " AND 1 = 0";
-  std::string out = " AND " + std::string(col) + " IN (";
-  for (std::size_t i = 0; i < reach.ids.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += p.text(reach.ids[i]);
-  }
-  return out + ")";
+  return reach.all ? std::string() : " AND " + inList(col, reach.ids, p);
 }
 
 bool orgExists(soci::session& sql, const TenantScope& scope, const std::string& org_id) {

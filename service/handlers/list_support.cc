@@ -1,0 +1,34 @@
+#include "handlers/list_support.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "http/json_body.h"
+
+namespace mtp::handlers {
+
+static_assert(static_cast<int>(http::FilterOp::kEq) == static_cast<int>(store::FilterOp::kEq) &&
+              static_cast<int>(http::FilterOp::kLe) == static_cast<int>(store::FilterOp::kLe) &&
+              static_cast<int>(http::FilterOp::kIn) == static_cast<int>(store::FilterOp::kIn) &&
+              static_cast<int>(http::FilterOp::kSearch) == static_cast<int>(store::FilterOp::kSearch));
+
+store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort) {
+  store::ListQuery out;
+  out.limit = q.limit;
+  out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
+  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
+  if (out.sort.empty()) out.sort.push_back(store::SortKey{std::move(default_sort), false});
+  for (const auto& f : q.filters) {
+    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
+  }
+  return out;
+}
+
+std::optional<http::Error> requireNoFields(const http::RequestContext& ctx) {
+  if (ctx.body().empty()) return std::nullopt;
+  auto b = http::JsonBody::parse(ctx, {});
+  if (!b) return b.error();
+  return std::nullopt;
+}
+
+}  // namespace mtp::handlers

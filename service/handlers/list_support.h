@@ -1,0 +1,21 @@
+// What the list and action handlers share: the store's list query from the HTTP one (with the
+// list's default sort), and the check that a body-less action got no fields.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "http/errors.h"
+#include "http/query.h"
+#include "http/request_context.h"
+#include "store/list_query.h"
+
+namespace mtp::handlers {
+
+// limit, skip, sort (default: `default_sort` ascending; ties by id in the store) and filters.
+store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort);
+
+// Routes without a body accept an empty one or `{}`; anything else is 400.
+std::optional<http::Error> requireNoFields(const http::RequestContext& ctx);
+
+}  // namespace mtp::handlers

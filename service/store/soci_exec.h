@@ -1,0 +1,85 @@
+// The statement helpers every SociTx source file uses (soci_tx.cc, soci_tx_billing.cc,
+// soci_tx_home.cc): run a statement with bound parameters, read rows into a row holder, count,
+// map NULLs, spell booleans and `IN` lists portably, and turn SOCI's exceptions into a Status.
+// Internal to the store: nothing outside service/store includes it.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.h"
+#include "store/soci_tx.h"
+#include "store/sql_params.h"
+
+namespace mtp::store::detail {
+
+// Runs `f` unless the connection is known lost (kUnavailable); SOCI's exceptions become the
+// Status SociTx::classify gives them (and mark the connection lost when it is).
+template <class F>
+auto guard(SociTx& tx, F&& f) -> decltype(f()) {
+  if (tx.lost()) return fail(Status::unavailable("database connection lost"));
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return fail(tx.classify(e));
+  }
+}
+
+// Runs a statement and returns the number of rows it changed.
+inline long long exec(soci::session& sql, const std::string& q, SqlParams& p) {
+  soci::details::prepare_temp_type pt = (sql.prepare << q);
+  p.bind(pt);
+  soci::statement st(pt);
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+// Runs a query; `bind(pt)` adds the intos of one row holder, `onRow()` reads it per row.
+template <class Bind, class OnRow>
+void select(soci::session& sql, const std::string& q, SqlParams& p, Bind&& bind, OnRow&& onRow) {
+  soci::details::prepare_temp_type pt = (sql.prepare << q);
+  bind(pt);
+  p.bind(pt);
+  soci::statement st(pt);
+  st.execute();
+  while (st.fetch()) onRow();
+}
+
+inline long long count(soci::session& sql, const std::string& q, SqlParams& p) {
+  long long n = 0;
+  select(sql, q, p, [&](auto& pt) { pt, soci::into(n); }, [] {});
+  return n;
+}
+
+inline std::optional<long long> opt(long long v, soci::indicator ind) {
+  if (ind == soci::i_null) return std::nullopt;
+  return v;
+}
+
+inline std::optional<long long> optTime(const std::optional<UnixTime>& t) {
+  if (!t) return std::nullopt;
+  return static_cast<long long>(*t);
+}
+
+// A boolean column as 0/1 on both dialects.
+inline std::string boolColumn(std::string_view col) {
+  return "CASE WHEN " + std::string(col) + " THEN 1 ELSE 0 END";
+}
+
+// `col IN (:p1, ...)` with one bound parameter per id; "1 = 0" (nothing) for no id.
+inline std::string inList(std::string_view col, const std::vector<std::string>& ids, SqlParams& p) {
+  if (ids.empty()) return "1 = 0";
+  std::string out = std::string(col) + " IN (";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += p.text(ids[i]);
+  }
+  return out + ")";
+}
+
+}  // namespace mtp::store::detail

@@ -8,15 +8,29 @@ Result<std::unique_ptr<Authorizer>> Authorizer::create(std::shared_ptr<const Pol
   if (!snap) return std::unexpected(snap.error());
   std::unique_ptr<Authorizer> az(new Authorizer());
   az->directory_ = std::move(directory);
-  az->current_.store(std::move(*snap), std::memory_order_release);
+  az->publish(std::move(*snap));
   return az;
+}
+
+std::shared_ptr<const Snapshot> Authorizer::current() const {
+  std::lock_guard lock(live_);
+  return current_;
+}
+
+void Authorizer::publish(std::shared_ptr<const Snapshot> next) {
+  {
+    std::lock_guard lock(live_);
+    current_.swap(next);
+  }
+  // `next` now holds the previous snapshot: released here, outside the readers' lock (the last
+  // reader holding it frees it otherwise).
 }
 
 Result<void> Authorizer::replacePolicies(std::shared_ptr<const PolicySet> policies) {
   std::lock_guard lock(writer_);
   auto snap = Snapshot::build(std::move(policies), directory_);
   if (!snap) return std::unexpected(snap.error());
-  current_.store(std::move(*snap), std::memory_order_release);
+  publish(std::move(*snap));
   return {};
 }
 
@@ -25,7 +39,7 @@ Result<void> Authorizer::replaceDirectory(DirectoryData directory) {
   auto snap = Snapshot::build(current()->policySet(), directory);
   if (!snap) return std::unexpected(snap.error());
   directory_ = std::move(directory);
-  current_.store(std::move(*snap), std::memory_order_release);
+  publish(std::move(*snap));
   return {};
 }
 

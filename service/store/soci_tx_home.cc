@@ -196,11 +196,28 @@ std::vector<std::string> splitWidgets(const std::string& text) {
 Result<std::int64_t> SociTx::countHomeUsers(const TenantScope& scope, const OrgReach& reach,
                                             const HomeUserQuery& query) {
   return guard(*this, [&]() -> Result<std::int64_t> {
-    SqlParams p;
-    std::string w = " WHERE u.provider_id = " + p.text(scope.provider_id);
-    w += reachSql("u.org_id", reach, p);
-    w += " AND " + userWidgetSql(d_, query, p).where;
-    return count(sql_, "SELECT COUNT(*) FROM system_users u" + w, p);
+    // expired_passwords is "forced OR past its date": counted as two disjoint ranges, each
+    // index-only on its own partial index (005's forced, 006's unforced-by-date), instead of
+    // one BitmapOr that rechecks every heap page.
+    if (query.widget != HomeUserWidget::kExpiredPasswords) {
+      SqlParams p;
+      std::string w = " WHERE u.provider_id = " + p.text(scope.provider_id);
+      w += reachSql("u.org_id", reach, p);
+      w += " AND " + userWidgetSql(d_, query, p).where;
+      return count(sql_, "SELECT COUNT(*) FROM system_users u" + w, p);
+    }
+    long long total = 0;
+    for (int part = 0; part < 2; ++part) {
+      SqlParams p;
+      std::string w = " WHERE u.provider_id = " + p.text(scope.provider_id);
+      w += reachSql("u.org_id", reach, p);
+      w += part == 0 ? std::string(" AND u.password_expired")
+                     : " AND u.password_expiration_date IS NOT NULL AND NOT u.password_expired "
+                       "AND u.password_expiration_date <= " +
+                           d_.tsParam(p.integer(query.now));
+      total += count(sql_, "SELECT COUNT(*) FROM system_users u" + w, p);
+    }
+    return static_cast<std::int64_t>(total);
   });
 }
 
@@ -233,11 +250,27 @@ Result<Page<HomeUserItem>> SociTx::listHomeUsers(const TenantScope& scope, const
 Result<std::int64_t> SociTx::countHomeDevices(const TenantScope& scope, const OrgReach& reach,
                                               const HomeDeviceQuery& query) {
   return guard(*this, [&]() -> Result<std::int64_t> {
-    SqlParams p;
-    std::string w = " WHERE v.provider_id = " + p.text(scope.provider_id);
-    w += reachSql("v.org_id", reach, p);
-    w += " AND " + deviceWidgetSql(d_, query, p);
-    return count(sql_, "SELECT COUNT(*) FROM devices v" + w, p);
+    if (query.widget != HomeDeviceWidget::kInactive) {
+      SqlParams p;
+      std::string w = " WHERE v.provider_id = " + p.text(scope.provider_id);
+      w += reachSql("v.org_id", reach, p);
+      w += " AND " + deviceWidgetSql(d_, query, p);
+      return count(sql_, "SELECT COUNT(*) FROM devices v" + w, p);
+    }
+    // "never seen OR not since": two disjoint index-only ranges of (provider_id,
+    // last_contact), not one OR that reads the heap.
+    long long total = 0;
+    for (int part = 0; part < 2; ++part) {
+      SqlParams p;
+      std::string w = " WHERE v.provider_id = " + p.text(scope.provider_id);
+      w += reachSql("v.org_id", reach, p);
+      w += part == 0 ? std::string(" AND v.last_contact IS NULL")
+                     : " AND v.last_contact < " +
+                           d_.tsParam(p.integer(query.now -
+                                                std::max<std::int64_t>(query.days, 0) * kDay));
+      total += count(sql_, "SELECT COUNT(*) FROM devices v" + w, p);
+    }
+    return static_cast<std::int64_t>(total);
   });
 }
 

@@ -46,10 +46,6 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json optTime(const std::optional<std::int64_t>& t) {
-  return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
-}
-
 json deviceJson(const store::DeviceRecord& d) {
   return json{{"id", d.id},
               {"displayName", d.display_name},

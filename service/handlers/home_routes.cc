@@ -31,6 +31,7 @@
 #include "app/home_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -65,10 +66,6 @@ app::AppError fromHttp(const Error& e) {
     case http::ErrorCode::kInvalidArgument: return app::AppError::invalid(e.message);
     default: return app::AppError::internal();
   }
-}
-
-json optTime(const std::optional<std::int64_t>& t) {
-  return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
 }
 
 // The engine's answer for one widget: the reach to count over, nullopt when the caller may

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "app/activity_service.h"
 #include "http/json_body.h"
 
 namespace mtp::handlers {
@@ -29,6 +30,10 @@ std::optional<http::Error> requireNoFields(const http::RequestContext& ctx) {
   auto b = http::JsonBody::parse(ctx, {});
   if (!b) return b.error();
   return std::nullopt;
+}
+
+nlohmann::json optTime(const std::optional<std::int64_t>& t) {
+  return t ? nlohmann::json(app::rfc3339Utc(*t)) : nlohmann::json(nullptr);
 }
 
 }  // namespace mtp::handlers

@@ -1,7 +1,11 @@
 // What the list and action handlers share: the store's list query from the HTTP one (with the
-// list's default sort), and the check that a body-less action got no fields.
+// list's default sort), the check that a body-less action got no fields, and how an optional
+// time is written in JSON.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,5 +21,8 @@ store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort
 
 // Routes without a body accept an empty one or `{}`; anything else is 400.
 std::optional<http::Error> requireNoFields(const http::RequestContext& ctx);
+
+// RFC 3339 UTC, or null.
+nlohmann::json optTime(const std::optional<std::int64_t>& t);
 
 }  // namespace mtp::handlers

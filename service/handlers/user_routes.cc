@@ -49,10 +49,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxBulkUsers = 100;
 
-json optTime(const std::optional<store::UnixTime>& t) {
-  return t ? json(app::rfc3339Utc(*t)) : json(nullptr);
-}
-
 json userJson(const store::SystemUserRecord& u) {
   return json{{"id", u.id},
               {"_id", u.id},

@@ -107,14 +107,16 @@ TEST_P(SeedTest, SmallSeedReadsBackThroughTheApi) {
   // Every org has its own 10 users and 4 devices; a user reads back whole by x-org-id.
   auto orgs = call("GET", base + "/organizations?limit=100", owner);
   ASSERT_EQ(orgs.status, 200);
-  for (const auto& o : body(orgs)["results"]) {
+  const auto org_page = body(orgs);  // (a range-for over a temporary's member dangles)
+  for (const auto& o : org_page["results"]) {
     const std::string id = o["id"];
     EXPECT_EQ(total(base + "/users?limit=1&filter=organization:eq:" + id, all), 10);
     EXPECT_EQ(total(base + "/devices?limit=1&filter=organization:eq:" + id, all), 4);
   }
   auto users = call("GET", base + "/users?limit=3", all);
   ASSERT_EQ(users.status, 200);
-  for (const auto& u : body(users)["results"]) {
+  const auto user_page = body(users);
+  for (const auto& u : user_page["results"]) {
     const std::string org = u["organization"];
     auto one = call("GET", "/api/systemusers/" + u["_id"].get<std::string>(), all, "",
                     {{"x-org-id", org}});

@@ -307,34 +307,27 @@ AppResult<std::vector<WidgetCount>> HomeService::counts(const Actor& actor,
   // hold user and device counts) run on a second pooled connection at the same time. Each
   // half leases its own connection and releases it before anyone waits for the other, so two
   // requests can never hold one connection each while waiting for another.
-  auto countOf = [&](std::size_t parity) -> AppResult<std::vector<WidgetCount>> {
-    auto r = app_.store().query([&](store::Tx& tx) -> store::Result<std::vector<WidgetCount>> {
-      std::vector<WidgetCount> out;
+  std::vector<WidgetCount> out(widgets.size());
+  auto countOf = [&](std::size_t parity) -> AppResult<void> {
+    auto r = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
       for (std::size_t i = parity; i < widgets.size(); i += 2) {
         const WidgetDef* d = findDef(widgets[i].id);
         if (d == nullptr) continue;
         auto page = widgetPage(tx, actor.scope(), *d, widgets[i].reach, settings, now, 0, 0);
         if (!page) return store::fail(page.error());
-        out.push_back({widgets[i].id, page->total_count});
+        out[i] = {widgets[i].id, page->total_count};
       }
-      return out;
+      return {};
     });
     if (!r) return failWith(fromStore(r.error()));
-    return std::move(*r);
+    return {};
   };
   auto odd = std::async(std::launch::async, countOf, std::size_t{1});
   auto even = countOf(0);
   auto rest = odd.get();
-  if (!even) return even;
-  if (!rest) return rest;
-  // Back in the order of `widgets`.
-  std::vector<WidgetCount> out;
-  for (std::size_t i = 0; i < widgets.size(); ++i) {
-    const auto& half = i % 2 == 0 ? *even : *rest;
-    for (const auto& c : half) {
-      if (c.id == widgets[i].id) out.push_back(c);
-    }
-  }
+  if (!even) return failWith(even.error());
+  if (!rest) return failWith(rest.error());
+  std::erase_if(out, [](const WidgetCount& c) { return c.id.empty(); });  // unknown ids
   return out;
 }
 

@@ -75,15 +75,10 @@ Result<void> SociTx::recordUsageSnapshot(const TenantScope& scope, const std::st
 
 Result<std::int64_t> SociTx::recordUsageFromCounts(const TenantScope& scope, EpochDay day) {
   return guard(*this, [&]() -> Result<std::int64_t> {
-    SqlParams c;
-    long long orgs = 0;
-    select(sql_, "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
-                     c.text(scope.provider_id),
-           c, [&](auto& pt) { pt, soci::into(orgs); }, [] {});
     // Each count is an index range count on (provider_id, org_id, ...). The SELECT has a
     // WHERE clause, so SQLite parses the ON CONFLICT as the upsert's.
     SqlParams w;
-    exec(sql_,
+    const long long orgs = exec(sql_,
          "INSERT INTO usage_snapshots (provider_id, org_id, day, users, devices) "
          "SELECT o.provider_id, o.id, " + w.integer(day) +
              ", (SELECT COUNT(*) FROM system_users su WHERE su.provider_id = o.provider_id AND "

@@ -13,9 +13,9 @@
 // few grants each. The bulk rows carry no activity events (they were not made by anyone).
 //
 // Every seeded admin and user with a password has the owner's password: it is hashed once
-// (argon2id, as the service does) and that one hash is reused. PostgreSQL is written with
-// COPY, SQLite with prepared inserts, each in one transaction. Rows are written as the store
-// writes them (ids like auth::newId, times in each dialect's format), so mtpd reads them back.
+// (argon2id, as the service does) and that one hash is reused. The rows go through the
+// store's bulk loader (store/bulk_load.h: COPY on PostgreSQL, prepared inserts on SQLite, in
+// one transaction), which writes them as the store does, so mtpd reads them back.
 //
 // Prints `key=value` lines on stdout: provider, owner_email, password, admin_all_orgs,
 // admin_20_orgs (emails; the password is the same), orgs, users, devices, admins, seconds.

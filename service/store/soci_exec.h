@@ -1,5 +1,4 @@
-// The statement helpers every SociTx source file uses (soci_tx.cc, soci_tx_billing.cc,
-// soci_tx_home.cc): run a statement with bound parameters, read rows into a row holder, count,
+// The statement helpers every SociTx source file (soci_<aggregate>.cc) uses: run a statement with bound parameters, read rows into a row holder, count,
 // map NULLs, spell booleans and `IN` lists portably, and turn SOCI's exceptions into a Status.
 // Internal to the store: nothing outside service/store includes it.
 #pragma once
@@ -10,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/records.h"
@@ -28,6 +28,23 @@ auto guard(SociTx& tx, F&& f) -> decltype(f()) {
   } catch (const std::exception& e) {
     return fail(tx.classify(e));
   }
+}
+
+// SociTx's own guard (the same, as a member: the aggregate files call `guarded(...)`).
+template <class F>
+auto SociTx::guarded(F&& f) -> decltype(f()) {
+  return guard(*this, std::forward<F>(f));
+}
+
+inline Result<void> requireOne(long long changed, std::string_view what) {
+  if (changed == 0) return fail(Status::notFound(std::string(what) + " not found"));
+  return {};
+}
+
+inline AdminStatus parseAdminStatus(const std::string& s) {
+  if (s == "active") return AdminStatus::kActive;
+  if (s == "suspended") return AdminStatus::kSuspended;
+  return AdminStatus::kPending;
 }
 
 // Runs a statement and returns the number of rows it changed.

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "store/bulk_sinks.h"
 #include "store/errors.h"
 #include "store/migrations.h"
 #include "store/soci_tx.h"
@@ -188,6 +189,10 @@ Result<mtp::engine::DirectoryData> SociStore::loadDirectory() {
   });
   if (!r) return fail(r.error());
   return std::move(*out);
+}
+
+std::unique_ptr<BulkLoad> SociStore::bulkLoad(const TenantScope& scope) {
+  return makeBulkLoad(spec_, scope);
 }
 
 }  // namespace detail

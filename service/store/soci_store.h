@@ -21,6 +21,7 @@ class SociStore final : public Store {
   Result<void> read(const std::function<Result<void>(Tx&)>& fn) override;
   Result<void> write(const std::function<Result<void>(Tx&)>& fn) override;
   Result<mtp::engine::DirectoryData> loadDirectory() override;
+  std::unique_ptr<BulkLoad> bulkLoad(const TenantScope& scope) override;
 
  private:
   Result<void> runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn);

@@ -120,7 +120,7 @@ class SociTx final : public Tx {
 
   Result<void> createToken(const TenantScope& scope, const TokenRecord& record) override;
 
-  // Billing and usage: soci_tx_billing.cc.
+  // Billing and usage: soci_billing.cc.
   Result<void> recordUsageSnapshot(const TenantScope& scope, const std::string& org_id,
                                    EpochDay day, std::int64_t users,
                                    std::int64_t devices) override;
@@ -143,7 +143,7 @@ class SociTx final : public Tx {
   Result<std::vector<PaymentRecord>> listPayments(const TenantScope& scope,
                                                   const std::string& invoice_id) override;
 
-  // Home: soci_tx_home.cc.
+  // Home: soci_home.cc.
   Result<std::int64_t> countHomeUsers(const TenantScope& scope, const OrgReach& reach,
                                       const HomeUserQuery& query) override;
   Result<Page<HomeUserItem>> listHomeUsers(const TenantScope& scope, const OrgReach& reach,

@@ -82,7 +82,8 @@ Result<ConnectSpec> parseConnectUrl(std::string_view url, int connect_timeout_se
     if (path.find_first_of(" \t'\"") != std::string_view::npos) {
       return fail(Status::invalidArgument("sqlite path must not contain spaces or quotes"));
     }
-    return ConnectSpec{Backend::kSqlite, "db=" + std::string(path) + " timeout=5"};
+    return ConnectSpec{Backend::kSqlite, "db=" + std::string(path) + " timeout=5",
+                       std::string(path)};
   }
   std::string_view rest;
   if (url.starts_with("postgresql://")) {

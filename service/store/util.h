@@ -21,6 +21,7 @@ enum class Backend { kSqlite, kPostgres };
 struct ConnectSpec {
   Backend backend = Backend::kSqlite;
   std::string soci_connect;  // what the SOCI backend factory takes
+  std::string sqlite_path;   // SQLite: the file (for the bulk loader's own connection)
 };
 
 // sqlite:PATH → "db=PATH timeout=5"; postgresql://u:p@h:port/db?k=v → libpq conninfo with

@@ -1,4 +1,4 @@
-// SociTx's billing and usage calls (schema 004_billing.sql), kept apart from soci_tx.cc.
+// SociTx: billing and usage (schema 004_billing.sql) — store/billing_store.h.
 #include <soci/soci.h>
 
 #include "store/soci_exec.h"

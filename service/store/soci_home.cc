@@ -1,4 +1,4 @@
-// SociTx's Home calls (schema 005_home.sql), kept apart from soci_tx.cc. Every count is one
+// SociTx: the Home widgets (schema 005_home.sql) — store/home_store.h. Every count is one
 // COUNT(*) whose predicate matches a (partial) index of 005 exactly, so it stays a range or
 // index-only scan over (provider_id, ...) at any size; the reach is an `org_id IN (...)`.
 #include <soci/soci.h>

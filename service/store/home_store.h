@@ -1,0 +1,70 @@
+// The Home page's widgets (store/home_records.h), MDM items, reports, each admin's Home
+// choices and the operator's OS releases: one aggregate of the store (soci_home.cc).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/home_records.h"
+#include "store/list_query.h"
+#include "store/records.h"
+#include "store/scope.h"
+#include "store/status.h"
+
+namespace mtp::store {
+
+class HomeStore {
+ public:
+  virtual ~HomeStore() = default;
+
+  // --- Home (store/home_records.h): widget counts are one COUNT(*) over the reach, each
+  // on its own index (schema 005_home.sql); lists page with limit/skip.
+  virtual Result<std::int64_t> countHomeUsers(const TenantScope& scope, const OrgReach& reach,
+                                              const HomeUserQuery& query) = 0;
+  virtual Result<Page<HomeUserItem>> listHomeUsers(const TenantScope& scope,
+                                                   const OrgReach& reach,
+                                                   const HomeUserQuery& query, int limit,
+                                                   int skip) = 0;
+  virtual Result<std::int64_t> countHomeDevices(const TenantScope& scope, const OrgReach& reach,
+                                                const HomeDeviceQuery& query) = 0;
+  virtual Result<Page<HomeDeviceItem>> listHomeDevices(const TenantScope& scope,
+                                                       const OrgReach& reach,
+                                                       const HomeDeviceQuery& query, int limit,
+                                                       int skip) = 0;
+  // Admins of the provider not required to use MFA (enable_multi_factor off); none when the
+  // provider requires MFA of every admin. By email.
+  virtual Result<Page<AdminRecord>> listAdminsWithoutMfa(const TenantScope& scope, int limit,
+                                                         int skip) = 0;
+  // Replaces the org's MDM items (kinds absent from `items` are removed); kNotFound for an org
+  // that is not the scope's.
+  virtual Result<void> putOrgMdm(const TenantScope& scope, const std::string& org_id,
+                                 const std::vector<OrgMdmItem>& items) = 0;
+  virtual Result<std::vector<OrgMdmItem>> getOrgMdm(const TenantScope& scope,
+                                                    const std::string& org_id) = 0;
+  // Orgs in the reach with an item expiring at or before `before`.
+  virtual Result<std::int64_t> countMdmOrgs(const TenantScope& scope, const OrgReach& reach,
+                                            UnixTime before) = 0;
+  // Every item in the reach, soonest expiry first.
+  virtual Result<Page<OrgMdmItem>> listMdmItems(const TenantScope& scope, const OrgReach& reach,
+                                                int limit, int skip) = 0;
+  // Returns the id; kNotFound for an org that is not the scope's.
+  virtual Result<std::string> createReport(const TenantScope& scope,
+                                           const ReportRecord& record) = 0;
+  // Reports in the reach with since <= ready_at <= until, newest first.
+  virtual Result<Page<ReportRecord>> listReportsReady(const TenantScope& scope,
+                                                      const OrgReach& reach, UnixTime since,
+                                                      UnixTime until, int limit, int skip) = 0;
+  // kNotFound when the admin never saved a choice.
+  virtual Result<AdminHomeRecord> getAdminHome(const TenantScope& scope,
+                                               const std::string& admin_id) = 0;
+  virtual Result<void> putAdminHome(const TenantScope& scope, const AdminHomeRecord& record) = 0;
+
+  // OS releases (global, the operator's): kConflict for an existing (family, version, build).
+  virtual Result<std::string> addOsRelease(const OsReleaseRecord& record) = 0;
+  // Released at or after `since`, newest first.
+  virtual Result<Page<OsReleaseRecord>> listOsReleases(UnixTime since, int limit, int skip) = 0;
+};
+
+}  // namespace mtp::store

@@ -118,7 +118,8 @@ Result<AdminRecord> SociTx::getAdmin(const TenantScope& scope, const std::string
   return guarded([&]() -> Result<AdminRecord> {
     SqlParams p;
     auto rows = selectAdmins(
-        "WHERE a.provider_id = " + p.text(scope.provider_id) + " AND a.id = " + p.text(id), p, "");
+        "WHERE a.provider_id = " + p.text(scope.provider_id) + " AND a.id = " + p.text(id), p,
+        lockClause("a"));
     if (!rows) return fail(rows.error());
     if (rows->empty()) return fail(Status::notFound("administrator not found"));
     return std::move(rows->front());
@@ -130,7 +131,7 @@ Result<AdminRecord> SociTx::getAdminByEmail(const TenantScope& scope, const std:
     SqlParams p;
     auto rows = selectAdmins("WHERE a.provider_id = " + p.text(scope.provider_id) +
                                  " AND lower(a.email) = lower(" + p.text(email) + ")",
-                             p, "");
+                             p, lockClause("a"));
     if (!rows) return fail(rows.error());
     if (rows->empty()) return fail(Status::notFound("administrator not found"));
     return std::move(rows->front());
@@ -222,7 +223,7 @@ Result<AdminCredentials> SociTx::getAdminCredentials(const TenantScope& scope,
            "SELECT id, provider_id, status, password_hash, totp_secret, " +
                boolColumn("totp_enrolled") + ", totp_last_step, failed_logins, " +
                d_.ts("locked_until") + " FROM admins WHERE provider_id = " +
-               p.text(scope.provider_id) + " AND id = " + p.text(id),
+               p.text(scope.provider_id) + " AND id = " + p.text(id) + lockClause(),
            p,
            [&](auto& pt) {
              pt, soci::into(c.admin_id), soci::into(c.provider_id), soci::into(status),
@@ -347,6 +348,7 @@ Result<void> SociTx::clearFailedLogins(const TenantScope& scope, const std::stri
 
 Result<void> SociTx::putGrant(const TenantScope& scope, const GrantRecord& g) {
   return guarded([&]() -> Result<void> {
+    holdRow("admins", scope, g.admin_id);  // one change of the admin's grants at a time
     SqlParams del;
     exec(sql_,
          "DELETE FROM admin_org_grants WHERE provider_id = " + del.text(scope.provider_id) +
@@ -443,6 +445,7 @@ Result<std::vector<GrantRecord>> SociTx::listOrganizationGrants(const TenantScop
 Result<void> SociTx::replaceGrants(const TenantScope& scope, const std::string& admin_id,
                                    const std::vector<GrantRecord>& grants) {
   auto done = guarded([&]() -> Result<void> {
+    holdRow("admins", scope, admin_id);
     SqlParams p;
     exec(sql_,
          "DELETE FROM admin_org_grants WHERE provider_id = " + p.text(scope.provider_id) +

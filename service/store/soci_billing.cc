@@ -155,6 +155,7 @@ Result<std::vector<OrganizationUsage>> SociTx::usageByOrganization(const TenantS
 
 Result<BillingSettingsRecord> SociTx::getBillingSettings(const TenantScope& scope) {
   return guard(*this, [&]() -> Result<BillingSettingsRecord> {
+    holdRow("providers", scope, scope.provider_id);  // the settings hang off it
     SqlParams p;
     BillingSettingsRecord r;
     long long price = 0, cap = 0, updated = 0;
@@ -199,6 +200,7 @@ Result<void> SociTx::putBillingSettings(const TenantScope& scope, const BillingS
 
 Result<BillingInformationRecord> SociTx::getBillingInformation(const TenantScope& scope) {
   return guard(*this, [&]() -> Result<BillingInformationRecord> {
+    holdRow("providers", scope, scope.provider_id);  // the settings hang off it
     SqlParams p;
     BillingInformationRecord r;
     long long updated = 0;
@@ -270,7 +272,7 @@ Result<InvoiceRecord> SociTx::getInvoice(const TenantScope& scope, const std::st
     select(
         sql_,
         "SELECT " + InvoiceRow::columns(d_) + " FROM invoices i WHERE i.provider_id = " +
-            p.text(scope.provider_id) + " AND i.id = " + p.text(id),
+            p.text(scope.provider_id) + " AND i.id = " + p.text(id) + lockClause("i"),
         p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
     if (!out) return fail(Status::notFound("invoice not found"));
     return *out;

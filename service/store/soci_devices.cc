@@ -175,7 +175,7 @@ Result<DeviceRecord> SociTx::getDevice(const TenantScope& scope, const std::stri
     SqlParams p;
     std::string w = "v.provider_id = " + p.text(scope.provider_id) + " AND v.id = " + p.text(id);
     if (!org_id.empty()) w += " AND v.org_id = " + p.text(org_id);
-    auto rows = selectDevices(w, p, "");
+    auto rows = selectDevices(w, p, lockClause("v"));
     if (!rows) return fail(rows.error());
     if (rows->empty()) return fail(Status::notFound("device not found"));
     return rows->front();
@@ -264,7 +264,7 @@ Result<DeviceCommandRecord> SociTx::getCommand(const TenantScope& scope,
     auto rows = selectCommands("c.provider_id = " + p.text(scope.provider_id) +
                                    " AND c.device_id = " + p.text(device_id) +
                                    " AND c.id = " + p.text(id),
-                               p, "");
+                               p, lockClause("c"));
     if (!rows) return fail(rows.error());
     if (rows->empty()) return fail(Status::notFound("command not found"));
     return rows->front();
@@ -290,7 +290,7 @@ Result<std::vector<DeviceCommandRecord>> SociTx::takePendingCommands(const Tenan
     auto rows = selectCommands("c.provider_id = " + p.text(scope.provider_id) +
                                    " AND c.device_id = " + p.text(device_id) +
                                    " AND c.status = 'pending'",
-                               p, " ORDER BY c.created ASC, c.id ASC");
+                               p, " ORDER BY c.created ASC, c.id ASC" + lockClause("c"));
     if (!rows) return fail(rows.error());
     for (auto& c : *rows) {
       SqlParams u;
@@ -325,11 +325,8 @@ Result<void> SociTx::finishCommand(const TenantScope& scope, const std::string& 
 
 Result<void> SociTx::replaceConnectKey(const TenantScope& scope, const ConnectKeyRecord& r) {
   return guarded([&]() -> Result<void> {
-    SqlParams op;
-    if (count(sql_,
-              "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
-                  op.text(scope.provider_id) + " AND id = " + op.text(r.org_id),
-              op) == 0) {
+    // One revoke-and-insert per org at a time: never two unrevoked keys.
+    if (!lockRow("organizations", scope, r.org_id)) {
       return fail(Status::notFound("organization not found"));
     }
     UnixTime at = r.created != 0 ? r.created : now();
@@ -354,6 +351,7 @@ Result<void> SociTx::replaceConnectKey(const TenantScope& scope, const ConnectKe
 Result<ConnectKeyRecord> SociTx::getConnectKey(const TenantScope& scope,
                                                const std::string& org_id) {
   return guarded([&]() -> Result<ConnectKeyRecord> {
+    holdRow("organizations", scope, org_id);  // before a replacement
     SqlParams p;
     auto rows = selectConnectKeys("k.provider_id = " + p.text(scope.provider_id) +
                                       " AND k.org_id = " + p.text(org_id) +

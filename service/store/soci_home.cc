@@ -343,7 +343,9 @@ Result<Page<AdminRecord>> SociTx::listAdminsWithoutMfa(const TenantScope& scope,
 Result<void> SociTx::putOrgMdm(const TenantScope& scope, const std::string& org_id,
                                const std::vector<OrgMdmItem>& items) {
   return guard(*this, [&]() -> Result<void> {
-    if (!orgExists(sql_, scope, org_id)) return fail(Status::notFound("organization not found"));
+    if (!lockRow("organizations", scope, org_id)) {
+      return fail(Status::notFound("organization not found"));
+    }
     SqlParams dp;
     exec(sql_,
          "DELETE FROM org_mdm WHERE provider_id = " + dp.text(scope.provider_id) +
@@ -365,7 +367,9 @@ Result<void> SociTx::putOrgMdm(const TenantScope& scope, const std::string& org_
 Result<std::vector<OrgMdmItem>> SociTx::getOrgMdm(const TenantScope& scope,
                                                   const std::string& org_id) {
   return guard(*this, [&]() -> Result<std::vector<OrgMdmItem>> {
-    if (!orgExists(sql_, scope, org_id)) return fail(Status::notFound("organization not found"));
+    if (!lockRow("organizations", scope, org_id)) {
+      return fail(Status::notFound("organization not found"));
+    }
     std::vector<OrgMdmItem> out;
     OrgMdmItem item;
     item.org_id = org_id;
@@ -505,6 +509,7 @@ Result<Page<ReportRecord>> SociTx::listReportsReady(const TenantScope& scope,
 Result<AdminHomeRecord> SociTx::getAdminHome(const TenantScope& scope,
                                              const std::string& admin_id) {
   return guard(*this, [&]() -> Result<AdminHomeRecord> {
+    holdRow("admins", scope, admin_id);  // the choice hangs off the admin
     SqlParams p;
     AdminHomeRecord out;
     out.admin_id = admin_id;

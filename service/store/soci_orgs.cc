@@ -101,7 +101,8 @@ Result<ProviderRecord> SociTx::getProvider(const TenantScope& scope) {
     select(
         sql_,
         "SELECT id, name, " + boolColumn("require_admin_mfa") + ", " + d_.ts("created") + ", " +
-            d_.ts("updated") + " FROM providers WHERE id = " + p.text(scope.provider_id),
+            d_.ts("updated") + " FROM providers WHERE id = " + p.text(scope.provider_id) +
+            lockClause(),
         p,
         [&](auto& pt) {
           pt, soci::into(r.id), soci::into(r.name), soci::into(mfa), soci::into(created),
@@ -172,7 +173,7 @@ Result<OrganizationRecord> SociTx::getOrganization(const TenantScope& scope,
     std::optional<OrganizationRecord> out;
     select(sql_,
            "SELECT " + OrgRow::columns(d_) + " FROM organizations o WHERE o.provider_id = " +
-               p.text(scope.provider_id) + " AND o.id = " + p.text(id),
+               p.text(scope.provider_id) + " AND o.id = " + p.text(id) + lockClause("o"),
            p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
     if (!out) return fail(Status::notFound("organization not found"));
     SqlParams tp;
@@ -260,6 +261,7 @@ Result<Page<OrganizationRecord>> SociTx::listOrganizations(const TenantScope& sc
 Result<void> SociTx::setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                          const LogoRecord& logo) {
   return guarded([&]() -> Result<void> {
+    holdRow("organizations", scope, org_id);  // one replacement at a time
     SqlParams del;
     exec(sql_,
          "DELETE FROM organization_logos WHERE provider_id = " + del.text(scope.provider_id) +

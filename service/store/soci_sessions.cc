@@ -124,6 +124,7 @@ Result<std::string> SociTx::replaceApiKey(const TenantScope& scope, const std::s
                                           const std::string& prefix,
                                           const std::string& key_hash) {
   return guarded([&]() -> Result<std::string> {
+    holdRow("admins", scope, admin_id);  // one revoke-and-insert at a time
     UnixTime at = now();
     SqlParams r;
     exec(sql_,

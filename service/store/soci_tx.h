@@ -18,8 +18,10 @@ class SqlParams;
 
 class SociTx final : public Tx {
  public:
-  SociTx(soci::session& session, const Dialect& dialect, std::function<UnixTime()> clock)
-      : sql_(session), d_(dialect), clock_(std::move(clock)) {}
+  // `writing`: the unit of work is a write transaction (Store::write).
+  SociTx(soci::session& session, const Dialect& dialect, std::function<UnixTime()> clock,
+         bool writing)
+      : sql_(session), d_(dialect), clock_(std::move(clock)), writing_(writing) {}
 
   bool lost() const { return lost_; }
   Status classify(const std::exception& e);
@@ -229,6 +231,22 @@ class SociTx final : public Tx {
  private:
   template <class F>
   auto guarded(F&& f) -> decltype(f());
+  // Row locks for read-modify-write (soci_tx.cc). In a write unit on PostgreSQL, a row that a
+  // single-row read returns stays this unit's until it ends: lockClause() is
+  // " FOR NO KEY UPDATE [OF alias]" to append to that SELECT (it conflicts with another
+  // writer's lock or UPDATE of the row, not with the KEY SHARE locks of foreign keys), and
+  // lockRow() takes the lock on one row of `table` by (provider_id, id) — for a read of rows
+  // that hang off it (an org's password policy, a provider's billing settings) or before a
+  // revoke-and-insert. Both are no-ops in a read unit and on SQLite, whose write units
+  // (BEGIN IMMEDIATE) already run one at a time. A concurrent writer of the same row waits;
+  // it then reads the committed row, so no update is lost and every event's `from` is current.
+  std::string lockClause(std::string_view alias = {}) const;
+  // false when the row does not exist (whether or not a lock was taken).
+  bool lockRow(std::string_view table, const TenantScope& scope, const std::string& id);
+  // lockRow() where it takes a lock (a write unit on PostgreSQL), nothing elsewhere.
+  void holdRow(std::string_view table, const TenantScope& scope, const std::string& id) {
+    if (!lockClause().empty()) lockRow(table, scope, id);
+  }
   Result<std::vector<AdminRecord>> selectAdmins(const std::string& where_sql, SqlParams& p,
                                                 const std::string& tail);
   Result<std::vector<SessionRecord>> selectSessions(const std::string& where_sql,
@@ -247,6 +265,7 @@ class SociTx final : public Tx {
   soci::session& sql_;
   const Dialect& d_;
   std::function<UnixTime()> clock_;
+  bool writing_ = false;
   bool lost_ = false;
 };
 

@@ -154,7 +154,8 @@ Result<SystemUserRecord> SociTx::getSystemUser(const TenantScope& scope, const s
     select(sql_,
            "SELECT " + UserRow::columns(d_, now()) +
                " FROM system_users u WHERE u.provider_id = " + p.text(scope.provider_id) +
-               " AND u.org_id = " + p.text(org_id) + " AND u.id = " + p.text(id),
+               " AND u.org_id = " + p.text(org_id) + " AND u.id = " + p.text(id) +
+               lockClause("u"),
            p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
     if (!out) return fail(Status::notFound("user not found"));
     return *out;
@@ -286,34 +287,34 @@ Result<int> SociTx::recordSystemUserFailedLogin(const TenantScope& scope,
                                                 const std::string& org_id, const std::string& id,
                                                 int lock_after) {
   return guarded([&]() -> Result<int> {
+    // One conditional UPDATE counts the failure and locks the account when the count reaches
+    // lock_after; a locked account counts nothing more. So however many sign-ins fail at once,
+    // exactly one caller gets the count that locked it (the others get 0).
     SqlParams p;
-    if (auto one = requireOne(
-            exec(sql_,
-                 "UPDATE system_users SET failed_logins = failed_logins + 1 WHERE provider_id = " +
-                     p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
-                     " AND id = " + p.text(id),
-                 p),
-            "user");
-        !one) {
-      return fail(one.error());
+    std::string lock = "account_locked";
+    std::string locked_at = "locked_at";
+    if (lock_after > 0) {
+      lock = "(failed_logins + 1 >= " + p.integer(lock_after) + ")";
+      locked_at = "CASE WHEN failed_logins + 1 >= " + p.integer(lock_after) + " THEN " +
+                  d_.tsParam(p.integer(now())) + " ELSE locked_at END";
     }
+    const long long changed =
+        exec(sql_,
+             "UPDATE system_users SET failed_logins = failed_logins + 1, account_locked = " +
+                 lock + ", locked_at = " + locked_at + " WHERE provider_id = " +
+                 p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) + " AND id = " +
+                 p.text(id) + " AND NOT account_locked",
+             p);
     SqlParams cp;
     int n = 0;
+    bool found = false;
     select(sql_,
            "SELECT failed_logins FROM system_users WHERE provider_id = " +
                cp.text(scope.provider_id) + " AND org_id = " + cp.text(org_id) + " AND id = " +
                cp.text(id),
-           cp, [&](auto& pt) { pt, soci::into(n); }, [] {});
-    if (lock_after > 0 && n >= lock_after) {
-      SqlParams lp;
-      exec(sql_,
-           "UPDATE system_users SET account_locked = " + lp.boolean(true) + ", locked_at = " +
-               d_.tsParam(lp.integer(now())) + " WHERE provider_id = " +
-               lp.text(scope.provider_id) + " AND org_id = " + lp.text(org_id) + " AND id = " +
-               lp.text(id) + " AND NOT account_locked",
-           lp);
-    }
-    return n;
+           cp, [&](auto& pt) { pt, soci::into(n); }, [&] { found = true; });
+    if (!found) return fail(Status::notFound("user not found"));
+    return changed == 0 ? 0 : n;
   });
 }
 
@@ -330,7 +331,7 @@ Result<SystemUserLogin> SociTx::getSystemUserLogin(const TenantScope& scope,
            "SELECT " + UserRow::columns(d_, now()) +
                ", u.password_hash FROM system_users u WHERE u.provider_id = " +
                p.text(scope.provider_id) + " AND u.org_id = " + p.text(org_id) +
-               " AND lower(u.username) = lower(" + p.text(username) + ")",
+               " AND lower(u.username) = lower(" + p.text(username) + ")" + lockClause("u"),
            p,
            [&](auto& pt) {
              row.bind(pt);
@@ -382,11 +383,8 @@ Result<void> SociTx::clearSystemUserFailedLogins(const TenantScope& scope,
 Result<PasswordPolicyRecord> SociTx::getPasswordPolicy(const TenantScope& scope,
                                                        const std::string& org_id) {
   return guarded([&]() -> Result<PasswordPolicyRecord> {
-    SqlParams op;
-    if (count(sql_,
-              "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
-                  op.text(scope.provider_id) + " AND id = " + op.text(org_id),
-              op) == 0) {
+    // The policy hangs off the org: its row is the one a policy change locks.
+    if (!lockRow("organizations", scope, org_id)) {
       return fail(Status::notFound("organization not found"));
     }
     PasswordPolicyRecord out;
@@ -408,11 +406,7 @@ Result<PasswordPolicyRecord> SociTx::getPasswordPolicy(const TenantScope& scope,
 
 Result<void> SociTx::putPasswordPolicy(const TenantScope& scope, const PasswordPolicyRecord& r) {
   return guarded([&]() -> Result<void> {
-    SqlParams op;
-    if (count(sql_,
-              "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
-                  op.text(scope.provider_id) + " AND id = " + op.text(r.org_id),
-              op) == 0) {
+    if (!lockRow("organizations", scope, r.org_id)) {
       return fail(Status::notFound("organization not found"));
     }
     SqlParams del;

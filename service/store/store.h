@@ -45,6 +45,11 @@ namespace mtp::store {
 // answers kNotFound, as a missing one does. Calls that return kNotFound/kConflict leave the
 // transaction usable on SQLite but not on PostgreSQL (which aborts it): return the error from
 // the unit of work.
+//
+// Concurrency: in a write unit (Store::transact), a single-row read (getOrganization,
+// getSystemUser, getAdmin, ...) holds that row until the unit ends (SELECT ... FOR NO KEY
+// UPDATE on PostgreSQL; SQLite's write transactions run one at a time), so a read, the change
+// made from it and its activity event are consistent: no lost update, no stale `from`.
 class Tx : public OrgStore,
            public AdminStore,
            public UserStore,

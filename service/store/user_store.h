@@ -51,7 +51,9 @@ class UserStore {
                                                 const std::string& org_id,
                                                 const std::string& id) = 0;
   // Counts a failed login; when the count reaches `lock_after` (> 0) the account locks
-  // (account_locked, locked_at = now) until unlocked. Returns the new count.
+  // (account_locked, locked_at = now) until unlocked. Returns the new count; 0 when the
+  // account was locked already (nothing is counted), so of many concurrent failures exactly
+  // one returns the count that locked it.
   virtual Result<int> recordSystemUserFailedLogin(const TenantScope& scope,
                                                   const std::string& org_id,
                                                   const std::string& id, int lock_after) = 0;

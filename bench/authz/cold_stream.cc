@@ -31,17 +31,28 @@ std::string objectId(std::mt19937_64& rng, std::uint32_t time, std::uint32_t cou
 
 }  // namespace
 
+namespace {
+
+// The parts every request of the stream shares, made once: a request is this copied and patched.
+struct RequestTemplates {
+  Request office, home;
+  RequestTemplates() {
+    office.time = home.time = kNow;
+    office.client_ip = parseIpAddress("10.20.30.40");
+    home.client_ip = parseIpAddress("203.0.113.9");
+  }
+};
+const RequestTemplates kTemplates;
+
+}  // namespace
+
 Request toRequest(const ColdEntry& e) {
-  static const IpAddress office = *parseIpAddress("10.20.30.40");
-  static const IpAddress home = *parseIpAddress("203.0.113.9");
-  Request r;
+  Request r = e.office_ip ? kTemplates.office : kTemplates.home;
   r.admin = std::string_view(e.admin, kIdLength);
   r.organization = std::string_view(e.org, kIdLength);
   r.action = e.action;
   r.auth_method = e.api_key ? AuthMethod::kApiKey : AuthMethod::kSession;
   r.mfa = e.mfa;
-  r.client_ip = e.office_ip ? office : home;
-  r.time = kNow;
   return r;
 }
 

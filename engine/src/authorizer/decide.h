@@ -3,7 +3,9 @@
 // lookups) and with one that records every check and policy consulted (explain).
 #pragma once
 
+#include <new>
 #include <string>
+#include <type_traits>
 
 #include "authorizer/directory_index.h"
 #include "mtp/engine/authorizer.h"
@@ -29,25 +31,26 @@ struct RecordTrace {
 
 enum class Reach : std::uint8_t { kOk, kNotGranted, kExpired };
 
-// Whether admin `a` reaches org `o` at `now`, and the effective role there.
-inline Reach reachOrg(const DirectoryIndex& ix, std::uint32_t a, std::uint32_t o, UnixTime now,
-                      RoleId& effective) {
-  const AdminRec& admin = ix.admins[a];
-  const GrantRec* grant = admin.grant_count ? ix.findGrant(admin, o) : nullptr;
-  const bool live = grant && !(grant->expires && grant->expires_at <= now);
-  if (admin.all_organizations) {
-    effective = live && grant->role != kNoRole ? grant->role : admin.role;
+// Whether an admin (allOrganizations, default role) with `grant` (its grant on the org, or
+// null) reaches the org at `now`, and the effective role there.
+inline Reach reachWith(const DirectoryIndex& ix, const GrantSlot* grant, bool all_organizations,
+                       RoleId default_role, UnixTime now, RoleId& effective) {
+  const bool live = grant && !ix.expired(*grant, now);
+  if (all_organizations) {
+    effective = live && grant->role != kNoRole ? grant->role : default_role;
     return Reach::kOk;
   }
   if (!grant) return Reach::kNotGranted;
   if (!live) return Reach::kExpired;
-  effective = grant->role != kNoRole ? grant->role : admin.role;
+  effective = grant->role != kNoRole ? grant->role : default_role;
   return Reach::kOk;
 }
 
-inline ActionId selfApiKeyAction() {
-  static const ActionId id = *findAction("self.apikey");
-  return id;
+// The same from dense indices (the escalation check).
+inline Reach reachOrg(const DirectoryIndex& ix, std::uint32_t a, std::uint32_t o, UnixTime now, RoleId& effective) {
+  const AdminRec& admin = ix.admins[a];
+  const GrantSlot* grant = admin.grant_count ? ix.findGrant(admin.hash, ix.orgs[o].hash, a, o) : nullptr;
+  return reachWith(ix, grant, admin.all_organizations, admin.role, now, effective);
 }
 
 inline Decision deny(Reason r, std::string_view by) { return Decision{false, r, by}; }
@@ -99,68 +102,123 @@ bool escalates(const PolicySet& ps, const DirectoryIndex& ix, std::uint32_t a,
   return false;
 }
 
+// What conditions see: the request, the principal, the org and the target, resolved once.
+struct PolicyContext {
+  OrgView org;
+  EvalContext ctx;
+};
+
+// The context conditions evaluated per request see. Ids, emails, org names and tags are
+// filled only when such a condition is evaluated per request (PolicyPlans::needs_names):
+// usually their values are precomputed bits, and a decision touches no record but the slots.
+[[gnu::noinline]] inline void buildPolicyContext(PolicyContext& pc, const PolicySet& ps, const DirectoryIndex& ix,
+                                                 const Request& r, const AdminSlot& admin, RoleId role,
+                                                 Scope scope, std::uint32_t o) {
+  EvalContext& ctx = pc.ctx;
+  const bool names = ix.plans.needs_names;
+  ctx.request = &r;
+  ctx.action = r.action;
+  ctx.principal = PrincipalView{};
+  if (names) {
+    ctx.principal.id = ix.admins[admin.index].id;
+    ctx.principal.email = ix.admin_emails[admin.index];
+    ctx.principal.provider = ix.providers[admin.provider].id;
+  }
+  ctx.principal.default_role = admin.role;
+  ctx.principal.role = role;
+  ctx.principal.mfa_required = admin.mfa_required;
+  ctx.principal.api_key_allowed = admin.api_key_allowed;
+  ctx.principal.all_organizations = admin.all_organizations;
+  if (scope == Scope::kOrg) {
+    pc.org = names ? OrgView{ix.orgs[o].id, ix.org_names[o], ix.org_tags[o]} : OrgView{};
+    ctx.org = &pc.org;
+  }
+  ctx.target = TargetView{r.target.present ? &r.target : nullptr, kNoRole};
+  if (r.target.present && !r.target.role.empty()) {
+    if (auto tr = ps.findRole(r.target.role)) ctx.target.role = *tr;
+  }
+}
+
 template <class Tracer>
 Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r, Tracer& t) {
   const auto& cp = ps.compiled();
+  const ActionMeta& actions = ix.actions;
   // 1. unknown_action
-  if (r.action >= allActions().size()) {
+  if (r.action >= actions.count) {
     t.step("unknown_action", "action", false);
     return deny(Reason::kUnknownAction, "check:unknown_action");
   }
-  const ActionInfo& info = actionInfo(r.action);
-  if constexpr (Tracer::kOn) t.step("unknown_action", info.name, true);
+  const Scope scope = actions.scope[r.action];
+  if constexpr (Tracer::kOn) t.step("unknown_action", actionInfo(r.action).name, true);
+
+  // Each id is hashed once. The admin's slot, the org's slot and the grant slot of the pair
+  // are addressed by those hashes alone: their cache lines are fetched together.
+  const bool names_org = scope == Scope::kOrg && !r.organization.empty();
+  const std::uint64_t ha = hashId(r.admin);
+  const std::uint64_t ho = names_org ? hashId(r.organization) : 0;
+  ix.admin_table.prefetch(ha);
+  if (names_org) {
+    ix.org_table.prefetch(ho);
+    ix.grant_table.prefetch(pairHash(ha, ho));
+  }
 
   // 2. unknown_admin, provider_mismatch
-  const std::uint32_t a = ix.findAdmin(r.admin);
-  if (a == kNotFound) {
+  const AdminSlot* admin = ix.findAdminSlot(r.admin, ha);
+  if (admin == nullptr) {
     t.step("unknown_admin", r.admin, false);
     return deny(Reason::kUnknownAdmin, "check:unknown_admin");
   }
-  const AdminRec& admin = ix.admins[a];
-  const ProviderRec& provider = ix.providers[admin.provider];
-  std::uint32_t o = kNotFound;
-  if (info.scope == Scope::kOrg && !r.organization.empty()) o = ix.findOrg(r.organization);
+  const std::uint32_t a = admin->index;
+  const OrgSlot* org = names_org ? ix.findOrgSlot(r.organization, ho) : nullptr;
+  const std::uint32_t o = org != nullptr ? org->index : kNotFound;
+  // The admin's grant on the org (check 6 reads it); one implies the org is the admin's
+  // provider's, so the org's record is read only without one.
+  const GrantSlot* grant = org != nullptr && admin->has_grants ? ix.findGrant(ha, ho, a, o) : nullptr;
   const bool other_provider =
-      (!r.provider.empty() && r.provider != std::string_view(provider.id)) ||
-      (o != kNotFound && ix.orgs[o].provider != admin.provider);
+      (!r.provider.empty() && r.provider != std::string_view(ix.providers[admin->provider].id)) ||
+      (org != nullptr && grant == nullptr && ix.orgs[o].provider != admin->provider);
   if (other_provider) {
     t.step("provider_mismatch", r.provider.empty() ? r.organization : r.provider, false);
     return deny(Reason::kProviderMismatch, "check:provider_mismatch");
   }
-  if constexpr (Tracer::kOn) t.step("provider_mismatch", provider.id, true);
+  if constexpr (Tracer::kOn) t.step("provider_mismatch", ix.providers[admin->provider].id, true);
 
   // 3. admin_not_active
-  if (admin.status != AdminStatus::kActive) {
-    t.step("admin_not_active", adminStatusName(admin.status), false);
+  if (admin->status != static_cast<std::uint8_t>(AdminStatus::kActive)) {
+    if constexpr (Tracer::kOn)
+      t.step("admin_not_active", adminStatusName(static_cast<AdminStatus>(admin->status)), false);
     return deny(Reason::kAdminNotActive, "check:admin_not_active");
   }
   if constexpr (Tracer::kOn) t.step("admin_not_active", "active", true);
 
   // 4. api_access_disabled: an API key without apiKeyAllowed, or generating one without it.
-  const bool self_apikey = r.action == selfApiKeyAction();
-  if (!admin.api_key_allowed && (r.auth_method == AuthMethod::kApiKey || self_apikey)) {
+  const bool self_apikey = r.action == actions.self_apikey;
+  if (!admin->api_key_allowed && (r.auth_method == AuthMethod::kApiKey || self_apikey)) {
     t.step("api_access_disabled", "apiKeyAllowed", false);
     return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
   }
   if constexpr (Tracer::kOn) t.step("api_access_disabled", "apiKeyAllowed", true);
 
   // 5. mfa_required: an API key is its own credential, except for generating a key.
-  const bool mfa_required = admin.enable_multi_factor || provider.require_admin_mfa;
-  if (mfa_required && !r.mfa && !mfaExemptActions().has(r.action) &&
+  const bool mfa_required = admin->mfa_required;  // enableMultiFactor or requireAdminMFA
+  if (mfa_required && !r.mfa && !actions.mfa_exempt.has(r.action) &&
       (r.auth_method == AuthMethod::kSession || self_apikey)) {
-    t.step("mfa_required", provider.require_admin_mfa ? "requireAdminMFA" : "enableMultiFactor", false);
+    if constexpr (Tracer::kOn)
+      t.step("mfa_required",
+             ix.providers[admin->provider].require_admin_mfa ? "requireAdminMFA" : "enableMultiFactor", false);
     return deny(Reason::kMfaRequired, "check:mfa_required");
   }
   if constexpr (Tracer::kOn) t.step("mfa_required", mfa_required ? "verified" : "not required", true);
 
   // A list over every org the admin reaches: some role the admin holds must have the action.
-  if (info.scope == Scope::kOrg && r.any_organization) {
+  if (scope == Scope::kOrg && r.any_organization) {
     const auto& roles = cp.roles;
-    if (roles[admin.role].info.actions.has(r.action)) {
-      if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[admin.role].info.id, true, "any org");
-      return Decision{true, Reason::kAllowed, roles[admin.role].info.id};
+    const AdminRec& rec = ix.admins[a];
+    if (roles[rec.role].info.actions.has(r.action)) {
+      if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[rec.role].info.id, true, "any org");
+      return Decision{true, Reason::kAllowed, roles[rec.role].info.id};
     }
-    for (std::uint32_t g = admin.first_grant; g < admin.first_grant + admin.grant_count; ++g) {
+    for (std::uint32_t g = rec.first_grant; g < rec.first_grant + rec.grant_count; ++g) {
       const GrantRec& gr = ix.grants[g];
       if (gr.role == kNoRole || (gr.expires && gr.expires_at <= r.time)) continue;
       if (roles[gr.role].info.actions.has(r.action)) {
@@ -168,18 +226,18 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
         return Decision{true, Reason::kAllowed, roles[gr.role].info.id};
       }
     }
-    t.step("role_lacks_action", roles[admin.role].info.id, false, "no role the admin holds has it");
-    return deny(Reason::kRoleLacksAction, roles[admin.role].info.id);
+    t.step("role_lacks_action", roles[rec.role].info.id, false, "no role the admin holds has it");
+    return deny(Reason::kRoleLacksAction, roles[rec.role].info.id);
   }
 
   // 6. org_unknown, org_not_granted, grant_expired
-  RoleId role = admin.role;
-  if (info.scope == Scope::kOrg) {
-    if (o == kNotFound) {
+  RoleId role = admin->role;
+  if (scope == Scope::kOrg) {
+    if (org == nullptr) {
       t.step("org_unknown", r.organization, false);
       return deny(Reason::kOrgUnknown, "check:org_unknown");
     }
-    switch (reachOrg(ix, a, o, r.time, role)) {
+    switch (reachWith(ix, grant, admin->all_organizations, admin->role, r.time, role)) {
       case Reach::kNotGranted:
         t.step("org_not_granted", r.organization, false);
         return deny(Reason::kOrgNotGranted, "check:org_not_granted");
@@ -190,44 +248,38 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
         break;
     }
     if constexpr (Tracer::kOn)
-      t.step("org_not_granted", ix.orgs[o].id, true, admin.all_organizations ? "allOrganizations" : "granted");
+      t.step("org_not_granted", ix.orgs[o].id, true, admin->all_organizations ? "allOrganizations" : "granted");
   }
 
   // What policies see; built only when a policy is consulted (the role-only path reads no
-  // names, tags or emails).
-  OrgView org_view;
-  EvalContext ctx;
-  bool ctx_built = false;
+  // names, tags or emails, and does not even zero the context).
+  // Raw storage, not std::optional: GCC zeroes an optional of this size on every decision.
+  static_assert(std::is_trivially_destructible_v<PolicyContext>);
+  alignas(PolicyContext) unsigned char policy_storage[sizeof(PolicyContext)];
+  const PolicyContext* policy_ctx = nullptr;
   auto context = [&]() -> const EvalContext& {
-    if (ctx_built) return ctx;
-    ctx_built = true;
-    ctx.request = &r;
-    ctx.action = r.action;
-    ctx.principal = PrincipalView{admin.id,   ix.admin_emails[a], provider.id,
-                                  admin.role, role,               mfa_required,
-                                  admin.api_key_allowed, admin.all_organizations};
-    if (info.scope == Scope::kOrg) {
-      org_view = OrgView{ix.orgs[o].id, ix.org_names[o], ix.org_tags[o]};
-      ctx.org = &org_view;
+    if (policy_ctx == nullptr) {
+      auto* pc = ::new (static_cast<void*>(policy_storage)) PolicyContext;
+      buildPolicyContext(*pc, ps, ix, r, *admin, role, scope, o);
+      policy_ctx = pc;
     }
-    ctx.target = TargetView{r.target.present ? &r.target : nullptr, kNoRole};
-    if (r.target.present && !r.target.role.empty()) {
-      if (auto tr = ps.findRole(r.target.role)) ctx.target.role = *tr;
-    }
-    return ctx;
+    return policy_ctx->ctx;
   };
+
+  // The org's static policy conditions, read when a policy is evaluated.
+  auto orgBits = [&]() -> std::uint64_t { return org != nullptr ? ix.org_bits[o] : 0; };
 
   // 7. role_lacks_action: the effective role, or else a custom permit.
   const std::string_view role_id = cp.roles[role].info.id;
   std::string_view granted_by;
-  if (info.scope == Scope::kSelf) {
+  if (scope == Scope::kSelf) {
     granted_by = "builtin:self";
   } else if (cp.roles[role].info.actions.has(r.action)) {
     granted_by = role_id;
   } else {
     for (std::uint16_t pi : cp.permits_by_action[r.action]) {
       const CompiledPolicy& p = cp.policies[pi];
-      const Tri v = evalPolicy(p, context());
+      const Tri v = evalPlan(ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits());
       if constexpr (Tracer::kOn)
         t.step("policy", p.info.id, v == Tri::kTrue,
                v == Tri::kError ? "permit errored: skipped" : (v == Tri::kTrue ? "permit matched" : "permit did not match"));
@@ -244,13 +296,13 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   if constexpr (Tracer::kOn) t.step("role_lacks_action", granted_by, true);
 
   // 8. escalation
-  if (r.target.present && escalationActions().has(r.action) && escalates(ps, ix, a, r, t))
+  if (r.target.present && actions.escalation.has(r.action) && escalates(ps, ix, a, r, t))
     return deny(Reason::kEscalation, "check:escalation");
 
   // 9. forbidden_by_policy: any matching (or erroring) forbid denies.
   for (std::uint16_t pi : cp.forbids_by_action[r.action]) {
     const CompiledPolicy& p = cp.policies[pi];
-    const Tri v = evalPolicy(p, context());
+    const Tri v = evalPlan(ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits());
     if constexpr (Tracer::kOn)
       t.step("policy", p.info.id, v == Tri::kFalse,
              v == Tri::kError ? "forbid errored: denies" : (v == Tri::kTrue ? "forbid matched" : "forbid did not match"));

@@ -52,11 +52,18 @@ struct EvalContext {
   TargetView target;
 };
 
+// What a condition's value depends on: only the principal's own attributes (id, email,
+// provider, default role, its flags), only the org's (id, name, tags), or the request (anything
+// else, including the effective role). A snapshot evaluates the first two kinds once per admin
+// or org.
+enum class Depends : std::uint8_t { kRequest, kPrincipal, kOrg };
+
 // A compiled condition. Implementations are immutable; eval is const and thread-safe.
 class Condition {
  public:
   virtual ~Condition() = default;
   virtual Tri eval(const EvalContext& ctx) const = 0;
+  virtual Depends depends() const { return Depends::kRequest; }
 };
 
 struct CompiledRole {

@@ -7,6 +7,22 @@
 namespace mtp::engine::detail {
 namespace {
 
+constexpr Depends dependsOn(AttrId attr) {
+  switch (attr) {
+    case AttrId::kPrincipalId:
+    case AttrId::kPrincipalEmail:
+    case AttrId::kPrincipalProvider:
+    case AttrId::kPrincipalDefaultRole:
+    case AttrId::kPrincipalMfaRequired:
+    case AttrId::kPrincipalApiKeyAllowed:
+    case AttrId::kPrincipalAllOrganizations: return Depends::kPrincipal;
+    case AttrId::kOrgId:
+    case AttrId::kOrgName:
+    case AttrId::kOrgTags: return Depends::kOrg;
+    default: return Depends::kRequest;
+  }
+}
+
 constexpr Tri fromBool(bool b, bool negate) { return (b != negate) ? Tri::kTrue : Tri::kFalse; }
 
 // Each accessor returns nullopt when the request lacks the attribute: the condition errors.
@@ -81,6 +97,7 @@ class StringIn final : public Condition {
     return fromBool(found, negate_);
   }
 
+  Depends depends() const override { return dependsOn(attr_); }
  private:
   AttrId attr_;
   std::vector<std::string> values_;
@@ -97,6 +114,7 @@ class StringMatches final : public Condition {
     return fromBool(RE2::FullMatch(re2::StringPiece(v->data(), v->size()), *re_), negate_);
   }
 
+  Depends depends() const override { return dependsOn(attr_); }
  private:
   AttrId attr_;
   std::unique_ptr<const RE2> re_;
@@ -112,6 +130,7 @@ class BoolEq final : public Condition {
     return fromBool(*v == value_, negate_);
   }
 
+  Depends depends() const override { return dependsOn(attr_); }
  private:
   AttrId attr_;
   bool value_;
@@ -129,6 +148,7 @@ class RoleIn final : public Condition {
     return fromBool(found, negate_);
   }
 
+  Depends depends() const override { return dependsOn(attr_); }
  private:
   AttrId attr_;
   std::vector<RoleId> roles_;
@@ -173,6 +193,7 @@ class TagsContains final : public Condition {
     return fromBool(found, negate_);
   }
 
+  Depends depends() const override { return Depends::kOrg; }
  private:
   std::string tag_;
   bool negate_;

@@ -9,6 +9,8 @@ PACKAGES=(
   libcpp-jwt-dev libssl-dev libre2-dev liboath-dev libsodium-dev
   nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev
+  libpwquality-dev cracklib-runtime
+  clang-16 libclang-rt-16-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libxxhash-dev
   postgresql-15 postgresql-client-15 curl wrk ccache

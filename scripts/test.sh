@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, starts a throwaway PostgreSQL on loopback, runs every
 # test under AddressSanitizer and UndefinedBehaviorSanitizer (against SQLite and that
-# PostgreSQL), checks the shipped policies with the Release mtpctl, and stops PostgreSQL.
+# PostgreSQL), checks the shipped policies with the Release mtpctl, runs each libFuzzer target
+# for 20 s (MTP_FUZZ_SECONDS; scripts/fuzz.sh runs them longer), and stops PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,4 +28,7 @@ build/service/ctl/mtpctl policy test policies/
 echo "== tests (ASan + UBSan; SQLite and PostgreSQL)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j2 --timeout 900)
+
+echo "== fuzz (libFuzzer + ASan + UBSan, clang): each target ${MTP_FUZZ_SECONDS:-20} s"
+scripts/fuzz.sh "${MTP_FUZZ_SECONDS:-20}"
 echo "== done in $(( $(date +%s) - start )) s"

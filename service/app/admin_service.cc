@@ -227,6 +227,10 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
   }
   auto orgs = app_.store().query([&](store::Tx& tx) { return requireOrgs(tx, actor.scope(), in.organizations); });
   if (!orgs) return failWith(fromStore(orgs.error()));
+  // Issue 10 item 10: while the provider requires MFA of every admin, a new admin's own flag is
+  // set too (so it stays required if the global requirement is turned off later).
+  auto provider = app_.store().query([&](store::Tx& tx) { return tx.getProvider(actor.scope()); });
+  if (!provider) return failWith(fromStore(provider.error()));
 
   // The engine, before anything is written: the escalation check (and any custom policy on
   // the target), then admins.enable_api when the new admin may hold an API key.
@@ -260,7 +264,7 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
   rec.lastname = in.lastname;
   rec.role_name = in.role_name;
   rec.status = in.password ? AdminStatus::kActive : AdminStatus::kPending;
-  rec.enable_multi_factor = in.enable_multi_factor;
+  rec.enable_multi_factor = in.enable_multi_factor || provider->require_admin_mfa;
   rec.api_key_allowed = in.api_key_allowed;
   rec.all_organizations = in.all_organizations;
   rec.created = now;
@@ -321,7 +325,11 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     if (auto e = checkGrantShapes(app_, *ch.organizations, now)) return failWith(*e);
   }
 
+  bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
   auto current = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
+    auto p = tx.getProvider(actor.scope());
+    if (!p) return store::fail(p.error());
+    provider_requires_mfa = p->require_admin_mfa;
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
     auto g = tx.listGrants(actor.scope(), id);
@@ -333,6 +341,9 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
   });
   if (!current) return failWith(fromStore(current.error()));
   const AdminRecord& before = current->admin;
+  if (provider_requires_mfa && ch.enable_multi_factor && !*ch.enable_multi_factor && before.enable_multi_factor)
+    return failWith(AppError::invalid(
+        "field `enableMultiFactor` cannot be turned off while the provider requires MFA of every administrator"));
 
   AdminRecord after = before;
   if (ch.email) after.email = *ch.email;
@@ -506,7 +517,11 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
                                                const EngineGate& gate) {
   const std::int64_t now = app_.now();
   if (auto e = checkGrantShapes(app_, {in}, now)) return failWith(*e);
+  bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
   auto current = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
+    auto p = tx.getProvider(actor.scope());
+    if (!p) return store::fail(p.error());
+    provider_requires_mfa = p->require_admin_mfa;
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
     if (auto ok = requireOrgs(tx, actor.scope(), {in}); !ok) return store::fail(ok.error());

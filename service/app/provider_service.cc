@@ -27,6 +27,24 @@ AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& ac
     }
     if (changes.empty()) return next;
     changed = true;
+    // Issue 10 item 10 (the seeds' rule): turning the global requirement on also sets every
+    // admin's own enableMultiFactor, so turning it off later leaves each admin required until
+    // their own flag is changed. Read while the provider still says "off" (the store lists no
+    // admins without MFA once it is on), then update each.
+    if (next.require_admin_mfa && !cur->require_admin_mfa) {
+      std::vector<store::AdminRecord> without;
+      for (int skip = 0;;) {
+        auto page = tx.listAdminsWithoutMfa(actor.scope(), 500, skip);
+        if (!page) return store::fail(page.error());
+        for (auto& a : page->results) without.push_back(std::move(a));
+        skip += 500;
+        if (page->results.empty() || skip >= page->total_count) break;
+      }
+      for (auto& a : without) {
+        a.enable_multi_factor = true;
+        if (auto ok = tx.updateAdmin(actor.scope(), a); !ok) return store::fail(ok.error());
+      }
+    }
     if (auto ok = tx.updateProvider(actor.scope(), next); !ok) return store::fail(ok.error());
     Actor who = actor;
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;

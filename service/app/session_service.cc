@@ -571,10 +571,15 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
                                      : app_.passwords().verifyDummy(current);
   if (pw == auth::PasswordStatus::kBusy || pw == auth::PasswordStatus::kError)
     return failWith(hasherError(pw));
-  if (pw != auth::PasswordStatus::kOk) {
+  // A locked admin's session cannot change the password (issue 10 item 3): it answers as a
+  // wrong current password, whatever the password, as the login does; it is not counted again.
+  const bool locked = lockedAt(read->cred.locked_until, now);
+  if (pw != auth::PasswordStatus::kOk || locked) {
     // Guessing the password through a session counts like guessing it at login.
     auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
-      if (auto r = countFailure(tx, app_, a, read->cred.locked_until); !r) return r;
+      if (!locked) {
+        if (auto r = countFailure(tx, app_, a, read->cred.locked_until); !r) return r;
+      }
       auto r = tx.appendActivity(scope, selfEvent(a, "admin_update", {{"password", "", ""}}, false));
       if (!r) return store::fail(r.error());
       return {};

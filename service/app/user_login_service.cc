@@ -121,7 +121,10 @@ AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput&
                                       : app_.passwords().verifyDummy(in.password);
   if (pw == auth::PasswordStatus::kBusy || pw == auth::PasswordStatus::kError)
     return failWith(hasherError(pw));
-  const bool password_ok = has_hash && pw == auth::PasswordStatus::kOk;
+  // A locked account answers exactly as a wrong password does, whatever the password (issue
+  // 10 item 3): a distinct answer for the right one would make the lock-out a password oracle.
+  const bool locked = found.user && found.user->user.account_locked;
+  const bool password_ok = has_hash && pw == auth::PasswordStatus::kOk && !locked;
 
   // 4. Decide, and record the attempt with its consequences in one transaction.
   if (!password_ok) {
@@ -158,9 +161,7 @@ AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput&
   // The right password: now the account's state may be told.
   store::SystemUserRecord user = found.user->user;
   std::optional<AppError> refused;
-  if (user.account_locked) {
-    refused = AppError::precondition("account locked: ask your administrator to unlock it");
-  } else if (user.state != store::UserState::kActivated) {
+  if (user.state != store::UserState::kActivated) {
     refused = AppError::precondition("account not active");
   } else if (user.password_expired) {
     refused = AppError::precondition("password expired: set a new password to sign in");

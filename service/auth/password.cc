@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "auth/password_strength.h"
 #include "auth/random.h"
 
 namespace mtp::auth {
@@ -60,14 +61,13 @@ std::optional<std::string> checkPasswordPolicy(std::string_view password) {
   if (count < kMin) return "password must be at least 12 characters";
   if (count > kMax) return "password must be at most 128 characters";
   if (all_same) return "password must not be a single repeated character";
-  return std::nullopt;
+  return checkPasswordStrength(password);  // issue 10 item 9: no dictionary words, sequences
 }
 
-PasswordHasher::PasswordHasher(std::size_t max_in_flight, std::chrono::milliseconds wait)
-    : max_in_flight_(max_in_flight != 0
-                         ? max_in_flight
-                         : std::max<std::size_t>(2, 2 * std::thread::hardware_concurrency())),
-      wait_(wait) {
+PasswordHasher::PasswordHasher(std::size_t max_in_flight, std::chrono::milliseconds wait, std::size_t queue)
+    : max_in_flight_(max_in_flight != 0 ? max_in_flight
+                                        : std::max<std::size_t>(2, std::thread::hardware_concurrency())),
+      pool_(std::make_unique<HashPool>(max_in_flight_, queue != 0 ? queue : 4 * max_in_flight_, wait)) {
   ensureSodium();
   // A hash of a random password with today's limits: verifying against it costs the same
   // as verifying a real admin's hash, and nothing matches it.
@@ -81,40 +81,16 @@ PasswordHasher::PasswordHasher(std::size_t max_in_flight, std::chrono::milliseco
   }
 }
 
-bool PasswordHasher::acquire() {
-  std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, wait_, [&] { return in_flight_ < max_in_flight_; })) return false;
-  ++in_flight_;
-  return true;
-}
-
-void PasswordHasher::release() {
-  {
-    std::lock_guard lock(mu_);
-    --in_flight_;
-  }
-  cv_.notify_one();
-}
-
-namespace {
-template <class F>
-struct ScopeExit {
-  F f;
-  ~ScopeExit() { f(); }
-};
-template <class F>
-ScopeExit(F) -> ScopeExit<F>;
-}  // namespace
-
 std::expected<std::string, PasswordStatus> PasswordHasher::hash(std::string_view password) {
   if (password.size() > kMaxPasswordBytes) return std::unexpected(PasswordStatus::kError);
-  if (!acquire()) return std::unexpected(PasswordStatus::kBusy);
-  ScopeExit slot{[this] { release(); }};
   std::string out(crypto_pwhash_STRBYTES, '\0');
-  if (crypto_pwhash_str(out.data(), password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return std::unexpected(PasswordStatus::kError);
-  }
+  int rc = -1;
+  if (!pool_->run([&] {
+        rc = crypto_pwhash_str(out.data(), password.data(), password.size(),
+                               crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+      }))
+    return std::unexpected(PasswordStatus::kBusy);
+  if (rc != 0) return std::unexpected(PasswordStatus::kError);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
 }
@@ -127,19 +103,21 @@ PasswordStatus PasswordHasher::verify(std::string_view stored_hash, std::string_
     // Not a hash we made: do the same work anyway so timing says nothing.
     return verifyDummy(password);
   }
-  if (!acquire()) return PasswordStatus::kBusy;
-  ScopeExit slot{[this] { release(); }};
-  int rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size());
+  int rc = -1;
+  if (!pool_->run([&] { rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()); }))
+    return PasswordStatus::kBusy;
   return rc == 0 ? PasswordStatus::kOk : PasswordStatus::kMismatch;
 }
 
 PasswordStatus PasswordHasher::verifyDummy(std::string_view password) {
   if (dummy_hash_.empty()) return PasswordStatus::kError;
-  if (!acquire()) return PasswordStatus::kBusy;
-  ScopeExit slot{[this] { release(); }};
-  int rc = crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(),
-                                    std::min(password.size(), kMaxPasswordBytes));
-  static_cast<void>(rc);  // nothing matches the dummy: the answer is always "mismatch"
+  // Nothing matches the dummy: the answer is always "mismatch".
+  if (!pool_->run([&] {
+        int rc = crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(),
+                                          std::min(password.size(), kMaxPasswordBytes));
+        static_cast<void>(rc);
+      }))
+    return PasswordStatus::kBusy;
   return PasswordStatus::kMismatch;
 }
 

@@ -1,10 +1,12 @@
-// Password hashing with argon2id (libsodium crypto_pwhash_str, INTERACTIVE limits), with a
-// bound on the hashes in flight, and the password policy.
+// Password hashing with argon2id (libsodium crypto_pwhash_str, INTERACTIVE limits), on a
+// small worker pool of its own behind a bounded queue (auth/hash_pool.h), and the password
+// policy.
 //
 // Each hash costs about 100 ms of CPU and 64 MiB of memory: a login burst must not run them
-// all at once. At most `max_in_flight` hash or verify calls run together; a caller that
-// cannot get a slot within `wait` gets PasswordStatus::kBusy (the HTTP layer answers 503
-// unavailable with Retry-After) instead of queueing without bound.
+// all at once, nor on every HTTP request thread. At most `max_in_flight` hashes run together,
+// on the pool's workers; at most `queue` more wait. A caller whose hash cannot be queued, or
+// is not started within `wait`, gets PasswordStatus::kBusy at once (the HTTP layer answers
+// 503 unavailable with Retry-After) instead of queueing without bound.
 //
 // Unknown emails: call verifyDummy(), which verifies against a fixed hash of the same cost,
 // so "no such admin" and "wrong password" take the same time.
@@ -13,13 +15,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <expected>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "auth/hash_pool.h"
 
 namespace mtp::auth {
 
@@ -40,9 +43,9 @@ class PasswordHasher {
  public:
   static constexpr std::size_t kMaxPasswordBytes = 4096;  // longer input is refused at once
 
-  // max_in_flight 0 means 2 × hardware threads (at least 2).
+  // max_in_flight 0 means the hardware threads (at least 2); queue 0 means 4 × max_in_flight.
   explicit PasswordHasher(std::size_t max_in_flight = 0,
-                          std::chrono::milliseconds wait = std::chrono::seconds(2));
+                          std::chrono::milliseconds wait = std::chrono::seconds(1), std::size_t queue = 0);
 
   // The `$argon2id$...` string to store, or kBusy / kError.
   std::expected<std::string, PasswordStatus> hash(std::string_view password);
@@ -60,15 +63,9 @@ class PasswordHasher {
   std::size_t maxInFlight() const { return max_in_flight_; }
 
  private:
-  bool acquire();
-  void release();
-
   const std::size_t max_in_flight_;
-  const std::chrono::milliseconds wait_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::size_t in_flight_ = 0;
   std::string dummy_hash_;
+  std::unique_ptr<HashPool> pool_;
 };
 
 }  // namespace mtp::auth

@@ -2,9 +2,17 @@
 
 #include <iostream>
 
+#include "main/db_files.h"
+
 namespace mtp::ctl {
 
 std::unique_ptr<store::Store> openCurrentStore(const std::string& url, int& rc) {
+  // Issue 10 item 8: the SQLite files are the owner's only (main/db_files.h).
+  if (auto bad = service::restrictSqliteFiles(url); !bad.empty()) {
+    std::cerr << "mtpctl: database: " << bad << "\n";
+    rc = 1;
+    return nullptr;
+  }
   store::StoreOptions so;
   so.url = url;
   so.pool_size = 1;

@@ -10,9 +10,11 @@
 // answers 404. A device key reaches its own device only.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 
 #include "app/device_service.h"
+#include "handlers/agent_protocol.h"
 #include "handlers/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -29,53 +31,35 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-constexpr std::size_t kAgentMaxBody = 32 * 1024;
-
 std::string deviceKey(const RequestContext& ctx) {
   auto k = ctx.header("x-device-key");
   return k ? std::string(*k) : std::string();
 }
 
+// The bodies are decoded by agent_protocol.h's pure functions (fuzzed on their own).
+std::string_view contentType(const RequestContext& ctx) { return ctx.header("content-type").value_or(""); }
+std::size_t maxBody(const RequestContext& ctx) { return std::min(http::kDefaultMaxBody, ctx.route().max_body); }
+
 HandlerResult registerDevice(app::DeviceService& svc, RequestContext& ctx) {
-  auto body = http::JsonBody::parse(
-      ctx, {"connectKey", "hostname", "os", "osFamily", "version", "displayName"});
+  auto body = parseAgentRegister(contentType(ctx), ctx.body(), maxBody(ctx));
   if (!body) return std::unexpected(body.error());
-  auto key = body->requiredString("connectKey");
-  if (!key) return std::unexpected(key.error());
-  app::DeviceFacts f;
-  for (auto [name, out] : {std::pair{"hostname", &f.hostname}, std::pair{"os", &f.os},
-                           std::pair{"osFamily", &f.os_family}, std::pair{"version", &f.version}}) {
-    auto v = body->requiredString(name);
-    if (!v) return std::unexpected(v.error());
-    *out = *v;
-  }
-  auto dn = body->optionalString("displayName");
-  if (!dn) return std::unexpected(dn.error());
-  f.display_name = dn->value_or("");
-  auto reg = svc.registerDevice(*key, f, ctx.clientIp());
+  app::DeviceFacts f{body->hostname, body->os, body->os_family, body->version, body->display_name};
+  auto reg = svc.registerDevice(body->connect_key, f, ctx.clientIp());
   if (!reg) return fail(reg.error());
   return Response::json(
       {{"id", reg->device_id}, {"deviceKey", reg->device_key}, {"organization", reg->org_id}}, 201);
 }
 
 HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
+  auto body = parseAgentCheckin(contentType(ctx), ctx.body(), maxBody(ctx));
+  if (!body) return std::unexpected(body.error());
   store::DeviceCheckin c;
-  if (!ctx.body().empty()) {
-    auto body = http::JsonBody::parse(
-        ctx, {"uptimeSeconds", "version", "hostname", "os", "osFamily", "displayName"});
-    if (!body) return std::unexpected(body.error());
-    auto up = body->optionalInt("uptimeSeconds", 0, INT64_MAX / 2);
-    if (!up) return std::unexpected(up.error());
-    c.uptime_seconds = up->value_or(0);
-    for (auto [name, out] :
-         {std::pair{"version", &c.version}, std::pair{"hostname", &c.hostname},
-          std::pair{"os", &c.os}, std::pair{"osFamily", &c.os_family},
-          std::pair{"displayName", &c.display_name}}) {
-      auto v = body->optionalString(name);
-      if (!v) return std::unexpected(v.error());
-      *out = v->value_or("");
-    }
-  }
+  c.uptime_seconds = body->uptime_seconds;
+  c.version = body->version;
+  c.hostname = body->hostname;
+  c.os = body->os;
+  c.os_family = body->os_family;
+  c.display_name = body->display_name;
   auto cmds = svc.checkin(deviceKey(ctx), c);
   if (!cmds) return fail(cmds.error());
   json out = json::array();
@@ -84,14 +68,10 @@ HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
 }
 
 HandlerResult commandResult(app::DeviceService& svc, RequestContext& ctx) {
-  auto body = http::JsonBody::parse(ctx, {"status", "output"});
+  auto body = parseAgentCommandResult(contentType(ctx), ctx.body(), maxBody(ctx));
   if (!body) return std::unexpected(body.error());
-  auto status = body->requiredString("status");
-  if (!status) return std::unexpected(status.error());
-  auto output = body->optionalString("output");
-  if (!output) return std::unexpected(output.error());
-  auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), *status,
-                             output->value_or(""), ctx.clientIp());
+  auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), body->status, body->output,
+                             ctx.clientIp());
   if (!c) return fail(c.error());
   return Response::json(commandJson(*c));
 }

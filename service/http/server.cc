@@ -12,7 +12,17 @@
 #include <functional>
 #include <sstream>
 
+#include "http/request_guard.h"
+
 namespace mtp::http {
+
+// Pistache's own Http::Handler::onInput, which Pistache declares private: its exported symbol,
+// called as the Itanium C++ ABI calls a member function (`this` first); outside the anonymous
+// namespace, so that it names that symbol. Used only by the
+// request guard hook in PistacheHandler (issue 10 item 8, http/request_guard.h).
+void pistacheHttpOnInput(Pistache::Http::Handler* self, const char* buffer, size_t len,
+                         const std::shared_ptr<Pistache::Tcp::Peer>& peer)
+    __asm__("_ZN8Pistache4Http7Handler7onInputEPKcmRKSt10shared_ptrINS_3Tcp4PeerEE");
 
 namespace {
 
@@ -121,6 +131,12 @@ class PistacheHandler : public Pistache::Http::Handler {
   }
 
  private:
+  // Issue 10 item 8: a malformed Content-Length is answered 400 (and the connection closed)
+  // before Pistache's parser would answer 500 with its exception text.
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    if (guardInput(buffer, len, peer)) pistacheHttpOnInput(this, buffer, len, peer);
+  }
+
   static void send(Pistache::Http::ResponseWriter& writer, const Response& resp) noexcept {
     try {
       for (const auto& [k, v] : resp.headers) {

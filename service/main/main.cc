@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "main/bootstrap.h"
+#include "main/db_files.h"
 #include "main/demo.h"
 #include "main/mtpd.h"
 #include "main/demo_fleet.h"
@@ -39,6 +40,10 @@ std::string urlFor(const std::string& listen, std::uint16_t port) {
 }
 
 int migrateOnly(const std::string& db) {
+  if (auto bad = mtp::service::restrictSqliteFiles(db); !bad.empty()) {
+    std::cerr << "mtpd migrate: database: " << bad << "\n";
+    return 1;
+  }
   mtp::store::StoreOptions so;
   so.url = db;
   so.pool_size = 1;
@@ -91,6 +96,9 @@ int main(int argc, char** argv) {
   cli.add_option("--smtp", mail.smtp_url, "Deliver the email outbox to this relay: smtp://host:port (env MTP_SMTP)");
   cli.add_option("--smtp-from", mail.from, "Sender address of outbox emails (env MTP_SMTP_FROM)")->capture_default_str();
   cli.add_option("--public-url", public_url, "The URL people reach mtpd at, for links in emails (env MTP_PUBLIC_URL)");
+  bool no_rate_limits = false;
+  cli.add_flag("--no-rate-limits", no_rate_limits,
+               "Turn off the per IP and per account limits on sign-in routes (benchmarks only)");
   cli.add_flag("--demo", demo, "Seed an empty database with a demo provider, orgs and one admin per role; print the logins");
   auto* migrate = cli.add_subcommand("migrate", "Apply the schema migrations and exit");
   migrate->fallthrough();  // `mtpd migrate --db URL` as well as `mtpd --db URL migrate`
@@ -118,6 +126,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  o.rate_limits.enabled = !no_rate_limits;
+  o.ready_at_start = false;  // /readyz: 503 until the bootstrap below has finished
   auto mtpd = mtp::service::Mtpd::start(o);
   if (!mtpd) {
     std::cerr << "mtpd: " << mtpd.error() << "\n";
@@ -179,6 +189,7 @@ int main(int argc, char** argv) {
     usage = mtp::service::UsageJob::start(app.store(), std::chrono::seconds(usage_interval));
   }
 
+  (*mtpd)->markReady();
   // Secrets in `banner` go to stdout only, never to the log.
   std::cout << "mtpd listening on " << url << "\n" << banner << std::flush;
 

@@ -10,6 +10,7 @@
 #include "handlers/actor.h"
 #include "handlers/routes.h"
 #include "handlers/session_authenticator.h"
+#include "main/db_files.h"
 #include "mtp/engine/policy_set.h"
 
 namespace mtp::service {
@@ -39,6 +40,9 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   std::unique_ptr<Mtpd> m(new Mtpd());
   auto clock = o.clock ? o.clock : std::function<std::int64_t()>(systemNow);
 
+  // Issue 10 item 8: a SQLite database and its WAL are the owner's only (0600).
+  if (auto bad = restrictSqliteFiles(o.db); !bad.empty()) return std::unexpected("database: " + bad);
+  m->ready_->store(o.ready_at_start);
   store::StoreOptions so;
   so.url = o.db;
   so.pool_size = static_cast<std::size_t>(std::max(o.threads, 1)) + 1;
@@ -95,8 +99,12 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   engine::Authorizer* az = m->authorizer_.get();
   store::Store* st = m->store_.get();
   auto routes = handlers::allRoutes(*m->app_);
-  // Ready when the database answers (the policies are loaded, or we would not be here).
-  for (auto& r : http::opsRoutes(*m->metrics_, [st]() -> std::string {
+  // The rate-limit hook: wraps the limited routes' handlers by method and pattern (issue 10 item 4).
+  http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
+  // Ready when startup has finished (markReady) and the database answers (the policies are
+  // loaded, or we would not be here).
+  for (auto& r : http::opsRoutes(*m->metrics_, [st, ready = m->ready_]() -> std::string {
+         if (!ready->load()) return "starting";
          auto ping = st->ping();
          return ping ? "" : "database unreachable";
        }))

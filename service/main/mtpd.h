@@ -4,6 +4,7 @@
 // Thread-safety: start() and stop() from one controlling thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include "app/app_context.h"
 #include "http/metrics.h"
+#include "http/rate_limit.h"
 #include "http/server.h"
 
 namespace mtp::service {
@@ -26,6 +28,12 @@ struct MtpdOptions {
   std::vector<std::string> trusted_proxies;
   app::AppConfig app;
   std::function<std::int64_t()> clock;  // empty: the system clock
+  // false: /readyz answers 503 "starting" until markReady() (mtpd's main: after the first-start
+  // bootstrap has created the owner, so a proxy or orchestrator never routes logins too early).
+  bool ready_at_start = true;
+  // Issue 10 item 4: per IP and per account limits on sign-in, TOTP, password, link and agent
+  // register routes (http/rate_limit.h).
+  http::RateLimitOptions rate_limits;
 };
 
 class Mtpd {
@@ -39,6 +47,9 @@ class Mtpd {
   store::Store& store() { return *store_; }
   engine::Authorizer& authorizer() { return *authorizer_; }
   http::Metrics& metrics() { return *metrics_; }
+
+  // From now on /readyz answers 200 (while the database answers).
+  void markReady() { ready_->store(true); }
 
   // Stops the server (joining its threads) before anything the handlers use goes away.
   void stop();
@@ -58,6 +69,7 @@ class Mtpd {
   std::shared_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Server> server_;
   std::string policies_dir_;
+  std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 // Seconds since the epoch, from the system clock.

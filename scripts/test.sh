@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, starts a throwaway PostgreSQL on loopback, runs every
 # test under AddressSanitizer and UndefinedBehaviorSanitizer (against SQLite and that
-# PostgreSQL), checks the shipped policies with the Release mtpctl, and stops PostgreSQL.
+# PostgreSQL), checks the shipped policies with the Release mtpctl, runs the web UI's
+# Playwright suite in Debian's headless Chromium against the Release mtpd (one mtpd --demo per
+# backend, SQLite and that PostgreSQL), and stops PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,4 +29,9 @@ build/service/ctl/mtpctl policy test policies/
 echo "== tests (ASan + UBSan; SQLite and PostgreSQL)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j2 --timeout 900)
+
+if [ "${MTP_SKIP_WEB:-0}" != "1" ]; then
+  echo "== web UI: Playwright (Chromium, Release mtpd; SQLite and PostgreSQL)"
+  (cd web && MTP_MTPD="$root/build/service/main/mtpd" npx playwright test)
+fi
 echo "== done in $(( $(date +%s) - start )) s"

@@ -26,6 +26,9 @@ struct MtpdOptions {
   std::vector<std::string> trusted_proxies;
   app::AppConfig app;
   std::function<std::int64_t()> clock;  // empty: the system clock
+  // The web UI's built folder (web/dist); empty: API only. See http/static_files.h.
+  std::string web_dir;
+  bool cookie_secure = false;  // the browser session cookie gets `Secure`
 };
 
 class Mtpd {

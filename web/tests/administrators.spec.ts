@@ -6,7 +6,7 @@ test('admin with billing manages administrators end to end, and the new admin ac
   test.setTimeout(120_000);
   await signIn(page, mtp.logins.admin_billing!);
   await page.goto('/administrators');
-  const table = page.getByRole('table', { name: 'Administrators' });
+  const table = page.getByRole('grid', { name: 'Administrators' });
   for (const col of ['Name', 'Email', 'Role', 'Organizations', 'Status', 'API key access', 'MFA: requirement', 'MFA: enrollment']) {
     await expect(table.getByRole('columnheader', { name: col, exact: true })).toBeVisible();
   }
@@ -105,7 +105,7 @@ test('admin with billing manages administrators end to end, and the new admin ac
 test('read-only admin: the list without Add, suspend or delete; a direct API attempt is refused', async ({ page, mtp }) => {
   await signIn(page, mtp.logins.read_only!);
   await page.goto('/administrators');
-  await expect(page.getByRole('table', { name: 'Administrators' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('grid', { name: 'Administrators' }).getByRole('row').nth(1)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add administrator' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Actions for help_desk@demo.example' }).click();
   await expect(page.getByRole('menuitem')).toHaveText(["Why can't they?"]);

@@ -182,12 +182,14 @@ export const test = base.extend<object, { mtp: Mtp; backend: string }>({
 
 export { expect };
 
-// Signs in through the form; `totp` is asked when the page asks for a code.
-export async function signIn(page: Page, login: Login, next = '/') {
-  await page.goto(`/signin?next=${encodeURIComponent(next)}`);
+// Signs in through the form; unless told it will not, waits until the portal has left the
+// sign-in page (the session cookie is then set).
+export async function signIn(page: Page, login: Login, opts: { next?: string; leaves?: boolean } = {}) {
+  await page.goto(`/signin?next=${encodeURIComponent(opts.next ?? '/')}`);
   await page.getByLabel('Email').fill(login.email);
   await page.getByLabel('Password').fill(login.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (opts.leaves ?? true) await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
 // axe: no serious or critical violation on the page as it is now.

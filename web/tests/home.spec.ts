@@ -11,7 +11,7 @@ test('help desk with two orgs unlocks one locked-out user from the Home widget',
   const before = await count(page, 'user_lockouts');
   expect(before).toBeGreaterThan(0);
   await page.getByTestId('widget-user_lockouts').getByRole('link').click();
-  const table = page.getByRole('table', { name: 'User lockouts' });
+  const table = page.getByRole('grid', { name: 'User lockouts' });
   await expect(table.getByRole('row')).toHaveCount(before + 1);
   await checkA11y(page);
   await shot(page, 'home-user-lockouts', info.project.name);
@@ -27,7 +27,7 @@ test('admin with billing: bulk action with progress and one result per item; Man
   await checkA11y(page);
   const n = await count(page, 'expired_passwords');
   await page.getByTestId('widget-expired_passwords').getByRole('link').click();
-  const table = page.getByRole('table', { name: 'Expired passwords' });
+  const table = page.getByRole('grid', { name: 'Expired passwords' });
   await expect(table.getByRole('row')).toHaveCount(Math.min(n, 20) + 1);
   await table.getByRole('checkbox', { name: 'Select all' }).check();
   await page.getByRole('button', { name: /^Actions \(/ }).click();
@@ -40,7 +40,7 @@ test('admin with billing: bulk action with progress and one result per item; Man
 
   // Admins without MFA required: require it of one (admin_billing only).
   await page.goto('/home/admins_without_mfa');
-  const admins = page.getByRole('table', { name: 'Admins without MFA required' });
+  const admins = page.getByRole('grid', { name: 'Admins without MFA required' });
   await expect(admins.getByRole('row').nth(1)).toBeVisible();
   const rows = await admins.getByRole('row').count();
   await admins.getByRole('button', { name: /^Require MFA: / }).first().click();

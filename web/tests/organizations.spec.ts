@@ -5,7 +5,7 @@ import { checkA11y, expect, shot, signIn, test } from './fixtures';
 test('admin with billing: search, sort, create, detail panel edits and launch', async ({ page, mtp }, info) => {
   await signIn(page, mtp.logins.admin_billing!);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
-  const table = page.getByRole('table', { name: 'Organizations' });
+  const table = page.getByRole('grid', { name: 'Organizations' });
   await expect(table.getByRole('row', { name: /Acme Dental/ })).toBeVisible();
   await checkA11y(page);
   await shot(page, 'organizations', info.project.name);
@@ -47,7 +47,7 @@ test('admin with billing: search, sort, create, detail panel edits and launch', 
   await panel.getByRole('button', { name: 'Launch' }).click();
   await expect(page).toHaveURL(/\/org\//);
   await expect(page.getByText('You are in the console of')).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Users of the organization' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('grid', { name: 'Users of the organization' }).getByRole('row').nth(1)).toBeVisible();
   await checkA11y(page);
   await shot(page, 'org-console', info.project.name);
   await page.getByRole('button', { name: 'Back to MTP' }).click();
@@ -57,7 +57,7 @@ test('admin with billing: search, sort, create, detail panel edits and launch', 
 test('help desk sees its two orgs and launches from the MTP menu', async ({ page, mtp }) => {
   await signIn(page, mtp.logins.help_desk!);
   await page.goto('/organizations');
-  const table = page.getByRole('table', { name: 'Organizations' });
+  const table = page.getByRole('grid', { name: 'Organizations' });
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(page.getByRole('button', { name: 'Create organization' })).toHaveCount(0);
   await page.getByRole('button', { name: 'MTP organization menu' }).click();
@@ -70,7 +70,7 @@ test('read-only admin: organization details without any edit button', async ({ p
   await signIn(page, mtp.logins.read_only!);
   await page.goto('/organizations');
   await expect(page.getByRole('button', { name: 'Create organization' })).toHaveCount(0);
-  await page.getByRole('table', { name: 'Organizations' }).getByRole('button', { name: 'Cobalt Manufacturing' }).click();
+  await page.getByRole('grid', { name: 'Organizations' }).getByRole('button', { name: 'Cobalt Manufacturing' }).click();
   const panel = page.getByLabel('Organization details');
   await expect(panel.getByRole('heading', { name: 'Cobalt Manufacturing' })).toBeVisible();
   for (const name of ['Rename', 'Add tag', 'Save password policy', 'Launch', 'Regenerate connect key']) {

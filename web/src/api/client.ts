@@ -15,10 +15,12 @@ const headers: Middleware = {
     if (inOrgConsole()) request.headers.set('X-MTP-Console', 'org');
     return request;
   },
-  onResponse({ request, response }) {
-    // An expired or revoked session: the shell sends the user to sign-in and back.
+  async onResponse({ request, response }) {
+    // An expired or revoked session: the shell sends the user to sign-in and back (an
+    // enrollment-only session asked for more is sent to enrollment by the shell instead).
     if (response.status === 401 && !request.url.includes('/api/v2/auth/')) {
-      window.dispatchEvent(new CustomEvent('mtp:unauthenticated'));
+      const body = (await response.clone().json().catch(() => ({}))) as { error?: { code?: string } };
+      if (body.error?.code !== 'mfa_required') window.dispatchEvent(new CustomEvent('mtp:unauthenticated'));
     }
     return response;
   },

@@ -42,8 +42,8 @@ export function MfaEnrollPage() {
     setError(null);
     try {
       await call(api.POST('/api/v2/me/totp/confirm', { body: { totp: code } }));
-      qc.removeQueries({ queryKey: ['totp-enrollment'] });
-      await qc.invalidateQueries();
+      // Never refetch the enrollment: a second POST /me/totp would start a new one.
+      await qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'totp-enrollment' });
       navigate('/', { replace: true });
     } catch (err) {
       setError(err);

@@ -14,13 +14,26 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libxxhash-dev
   postgresql-15 postgresql-client-15 curl wrk ccache
+  chromium
 )
+# The web UI (web/) builds with Node.js and npm: Debian's when none is installed (a
+# NodeSource nodejs, which bundles npm, counts). Vite needs Node 20.19 or newer.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+node_check() {
+  if command -v node >/dev/null 2>&1; then
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    [ "$major" -ge 20 ] || echo "install-deps: Node.js $(node --version) is too old for the web UI (needs 20.19+)" >&2
+  fi
+}
+[ ${#missing[@]} -eq 0 ] && { node_check; exit 0; }
 
 echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
@@ -28,3 +41,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >&2
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+node_check

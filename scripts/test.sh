@@ -2,7 +2,9 @@
 # Installs what is missing, builds, starts a throwaway PostgreSQL on loopback, runs every
 # test under AddressSanitizer and UndefinedBehaviorSanitizer (against SQLite and that
 # PostgreSQL), checks the shipped policies with the Release mtpctl, runs each libFuzzer target
-# for 20 s (MTP_FUZZ_SECONDS; scripts/fuzz.sh runs them longer), and stops PostgreSQL.
+# for 20 s (MTP_FUZZ_SECONDS; scripts/fuzz.sh runs them longer), runs the web UI's Playwright
+# suite in Debian's headless Chromium against the Release mtpd (one mtpd --demo per backend,
+# SQLite and that PostgreSQL), and stops PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,4 +33,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 
 echo "== fuzz (libFuzzer + ASan + UBSan, clang): each target ${MTP_FUZZ_SECONDS:-20} s"
 scripts/fuzz.sh "${MTP_FUZZ_SECONDS:-20}"
+if [ "${MTP_SKIP_WEB:-0}" != "1" ]; then
+  echo "== web UI: Playwright (Chromium, Release mtpd; SQLite and PostgreSQL)"
+  (cd web && MTP_MTPD="$root/build/service/main/mtpd" npx playwright test)
+fi
 echo "== done in $(( $(date +%s) - start )) s"

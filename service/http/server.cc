@@ -92,7 +92,9 @@ class PistacheHandler : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
 
-  explicit PistacheHandler(std::shared_ptr<const Pipeline> p) : pipeline_(std::move(p)) {}
+  PistacheHandler(std::shared_ptr<const Pipeline> p, std::shared_ptr<const StaticFiles> web,
+                  BrowserSessionOptions browser)
+      : pipeline_(std::move(p)), web_(std::move(web)), browser_(browser) {}
 
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter writer) override {
     Response resp;
@@ -121,7 +123,21 @@ class PistacheHandler : public Pistache::Http::Handler {
       }
       in.body = req.body();
       in.peer_ip = req.address().host();
-      resp = pipeline_->handle(in);
+      // The web UI: its files outside the API (http/static_files.h); its HttpOnly cookie
+      // turned into the bearer credential and back (http/browser_session.h).
+      if (servesUi(in)) {
+        resp = web_->serve(in.method, in.path);
+      } else {
+        CookieList cookies;
+        for (const auto& c : req.cookies()) cookies.emplace_back(c.name, c.value);
+        BrowserRequest browser;
+        if (auto refused = prepareBrowserRequest(in, cookies, browser)) {
+          resp = std::move(*refused);
+        } else {
+          resp = pipeline_->handle(in);
+          finishBrowserResponse(in, browser, resp, browser_);
+        }
+      }
     } catch (...) {
       // Only allocation failures can land here; answer something rather than hang.
       resp = errorResponse(Error::internal(), "");
@@ -135,6 +151,14 @@ class PistacheHandler : public Pistache::Http::Handler {
   // before Pistache's parser would answer 500 with its exception text.
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
     if (guardInput(buffer, len, peer)) pistacheHttpOnInput(this, buffer, len, peer);
+  }
+
+  // GET/HEAD of a path that is neither under /api nor one of the API's routes (/healthz...).
+  bool servesUi(const IncomingRequest& in) const {
+    if (!web_ || (in.method != "GET" && in.method != "HEAD")) return false;
+    if (in.path == "/api" || in.path.starts_with("/api/")) return false;
+    RouteMatch m = pipeline_->routes().match(in.method, in.path);
+    return !m.route && m.allow.empty();
   }
 
   static void send(Pistache::Http::ResponseWriter& writer, const Response& resp) noexcept {
@@ -155,6 +179,8 @@ class PistacheHandler : public Pistache::Http::Handler {
   }
 
   std::shared_ptr<const Pipeline> pipeline_;
+  std::shared_ptr<const StaticFiles> web_;
+  BrowserSessionOptions browser_;
 };
 
 }  // namespace
@@ -199,7 +225,7 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
                     .headerTimeout(options.header_timeout)
                     .bodyTimeout(options.body_timeout);
     s->endpoint_->init(opts);
-    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_));
+    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser));
     s->endpoint_->serveThreaded();
     s->port_ = static_cast<std::uint16_t>(s->endpoint_->getPort());
   } catch (const std::exception& e) {

@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "http/browser_session.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
 #include "http/route_table.h"
+#include "http/static_files.h"
 
 namespace Pistache::Http {
 class Endpoint;
@@ -37,6 +39,10 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;  // see PipelineOptions
   std::function<std::int64_t()> clock;       // see PipelineOptions
   DenialFn on_denied;                        // see PipelineOptions
+  // The web UI (http/static_files.h; null: API only) and its cookie session
+  // (http/browser_session.h).
+  std::shared_ptr<const StaticFiles> web;
+  BrowserSessionOptions browser;
 };
 
 class Server {

@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -37,6 +38,21 @@ std::string urlFor(const std::string& listen, std::uint16_t port) {
   if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
   if (host == "::" || host == "[::]") host = "[::1]";
   return "http://" + host + ":" + std::to_string(port);
+}
+
+// The default of --web: the built UI (web/dist) in the working directory (scripts/run.sh
+// starts mtpd from the repository root), else next to the source tree of this binary
+// (build/service/main/mtpd -> ../../../web/dist). Empty when neither exists: API only.
+std::string defaultWebDir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file("web/dist/index.html", ec)) return "web/dist";
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path dist = exe.parent_path() / "../../../web/dist";
+    if (fs::is_regular_file(dist / "index.html", ec)) return fs::weakly_canonical(dist, ec).string();
+  }
+  return "";
 }
 
 int migrateOnly(const std::string& db) {
@@ -79,6 +95,7 @@ int main(int argc, char** argv) {
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
   std::string public_url = envOr("MTP_PUBLIC_URL", "");
   bool demo = false;
+  std::string web_dir = "auto";
 
   CLI::App cli{"mtpd: the MTP REST service"};
   cli.add_option("--db", o.db, "Database: sqlite:PATH or postgresql://user:pass@host:port/db (env MTP_DB)")
@@ -99,12 +116,24 @@ int main(int argc, char** argv) {
   bool no_rate_limits = false;
   cli.add_flag("--no-rate-limits", no_rate_limits,
                "Turn off the per IP and per account limits on sign-in routes (benchmarks only)");
+  cli.add_option("--web", web_dir,
+                 "Folder of the built web UI served at / (\"none\": API only; default: web/dist of the "
+                 "working directory or of the source tree)")
+      ->capture_default_str();
+  cli.add_flag("--cookie-secure", o.cookie_secure,
+               "Mark the browser session cookie Secure (the UI is reached over TLS through a proxy)");
   cli.add_flag("--demo", demo, "Seed an empty database with a demo provider, orgs and one admin per role; print the logins");
   auto* migrate = cli.add_subcommand("migrate", "Apply the schema migrations and exit");
   migrate->fallthrough();  // `mtpd migrate --db URL` as well as `mtpd --db URL migrate`
   CLI11_PARSE(cli, argc, argv);
 
   if (migrate->parsed()) return migrateOnly(o.db);
+  if (web_dir == "auto") {
+    o.web_dir = defaultWebDir();
+    if (o.web_dir.empty()) spdlog::warn("web UI not built (cd web && npm ci && npm run build): serving the API only");
+  } else if (web_dir != "none") {
+    o.web_dir = web_dir;
+  }
 
   o.app.public_url = public_url.empty() ? "http://" + o.listen : public_url;
   mtp::service::BootstrapInput boot;

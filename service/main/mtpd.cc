@@ -80,6 +80,14 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   sopt.threads = o.threads;
   sopt.trusted_proxies = o.trusted_proxies;
   sopt.clock = clock;
+  // The web UI and its cookie session (http/static_files.h, http/browser_session.h).
+  sopt.browser.cookie_secure = o.cookie_secure;
+  if (!o.web_dir.empty()) {
+    auto web = http::StaticFiles::load(o.web_dir);
+    if (!web) return std::unexpected("web UI: " + web.error());
+    spdlog::info("web UI: {} files ({} bytes) from {}", (*web)->fileCount(), (*web)->totalBytes(), o.web_dir);
+    sopt.web = std::move(*web);
+  }
   // Every denial of an authenticated request is one activity event (spec: activity), written
   // to the caller's own provider; the 403 body's decision id is the event's resource id.
   app::AppContext* appctx = m->app_.get();

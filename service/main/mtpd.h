@@ -34,6 +34,9 @@ struct MtpdOptions {
   // Issue 10 item 4: per IP and per account limits on sign-in, TOTP, password, link and agent
   // register routes (http/rate_limit.h).
   http::RateLimitOptions rate_limits;
+  // The web UI's built folder (web/dist); empty: API only. See http/static_files.h.
+  std::string web_dir;
+  bool cookie_secure = false;  // the browser session cookie gets `Secure`
 };
 
 class Mtpd {

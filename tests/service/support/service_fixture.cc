@@ -55,6 +55,7 @@ void ServiceTest::SetUp() {
   o.policies = (sourceDir() / "policies" / "builtin").string();
   o.jwt_key_file = (dir_ / "jwt.key").string();
   o.clock = [this] { return now_.load(); };
+  configure(o);
   auto m = service::Mtpd::start(o);
   ASSERT_TRUE(m.has_value()) << m.error();
   mtpd_ = std::move(*m);

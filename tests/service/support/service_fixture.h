@@ -55,6 +55,8 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Called just before mtpd starts, for a suite that needs more options (e.g. the web UI).
+  virtual void configure(service::MtpdOptions&) {}
 
   service::Mtpd& mtpd() { return *mtpd_; }
   app::AppContext& app() { return mtpd_->app(); }

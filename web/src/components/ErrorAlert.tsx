@@ -1,0 +1,35 @@
+// How a failed request shows: a denial with its decision id, a retry banner for 503, the
+// API's own message otherwise. Text only: nothing here is rendered as HTML.
+import { Alert, AlertActionLink } from '@patternfly/react-core';
+import { isApiError } from '../api/errors';
+
+export function ErrorAlert({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+  if (!error) return null;
+  if (isApiError(error) && (error.status === 503 || error.status === 0)) {
+    return (
+      <Alert
+        variant="warning"
+        isInline
+        title="The service is unavailable right now"
+        data-testid="retry-banner"
+        actionLinks={onRetry ? <AlertActionLink onClick={onRetry}>Retry</AlertActionLink> : undefined}
+      >
+        {error.message}. Your changes were not lost; try again in a moment.
+      </Alert>
+    );
+  }
+  if (isApiError(error) && error.status === 403) {
+    return (
+      <Alert variant="danger" isInline title="Permission denied" data-testid="denied">
+        Your role does not allow this.{' '}
+        {error.decisionId ? <>Decision id: <code>{error.decisionId}</code> (give it to your administrator; it explains the refusal).</> : error.message}
+      </Alert>
+    );
+  }
+  const message = isApiError(error) ? error.message : error instanceof Error ? error.message : String(error);
+  return (
+    <Alert variant="danger" isInline title={title ?? 'Something went wrong'}>
+      {message}
+    </Alert>
+  );
+}

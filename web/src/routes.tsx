@@ -1,0 +1,36 @@
+// Every client route; mtpd answers index.html for each of them.
+import type { RouteObject } from 'react-router';
+import { ActivatePage, PasswordResetPage, TotpResetPage } from './auth/EmailLinkPages';
+import { MfaEnrollPage } from './auth/MfaEnrollPage';
+import { SignInPage } from './auth/SignInPage';
+import { AppShell } from './components/AppShell';
+import { PlaceholderPage } from './components/PlaceholderPage';
+import { OrgConsolePage } from './console/OrgConsolePage';
+import { homeRoutes } from './home/routes';
+import { organizationRoutes } from './organizations/routes';
+import { administratorRoutes } from './administrators/routes';
+import { accountRoutes } from './account/routes';
+
+export const routes: RouteObject[] = [
+  { path: '/signin', element: <SignInPage /> },
+  { path: '/mfa-enroll', element: <MfaEnrollPage /> },
+  { path: '/activate', element: <ActivatePage /> },
+  { path: '/password-reset', element: <PasswordResetPage /> },
+  { path: '/totp-reset', element: <TotpResetPage /> },
+  { path: '/org/:orgId', element: <OrgConsolePage /> },
+  {
+    path: '/',
+    element: <AppShell />,
+    children: [
+      ...homeRoutes,
+      ...organizationRoutes,
+      ...administratorRoutes,
+      ...accountRoutes,
+      { path: 'users', element: <PlaceholderPage title="Users" /> },
+      { path: 'devices', element: <PlaceholderPage title="Devices" /> },
+      { path: 'activity', element: <PlaceholderPage title="Activity" /> },
+      { path: 'integrations', element: <PlaceholderPage title="Integrations" /> },
+      { path: '*', element: <PlaceholderPage title="Page not found" /> },
+    ],
+  },
+];

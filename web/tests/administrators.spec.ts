@@ -1,0 +1,131 @@
+// Administrators: the seeds' columns and filters, add (details, then permissions and access),
+// suspend and restore, reset emails, "why can't they?", delete; read-only sees no action.
+import { checkA11y, expect, shot, signIn, test, waitForLink } from './fixtures';
+
+test('admin with billing manages administrators end to end, and the new admin activates from the email', async ({ page, mtp, browser }, info) => {
+  test.setTimeout(120_000);
+  await signIn(page, mtp.logins.admin_billing!);
+  await page.goto('/administrators');
+  const table = page.getByRole('grid', { name: 'Administrators' });
+  for (const col of ['Name', 'Email', 'Role', 'Organizations', 'Status', 'API key access', 'MFA: requirement', 'MFA: enrollment']) {
+    await expect(table.getByRole('columnheader', { name: col, exact: true })).toBeVisible();
+  }
+  await expect(table.getByRole('row', { name: /help_desk@demo\.example/ })).toContainText('Help Desk');
+  await checkA11y(page);
+  await shot(page, 'administrators', info.project.name);
+
+  await page.getByRole('button', { name: 'Role' }).click();
+  await page.getByRole('option', { name: 'Help Desk' }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Help Desk' }).click();
+  await page.getByRole('option', { name: 'All roles' }).click();
+
+  // Add: details, then permissions and access with one org and a per-org role.
+  await page.getByRole('button', { name: 'Add administrator' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add administrator' });
+  await dialog.getByLabel('Email').fill('not-an-email');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Enter a valid email address.')).toBeVisible();
+  await dialog.getByLabel('First name').fill('Nora');
+  await dialog.getByLabel('Last name').fill('New');
+  await dialog.getByLabel('Email').fill('nora@demo.example');
+  await dialog.getByRole('tab', { name: 'Permissions & access' }).click();
+  await dialog.getByLabel('Role', { exact: true }).selectOption('help_desk');
+  await dialog.getByLabel('Enable API access').check();
+  await dialog.getByRole('button', { name: 'Add organization access' }).click();
+  await dialog.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
+  await dialog.getByLabel('Role in this organization').selectOption('read_only');
+  await checkA11y(page);
+  await shot(page, 'administrator-add', info.project.name);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('nora@demo.example was added')).toBeVisible();
+  const row = table.getByRole('row', { name: /nora@demo\.example/ });
+  await expect(row).toContainText('pending');
+  await expect(row).toContainText('Enabled');
+
+  // The activation email's link opens the portal's page, which finishes the flow.
+  const link = await waitForLink(mtp, 'nora@demo.example', '/activate');
+  const other = await browser.newPage({ baseURL: mtp.url });
+  await other.goto(link);
+  await other.getByLabel('New password', { exact: true }).fill('short');
+  await other.getByLabel('Repeat the password').fill('short');
+  await other.getByRole('button', { name: 'Activate' }).click();
+  await expect(other.getByText('Use at least 12 characters.')).toBeVisible();
+  await other.getByLabel('New password', { exact: true }).fill('a long enough password 42');
+  await other.getByLabel('Repeat the password').fill('a long enough password 42');
+  await checkA11y(other);
+  await shot(other, 'activate', info.project.name);
+  await other.getByRole('button', { name: 'Activate' }).click();
+  await expect(other.getByText('Your account is active')).toBeVisible();
+  await other.close();
+  await page.reload();
+  await expect(row).toContainText('active');
+
+  // Suspend, restore, the password reset email.
+  await row.getByRole('button', { name: 'Actions for nora@demo.example' }).click();
+  await page.getByRole('menuitem', { name: 'Suspend account' }).click();
+  await expect(row).toContainText('suspended');
+  await row.getByRole('button', { name: 'Actions for nora@demo.example' }).click();
+  await page.getByRole('menuitem', { name: 'Restore account' }).click();
+  await expect(row).toContainText('active');
+  await row.getByRole('button', { name: 'Actions for nora@demo.example' }).click();
+  await page.getByRole('menuitem', { name: 'Send password reset email' }).click();
+  await expect(page.getByText('A password reset email was sent to nora@demo.example.')).toBeVisible();
+  const reset = await waitForLink(mtp, 'nora@demo.example', '/password-reset');
+  const third = await browser.newPage({ baseURL: mtp.url });
+  await third.goto(reset);
+  await third.getByLabel('New password', { exact: true }).fill('another long password 43');
+  await third.getByLabel('Repeat the password').fill('another long password 43');
+  await third.getByRole('button', { name: 'Change password' }).click();
+  await expect(third.getByText('Your password was changed')).toBeVisible();
+  await checkA11y(third);
+  await shot(third, 'password-reset', info.project.name);
+  await third.close();
+
+  // Why can't they? Nora (read_only in Acme Dental) may not unlock users there.
+  await row.getByRole('button', { name: 'Actions for nora@demo.example' }).click();
+  await page.getByRole('menuitem', { name: "Why can't they?" }).click();
+  const why = page.getByRole('dialog', { name: /Why can't nora/ });
+  await why.getByLabel('Action').selectOption('users.unlock');
+  await why.getByLabel('Organization').selectOption({ label: 'Acme Dental' });
+  await why.getByRole('button', { name: 'Explain' }).click();
+  await expect(why.getByTestId('explain-result')).toContainText('Denied');
+  await checkA11y(page);
+  await shot(page, 'administrator-explain', info.project.name);
+  await why.getByRole('button', { name: 'Close' }).click();
+
+  // Delete.
+  await row.getByRole('button', { name: 'Actions for nora@demo.example' }).click();
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: /Delete nora/ }).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('nora@demo.example was deleted.')).toBeVisible();
+  await expect(row).toHaveCount(0);
+});
+
+test('read-only admin: the list without Add, suspend or delete; a direct API attempt is refused', async ({ page, mtp }) => {
+  await signIn(page, mtp.logins.read_only!);
+  await page.goto('/administrators');
+  await expect(page.getByRole('grid', { name: 'Administrators' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add administrator' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Actions for help_desk@demo.example' }).click();
+  await expect(page.getByRole('menuitem')).toHaveText(["Why can't they?"]);
+  await checkA11y(page);
+  const r = await page.request.post(`/api/v2/providers/${mtp.provider}/administrators`, {
+    data: { email: 'sneaky@demo.example', roleName: 'admin_billing' },
+    headers: { 'X-Requested-With': 'mtp' },
+  });
+  expect(r.status()).toBe(403);
+});
+
+test('an email link with a bad token shows the API message; the TOTP reset page too', async ({ page }, info) => {
+  await page.goto('/password-reset?token=not-a-real-token');
+  await page.getByLabel('New password', { exact: true }).fill('a long enough password 42');
+  await page.getByLabel('Repeat the password').fill('a long enough password 42');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('The link could not be used')).toBeVisible();
+  await page.goto('/totp-reset?token=not-a-real-token');
+  await checkA11y(page);
+  await shot(page, 'totp-reset', info.project.name);
+  await page.getByRole('button', { name: 'Reset my authenticator' }).click();
+  await expect(page.getByText('The link could not be used')).toBeVisible();
+});

@@ -25,9 +25,14 @@ bool HashPool::run(const std::function<void()>& work) {
   task->work = &work;
   std::unique_lock lock(mu_);
   if (stopping_ || queue_.size() >= capacity_) return false;
+  // An idle worker for it (more idle workers than queued tasks): it will start, however slow
+  // the scheduler is; only a task that must wait for a busy worker is bounded by `wait`.
+  const bool has_idle_worker = idle_ > queue_.size();
   queue_.push_back(task);
   work_cv_.notify_one();
-  if (!done_cv_.wait_for(lock, wait_, [&] { return task->started; })) {
+  if (has_idle_worker) {
+    done_cv_.wait(lock, [&] { return task->started; });
+  } else if (!done_cv_.wait_for(lock, wait_, [&] { return task->started; })) {
     // Not started in time: withdraw it (a worker skips an abandoned task).
     task->abandoned = true;
     queue_.erase(std::remove(queue_.begin(), queue_.end(), task), queue_.end());
@@ -40,7 +45,9 @@ bool HashPool::run(const std::function<void()>& work) {
 void HashPool::loop() {
   std::unique_lock lock(mu_);
   for (;;) {
+    ++idle_;
     work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    --idle_;
     if (queue_.empty()) return;  // stopping and nothing left
     auto task = queue_.front();
     queue_.pop_front();

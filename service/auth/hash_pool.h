@@ -1,8 +1,9 @@
 // A small pool of worker threads for the password hashes (issue 10 item 4): argon2id costs
 // about 100 ms of CPU and 64 MiB each, so it runs on `workers` threads of its own rather than
 // on every HTTP request thread at once, behind a bounded queue. A caller whose work cannot be
-// queued (the queue is full) or does not start within `wait` is refused at once, so that the
-// HTTP layer answers 503 with Retry-After fast instead of piling up request threads.
+// queued (the queue is full), or finds every worker busy and does not start within `wait`, is
+// refused, so that the HTTP layer answers 503 with Retry-After fast instead of piling up
+// request threads.
 //
 // Thread-safety: run() from any thread; the destructor joins the workers (no run() after it).
 #pragma once
@@ -49,6 +50,7 @@ class HashPool {
   std::condition_variable done_cv_;  // callers wait for their task
   std::deque<std::shared_ptr<Task>> queue_;
   bool stopping_ = false;
+  std::size_t idle_ = 0;  // workers waiting for a task
   std::vector<std::thread> threads_;
 };
 

@@ -287,6 +287,21 @@ TEST_F(ServerTest, MalformedContentLengthDoesNotCrashTheServer) {
   }
 }
 
+// Issue 10 item 8: mtpd's guard (http/request_guard.h) answers before Pistache's parser would
+// answer 500 with its exception text.
+TEST_F(ServerTest, MalformedContentLengthIs400JsonNotPistaches500) {
+  for (std::string cl : {"-1", "99999999999999999999", "12abc"}) {
+    HttpClient c(server_->port(), "127.0.0.1", false, 3000);
+    auto r = c.sendRaw("POST /api/v2/providers/p1/organizations HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/json\r\nContent-Length: " + cl + "\r\n\r\n{}");
+    EXPECT_EQ(r.status, 400) << cl << " " << r.body;
+    EXPECT_NE(r.body.find(R"("code":"invalid_argument")"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("malformed Content-Length"), std::string::npos) << r.body;
+    EXPECT_EQ(r.header("connection"), "close") << cl;
+    EXPECT_EQ(client().request("GET", "/healthz").status, 200) << "after Content-Length " << cl;
+  }
+}
+
 TEST_F(ServerTest, KeepAliveClientReusesTheConnection) {
   HttpClient c(server_->port(), "127.0.0.1", /*keep_alive=*/true);
   for (int i = 0; i < 20; ++i) ASSERT_EQ(c.request("GET", "/healthz").status, 200) << i;

@@ -176,7 +176,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   const GrantSlot* grant = org != nullptr && admin->has_grants ? ix.findGrant(ha, ho, a, o) : nullptr;
   const bool other_provider =
       (!r.provider.empty() && r.provider != std::string_view(ix.providers[admin->provider].id)) ||
-      (org != nullptr && grant == nullptr && ix.orgs[o].provider != admin->provider);
+      (org != nullptr && grant == nullptr && ix.org_provider[o] != admin->provider);
   if (other_provider) {
     t.step("provider_mismatch", r.provider.empty() ? r.organization : r.provider, false);
     return deny(Reason::kProviderMismatch, "check:provider_mismatch");

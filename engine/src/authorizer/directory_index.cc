@@ -113,6 +113,8 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
   for (std::uint32_t i = 0; i < ix->providers.size(); ++i)
     if (!ix->provider_by_id.insert(ix->providers[i].id, i, provider_key))
       return std::unexpected(Status::invalidArgument("duplicate provider id " + q(ix->providers[i].id)));
+  ix->org_provider.reserve(ix->orgs.size());
+  for (const OrgRec& o : ix->orgs) ix->org_provider.push_back(o.provider);
   ix->org_table.reserve(ix->orgs.size(), ix->hot.take(IdTable<OrgSlot>::bytesFor(ix->orgs.size())));
   for (std::uint32_t i = 0; i < ix->orgs.size(); ++i) {
     OrgRec& o = ix->orgs[i];
@@ -245,7 +247,8 @@ std::size_t DirectoryIndex::bytes() const {
   n += admin_emails.capacity() * sizeof(std::string);
   for (const auto& e : admin_emails) n += stringBytes(e);
   n += provider_by_id.bytes() + hot.bytes();  // the hot tables, with the arena's rounding
-  n += org_admin_offsets.capacity() * 4 + org_admins.capacity() * 4 + org_bits.capacity() * 8;
+  n += org_admin_offsets.capacity() * 4 + org_admins.capacity() * 4 + org_bits.capacity() * 8 +
+       org_provider.capacity() * 4;
   return n;
 }
 

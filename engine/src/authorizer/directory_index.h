@@ -72,8 +72,9 @@ struct alignas(64) AdminSlot {
 };
 static_assert(sizeof(AdminSlot) == 64);
 
-// An org's id and index: half a cache line, two to a line. The org's provider is read from its
-// record only when the admin holds no grant on it (a grant implies the admin's provider).
+// An org's id and index: half a cache line, two to a line. The org's provider is read (from
+// the compact org_provider) only when the admin holds no grant on it (a grant implies the
+// admin's provider).
 struct alignas(32) OrgSlot {
   std::uint32_t index = kNotFound;  // dense org index
   std::uint8_t key_len = 0;
@@ -96,6 +97,7 @@ struct DirectoryIndex {
   std::vector<std::string> org_names;               // by org index
   std::vector<std::vector<std::string>> org_tags;   // by org index
   std::vector<std::uint64_t> org_bits;  // by org index: its static policy conditions (PolicyPlans)
+  std::vector<std::uint32_t> org_provider;  // by org index: 4 bytes an org, so it stays in cache
   std::vector<AdminRec> admins;
   std::vector<std::string> admin_emails;            // by admin index
   std::vector<GrantRec> grants;  // grants of an admin are contiguous, sorted by org

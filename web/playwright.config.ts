@@ -13,7 +13,7 @@ export default defineConfig<object, { backend: string }>({
   fullyParallel: false,
   workers: Number(process.env.MTP_WEB_WORKERS ?? 1),
   retries: 0,
-  timeout: 60_000,
+  timeout: 180_000, // generous: the suite shares 2 cores with builds
   expect: { timeout: 10_000 },
   reporter: [['list']],
   use: {

@@ -29,7 +29,7 @@ test('a wrong password shows the API message and no session', async ({ page, mtp
 });
 
 test('an admin who must use MFA enrolls with a real TOTP code, then signs in with one', async ({ page, mtp }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const login = mtp.logins.admin!;
   await signIn(page, login);
   await expect(page).toHaveURL(/\/mfa-enroll$/);

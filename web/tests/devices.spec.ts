@@ -22,7 +22,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   await checkA11y(page);
   await shot(page, 'devices', info.project.name);
 
-  await page.getByLabel('Organization').selectOption({ label: 'Acme Dental' });
+  await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
   await expect(table.locator('td[data-label="Organization"]').first()).toHaveText('Acme Dental');
   for (const o of await table.locator('td[data-label="Organization"]').allInnerTexts()) expect(o.trim()).toBe('Acme Dental');
 
@@ -34,7 +34,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   const connectKey = (await line.inputValue()).split(' ').pop()!;
   await checkA11y(page);
   await shot(page, 'devices-add', info.project.name);
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close' }).last().click();
 
   // A real agent enrolls with that key.
   const reg = await page.request.post('/api/agent/v1/register', {
@@ -43,7 +43,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   expect(reg.status()).toBe(201);
   const { deviceKey } = (await reg.json()) as { deviceKey: string };
   await page.reload();
-  await page.getByLabel('Organization').selectOption({ label: 'Acme Dental' });
+  await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
   const row = table.getByRole('row', { name: /web2-agent/ });
   await row.getByRole('button', { name: 'Lock web2-agent' }).click();
   await expect(page.getByTestId('command-web2-agent')).toHaveText('lock: pending');

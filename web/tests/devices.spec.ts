@@ -14,7 +14,7 @@ async function signedIn(page: Page, login: Login, path: string) {
   await page.goto(path);
 }
 
-test('admin with billing: filters, add a device, a lock from pending to done', async ({ page, mtp }, info) => {
+test('admin with billing: filters, add a device, a lock from pending to done', async ({ page, mtp, request }, info) => {
   await signedIn(page, mtp.logins.admin_billing!, '/devices');
   const table = page.locator('table[aria-label="Devices"]');
   const total = ((await (await page.request.get(`/api/v2/providers/${mtp.provider}/devices?limit=1`)).json()) as { totalCount: number }).totalCount;
@@ -37,10 +37,10 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   await dialog.getByRole('button', { name: 'Close' }).last().click();
 
   // A real agent enrolls with that key.
-  const reg = await page.request.post('/api/agent/v1/register', {
+  const reg = await request.post('/api/agent/v1/register', {
     data: { connectKey, hostname: 'web2-agent', os: 'Ubuntu', osFamily: 'linux', version: '24.04', displayName: 'web2-agent' },
   });
-  expect(reg.status()).toBe(201);
+  expect(reg.status(), await reg.text()).toBe(201);
   const { deviceKey } = (await reg.json()) as { deviceKey: string };
   await page.reload();
   await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
@@ -49,11 +49,11 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   await expect(page.getByTestId('command-web2-agent')).toHaveText('lock: pending');
   await expect(page.getByTestId('bulk-results')).toContainText('web2-agent: done');
 
-  const checkin = await page.request.post('/api/agent/v1/checkin', { headers: { 'x-device-key': deviceKey }, data: { uptimeSeconds: 3600 } });
+  const checkin = await request.post('/api/agent/v1/checkin', { headers: { 'x-device-key': deviceKey }, data: { uptimeSeconds: 3600 } });
   const cmd = ((await checkin.json()) as { commands: { id: string; type: string }[] }).commands.find((c) => c.type === 'lock')!;
   await expect(page.getByTestId('command-web2-agent')).toHaveText('lock: sent');
-  const res = await page.request.post(`/api/agent/v1/commands/${cmd.id}/result`, { headers: { 'x-device-key': deviceKey }, data: { status: 'done', output: 'locked' } });
-  expect(res.status()).toBe(200);
+  const res = await request.post(`/api/agent/v1/commands/${cmd.id}/result`, { headers: { 'x-device-key': deviceKey }, data: { status: 'done', output: 'locked' } });
+  expect(res.status(), await res.text()).toBe(200);
   await expect(page.getByTestId('command-web2-agent')).toHaveText('lock: done');
   await shot(page, 'devices-command', info.project.name);
 

@@ -10,6 +10,9 @@ import { homeRoutes } from './home/routes';
 import { organizationRoutes } from './organizations/routes';
 import { administratorRoutes } from './administrators/routes';
 import { accountRoutes } from './account/routes';
+import { userRoutes } from './users/routes';
+import { deviceRoutes } from './devices/routes';
+import { activityRoutes } from './activity/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -26,9 +29,9 @@ export const routes: RouteObject[] = [
       ...organizationRoutes,
       ...administratorRoutes,
       ...accountRoutes,
-      { path: 'users', element: <PlaceholderPage title="Users" /> },
-      { path: 'devices', element: <PlaceholderPage title="Devices" /> },
-      { path: 'activity', element: <PlaceholderPage title="Activity" /> },
+      ...userRoutes,
+      ...deviceRoutes,
+      ...activityRoutes,
       { path: 'integrations', element: <PlaceholderPage title="Integrations" /> },
       { path: '*', element: <PlaceholderPage title="Page not found" /> },
     ],

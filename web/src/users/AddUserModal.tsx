@@ -1,0 +1,85 @@
+// Add a user to one of the orgs the admin reaches (POST /api/systemusers with x-org-id).
+import { Button, Checkbox, Form, FormGroup, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader, TextInput } from '@patternfly/react-core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, call } from '../api/client';
+import { fieldOf } from '../api/errors';
+import { FieldError } from '../auth/SignInPage';
+import { ErrorAlert } from '../components/ErrorAlert';
+import type { OrgOption } from '../components/useOrgNames';
+import { orgHeader } from './api';
+
+export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOption[]; onClose: () => void }) {
+  const qc = useQueryClient();
+  const [org, setOrg] = useState(orgs[0]?.id ?? '');
+  const [v, setV] = useState({ username: '', email: '', firstname: '', lastname: '' });
+  const [activated, setActivated] = useState(false);
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/systemusers', {
+          params: { header: orgHeader(org) },
+          body: {
+            username: v.username.trim(),
+            ...(v.email.trim() ? { email: v.email.trim() } : {}),
+            ...(v.firstname.trim() ? { firstname: v.firstname.trim() } : {}),
+            ...(v.lastname.trim() ? { lastname: v.lastname.trim() } : {}),
+            state: activated ? 'ACTIVATED' : 'STAGED',
+          },
+        }),
+      ),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['users', pid] });
+      onClose();
+    },
+    onError: (e) => {
+      const f = fieldOf(e);
+      if (f) setInvalid({ [f]: (e as Error).message });
+    },
+  });
+  function submit() {
+    const bad: Record<string, string> = {};
+    if (!org) bad.organization = 'Choose an organization.';
+    if (!v.username.trim()) bad.username = 'Enter a username.';
+    setInvalid(bad);
+    if (!Object.keys(bad).length) create.mutate();
+  }
+  const field = (id: keyof typeof v, label: string, required = false) => (
+    <FormGroup label={label} isRequired={required} fieldId={`add-${id}`}>
+      <TextInput id={`add-${id}`} value={v[id]} onChange={(_e, x) => setV({ ...v, [id]: x })} validated={invalid[id] ? 'error' : 'default'} />
+      {invalid[id] && <FieldError text={invalid[id]} />}
+    </FormGroup>
+  );
+  return (
+    <Modal isOpen onClose={onClose} variant="small" aria-labelledby="add-user-title">
+      <ModalHeader title="Add user" labelId="add-user-title" />
+      <ModalBody>
+        {create.error && !fieldOf(create.error) ? <ErrorAlert error={create.error} /> : null}
+        <Form noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
+          <FormGroup label="Organization" isRequired fieldId="add-org">
+            <FormSelect id="add-org" value={org} onChange={(_e, x) => setOrg(x)}>
+              {orgs.map((o) => (
+                <FormSelectOption key={o.id} value={o.id} label={o.name} />
+              ))}
+            </FormSelect>
+            {invalid.organization && <FieldError text={invalid.organization} />}
+          </FormGroup>
+          {field('username', 'Username', true)}
+          {field('email', 'Email')}
+          {field('firstname', 'First name')}
+          {field('lastname', 'Last name')}
+          <Checkbox id="add-activated" label="Activate now (otherwise staged until activated)" isChecked={activated} onChange={(_e, x) => setActivated(x)} />
+        </Form>
+      </ModalBody>
+      <ModalFooter>
+        <Button onClick={submit} isLoading={create.isPending} isDisabled={create.isPending}>
+          Add
+        </Button>
+        <Button variant="link" onClick={onClose}>
+          Cancel
+        </Button>
+      </ModalFooter>
+    </Modal>
+  );
+}

@@ -1,0 +1,163 @@
+// Users: one table across the reached orgs with server-side filters, search, sort and paging;
+// a selection kept across pages; bulk actions with a progress bar and one result per user;
+// a user's details, edit, activate and delete; Add user. Help desk never sees a row of an org
+// it does not reach; read-only sees no action.
+import type { Page } from '@playwright/test';
+import { checkA11y, expect, shot, signIn, test, type Login, type Mtp } from './fixtures';
+
+// Bulk actions and polling take a while on a shared 2-core machine.
+test.slow();
+
+async function signedIn(page: Page, login: Login, path: string) {
+  await signIn(page, login);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.goto(path);
+}
+
+async function apiUsers(page: Page, mtp: Mtp, filter = '', limit = 100) {
+  const q = new URLSearchParams({ limit: String(limit), ...(filter ? { filter } : {}) });
+  const r = await page.request.get(`/api/v2/providers/${mtp.provider}/users?${q.toString()}`);
+  expect(r.status()).toBe(200);
+  return (await r.json()) as { results: { id: string; username: string; organization: string; state: string }[]; totalCount: number };
+}
+
+test('admin with billing: filters, search, sort, paging, selection across pages, bulk actions', async ({ page, mtp }, info) => {
+  await signIn(page, mtp.logins.admin_billing!);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  const table = page.locator('table[aria-label="Users"]');
+  const all = await apiUsers(page, mtp);
+  expect(all.totalCount).toBeGreaterThan(20);
+  await expect(table.getByRole('row')).toHaveCount(21); // header + a page of 20 of them
+  await expect(page.getByRole('button', { name: new RegExp(` of ${all.totalCount}$`) })).toBeVisible();
+  await checkA11y(page);
+  await shot(page, 'users', info.project.name);
+
+  // Sort by username descending: the first row is the API's last username.
+  const sorted = await page.request.get(`/api/v2/providers/${mtp.provider}/users?limit=1&sort=-username`);
+  const last = ((await sorted.json()) as { results: { username: string }[] }).results[0]!.username;
+  await table.getByRole('button', { name: 'Username' }).click();
+  await expect(table.getByRole('row').nth(1)).toContainText(last);
+
+  // Search by username: the rows the server finds, nothing more.
+  const probe = all.results[0]!.username;
+  await page.getByLabel('Search users by username').fill(probe);
+  const found = await apiUsers(page, mtp, `username:search:${probe}`);
+  await expect(table.getByRole('row')).toHaveCount(Math.min(20, found.totalCount) + 1);
+  await expect(table.getByRole('row').nth(1)).toContainText(probe);
+  await page.getByLabel('Search users by username').fill('');
+
+  // Locked filter: only locked users, each with its alert.
+  const locked = await apiUsers(page, mtp, 'account_locked:eq:true');
+  expect(locked.totalCount).toBeGreaterThan(0);
+  await page.getByLabel('Locked', { exact: true }).check();
+  await expect(table.getByRole('row')).toHaveCount(locked.totalCount + 1);
+  for (const row of await table.getByRole('row').all().then((r) => r.slice(1))) await expect(row).toContainText('Locked');
+  await checkA11y(page);
+  await shot(page, 'users-locked', info.project.name);
+
+  // Bulk unlock of the whole (filtered) page: a progress bar, then one result per user.
+  await table.getByRole('checkbox', { name: 'Select all rows' }).check();
+  await page.getByRole('button', { name: `Actions (${locked.totalCount} selected)` }).click();
+  await page.getByRole('menuitem', { name: 'Unlock' }).click();
+  const results = page.getByTestId('bulk-results');
+  await expect(results.getByRole('listitem')).toHaveCount(locked.totalCount);
+  await expect(results.getByRole('listitem').filter({ hasText: ': done' })).toHaveCount(locked.totalCount);
+  await expect(page.getByText('No user matches.')).toBeVisible();
+  expect((await apiUsers(page, mtp, 'account_locked:eq:true')).totalCount).toBe(0);
+  await page.getByLabel('Locked', { exact: true }).uncheck();
+
+  // A selection survives paging: one row on page 1, one on page 2, then force a password change.
+  await table.getByRole('row').nth(1).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Go to next page' }).first().click();
+  await table.getByRole('row').nth(1).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Actions (2 selected)' }).click();
+  await page.getByRole('menuitem', { name: 'Force password change' }).click();
+  await expect(results.getByRole('listitem')).toHaveCount(2);
+  await expect(results.getByRole('listitem').filter({ hasText: /: (done|refused)/ })).toHaveCount(2);
+
+  // The state filter: staged users only.
+  await page.getByRole('button', { name: 'Go to previous page' }).first().click();
+  await page.getByLabel('State').selectOption('STAGED');
+  const staged = await apiUsers(page, mtp, 'state:eq:STAGED');
+  await expect(table.getByRole('row')).toHaveCount(Math.min(20, staged.totalCount) + 1);
+  for (const c of await table.locator('td[data-label="State"]').allInnerTexts()) expect(c.trim()).toBe('Staged');
+});
+
+test('admin with billing: add a user, details, edit (text, never HTML), activate, delete', async ({ page, mtp }, info) => {
+  await signedIn(page, mtp.logins.admin_billing!, '/users');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const add = page.getByRole('dialog', { name: 'Add user' });
+  await add.getByRole('button', { name: 'Add' }).click();
+  await expect(add.getByText('Enter a username.')).toBeVisible();
+  await add.getByLabel('Organization').selectOption({ label: 'Birch Legal' });
+  await add.getByLabel('Username').fill('web2.tester');
+  await add.getByLabel('Email').fill('web2.tester@birch.example');
+  await checkA11y(page);
+  await add.getByRole('button', { name: 'Add' }).click();
+  await expect(add).toHaveCount(0);
+
+  const table = page.locator('table[aria-label="Users"]');
+  await page.getByLabel('Search users by username').fill('web2.tester');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByRole('row').nth(1)).toContainText('Staged');
+  await expect(table.getByRole('row').nth(1)).toContainText('Birch Legal');
+  await table.getByRole('button', { name: 'web2.tester' }).click();
+  const dialog = page.getByRole('dialog', { name: 'User web2.tester' });
+  await expect(dialog.getByText('web2.tester@birch.example')).toBeVisible();
+  await checkA11y(page);
+  await shot(page, 'user-detail', info.project.name);
+
+  await dialog.getByRole('button', { name: 'Edit' }).click();
+  await dialog.getByLabel('First name').fill('<b>Bold</b>');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Changes saved')).toBeVisible();
+  await expect(dialog.getByText('<b>Bold</b>', { exact: true })).toBeVisible(); // text, never HTML
+  await expect(dialog.locator('b', { hasText: 'Bold' })).toHaveCount(0);
+
+  await dialog.getByRole('button', { name: 'Activate' }).click();
+  await expect(dialog.getByText('User activated')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Activate' })).toHaveCount(0);
+  await expect(table.locator('tbody tr').first().locator('td[data-label="State"]')).toHaveText('Active'); // the list behind the dialog
+
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await dialog.getByRole('button', { name: 'Delete user' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText('No user matches.')).toBeVisible();
+});
+
+test('help desk: only the users of its two orgs, and only its actions', async ({ page, mtp }, info) => {
+  const login = mtp.logins.help_desk!;
+  await signedIn(page, login, '/users');
+  const table = page.locator('table[aria-label="Users"]');
+  const mine = await apiUsers(page, mtp);
+  await expect(page.getByRole('button', { name: new RegExp(` of ${mine.totalCount}$`) })).toBeVisible();
+  const orgCells = await table.locator('td[data-label="Organization"]').allInnerTexts();
+  expect(orgCells.length).toBeGreaterThan(0);
+  for (const o of orgCells) expect(['Acme Dental', 'Birch Legal']).toContain(o.trim());
+  const options = await page.getByLabel('Organization', { exact: true }).locator('option').allInnerTexts();
+  expect(options.sort()).toEqual(['Acme Dental', 'All organizations', 'Birch Legal']);
+  // Help desk has no users.create nor users.update: no Add user, no Resend activation.
+  await expect(page.getByRole('button', { name: 'Add user' })).toHaveCount(0);
+  await table.getByRole('row').nth(1).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Actions (1 selected)' }).click();
+  await expect(page.getByRole('menuitem', { name: 'Unlock' })).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: 'Resend activation email' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await checkA11y(page);
+  await shot(page, 'users-help-desk', info.project.name);
+});
+
+test('read-only admin: the users without any action', async ({ page, mtp }) => {
+  await signedIn(page, mtp.logins.read_only!, '/users');
+  const table = page.locator('table[aria-label="Users"]');
+  await expect(table.getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Actions/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add user' })).toHaveCount(0);
+  await expect(table.getByRole('checkbox')).toHaveCount(0);
+  await table.getByRole('row').nth(1).getByRole('button').first().click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText('Organization', { exact: true })).toBeVisible();
+  for (const name of ['Edit', 'Activate', 'Delete']) await expect(dialog.getByRole('button', { name })).toHaveCount(0);
+  await checkA11y(page);
+});

@@ -45,7 +45,8 @@ test('admin with billing manages administrators end to end, and the new admin ac
 
   // The activation email's link opens the portal's page, which finishes the flow.
   const link = await waitForLink(mtp, 'nora@demo.example', '/activate');
-  const other = await browser.newPage({ baseURL: mtp.url });
+  const otherContext = await browser.newContext({ baseURL: mtp.url });
+  const other = await otherContext.newPage();
   await other.goto(link);
   await other.getByRole('textbox', { name: 'New password', exact: true }).fill('short');
   await other.getByLabel('Repeat the password').fill('short');
@@ -57,7 +58,7 @@ test('admin with billing manages administrators end to end, and the new admin ac
   await shot(other, 'activate', info.project.name);
   await other.getByRole('button', { name: 'Activate' }).click();
   await expect(other.getByText('Your account is active')).toBeVisible();
-  await other.close();
+  await otherContext.close();
   await page.reload();
   await expect(row).toContainText('active');
 
@@ -72,7 +73,8 @@ test('admin with billing manages administrators end to end, and the new admin ac
   await page.getByRole('menuitem', { name: 'Send password reset email' }).click();
   await expect(page.getByText('A password reset email was sent to nora@demo.example.')).toBeVisible();
   const reset = await waitForLink(mtp, 'nora@demo.example', '/password-reset');
-  const third = await browser.newPage({ baseURL: mtp.url });
+  const thirdContext = await browser.newContext({ baseURL: mtp.url });
+  const third = await thirdContext.newPage();
   await third.goto(reset);
   await third.getByRole('textbox', { name: 'New password', exact: true }).fill('another long password 43');
   await third.getByLabel('Repeat the password').fill('another long password 43');
@@ -80,7 +82,7 @@ test('admin with billing manages administrators end to end, and the new admin ac
   await expect(third.getByText('Your password was changed')).toBeVisible();
   await checkA11y(third);
   await shot(third, 'password-reset', info.project.name);
-  await third.close();
+  await thirdContext.close();
 
   // Why can't they? Nora (read_only in Acme Dental) may not unlock users there.
   await row.getByRole('button', { name: 'Kebab toggle' }).click();

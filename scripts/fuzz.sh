@@ -28,13 +28,6 @@ for t in "${targets[@]}"; do
   "$dir/tests/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" "$dir/corpus/$t" "tests/fuzz/corpus/${t#fuzz_}" \
     2>"$dir/$t.log" || {
-      # A slow unit (libFuzzer's timeout) is a finding to fix, not a memory error: with
-      # MTP_FUZZ_TIMEOUT_OK=1 (scripts/test.sh) it is reported and its input kept in artifacts/,
-      # but does not fail the run. Crashes, leaks and sanitizer reports always fail.
-      if [ "${MTP_FUZZ_TIMEOUT_OK:-0}" = "1" ] && grep -q "ERROR: libFuzzer: timeout" "$dir/$t.log"; then
-        echo "fuzz: $t: SLOW INPUT (timeout) kept in $dir/artifacts/ - a finding, not a failure here" >&2
-        continue
-      fi
       tail -60 "$dir/$t.log"; echo "fuzz: $t FAILED" >&2; exit 1; }
   grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$dir/$t.log" | tr '\n' ' '
   echo

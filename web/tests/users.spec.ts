@@ -102,7 +102,7 @@ test('admin with billing: add a user, details, edit (text, never HTML), activate
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table.getByRole('row').nth(1)).toContainText('Staged');
   await expect(table.getByRole('row').nth(1)).toContainText('Birch Legal');
-  await table.getByRole('button', { name: 'web2.tester' }).click();
+  await table.getByRole('button', { name: 'web2.tester', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'User web2.tester' });
   await expect(dialog.getByText('web2.tester@birch.example')).toBeVisible();
   await checkA11y(page);

@@ -11,7 +11,6 @@ import {
   FormSelectOption,
   Modal,
   ModalBody,
-  ModalFooter,
   ModalHeader,
   Tab,
   Tabs,
@@ -23,6 +22,7 @@ import { useState } from 'react';
 import { api, call } from '../api/client';
 import { fieldOf } from '../api/errors';
 import { FieldError } from '../auth/SignInPage';
+import { FormFooter } from '../components/FormModal';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ROLES } from './roles';
 import type { Admin, Grant } from './api';
@@ -174,14 +174,7 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
           </Tab>
         </Tabs>
       </ModalBody>
-      <ModalFooter>
-        <Button onClick={submit} isLoading={save.isPending} isDisabled={save.isPending}>
-          Save
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
+      <FormFooter submitLabel="Save" onSubmit={submit} onClose={onClose} pending={save.isPending} />
     </Modal>
   );
 }

@@ -132,7 +132,7 @@ function UserMenu({ me }: { me: Me }) {
         popperProps={{ position: 'right' }}
         toggle={(ref) => (
           <MenuToggle ref={ref} onClick={() => setOpen(!open)} isExpanded={open} variant="plain" aria-label="Your account menu">
-            <Avatar alt="" src={avatarSvg(initials(me))} size="md" /> <span style={{ marginLeft: 6 }}>{initials(me)}</span>
+            <Avatar alt="" src={avatarSvg(initials(me))} size="md" />
           </MenuToggle>
         )}
       >

@@ -1,40 +1,18 @@
 // A widget's detail list: who is affected in which org, with the seeds' actions on one row
 // or in bulk (a progress bar while a bulk action runs, then one result per item).
-import {
-  Alert,
-  Breadcrumb,
-  BreadcrumbItem,
-  Button,
-  Dropdown,
-  DropdownItem,
-  DropdownList,
-  Label,
-  MenuToggle,
-  PageSection,
-  Pagination,
-  Progress,
-  Title,
-  Toolbar,
-  ToolbarContent,
-  ToolbarItem,
-} from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Alert, Breadcrumb, BreadcrumbItem, Button, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call, rawFetch } from '../api/client';
 import { can } from '../auth/session';
-import { ErrorAlert } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
+import { ServerTable, type Column } from '../components/ServerTable';
+import { useBulkRun } from '../components/useBulkRun';
+import { bulkUsers, type BulkAction } from '../users/api';
 import { widgetInfo, type WidgetAction, type WidgetInfo } from './widgets';
 
 type Row = Record<string, unknown>;
-interface ItemResult {
-  key: string;
-  label: string;
-  status: number;
-  error?: string;
-}
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const keyOf = (r: Row): string => `${str(r.organization)}/${str(r.id)}`;
@@ -87,11 +65,8 @@ export function WidgetDetailPage() {
   const qc = useQueryClient();
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(20);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [open, setOpen] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [results, setResults] = useState<ItemResult[] | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const bulk = useBulkRun();
 
   const list = useQuery({
     queryKey: ['home', pid, widget, page, perPage],
@@ -106,39 +81,28 @@ export function WidgetDetailPage() {
   if (!info) return <PageSection><Alert variant="danger" isInline title="No such widget" /></PageSection>;
   const rows = list.data?.results ?? [];
   const actions = info.actions.filter((a) => can(me, a.needs));
-  const cols = columns(info);
+  const cols: Column<Row>[] = columns(info).map((c) => ({
+    title: c.title,
+    cell: (r) => (
+      <>
+        {c.title === 'State' && r.account_locked ? <Label color="red">Locked</Label> : null} {c.get(r)}
+      </>
+    ),
+  }));
 
   async function run(action: WidgetAction, targets: Row[]) {
-    setOpen(false);
-    setResults(null);
-    setActionError(null);
-    setProgress({ done: 0, total: targets.length });
-    const out: ItemResult[] = [];
-    try {
-      for (let i = 0; i < targets.length; i += BATCH) {
-        const batch = targets.slice(i, i + BATCH);
-        let answers: { status?: number; error?: string; id?: string }[] = [];
-        if (action.id === 'require_mfa') {
-          const r = await call(api.POST('/api/v2/providers/{pid}/home/admins_without_mfa/actions', { params: { path: { pid } }, body: { admins: batch.map((b) => str(b.id)) } }));
-          answers = (r as { results?: typeof answers }).results ?? [];
-        } else {
-          const r = await call(
-            api.POST('/api/v2/providers/{pid}/users/actions', {
-              params: { path: { pid } },
-              body: { action: action.id, users: batch.map((b) => ({ organization: str(b.organization), id: str(b.id) })) } as never,
-            }),
-          );
-          answers = (r as { results?: typeof answers }).results ?? [];
-        }
-        batch.forEach((b, k) => out.push({ key: keyOf(b), label: nameOf(b), status: answers[k]?.status ?? 0, error: answers[k]?.error }));
-        setProgress({ done: Math.min(i + BATCH, targets.length), total: targets.length });
-      }
-    } catch (e) {
-      setActionError(e);
-    }
-    setResults(out);
-    setProgress(null);
-    setSelected(new Set());
+    await bulk.run(targets, BATCH, async (batch) => {
+      // The users route answers {error: {message}} per item; the admins route a plain message.
+      const answers: { status?: number; error?: string }[] =
+        action.id === 'require_mfa'
+          ? ((await call(api.POST('/api/v2/providers/{pid}/home/admins_without_mfa/actions', { params: { path: { pid } }, body: { admins: batch.map((b) => str(b.id)) } })))
+              .results ?? [])
+          : (await bulkUsers(pid, action.id as BulkAction, batch.map((b) => ({ organization: str(b.organization), id: str(b.id) })))).map((a) => ({
+              status: a.status,
+              error: a.error?.message,
+            }));
+      return batch.map((b, k) => ({ key: keyOf(b), label: nameOf(b), status: answers[k]?.status ?? 0, error: answers[k]?.error }));
+    });
     void qc.invalidateQueries({ queryKey: ['home'] });
   }
 
@@ -152,11 +116,10 @@ export function WidgetDetailPage() {
       a.click();
       URL.revokeObjectURL(a.href);
     } catch (e) {
-      setActionError(e);
+      setDownloadError(e);
     }
   }
 
-  const chosen = rows.filter((r) => selected.has(keyOf(r)));
   return (
     <PageSection>
       <Breadcrumb>
@@ -166,45 +129,24 @@ export function WidgetDetailPage() {
         <BreadcrumbItem isActive>{info.label}</BreadcrumbItem>
       </Breadcrumb>
       <Title headingLevel="h1">{info.label}</Title>
-      <ErrorAlert error={list.error ?? actionError} onRetry={() => void list.refetch()} />
-      {progress && (
-        <Progress value={(100 * progress.done) / Math.max(1, progress.total)} title={`Working: ${progress.done} of ${progress.total}`} aria-label="Bulk action progress" data-testid="bulk-progress" />
-      )}
-      {results && (
-        <Alert variant={results.every((r) => r.status >= 200 && r.status < 300) ? 'success' : 'warning'} isInline title="Results" data-testid="bulk-results">
-          <ul>
-            {results.map((r) => (
-              <li key={r.key}>
-                {r.label}: {r.status >= 200 && r.status < 300 ? 'done' : `failed (${r.status}${r.error ? `: ${r.error}` : ''})`}
-              </li>
-            ))}
-          </ul>
-        </Alert>
-      )}
-      <Toolbar>
-        <ToolbarContent>
-          {actions.length > 0 && (
-            <ToolbarItem>
-              <Dropdown
-                isOpen={open}
-                onOpenChange={setOpen}
-                toggle={(ref) => (
-                  <MenuToggle ref={ref} onClick={() => setOpen(!open)} isDisabled={chosen.length === 0 || !!progress} isExpanded={open}>
-                    Actions ({chosen.length} selected)
-                  </MenuToggle>
-                )}
-              >
-                <DropdownList>
-                  {actions.map((a) => (
-                    <DropdownItem key={a.id + a.label} onClick={() => void run(a, chosen)}>
-                      {a.label}
-                    </DropdownItem>
-                  ))}
-                </DropdownList>
-              </Dropdown>
-            </ToolbarItem>
-          )}
-          {info.kind === 'report' && (
+      <ServerTable
+        label={info.label}
+        rows={rows}
+        totalCount={list.data?.totalCount ?? 0}
+        rowKey={keyOf}
+        rowName={nameOf}
+        columns={cols}
+        paging={{ page, perPage, onChange: (p, n) => (setPage(p), setPerPage(n)) }}
+        actions={actions.map((a) => ({ id: a.id, label: a.label }))}
+        run={(a, targets) => run(actions.find((x) => x.id === a.id && x.label === a.label)!, targets)}
+        progress={bulk.progress}
+        results={bulk.results}
+        error={list.error ?? bulk.error ?? downloadError}
+        onRetry={() => void list.refetch()}
+        loaded={list.isSuccess}
+        emptyText="Nothing to show: no one is affected."
+        tools={
+          info.kind === 'report' && (
             <>
               <ToolbarItem>
                 <Button variant="secondary" onClick={() => void download('csv')}>Export CSV</Button>
@@ -213,74 +155,9 @@ export function WidgetDetailPage() {
                 <Button variant="secondary" onClick={() => void download('json')}>Export JSON</Button>
               </ToolbarItem>
             </>
-          )}
-          <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
-            <Pagination
-              itemCount={list.data?.totalCount ?? 0}
-              page={page}
-              perPage={perPage}
-              onSetPage={(_e, p) => setPage(p)}
-              onPerPageSelect={(_e, n) => { setPerPage(n); setPage(1); }}
-              perPageOptions={[{ title: '10', value: 10 }, { title: '20', value: 20 }, { title: '50', value: 50 }, { title: '100', value: 100 }]}
-              isCompact
-            />
-          </ToolbarItem>
-        </ToolbarContent>
-      </Toolbar>
-      <Table aria-label={info.label} variant="compact">
-        <Thead>
-          <Tr>
-            {actions.length > 0 && (
-              <Th
-                select={{
-                  onSelect: (_e, all) => setSelected(all ? new Set(rows.map(keyOf)) : new Set()),
-                  isSelected: rows.length > 0 && chosen.length === rows.length,
-                }}
-                aria-label="Select all"
-              />
-            )}
-            {cols.map((c) => (
-              <Th key={c.title}>{c.title}</Th>
-            ))}
-            {actions.length > 0 && <Th screenReaderText="Row actions" />}
-          </Tr>
-        </Thead>
-        <Tbody>
-          {rows.map((r, i) => (
-            <Tr key={keyOf(r) + i}>
-              {actions.length > 0 && (
-                <Td
-                  select={{
-                    rowIndex: i,
-                    onSelect: (_e, sel) => {
-                      const next = new Set(selected);
-                      if (sel) next.add(keyOf(r));
-                      else next.delete(keyOf(r));
-                      setSelected(next);
-                    },
-                    isSelected: selected.has(keyOf(r)),
-                  }}
-                />
-              )}
-              {cols.map((c) => (
-                <Td key={c.title} dataLabel={c.title}>
-                  {c.title === 'State' && r.account_locked ? <Label color="red">Locked</Label> : null} {c.get(r)}
-                </Td>
-              ))}
-              {actions.length > 0 && (
-                <Td isActionCell>
-                  {actions.map((a) => (
-                    <Button key={a.id + a.label} variant="link" isInline onClick={() => void run(a, [r])} isDisabled={!!progress} style={{ marginRight: 8 }} aria-label={`${a.label}: ${nameOf(r)}`}>
-                      {a.label}
-                    </Button>
-                  ))}
-                </Td>
-              )}
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
-      {list.isSuccess && rows.length === 0 && <p>Nothing to show: no one is affected.</p>}
+          )
+        }
+      />
     </PageSection>
   );
 }

@@ -1,10 +1,8 @@
-import { Button, Form, FormGroup, Modal, ModalBody, ModalFooter, ModalHeader, TextInput } from '@patternfly/react-core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
 import { fieldOf } from '../api/errors';
-import { FieldError } from '../auth/SignInPage';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FormModal, TextField } from '../components/FormModal';
 
 export function CreateOrgModal({ pid, onClose, onCreated }: { pid: string; onClose: () => void; onCreated: (id: string) => void }) {
   const qc = useQueryClient();
@@ -43,33 +41,10 @@ export function CreateOrgModal({ pid, onClose, onCreated }: { pid: string; onClo
     if (!Object.keys(bad).length) create.mutate();
   }
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby="create-org-title">
-      <ModalHeader title="Create organization" labelId="create-org-title" />
-      <ModalBody>
-        {create.error && !fieldOf(create.error) ? <ErrorAlert error={create.error} /> : null}
-        <Form noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-          <FormGroup label="Name" isRequired fieldId="org-name">
-            <TextInput id="org-name" value={name} onChange={(_e, v) => setName(v)} validated={invalid.name ? 'error' : 'default'} />
-            {invalid.name && <FieldError text={invalid.name} />}
-          </FormGroup>
-          <FormGroup label="User cap (optional)" fieldId="org-cap">
-            <TextInput id="org-cap" inputMode="numeric" value={cap} onChange={(_e, v) => setCap(v.trim())} validated={invalid.maxSystemUsers ? 'error' : 'default'} />
-            {invalid.maxSystemUsers && <FieldError text={invalid.maxSystemUsers} />}
-          </FormGroup>
-          <FormGroup label="Tags (comma-separated)" fieldId="org-tags">
-            <TextInput id="org-tags" value={tags} onChange={(_e, v) => setTags(v)} validated={invalid.tags ? 'error' : 'default'} />
-            {invalid.tags && <FieldError text={invalid.tags} />}
-          </FormGroup>
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button onClick={submit} isLoading={create.isPending} isDisabled={create.isPending}>
-          Create
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+    <FormModal id="create-org" title="Create organization" submitLabel="Create" onSubmit={submit} onClose={onClose} pending={create.isPending} error={create.error}>
+      <TextField id="org-name" label="Name" required value={name} onChange={setName} invalid={invalid.name} />
+      <TextField id="org-cap" label="User cap (optional)" inputMode="numeric" value={cap} onChange={(v) => setCap(v.trim())} invalid={invalid.maxSystemUsers} />
+      <TextField id="org-tags" label="Tags (comma-separated)" value={tags} onChange={setTags} invalid={invalid.tags} />
+    </FormModal>
   );
 }

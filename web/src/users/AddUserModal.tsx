@@ -1,11 +1,11 @@
 // Add a user to one of the orgs the admin reaches (POST /api/systemusers with x-org-id).
-import { Button, Checkbox, Form, FormGroup, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader, TextInput } from '@patternfly/react-core';
+import { Checkbox, FormGroup, FormSelect, FormSelectOption } from '@patternfly/react-core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
 import { fieldOf } from '../api/errors';
 import { FieldError } from '../auth/SignInPage';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FormModal, TextField } from '../components/FormModal';
 import type { OrgOption } from '../components/useOrgNames';
 import { orgHeader } from './api';
 
@@ -46,40 +46,23 @@ export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOpt
     if (!Object.keys(bad).length) create.mutate();
   }
   const field = (id: keyof typeof v, label: string, required = false) => (
-    <FormGroup label={label} isRequired={required} fieldId={`add-${id}`}>
-      <TextInput id={`add-${id}`} value={v[id]} onChange={(_e, x) => setV({ ...v, [id]: x })} validated={invalid[id] ? 'error' : 'default'} />
-      {invalid[id] && <FieldError text={invalid[id]} />}
-    </FormGroup>
+    <TextField id={`add-${id}`} label={label} required={required} value={v[id]} onChange={(x) => setV({ ...v, [id]: x })} invalid={invalid[id]} />
   );
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby="add-user-title">
-      <ModalHeader title="Add user" labelId="add-user-title" />
-      <ModalBody>
-        {create.error && !fieldOf(create.error) ? <ErrorAlert error={create.error} /> : null}
-        <Form noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
-          <FormGroup label="Organization" isRequired fieldId="add-org">
-            <FormSelect id="add-org" value={org} onChange={(_e, x) => setOrg(x)}>
-              {orgs.map((o) => (
-                <FormSelectOption key={o.id} value={o.id} label={o.name} />
-              ))}
-            </FormSelect>
-            {invalid.organization && <FieldError text={invalid.organization} />}
-          </FormGroup>
-          {field('username', 'Username', true)}
-          {field('email', 'Email')}
-          {field('firstname', 'First name')}
-          {field('lastname', 'Last name')}
-          <Checkbox id="add-activated" label="Activate now (otherwise staged until activated)" isChecked={activated} onChange={(_e, x) => setActivated(x)} />
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button onClick={submit} isLoading={create.isPending} isDisabled={create.isPending}>
-          Add
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+    <FormModal id="add-user" title="Add user" submitLabel="Add" onSubmit={submit} onClose={onClose} pending={create.isPending} error={create.error}>
+      <FormGroup label="Organization" isRequired fieldId="add-org">
+        <FormSelect id="add-org" value={org} onChange={(_e, x) => setOrg(x)}>
+          {orgs.map((o) => (
+            <FormSelectOption key={o.id} value={o.id} label={o.name} />
+          ))}
+        </FormSelect>
+        {invalid.organization && <FieldError text={invalid.organization} />}
+      </FormGroup>
+      {field('username', 'Username', true)}
+      {field('email', 'Email')}
+      {field('firstname', 'First name')}
+      {field('lastname', 'Last name')}
+      <Checkbox id="add-activated" label="Activate now (otherwise staged until activated)" isChecked={activated} onChange={(_e, x) => setActivated(x)} />
+    </FormModal>
   );
 }

@@ -90,6 +90,15 @@ engine::Request RequestContext::engineRequest(engine::ActionId action,
     r.admin = principal_->admin_id;
     r.auth_method = principal_->auth_method;
     r.mfa = principal_->mfa;
+    // The credential's scope travels with every question asked for this request.
+    switch (principal_->scope) {
+      case auth::TokenScope::kFull: r.session_scope = engine::SessionScope::kFull; break;
+      case auth::TokenScope::kMfaEnroll: r.session_scope = engine::SessionScope::kEnrollmentOnly; break;
+      case auth::TokenScope::kOrg:
+        r.session_scope = engine::SessionScope::kOrgLaunch;
+        r.launch_org = principal_->org;
+        break;
+    }
   }
   r.action = action;
   r.organization = organization;
@@ -106,7 +115,7 @@ std::optional<Error> RequestContext::authorize(const engine::Request& request) c
   logDecision(*this, request, d, decision_id, metrics_);
   if (d.allowed) return std::nullopt;
   recordDenial(request, d, decision_id);
-  return denialError(d.reason, std::move(decision_id));
+  return denialError(request, d.reason, std::move(decision_id));
 }
 
 Error RequestContext::deny(const engine::Request& request, engine::Reason reason,
@@ -115,7 +124,7 @@ Error RequestContext::deny(const engine::Request& request, engine::Reason reason
   const AuthzResult d{false, reason, std::move(decided_by)};
   logDecision(*this, request, d, decision_id, metrics_);
   recordDenial(request, d, decision_id);
-  return denialError(reason, std::move(decision_id));
+  return denialError(request, reason, std::move(decision_id));
 }
 
 void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
@@ -132,15 +141,26 @@ void RequestContext::recordDenial(const engine::Request& request, const AuthzRes
 
 // ---- mapping ------------------------------------------------------------------------------
 
-Error denialError(engine::Reason reason, std::string decision_id) {
+Error denialError(const engine::Request& request, engine::Reason reason, std::string decision_id) {
   using engine::Reason;
   switch (reason) {
+    case Reason::kSessionScope:
+      // An enrollment-only session is told to enroll; an org launch session asking about
+      // another org is answered as for any org out of reach; anything else is a denial.
+      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
+        return Error::mfaRequired("enroll multi-factor authentication first");
+      if (request.action < engine::allActions().size() &&
+          engine::actionInfo(request.action).scope == engine::Scope::kOrg)
+        return Error::notFound();
+      return Error::permissionDenied(std::move(decision_id));
     case Reason::kProviderMismatch:
     case Reason::kOrgUnknown:
     case Reason::kOrgNotGranted:
     case Reason::kGrantExpired:
       return Error::notFound();  // indistinguishable from a missing resource
     case Reason::kMfaRequired:
+      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
+        return Error::mfaRequired("enroll multi-factor authentication first");
       return Error::mfaRequired();
     case Reason::kUnknownAdmin:
     case Reason::kAdminNotActive:
@@ -347,27 +367,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
 
   if (kind == Access::Kind::kAction) {
     const engine::ActionId action = routes_.actionOf(route);
-    const Principal& p = *ctx.principal_;
-    const auto scope = engine::actionInfo(action).scope;
-    // A session's own scope narrows what the engine may allow.
-    if (p.scope == auth::TokenScope::kMfaEnroll && !engine::mfaExemptActions().has(action)) {
-      return fail(Error::mfaRequired("enroll multi-factor authentication first"));
-    }
     const bool reach = route.org.kind == OrgSource::Kind::kReach;
-    if (p.scope == auth::TokenScope::kOrg) {
-      // A reach list is narrowed to the token's org by the handler (handlers/org_reach.h).
-      if (scope == engine::Scope::kOrg && !reach && ctx.organization_ != p.org) {
-        return fail(Error::notFound());
-      }
-      if (scope == engine::Scope::kProvider) {
-        std::string decision_id = auth::newId();
-        decisionLog()->info("decision id={} request={} admin={} action={} allowed=false "
-                            "reason=token_scope decided_by=token:org",
-                            decision_id, request_id, p.admin_id, engine::actionInfo(action).name);
-        metrics_->countDecision("token_scope");
-        return fail(Error::permissionDenied(std::move(decision_id)));
-      }
-    }
     engine::Request er = ctx.engineRequest(action, ctx.organization_);
     // A list over every org the caller reaches: the engine answers whether some role the
     // admin holds has the action; the handler then lists the orgs of orgsFor.
@@ -383,7 +383,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     logDecision(ctx, er, d, decision_id, metrics_.get());
     if (!d.allowed) {
       ctx.recordDenial(er, d, decision_id);
-      return fail(denialError(d.reason, std::move(decision_id)));
+      return fail(denialError(er, d.reason, std::move(decision_id)));
     }
     ctx.decision_id_ = std::move(decision_id);
   }

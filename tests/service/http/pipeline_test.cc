@@ -101,24 +101,31 @@ TEST_F(PipelineTest, InvalidTrustedProxyRefusesToBuild) {
   EXPECT_EQ(p.error()[0], "trusted proxy `not-an-ip` is not an address or CIDR");
 }
 
-TEST_F(PipelineTest, MfaEnrollTokenReachesOnlyEnrollment) {
+// The token's scope is the engine's to apply (check 5, session_scope): the pipeline passes
+// it with the request and maps the engine's session_scope denial.
+TEST_F(PipelineTest, MfaEnrollTokenScopeGoesToTheEngine) {
   auto pr = testing::principal();
   pr.scope = auth::TokenScope::kMfaEnroll;
   pr.mfa = false;
   auth_->addBearer("enroll", pr);
   auto p = make();
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kSessionScope;
   auto r = p->handle(get("/api/v2/providers/p1/administrators", {{"authorization", "Bearer enroll"}}));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "mfa_required");
-  EXPECT_EQ(engine_.calls, 0);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kEnrollmentOnly);
+  EXPECT_EQ(engine_.last.launch_org, "");
+  EXPECT_EQ(handled_, 0);
+  engine_.allow = true;
   auto in = get("/api/v2/me/totp", {{"authorization", "Bearer enroll"}});
   in.method = "POST";
   r = p->handle(in);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(engine_.calls, 1);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kEnrollmentOnly);
 }
 
-TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
+TEST_F(PipelineTest, OrgLaunchTokenScopeGoesToTheEngine) {
   auto pr = testing::principal();
   pr.scope = auth::TokenScope::kOrg;
   pr.org = "o7";
@@ -126,10 +133,19 @@ TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
   auto p = make();
   auto h = Params{{"authorization", "Bearer launch"}};
   EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o7", h)).status, 200);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kOrgLaunch);
+  EXPECT_EQ(engine_.last.launch_org, "o7");
+  EXPECT_EQ(engine_.last.organization, "o7");
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kSessionScope;
+  // An org-scoped action out of the token's scope answers as any org out of reach ...
   EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o8", h)).status, 404);
+  EXPECT_EQ(engine_.last.organization, "o8");
+  // ... a provider-wide one is a denial with its decision id.
   auto r = p->handle(get("/api/v2/providers/p1/administrators", h));
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(nlohmann::json::parse(r.body)["error"].contains("decisionId"));
+  EXPECT_EQ(engine_.last.launch_org, "o7");
   EXPECT_EQ(handled_, 1);
 }
 
@@ -160,6 +176,8 @@ TEST_F(PipelineTest, ReachListAsksTheEngineAboutAnyOrg) {
   auth_->addBearer("launch", pr);
   engine_.allow = true;
   EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer launch"}})).status, 200);
+  EXPECT_TRUE(engine_.last.any_organization);
+  EXPECT_EQ(engine_.last.launch_org, "o7");
   EXPECT_EQ(handled_, 2);
 }
 

@@ -134,7 +134,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
 
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   auto svc = std::make_shared<app::ActivityService>(app);
-  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read"),
+  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read").mayAsk("activity.export"),
                             http::OrgSource::none(),
                             [svc](RequestContext& ctx) { return listActivity(*svc, ctx); }});
 }

@@ -83,9 +83,8 @@ std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestCo
   er.any_organization = per_org;
   if (record) {
     if (auto denied = ctx.authorize(er)) return std::unexpected(*denied);
-  } else {
-    const auto snapshot = app.authorizer().current();
-    if (!snapshot->authorize(er).allowed) return std::optional<store::OrgReach>();
+  } else if (!ctx.permits(er)) {
+    return std::optional<store::OrgReach>();  // a widget the caller may not see: left out
   }
   if (!per_org) return store::OrgReach::everything();
   auto reach = orgReach(ctx, app, action);
@@ -356,9 +355,15 @@ void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   app::AppContext* ap = &app;
   const std::string home = "/api/v2/providers/{pid}/home";
   const std::string mdm = "/api/v2/providers/{pid}/organizations/{id}/mdm";
-  out.push_back(Route{"GET", home, Access::action("home.read"), OrgSource::none(),
+  // Each widget is asked for its own action (app::homeWidgetAction).
+  const Access widgets = Access::action("home.read")
+                             .mayAsk("users.read")
+                             .mayAsk("devices.read")
+                             .mayAsk("orgs.read")
+                             .mayAsk("admins.read");
+  out.push_back(Route{"GET", home, widgets, OrgSource::none(),
                       [svc, ap](RequestContext& c) { return counts(*svc, *ap, c); }});
-  out.push_back(Route{"GET", home + "/{id}", Access::action("home.read"), OrgSource::none(),
+  out.push_back(Route{"GET", home + "/{id}", widgets, OrgSource::none(),
                       [svc, ap](RequestContext& c) { return detail(*svc, *ap, c); }});
   out.push_back(Route{"POST", home + "/admins_without_mfa/actions", Access::action("admins.update"),
                       OrgSource::none(), [svc](RequestContext& c) { return requireMfa(*svc, c); }});

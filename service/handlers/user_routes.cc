@@ -272,7 +272,9 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   const std::string one = "/api/systemusers/{id}";
   out.push_back(Route{"GET", users, Access::action("users.read"), OrgSource::reach(),
                       [svc, ap](RequestContext& c) { return listUsers(*svc, *ap, c); }});
-  out.push_back(Route{"POST", users + "/actions", Access::action("users.read"), OrgSource::reach(),
+  Access bulk = Access::action("users.read");
+  for (const auto& k : kBulkKinds) bulk = bulk.mayAsk(std::string(k.engine_action));
+  out.push_back(Route{"POST", users + "/actions", bulk, OrgSource::reach(),
                       [svc, ap](RequestContext& c) { return bulkUsers(*svc, *ap, c); }});
   out.push_back(Route{"GET", su, Access::action("users.read"), OrgSource::header("x-org-id"),
                       [svc](RequestContext& c) { return listOrgUsers(*svc, c); }});

@@ -108,7 +108,31 @@ engine::Request RequestContext::engineRequest(engine::ActionId action,
   return r;
 }
 
+namespace {
+
+// True when `action` is one the route declares; logs the handler's mistake otherwise.
+bool declared(const RequestContext& ctx, engine::ActionSet set, engine::ActionId action) {
+  if (set.has(action)) return true;
+  spdlog::error("request={} route=\"{} {}\" asked the engine for undeclared action {}",
+                ctx.requestId(), ctx.route().method, ctx.route().pattern,
+                action < engine::allActions().size() ? engine::actionInfo(action).name
+                                                     : std::string_view("?"));
+  return false;
+}
+
+}  // namespace
+
+bool RequestContext::permits(const engine::Request& request) const {
+  if (!declared(*this, declared_, request.action)) return false;
+  std::string decision_id = auth::newId();
+  AuthzResult d;
+  if (authorize_ && *authorize_) d = (*authorize_)(request);
+  logDecision(*this, request, d, decision_id, metrics_);
+  return d.allowed;
+}
+
 std::optional<Error> RequestContext::authorize(const engine::Request& request) const {
+  if (!declared(*this, declared_, request.action)) return Error::internal();
   std::string decision_id = auth::newId();
   AuthzResult d;
   if (authorize_ && *authorize_) d = (*authorize_)(request);
@@ -116,15 +140,6 @@ std::optional<Error> RequestContext::authorize(const engine::Request& request) c
   if (d.allowed) return std::nullopt;
   recordDenial(request, d, decision_id);
   return denialError(request, d.reason, std::move(decision_id));
-}
-
-Error RequestContext::deny(const engine::Request& request, engine::Reason reason,
-                           std::string decided_by) const {
-  std::string decision_id = auth::newId();
-  const AuthzResult d{false, reason, std::move(decided_by)};
-  logDecision(*this, request, d, decision_id, metrics_);
-  recordDenial(request, d, decision_id);
-  return denialError(request, reason, std::move(decision_id));
 }
 
 void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
@@ -366,26 +381,36 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   }
 
   if (kind == Access::Kind::kAction) {
-    const engine::ActionId action = routes_.actionOf(route);
+    ctx.declared_ = routes_.declaredOf(route);
     const bool reach = route.org.kind == OrgSource::Kind::kReach;
-    engine::Request er = ctx.engineRequest(action, ctx.organization_);
-    // A list over every org the caller reaches: the engine answers whether some role the
-    // admin holds has the action; the handler then lists the orgs of orgsFor.
-    er.any_organization = reach;
-    std::string decision_id = auth::newId();
-    AuthzResult d;
-    try {
-      d = authorize_(er);
-    } catch (...) {
-      spdlog::error("request={} authorize callback threw", request_id);
-      d = AuthzResult{};  // deny
+    // The route's action, then every `also` action it declares, each on the route's org when
+    // org-scoped. A list over every org the caller reaches asks about any org: the engine
+    // answers whether some role the admin holds has the action; the handler then lists the
+    // orgs of orgsFor.
+    auto ask = [&](engine::ActionId action) -> std::optional<Error> {
+      const bool per_org = engine::actionInfo(action).scope == engine::Scope::kOrg;
+      engine::Request er = ctx.engineRequest(action, per_org ? std::string_view(ctx.organization_) : "");
+      er.any_organization = reach && per_org;
+      std::string decision_id = auth::newId();
+      AuthzResult d;
+      try {
+        d = authorize_(er);
+      } catch (...) {
+        spdlog::error("request={} authorize callback threw", request_id);
+        d = AuthzResult{};  // deny
+      }
+      logDecision(ctx, er, d, decision_id, metrics_.get());
+      if (!d.allowed) {
+        ctx.recordDenial(er, d, decision_id);
+        return denialError(er, d.reason, std::move(decision_id));
+      }
+      if (ctx.decision_id_.empty()) ctx.decision_id_ = std::move(decision_id);
+      return std::nullopt;
+    };
+    if (auto denied = ask(routes_.actionOf(route))) return fail(*denied);
+    for (engine::ActionId also : routes_.alsoOf(route)) {
+      if (auto denied = ask(also)) return fail(*denied);
     }
-    logDecision(ctx, er, d, decision_id, metrics_.get());
-    if (!d.allowed) {
-      ctx.recordDenial(er, d, decision_id);
-      return fail(denialError(er, d.reason, std::move(decision_id)));
-    }
-    ctx.decision_id_ = std::move(decision_id);
   }
 
   // The handler, inside the one catch-all: details to the log, a generic 500 to the client.

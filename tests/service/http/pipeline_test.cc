@@ -149,6 +149,43 @@ TEST_F(PipelineTest, OrgLaunchTokenScopeGoesToTheEngine) {
   EXPECT_EQ(handled_, 1);
 }
 
+// A route's `also` action is asked by the pipeline after its own; a handler may ask only the
+// actions its route declares.
+TEST_F(PipelineTest, DeclaredSecondActionsAndNothingElse) {
+  auto table = RouteTable::build({
+      Route{"GET", "/o/{id}/admins", Access::action("orgs.read").also("admins.read"),
+            OrgSource::pathParam("id"), count()},
+      Route{"POST", "/o/{id}/bulk", Access::action("orgs.read").mayAsk("users.unlock"),
+            OrgSource::pathParam("id"),
+            [this](RequestContext& ctx) -> HandlerResult {
+              ++handled_;
+              const auto ask = ctx.queryParam("ask").value_or("users.unlock");
+              if (auto denied = ctx.authorize(ctx.engineRequest(*engine::findAction(ask), "o2")))
+                return std::unexpected(*denied);
+              return Response::json({{"ok", true}});
+            }},
+  });
+  ASSERT_TRUE(table.has_value());
+  auto p = *Pipeline::create(std::move(*table), auth_, engine_.fn(), nullptr, {});
+  EXPECT_EQ(p->handle(get("/o/o1/admins")).status, 200);
+  EXPECT_EQ(engine_.calls, 2);
+  EXPECT_EQ(engine_.last.action, "admins.read");
+  EXPECT_EQ(engine_.last.organization, "");  // provider-scoped: no org
+  engine_.allow = false;
+  EXPECT_EQ(p->handle(get("/o/o1/admins")).status, 403);
+  EXPECT_EQ(handled_, 1);
+  engine_.allow = true;
+  auto post = get("/o/o1/bulk");
+  post.method = "POST";
+  EXPECT_EQ(p->handle(post).status, 200);
+  EXPECT_EQ(engine_.last.action, "users.unlock");
+  EXPECT_EQ(engine_.last.organization, "o2");
+  const int calls = engine_.calls;
+  post.query = {{"ask", "users.delete"}};
+  EXPECT_EQ(p->handle(post).status, 500);  // undeclared: never asked
+  EXPECT_EQ(engine_.calls, calls + 1);     // the route's own action only
+}
+
 TEST_F(PipelineTest, ReachListAsksTheEngineAboutAnyOrg) {
   auto p = make();
   const std::string path = "/api/v2/providers/p1/organizations";

@@ -171,7 +171,7 @@ std::string joined(const std::vector<std::string>& ids) {
 }
 
 std::string optTimeText(const std::optional<std::int64_t>& t) {
-  return t ? rfc3339Utc(*t) : std::string();
+  return t ? formatRfc3339(*t) : std::string();
 }
 
 constexpr const char* kApns = "apns_certificate";
@@ -217,7 +217,7 @@ std::string reportsCsv(const std::vector<store::ReportRecord>& reports) {
   std::string out = "id,organization,organizationName,name,format,created,readyAt\r\n";
   for (const auto& r : reports) {
     const std::string cells[] = {r.id,     r.org_id,          r.org_name,
-                                 r.name,   r.format,          rfc3339Utc(r.created),
+                                 r.name,   r.format,          formatRfc3339(r.created),
                                  optTimeText(r.ready_at)};
     bool first = true;
     for (const auto& c : cells) {

@@ -111,7 +111,7 @@ json userItemJson(const store::HomeUserItem& u) {
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
               {"password_set", u.password_set},
-              {"created", app::rfc3339Utc(u.created)}};
+              {"created", app::formatRfc3339(u.created)}};
 }
 
 json deviceItemJson(const store::HomeDeviceItem& d) {
@@ -148,7 +148,7 @@ json reportJson(const store::ReportRecord& r) {
               {"organizationName", r.org_name},
               {"name", r.name},
               {"format", r.format},
-              {"created", app::rfc3339Utc(r.created)},
+              {"created", app::formatRfc3339(r.created)},
               {"readyAt", optTime(r.ready_at)}};
 }
 
@@ -161,7 +161,7 @@ json detailResults(const app::HomeDetail& d) {
     out.push_back(json{{"organization", m.item.org_id},
                        {"organizationName", m.item.org_name},
                        {"kind", m.item.kind},
-                       {"expiresAt", app::rfc3339Utc(m.item.expires_at)},
+                       {"expiresAt", app::formatRfc3339(m.item.expires_at)},
                        {"status", m.status}});
   }
   for (const auto& r : d.reports) out.push_back(reportJson(r));
@@ -170,7 +170,7 @@ json detailResults(const app::HomeDetail& d) {
                        {"osFamily", o.os_family},
                        {"version", o.version},
                        {"build", o.build},
-                       {"releasedAt", app::rfc3339Utc(o.released_at)}});
+                       {"releasedAt", app::formatRfc3339(o.released_at)}});
   }
   return out;
 }

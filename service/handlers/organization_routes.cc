@@ -61,8 +61,8 @@ json orgJson(const store::OrganizationRecord& o) {
               {"remoteAssist", o.remote_assist},
               {"tags", o.tags},
               {"hasLogo", o.has_logo},
-              {"created", app::rfc3339Utc(o.created)},
-              {"updated", app::rfc3339Utc(o.updated)}};
+              {"created", app::formatRfc3339(o.created)},
+              {"updated", app::formatRfc3339(o.updated)}};
 }
 
 const http::ListSpec& orgListSpec() {

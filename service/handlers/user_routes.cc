@@ -66,7 +66,7 @@ json userJson(const store::SystemUserRecord& u) {
               {"sudo", u.sudo},
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
-              {"created", app::rfc3339Utc(u.created)},
+              {"created", app::formatRfc3339(u.created)},
               {"organization", u.org_id}};
 }
 

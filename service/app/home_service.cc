@@ -353,20 +353,7 @@ std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
   std::vector<MfaResult> out;
   for (const auto& id : ids) {
     auto r = admins.update(actor, id, change, gate);
-    if (r) {
-      out.push_back({id, 200, ""});
-      continue;
-    }
-    int status = 500;
-    switch (r.error().code) {
-      case Code::kInvalidArgument: status = 400; break;
-      case Code::kNotFound: status = 404; break;
-      case Code::kPermissionDenied: status = 403; break;
-      case Code::kConflict: status = 409; break;
-      case Code::kUnavailable: status = 503; break;
-      default: break;
-    }
-    out.push_back({id, status, status == 500 ? "internal error" : r.error().message});
+    out.push_back({id, r ? std::nullopt : std::optional<AppError>(r.error())});
   }
   return out;
 }

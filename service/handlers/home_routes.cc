@@ -29,6 +29,7 @@
 
 #include "app/activity_service.h"
 #include "app/home_service.h"
+#include "handlers/bulk_results.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/list_support.h"
@@ -272,9 +273,8 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
   auto results = svc.requireMfa(actorOf(ctx), **ids, gate);
   json out = json::array();
   for (const auto& r : results) {
-    json item = {{"id", r.id}, {"status", r.status}};
-    if (!r.error.empty()) item["error"] = r.error;
-    out.push_back(std::move(item));
+    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Error>(toHttp(*r.error)) : std::nullopt,
+                           BulkError::kMessage));
   }
   json answer = json::object();
   answer["results"] = std::move(out);

@@ -30,6 +30,7 @@
 #include "app/user_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/bulk_results.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -237,24 +238,13 @@ HandlerResult bulkUsers(app::UserService& svc, app::AppContext& app, RequestCont
   const app::Actor actor = actorOf(ctx);
   json results = json::array();
   for (const auto& [org, id] : items) {
-    json r{{"organization", org}, {"id", id}};
+    const json item{{"organization", org}, {"id", id}};
     if (auto denied = ctx.authorize(ctx.engineRequest(action, org))) {
-      r["status"] = http::httpStatus(*denied);
-      r["error"] = {{"code", std::string(http::errorCodeName(denied->code))},
-                    {"message", denied->message}};
-      if (!denied->decision_id.empty()) r["error"]["decisionId"] = denied->decision_id;
-      results.push_back(std::move(r));
+      results.push_back(bulkItem(item, denied));
       continue;
     }
     auto done = svc.act(actor, org, id, kind->action);
-    if (!done) {
-      const Error e = toHttp(done.error());
-      r["status"] = http::httpStatus(e);
-      r["error"] = {{"code", std::string(http::errorCodeName(e.code))}, {"message", e.message}};
-    } else {
-      r["status"] = 200;
-    }
-    results.push_back(std::move(r));
+    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Error>(toHttp(done.error()))));
   }
   return Response::json({{"results", std::move(results)}});
 }

@@ -1,11 +1,14 @@
 #include "policy/yaml_reader.h"
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
 #include <cctype>
 #include <exception>
 #include <set>
+#include <sstream>
 
 #include "policy/suggest.h"
 
@@ -24,6 +27,70 @@ int columnOf(const YAML::Mark& m) { return m.column >= 0 ? m.column + 1 : 0; }
 std::string lowercase(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// A policy file past a limit: where, and which limit.
+struct LimitExceeded {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// yaml-cpp's event parser, run before the document is built: it stops at the first anchor,
+// alias, nesting level past kMaxPolicyYamlDepth or node past kMaxPolicyYamlNodes, so the
+// work done on any file is bounded by its size (itself capped).
+class LimitGuard : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override { node(m, anchor); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
+    throw LimitExceeded{m, "aliases (`*name`) are not allowed in a policy file"};
+  }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    node(m, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(m, anchor);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(m, anchor);
+  }
+  void OnMapEnd() override { --depth_; }
+  void OnAnchor(const YAML::Mark& m, const std::string&) override { anchor(m); }
+
+ private:
+  static void anchor(const YAML::Mark& m) {
+    throw LimitExceeded{m, "anchors (`&name`) are not allowed in a policy file"};
+  }
+  void node(const YAML::Mark& m, YAML::anchor_t anchor_id) {
+    if (anchor_id != YAML::NullAnchor) anchor(m);
+    if (++nodes_ > kMaxPolicyYamlNodes) {
+      throw LimitExceeded{m, "more than " + std::to_string(kMaxPolicyYamlNodes) +
+                                 " yaml nodes (scalars, maps and lists) in one policy file"};
+    }
+  }
+  void open(const YAML::Mark& m, YAML::anchor_t anchor_id) {
+    node(m, anchor_id);
+    if (++depth_ > kMaxPolicyYamlDepth) {
+      throw LimitExceeded{m, "maps and lists nested deeper than " +
+                                 std::to_string(kMaxPolicyYamlDepth) + " levels"};
+    }
+  }
+  int depth_ = 0;
+  std::size_t nodes_ = 0;
+};
+
+// Runs the guard over every document of `text`; throws LimitExceeded or YAML::Exception.
+void checkLimits(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  LimitGuard guard;
+  while (parser.HandleNextDocument(guard)) {
+  }
 }
 
 class Reader {
@@ -218,13 +285,18 @@ void readPolicyYaml(const std::string& file, std::string_view text, RawSet& out,
   // Read into a local set so that a file that throws half-way contributes nothing.
   RawSet local;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    const std::string copy(text);
+    checkLimits(copy);
+    std::vector<YAML::Node> docs = YAML::LoadAll(copy);
     if (docs.size() > 1) {
       reader.error(docs[1].Mark(), "syntax_error", "a policy file holds one yaml document");
       return;
     }
     if (docs.empty()) return;
     reader.readTop(docs[0], local);
+  } catch (const LimitExceeded& e) {
+    reader.error(e.mark, "limit_exceeded", e.message);
+    return;
   } catch (const YAML::Exception& e) {
     reader.error(e.mark, "syntax_error", lowercase(e.msg));
     return;

@@ -1,9 +1,11 @@
 // Every diagnostic code, located to the character, and the loader's robustness.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
+#include "policy/yaml_reader.h"
 #include "policy_test_util.h"
 
 namespace mtp::engine {
@@ -249,7 +251,7 @@ TEST(PolicyDiagnostics, HugeAndDeepInputsAreRejectedNotCrashed) {
 
   auto deep = policy_test::compileText("roles: " + std::string(100000, '['), false);
   ASSERT_FALSE(deep.has_value());
-  EXPECT_EQ(deep.error()[0].code, "syntax_error");
+  EXPECT_EQ(deep.error()[0].str(), "t.yaml:1:16: limit_exceeded: maps and lists nested deeper than 16 levels");
 
   std::string chain = "roles:\n";
   for (int i = 0; i < 5000; ++i) {
@@ -259,6 +261,42 @@ TEST(PolicyDiagnostics, HugeAndDeepInputsAreRejectedNotCrashed) {
   auto c = policy_test::compileText(chain, false);
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error()[0].code, "include_cycle");
+}
+
+
+// The fuzzer's slow class (fuzz_policy_parser, a unit over 10 s): a small file whose aliases
+// repeat one anchored policy of 300 conditions 1,500 times, i.e. 450,000 conditions to parse
+// from 16 KB. The reader stops at the anchor: one diagnostic, nothing compiled.
+std::string aliasAmplified() {
+  std::string s = "policies:\n  - &p {id: p, effect: forbid, actions: [\"*\"], when: [";
+  for (int i = 0; i < 300; ++i) s += "request.mfa == true,";
+  s += "]}\n";
+  for (int i = 0; i < 1500; ++i) s += "  - *p\n";
+  return s;
+}
+
+TEST(PolicyLimits, AnchorsAndAliasesAreRejectedBeforeAnyExpansion) {
+  EXPECT_EQ(errorsOf(aliasAmplified()),
+            "t.yaml:2:5: limit_exceeded: anchors (`&name`) are not allowed in a policy file\n");
+  // An alias alone (its anchor undefined) is a syntax error of yaml-cpp's or the alias limit.
+  EXPECT_NE(errorsOf("roles:\n  - id: a\n    grants: *g\n").find("t.yaml:3:13: "), std::string::npos);
+  EXPECT_EQ(errorsOf("roles:\n  - id: a\n    grants: &g [home.read]\n    except: *g\n"),
+            "t.yaml:3:13: limit_exceeded: anchors (`&name`) are not allowed in a policy file\n");
+}
+
+TEST(PolicyLimits, NestingDeeperThanTheLimit) {
+  const std::string deep = std::string(40, '[') + std::string(40, ']');
+  EXPECT_EQ(errorsOf("roles:\n  - id: a\n    grants: " + deep + "\n"),
+            "t.yaml:3:26: limit_exceeded: maps and lists nested deeper than 16 levels\n");
+}
+
+TEST(PolicyLimits, MoreNodesThanTheLimit) {
+  std::string s = "roles:\n  - id: a\n    grants: [";
+  for (std::size_t i = 0; i < detail::kMaxPolicyYamlNodes; ++i) s += "a,";
+  s += "]\n";
+  const std::string errors = errorsOf(s);
+  EXPECT_EQ(errors.find("limit_exceeded: more than 100000 yaml nodes"), errors.find(": ") + 2) << errors;
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 1) << errors;
 }
 
 }  // namespace

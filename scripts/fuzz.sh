@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang, ASan and UBSan in build-fuzz and runs
 # each for SECONDS (default 60) from the seed corpus in tests/fuzz/corpus/<target>/; new inputs
-# go to build-fuzz/corpus/<target>/ (the committed seeds are never rewritten). A crash, a leak
-# or a sanitizer report fails the script and leaves the input in build-fuzz/artifacts/.
+# go to build-fuzz/corpus/<target>/ (the committed seeds are never rewritten). A slow unit (over
+# the 10 s -timeout), a crash, a leak or a sanitizer report fails the script and leaves the
+# input in build-fuzz/artifacts/.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,9 +4,9 @@
 
 namespace mtp::engine {
 namespace {
-constexpr std::array<std::string_view, 13> kNames = {
+constexpr std::array<std::string_view, 14> kNames = {
     "allowed",        "unknown_action",  "unknown_admin",   "provider_mismatch",
-    "admin_not_active", "api_access_disabled", "mfa_required", "org_unknown",
+    "admin_not_active", "api_access_disabled", "mfa_required", "session_scope", "org_unknown",
     "org_not_granted", "grant_expired",   "role_lacks_action", "escalation",
     "forbidden_by_policy",
 };

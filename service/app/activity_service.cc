@@ -5,15 +5,6 @@
 
 namespace mtp::app {
 
-std::string rfc3339Utc(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string activityCursor(const store::ActivityRecord& e) {
   return std::to_string(e.timestamp) + "." + e.id;
 }
@@ -58,7 +49,7 @@ std::string activityCsv(const std::vector<store::ActivityRecord>& events) {
       "resourceType,resourceId,changes,clientIp,authMethod,success\r\n";
   for (const auto& e : events) {
     const std::string cells[] = {e.id,
-                                 rfc3339Utc(e.timestamp),
+                                 formatRfc3339(e.timestamp),
                                  e.event_type,
                                  e.initiated_by_id,
                                  e.initiated_by_type,

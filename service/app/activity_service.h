@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/actor.h"
+#include "app/admin_text.h"  // formatRfc3339
 #include "app/app_context.h"
 #include "app/result.h"
 #include "store/records.h"
@@ -28,7 +29,7 @@ struct ActivityPage {
 };
 
 // `2026-11-22T16:00:00Z` (UTC, whole seconds).
-std::string rfc3339Utc(std::int64_t unix_seconds);
+
 
 // The opaque cursor of an event (`<unix seconds>.<id>`), and back (nullopt: malformed).
 std::string activityCursor(const store::ActivityRecord& e);

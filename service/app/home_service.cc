@@ -171,7 +171,7 @@ std::string joined(const std::vector<std::string>& ids) {
 }
 
 std::string optTimeText(const std::optional<std::int64_t>& t) {
-  return t ? rfc3339Utc(*t) : std::string();
+  return t ? formatRfc3339(*t) : std::string();
 }
 
 constexpr const char* kApns = "apns_certificate";
@@ -217,7 +217,7 @@ std::string reportsCsv(const std::vector<store::ReportRecord>& reports) {
   std::string out = "id,organization,organizationName,name,format,created,readyAt\r\n";
   for (const auto& r : reports) {
     const std::string cells[] = {r.id,     r.org_id,          r.org_name,
-                                 r.name,   r.format,          rfc3339Utc(r.created),
+                                 r.name,   r.format,          formatRfc3339(r.created),
                                  optTimeText(r.ready_at)};
     bool first = true;
     for (const auto& c : cells) {
@@ -353,20 +353,7 @@ std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
   std::vector<MfaResult> out;
   for (const auto& id : ids) {
     auto r = admins.update(actor, id, change, gate);
-    if (r) {
-      out.push_back({id, 200, ""});
-      continue;
-    }
-    int status = 500;
-    switch (r.error().code) {
-      case Code::kInvalidArgument: status = 400; break;
-      case Code::kNotFound: status = 404; break;
-      case Code::kPermissionDenied: status = 403; break;
-      case Code::kConflict: status = 409; break;
-      case Code::kUnavailable: status = 503; break;
-      default: break;
-    }
-    out.push_back({id, status, status == 500 ? "internal error" : r.error().message});
+    out.push_back({id, r ? std::nullopt : std::optional<AppError>(r.error())});
   }
   return out;
 }

@@ -88,8 +88,7 @@ struct HomeDetail {
 
 struct MfaResult {
   std::string id;
-  int status = 200;  // HTTP-like: 200 done (or already required), 404 unknown admin, ...
-  std::string error;
+  std::optional<AppError> error;  // none: done (or already required)
 };
 
 // The three MDM items of an org; an absent one is not tracked.

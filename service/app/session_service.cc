@@ -5,6 +5,7 @@
 #include <ctime>
 #include <functional>
 
+#include "app/admin_text.h"
 #include "app/one_time_token.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
@@ -29,15 +30,6 @@ AppError hasherError(auth::PasswordStatus s) {
   if (s == auth::PasswordStatus::kBusy) return busy();
   spdlog::error("password hasher failed: {}", auth::passwordStatusName(s));
   return AppError::internal();
-}
-
-std::string rfc3339(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 bool lockedAt(const std::optional<store::UnixTime>& until, std::int64_t now) {
@@ -81,7 +73,7 @@ Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a,
   if (!n) return store::fail(n.error());
   if (after > 0 && *n == after) {
     store::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
-                                            {{"lockedUntil", "", rfc3339(now + app.config().lockout_for.count())}});
+                                            {{"lockedUntil", "", formatRfc3339(now + app.config().lockout_for.count())}});
     e.initiated_by_id.clear();
     e.initiated_by_email.clear();
     e.initiated_by_type = "system";

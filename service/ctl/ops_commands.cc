@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/admin_text.h"
 #include "auth/password.h"
 #include "auth/random.h"
 #include "main/bootstrap.h"
@@ -14,15 +15,6 @@
 
 namespace mtp::ctl {
 namespace {
-
-std::string isoTime(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 struct ProviderArgs {
   std::string db, name, email, password, firstname = "Owner", lastname;
@@ -92,8 +84,8 @@ int outboxList(const OutboxArgs& a) {
   std::printf("%-24s %-20s %-20s %-32s %-40s %-8s %s\n", "id", "created", a.all ? "sent" : "provider", "to",
               "subject", "attempts", "last error");
   for (const auto& r : *rows) {
-    const std::string third = a.all ? (r.email.sent_at ? isoTime(*r.email.sent_at) : "-") : r.provider.name;
-    std::printf("%-24s %-20s %-20s %-32s %-40s %-8d %s\n", r.email.id.c_str(), isoTime(r.email.created).c_str(),
+    const std::string third = a.all ? (r.email.sent_at ? app::formatRfc3339(*r.email.sent_at) : "-") : r.provider.name;
+    std::printf("%-24s %-20s %-20s %-32s %-40s %-8d %s\n", r.email.id.c_str(), app::formatRfc3339(r.email.created).c_str(),
                 third.c_str(), r.email.to_address.c_str(), r.email.subject.c_str(), r.email.attempts,
                 r.email.last_error.c_str());
   }

@@ -73,7 +73,7 @@ int list(const ListArgs& a) {
     return 1;
   }
   for (const auto& r : page->results) {
-    std::cout << app::rfc3339Utc(r.released_at) << "\t" << r.os_family << "\t" << r.version << "\t"
+    std::cout << app::formatRfc3339(r.released_at) << "\t" << r.os_family << "\t" << r.version << "\t"
               << r.build << "\n";
   }
   return 0;

@@ -38,7 +38,7 @@ json eventJson(const store::ActivityRecord& e) {
   json changes = json::parse(e.changes_json, nullptr, false);
   if (changes.is_discarded() || !changes.is_array()) changes = json::array();
   return json{{"id", e.id},
-              {"timestamp", app::rfc3339Utc(e.timestamp)},
+              {"timestamp", app::formatRfc3339(e.timestamp)},
               {"eventType", e.event_type},
               {"initiatedBy", {{"id", e.initiated_by_id}, {"type", e.initiated_by_type}, {"email", e.initiated_by_email}}},
               {"organization", e.organization.empty() ? json(nullptr) : json(e.organization)},
@@ -134,7 +134,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
 
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   auto svc = std::make_shared<app::ActivityService>(app);
-  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read"),
+  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read").mayAsk("activity.export"),
                             http::OrgSource::none(),
                             [svc](RequestContext& ctx) { return listActivity(*svc, ctx); }});
 }

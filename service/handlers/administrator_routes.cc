@@ -354,7 +354,10 @@ void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app)
     http::Route r;
     r.method = std::move(method);
     r.pattern = std::move(pattern);
+    // Creating or editing an admin may turn on their API access: admins.enable_api too.
+    const bool may_enable_api = action == "admins.create" || action == "admins.update";
     r.access = http::Access::action(std::move(action));
+    if (may_enable_api) r.access = r.access.mayAsk("admins.enable_api");
     r.org = http::OrgSource::none();
     r.handler = bind(fn);
     out.push_back(std::move(r));

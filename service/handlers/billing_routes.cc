@@ -36,8 +36,8 @@ json invoiceJson(const store::InvoiceRecord& i) {
   return json{{"id", i.id},
               {"number", i.number},
               {"period", i.period},
-              {"issued", app::rfc3339Utc(i.issued)},
-              {"dueDate", app::rfc3339Utc(i.due_date)},
+              {"issued", app::formatRfc3339(i.issued)},
+              {"dueDate", app::formatRfc3339(i.due_date)},
               {"status", std::string(store::invoiceStatusText(i.status))},
               {"users", i.users},
               {"pricePerUserCents", i.price_per_user_cents},
@@ -53,7 +53,7 @@ json detailJson(const app::InvoiceDetail& d) {
   for (const auto& p : d.payments) {
     pays.push_back({{"id", p.id},
                     {"amountCents", p.amount_cents},
-                    {"at", app::rfc3339Utc(p.at)},
+                    {"at", app::formatRfc3339(p.at)},
                     {"reference", p.reference}});
   }
   j["payments"] = std::move(pays);
@@ -67,7 +67,7 @@ json informationJson(const app::BillingInformation& b) {
          {"state", r.state},       {"postalCode", r.postal_code},
          {"country", r.country},   {"email", r.email},
          {"stored", b.stored}};
-  j["updated"] = b.stored ? json(app::rfc3339Utc(r.updated)) : json(nullptr);
+  j["updated"] = b.stored ? json(app::formatRfc3339(r.updated)) : json(nullptr);
   return j;
 }
 

@@ -58,7 +58,7 @@ json deviceJson(const store::DeviceRecord& d) {
               {"uptimeSeconds", d.uptime_seconds},
               {"remoteAssist", d.remote_assist},
               {"organization", d.org_id},
-              {"created", app::rfc3339Utc(d.created)}};
+              {"created", app::formatRfc3339(d.created)}};
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ json commandJson(const store::DeviceCommandRecord& c) {
               {"organization", c.org_id},
               {"output", c.output},
               {"createdBy", c.created_by},
-              {"created", app::rfc3339Utc(c.created)},
+              {"created", app::formatRfc3339(c.created)},
               {"sentAt", optTime(c.sent_at)},
               {"finishedAt", optTime(c.finished_at)}};
 }
@@ -134,7 +134,7 @@ HandlerResult listCommands(app::DeviceService& svc, RequestContext& ctx) {
 json connectKeyJson(const app::ConnectKey& k) {
   return json{{"connectKey", k.key},
               {"connectKeyPrefix", k.prefix},
-              {"created", app::rfc3339Utc(k.created)}};
+              {"created", app::formatRfc3339(k.created)}};
 }
 
 HandlerResult getConnectKey(app::DeviceService& svc, RequestContext& ctx) {

@@ -29,6 +29,7 @@
 
 #include "app/activity_service.h"
 #include "app/home_service.h"
+#include "handlers/bulk_results.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
 #include "handlers/list_support.h"
@@ -83,9 +84,8 @@ std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestCo
   er.any_organization = per_org;
   if (record) {
     if (auto denied = ctx.authorize(er)) return std::unexpected(*denied);
-  } else {
-    const auto snapshot = app.authorizer().current();
-    if (!snapshot->authorize(er).allowed) return std::optional<store::OrgReach>();
+  } else if (!ctx.permits(er)) {
+    return std::optional<store::OrgReach>();  // a widget the caller may not see: left out
   }
   if (!per_org) return store::OrgReach::everything();
   auto reach = orgReach(ctx, app, action);
@@ -112,7 +112,7 @@ json userItemJson(const store::HomeUserItem& u) {
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
               {"password_set", u.password_set},
-              {"created", app::rfc3339Utc(u.created)}};
+              {"created", app::formatRfc3339(u.created)}};
 }
 
 json deviceItemJson(const store::HomeDeviceItem& d) {
@@ -149,7 +149,7 @@ json reportJson(const store::ReportRecord& r) {
               {"organizationName", r.org_name},
               {"name", r.name},
               {"format", r.format},
-              {"created", app::rfc3339Utc(r.created)},
+              {"created", app::formatRfc3339(r.created)},
               {"readyAt", optTime(r.ready_at)}};
 }
 
@@ -162,7 +162,7 @@ json detailResults(const app::HomeDetail& d) {
     out.push_back(json{{"organization", m.item.org_id},
                        {"organizationName", m.item.org_name},
                        {"kind", m.item.kind},
-                       {"expiresAt", app::rfc3339Utc(m.item.expires_at)},
+                       {"expiresAt", app::formatRfc3339(m.item.expires_at)},
                        {"status", m.status}});
   }
   for (const auto& r : d.reports) out.push_back(reportJson(r));
@@ -171,7 +171,7 @@ json detailResults(const app::HomeDetail& d) {
                        {"osFamily", o.os_family},
                        {"version", o.version},
                        {"build", o.build},
-                       {"releasedAt", app::rfc3339Utc(o.released_at)}});
+                       {"releasedAt", app::formatRfc3339(o.released_at)}});
   }
   return out;
 }
@@ -273,9 +273,8 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
   auto results = svc.requireMfa(actorOf(ctx), **ids, gate);
   json out = json::array();
   for (const auto& r : results) {
-    json item = {{"id", r.id}, {"status", r.status}};
-    if (!r.error.empty()) item["error"] = r.error;
-    out.push_back(std::move(item));
+    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Error>(toHttp(*r.error)) : std::nullopt,
+                           BulkError::kMessage));
   }
   json answer = json::object();
   answer["results"] = std::move(out);
@@ -356,9 +355,15 @@ void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   app::AppContext* ap = &app;
   const std::string home = "/api/v2/providers/{pid}/home";
   const std::string mdm = "/api/v2/providers/{pid}/organizations/{id}/mdm";
-  out.push_back(Route{"GET", home, Access::action("home.read"), OrgSource::none(),
+  // Each widget is asked for its own action (app::homeWidgetAction).
+  const Access widgets = Access::action("home.read")
+                             .mayAsk("users.read")
+                             .mayAsk("devices.read")
+                             .mayAsk("orgs.read")
+                             .mayAsk("admins.read");
+  out.push_back(Route{"GET", home, widgets, OrgSource::none(),
                       [svc, ap](RequestContext& c) { return counts(*svc, *ap, c); }});
-  out.push_back(Route{"GET", home + "/{id}", Access::action("home.read"), OrgSource::none(),
+  out.push_back(Route{"GET", home + "/{id}", widgets, OrgSource::none(),
                       [svc, ap](RequestContext& c) { return detail(*svc, *ap, c); }});
   out.push_back(Route{"POST", home + "/admins_without_mfa/actions", Access::action("admins.update"),
                       OrgSource::none(), [svc](RequestContext& c) { return requireMfa(*svc, c); }});

@@ -33,7 +33,7 @@ std::optional<http::Error> requireNoFields(const http::RequestContext& ctx) {
 }
 
 nlohmann::json optTime(const std::optional<std::int64_t>& t) {
-  return t ? nlohmann::json(app::rfc3339Utc(*t)) : nlohmann::json(nullptr);
+  return t ? nlohmann::json(app::formatRfc3339(*t)) : nlohmann::json(nullptr);
 }
 
 }  // namespace mtp::handlers

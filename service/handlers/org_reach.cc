@@ -1,6 +1,5 @@
 #include "handlers/org_reach.h"
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,14 +19,11 @@ std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext&
   ec.mfa = r.mfa;
   ec.client_ip = r.client_ip;
   ec.time = r.time;
+  ec.session_scope = r.session_scope;  // an org launch token: its one org at most
+  ec.launch_org = r.launch_org;
   // Hold the snapshot while its views are copied out.
   const auto snapshot = app.authorizer().current();
   const engine::OrgReach reach = snapshot->orgsFor(p.admin_id, *id, ec);
-  if (p.scope == auth::TokenScope::kOrg) {
-    const bool in = reach.all || std::find(reach.organizations.begin(), reach.organizations.end(),
-                                           std::string_view(p.org)) != reach.organizations.end();
-    return store::OrgReach::only(in ? std::vector<std::string>{p.org} : std::vector<std::string>{});
-  }
   if (reach.all) return store::OrgReach::everything();
   std::vector<std::string> ids(reach.organizations.begin(), reach.organizations.end());
   return store::OrgReach::only(std::move(ids));

@@ -27,8 +27,8 @@ json providerJson(const store::ProviderRecord& p) {
   return json{{"id", p.id},
               {"name", p.name},
               {"requireAdminMFA", p.require_admin_mfa},
-              {"created", app::rfc3339Utc(p.created)},
-              {"updated", app::rfc3339Utc(p.updated)}};
+              {"created", app::formatRfc3339(p.created)},
+              {"updated", app::formatRfc3339(p.updated)}};
 }
 
 HandlerResult getProvider(app::ProviderService& svc, RequestContext& ctx) {

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <memory>
 
+#include "app/admin_text.h"
 #include "app/session_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
@@ -18,15 +19,6 @@ using http::JsonBody;
 using http::RequestContext;
 using http::Response;
 using nlohmann::json;
-
-std::string rfc3339(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 json adminSummary(const store::AdminRecord& a) {
   return {{"id", a.id},
@@ -86,7 +78,7 @@ HandlerResult me(app::SessionService& svc, RequestContext& ctx) {
   for (const auto& g : p->grants) {
     json o = {{"id", g.org_id}};
     if (!g.role_name.empty()) o["roleName"] = g.role_name;
-    if (g.expires_at) o["expiresAt"] = rfc3339(*g.expires_at);
+    if (g.expires_at) o["expiresAt"] = app::formatRfc3339(*g.expires_at);
     orgs.push_back(std::move(o));
   }
   const auto& a = p->admin;

@@ -48,7 +48,7 @@ json userJson(const store::SystemUserRecord& u) {
               {"organization", u.org_id},
               {"state", std::string(store::userStateText(u.state))},
               {"password_expiration_date", u.password_expiration_date
-                                               ? json(app::rfc3339Utc(*u.password_expiration_date))
+                                               ? json(app::formatRfc3339(*u.password_expiration_date))
                                                : json(nullptr)}};
 }
 

@@ -30,6 +30,7 @@
 #include "app/user_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/bulk_results.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -66,7 +67,7 @@ json userJson(const store::SystemUserRecord& u) {
               {"sudo", u.sudo},
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
-              {"created", app::rfc3339Utc(u.created)},
+              {"created", app::formatRfc3339(u.created)},
               {"organization", u.org_id}};
 }
 
@@ -237,24 +238,13 @@ HandlerResult bulkUsers(app::UserService& svc, app::AppContext& app, RequestCont
   const app::Actor actor = actorOf(ctx);
   json results = json::array();
   for (const auto& [org, id] : items) {
-    json r{{"organization", org}, {"id", id}};
+    const json item{{"organization", org}, {"id", id}};
     if (auto denied = ctx.authorize(ctx.engineRequest(action, org))) {
-      r["status"] = http::httpStatus(*denied);
-      r["error"] = {{"code", std::string(http::errorCodeName(denied->code))},
-                    {"message", denied->message}};
-      if (!denied->decision_id.empty()) r["error"]["decisionId"] = denied->decision_id;
-      results.push_back(std::move(r));
+      results.push_back(bulkItem(item, denied));
       continue;
     }
     auto done = svc.act(actor, org, id, kind->action);
-    if (!done) {
-      const Error e = toHttp(done.error());
-      r["status"] = http::httpStatus(e);
-      r["error"] = {{"code", std::string(http::errorCodeName(e.code))}, {"message", e.message}};
-    } else {
-      r["status"] = 200;
-    }
-    results.push_back(std::move(r));
+    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Error>(toHttp(done.error()))));
   }
   return Response::json({{"results", std::move(results)}});
 }
@@ -272,7 +262,9 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   const std::string one = "/api/systemusers/{id}";
   out.push_back(Route{"GET", users, Access::action("users.read"), OrgSource::reach(),
                       [svc, ap](RequestContext& c) { return listUsers(*svc, *ap, c); }});
-  out.push_back(Route{"POST", users + "/actions", Access::action("users.read"), OrgSource::reach(),
+  Access bulk = Access::action("users.read");
+  for (const auto& k : kBulkKinds) bulk = bulk.mayAsk(std::string(k.engine_action));
+  out.push_back(Route{"POST", users + "/actions", bulk, OrgSource::reach(),
                       [svc, ap](RequestContext& c) { return bulkUsers(*svc, *ap, c); }});
   out.push_back(Route{"GET", su, Access::action("users.read"), OrgSource::header("x-org-id"),
                       [svc](RequestContext& c) { return listOrgUsers(*svc, c); }});

@@ -90,6 +90,15 @@ engine::Request RequestContext::engineRequest(engine::ActionId action,
     r.admin = principal_->admin_id;
     r.auth_method = principal_->auth_method;
     r.mfa = principal_->mfa;
+    // The credential's scope travels with every question asked for this request.
+    switch (principal_->scope) {
+      case auth::TokenScope::kFull: r.session_scope = engine::SessionScope::kFull; break;
+      case auth::TokenScope::kMfaEnroll: r.session_scope = engine::SessionScope::kEnrollmentOnly; break;
+      case auth::TokenScope::kOrg:
+        r.session_scope = engine::SessionScope::kOrgLaunch;
+        r.launch_org = principal_->org;
+        break;
+    }
   }
   r.action = action;
   r.organization = organization;
@@ -99,23 +108,38 @@ engine::Request RequestContext::engineRequest(engine::ActionId action,
   return r;
 }
 
+namespace {
+
+// True when `action` is one the route declares; logs the handler's mistake otherwise.
+bool declared(const RequestContext& ctx, engine::ActionSet set, engine::ActionId action) {
+  if (set.has(action)) return true;
+  spdlog::error("request={} route=\"{} {}\" asked the engine for undeclared action {}",
+                ctx.requestId(), ctx.route().method, ctx.route().pattern,
+                action < engine::allActions().size() ? engine::actionInfo(action).name
+                                                     : std::string_view("?"));
+  return false;
+}
+
+}  // namespace
+
+bool RequestContext::permits(const engine::Request& request) const {
+  if (!declared(*this, declared_, request.action)) return false;
+  std::string decision_id = auth::newId();
+  AuthzResult d;
+  if (authorize_ && *authorize_) d = (*authorize_)(request);
+  logDecision(*this, request, d, decision_id, metrics_);
+  return d.allowed;
+}
+
 std::optional<Error> RequestContext::authorize(const engine::Request& request) const {
+  if (!declared(*this, declared_, request.action)) return Error::internal();
   std::string decision_id = auth::newId();
   AuthzResult d;
   if (authorize_ && *authorize_) d = (*authorize_)(request);
   logDecision(*this, request, d, decision_id, metrics_);
   if (d.allowed) return std::nullopt;
   recordDenial(request, d, decision_id);
-  return denialError(d.reason, std::move(decision_id));
-}
-
-Error RequestContext::deny(const engine::Request& request, engine::Reason reason,
-                           std::string decided_by) const {
-  std::string decision_id = auth::newId();
-  const AuthzResult d{false, reason, std::move(decided_by)};
-  logDecision(*this, request, d, decision_id, metrics_);
-  recordDenial(request, d, decision_id);
-  return denialError(reason, std::move(decision_id));
+  return denialError(request, d.reason, std::move(decision_id));
 }
 
 void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
@@ -132,15 +156,26 @@ void RequestContext::recordDenial(const engine::Request& request, const AuthzRes
 
 // ---- mapping ------------------------------------------------------------------------------
 
-Error denialError(engine::Reason reason, std::string decision_id) {
+Error denialError(const engine::Request& request, engine::Reason reason, std::string decision_id) {
   using engine::Reason;
   switch (reason) {
+    case Reason::kSessionScope:
+      // An enrollment-only session is told to enroll; an org launch session asking about
+      // another org is answered as for any org out of reach; anything else is a denial.
+      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
+        return Error::mfaRequired("enroll multi-factor authentication first");
+      if (request.action < engine::allActions().size() &&
+          engine::actionInfo(request.action).scope == engine::Scope::kOrg)
+        return Error::notFound();
+      return Error::permissionDenied(std::move(decision_id));
     case Reason::kProviderMismatch:
     case Reason::kOrgUnknown:
     case Reason::kOrgNotGranted:
     case Reason::kGrantExpired:
       return Error::notFound();  // indistinguishable from a missing resource
     case Reason::kMfaRequired:
+      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
+        return Error::mfaRequired("enroll multi-factor authentication first");
       return Error::mfaRequired();
     case Reason::kUnknownAdmin:
     case Reason::kAdminNotActive:
@@ -346,46 +381,36 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   }
 
   if (kind == Access::Kind::kAction) {
-    const engine::ActionId action = routes_.actionOf(route);
-    const Principal& p = *ctx.principal_;
-    const auto scope = engine::actionInfo(action).scope;
-    // A session's own scope narrows what the engine may allow.
-    if (p.scope == auth::TokenScope::kMfaEnroll && !engine::mfaExemptActions().has(action)) {
-      return fail(Error::mfaRequired("enroll multi-factor authentication first"));
-    }
+    ctx.declared_ = routes_.declaredOf(route);
     const bool reach = route.org.kind == OrgSource::Kind::kReach;
-    if (p.scope == auth::TokenScope::kOrg) {
-      // A reach list is narrowed to the token's org by the handler (handlers/org_reach.h).
-      if (scope == engine::Scope::kOrg && !reach && ctx.organization_ != p.org) {
-        return fail(Error::notFound());
+    // The route's action, then every `also` action it declares, each on the route's org when
+    // org-scoped. A list over every org the caller reaches asks about any org: the engine
+    // answers whether some role the admin holds has the action; the handler then lists the
+    // orgs of orgsFor.
+    auto ask = [&](engine::ActionId action) -> std::optional<Error> {
+      const bool per_org = engine::actionInfo(action).scope == engine::Scope::kOrg;
+      engine::Request er = ctx.engineRequest(action, per_org ? std::string_view(ctx.organization_) : "");
+      er.any_organization = reach && per_org;
+      std::string decision_id = auth::newId();
+      AuthzResult d;
+      try {
+        d = authorize_(er);
+      } catch (...) {
+        spdlog::error("request={} authorize callback threw", request_id);
+        d = AuthzResult{};  // deny
       }
-      if (scope == engine::Scope::kProvider) {
-        std::string decision_id = auth::newId();
-        decisionLog()->info("decision id={} request={} admin={} action={} allowed=false "
-                            "reason=token_scope decided_by=token:org",
-                            decision_id, request_id, p.admin_id, engine::actionInfo(action).name);
-        metrics_->countDecision("token_scope");
-        return fail(Error::permissionDenied(std::move(decision_id)));
+      logDecision(ctx, er, d, decision_id, metrics_.get());
+      if (!d.allowed) {
+        ctx.recordDenial(er, d, decision_id);
+        return denialError(er, d.reason, std::move(decision_id));
       }
+      if (ctx.decision_id_.empty()) ctx.decision_id_ = std::move(decision_id);
+      return std::nullopt;
+    };
+    if (auto denied = ask(routes_.actionOf(route))) return fail(*denied);
+    for (engine::ActionId also : routes_.alsoOf(route)) {
+      if (auto denied = ask(also)) return fail(*denied);
     }
-    engine::Request er = ctx.engineRequest(action, ctx.organization_);
-    // A list over every org the caller reaches: the engine answers whether some role the
-    // admin holds has the action; the handler then lists the orgs of orgsFor.
-    er.any_organization = reach;
-    std::string decision_id = auth::newId();
-    AuthzResult d;
-    try {
-      d = authorize_(er);
-    } catch (...) {
-      spdlog::error("request={} authorize callback threw", request_id);
-      d = AuthzResult{};  // deny
-    }
-    logDecision(ctx, er, d, decision_id, metrics_.get());
-    if (!d.allowed) {
-      ctx.recordDenial(er, d, decision_id);
-      return fail(denialError(d.reason, std::move(decision_id)));
-    }
-    ctx.decision_id_ = std::move(decision_id);
   }
 
   // The handler, inside the one catch-all: details to the log, a generic 500 to the client.

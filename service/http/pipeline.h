@@ -1,5 +1,6 @@
 // The request pipeline, independent of the transport: match the route (404 / 405) → request
-// id → body limit (413) → authenticate (401) → token scope → build the engine Request →
+// id → body limit (413) → authenticate (401) → build the engine Request (with the token's
+// scope, which the engine checks) →
 // authorize BEFORE the handler (denials mapped: tenant-reach reasons → 404, mfa_required →
 // 401 mfa_required, unknown/inactive admin → 401 unauthenticated, others → 403 with a
 // decision id) → decision log line → handler inside one catch-all (500 internal, details in
@@ -36,8 +37,9 @@ struct PipelineOptions {
   DenialFn on_denied;
 };
 
-// The error a denial answers with (see the header comment).
-Error denialError(engine::Reason reason, std::string decision_id);
+// The error a denial of `request` answers with (see the header comment; `session_scope`:
+// 401 mfa_required for an enrollment-only session, 404 for an org-scoped action, else 403).
+Error denialError(const engine::Request& request, engine::Reason reason, std::string decision_id);
 
 // The HTTP response of an Error, with `request_id` in the body.
 Response errorResponse(const Error& e, std::string_view request_id);

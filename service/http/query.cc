@@ -77,20 +77,6 @@ std::expected<Filter, Error> parseFilter(std::string_view f, const ListSpec& spe
 
 }  // namespace
 
-std::string_view filterOpName(FilterOp op) {
-  switch (op) {
-    case FilterOp::kEq: return "eq";
-    case FilterOp::kNe: return "ne";
-    case FilterOp::kGt: return "gt";
-    case FilterOp::kGe: return "ge";
-    case FilterOp::kLt: return "lt";
-    case FilterOp::kLe: return "le";
-    case FilterOp::kIn: return "in";
-    case FilterOp::kSearch: return "search";
-  }
-  return "eq";
-}
-
 std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSpec& spec) {
   ListQuery q;
   bool seen_limit = false, seen_skip = false, seen_sort = false;

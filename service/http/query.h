@@ -22,7 +22,6 @@
 namespace mtp::http {
 
 enum class FilterOp { kEq, kNe, kGt, kGe, kLt, kLe, kIn, kSearch };
-std::string_view filterOpName(FilterOp op);
 
 struct SortKey {
   std::string field;

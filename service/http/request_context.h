@@ -105,13 +105,15 @@ class RequestContext {
   engine::Request engineRequest(engine::ActionId action, std::string_view organization) const;
 
   // Asks the engine and writes a decision log line; returns the error to answer on denial
-  // (mapped like the pipeline's: 404 / 401 / 403 with a decision id).
+  // (mapped like the pipeline's: 404 / 401 / 403 with a decision id), the denial recorded
+  // as the pipeline's are. The action must be one the route declares (its own, `also` or
+  // `mayAsk`): an undeclared one is refused with 500 internal and logged.
   std::optional<Error> authorize(const engine::Request& request) const;
 
-  // A denial the handler derived from the engine's own answers (e.g. a reach list whose
-  // caller's roles hold the action in no org: Snapshot::effectiveActions), logged and
-  // recorded like any engine denial; returns the error to answer (mapped from `reason`).
-  Error deny(const engine::Request& request, engine::Reason reason, std::string decided_by) const;
+  // The same question when a "no" hides something rather than refuses the request (a Home
+  // widget the caller may not see): the decision is logged, a denial is not recorded as an
+  // access_denied event. Undeclared actions answer false.
+  bool permits(const engine::Request& request) const;
 
  private:
   friend class Pipeline;
@@ -126,6 +128,7 @@ class RequestContext {
   std::string provider_;
   std::int64_t now_ = 0;
   std::string decision_id_;
+  engine::ActionSet declared_;  // the route's actions: own, also, mayAsk
   const AuthorizeFn* authorize_ = nullptr;
   const DenialFn* on_denied_ = nullptr;
   class Metrics* metrics_ = nullptr;

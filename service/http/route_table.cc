@@ -94,6 +94,9 @@ std::expected<RouteTable, std::vector<std::string>> RouteTable::build(std::vecto
         if (r.org.kind != OrgSource::Kind::kNone) {
           problems.push_back(where + ": an org source without an action checks nothing");
         }
+        if (!r.access.alsoActions().empty() || !r.access.mayAskActions().empty()) {
+          problems.push_back(where + ": second actions without an action of the route");
+        }
         break;
       case Access::Kind::kAction: {
         auto id = engine::findAction(r.access.actionName());
@@ -102,6 +105,25 @@ std::expected<RouteTable, std::vector<std::string>> RouteTable::build(std::vecto
           break;
         }
         c.action = *id;
+        c.declared.add(*id);
+        for (const auto& name : r.access.alsoActions()) {
+          auto also = engine::findAction(name);
+          if (!also) {
+            problems.push_back(where + ": unknown second action `" + name + "`");
+            continue;
+          }
+          if (engine::actionInfo(*also).scope == engine::Scope::kOrg &&
+              r.org.kind == OrgSource::Kind::kNone) {
+            problems.push_back(where + ": org-scoped second action `" + name + "` needs an org source");
+          }
+          c.also.push_back(*also);
+          c.declared.add(*also);
+        }
+        for (const auto& name : r.access.mayAskActions()) {
+          auto may = engine::findAction(name);
+          if (!may) problems.push_back(where + ": unknown second action `" + name + "`");
+          else c.declared.add(*may);
+        }
         const auto scope = engine::actionInfo(*id).scope;
         if (scope == engine::Scope::kOrg && r.org.kind == OrgSource::Kind::kNone) {
           problems.push_back(where + ": org-scoped action `" + r.access.actionName() +
@@ -167,6 +189,17 @@ RouteMatch RouteTable::match(std::string_view method, std::string_view path) con
 engine::ActionId RouteTable::actionOf(const Route& r) const {
   auto i = static_cast<std::size_t>(&r - routes_.data());
   return i < compiled_.size() ? compiled_[i].action : engine::kNoAction;
+}
+
+const std::vector<engine::ActionId>& RouteTable::alsoOf(const Route& r) const {
+  static const std::vector<engine::ActionId> kNone;
+  auto i = static_cast<std::size_t>(&r - routes_.data());
+  return i < compiled_.size() ? compiled_[i].also : kNone;
+}
+
+engine::ActionSet RouteTable::declaredOf(const Route& r) const {
+  auto i = static_cast<std::size_t>(&r - routes_.data());
+  return i < compiled_.size() ? compiled_[i].declared : engine::ActionSet();
 }
 
 std::size_t RouteTable::maxBody() const {

@@ -38,13 +38,36 @@ class Access {
   // Any authenticated principal; no engine decision.
   static Access authenticatedAny() { return Access(Kind::kAuthenticatedAny, {}); }
 
+  // Second actions, declared here so that no handler can ask the engine about an action the
+  // table does not show (RouteTable::build checks the names):
+  //  also(a):   asked by the pipeline on every request, right after the route's action and
+  //             with the route's org when `a` is org-scoped: the caller must hold both (the
+  //             admin links of an org: orgs.read on the org, then admins.read).
+  //  mayAsk(a): asked by the handler for some requests only (an export, each item of a bulk
+  //             action, a Home widget, an admin change that enables API access), through
+  //             RequestContext::authorize / permits, which refuse an undeclared action.
+  Access also(std::string a) const {
+    Access c = *this;
+    c.also_.push_back(std::move(a));
+    return c;
+  }
+  Access mayAsk(std::string a) const {
+    Access c = *this;
+    c.may_ask_.push_back(std::move(a));
+    return c;
+  }
+
   Kind kind() const { return kind_; }
   const std::string& actionName() const { return action_; }
+  const std::vector<std::string>& alsoActions() const { return also_; }
+  const std::vector<std::string>& mayAskActions() const { return may_ask_; }
 
  private:
   Access(Kind k, std::string a) : kind_(k), action_(std::move(a)) {}
   Kind kind_ = Kind::kUndeclared;
   std::string action_;
+  std::vector<std::string> also_;
+  std::vector<std::string> may_ask_;
 };
 
 // Where the target org of an org-scoped action comes from.
@@ -97,12 +120,18 @@ class RouteTable {
   const std::vector<Route>& routes() const { return routes_; }
   // The engine action of route `i` (kNoAction for Public / AuthenticatedAny).
   engine::ActionId actionOf(const Route& r) const;
+  // The route's `also` actions, in declaration order.
+  const std::vector<engine::ActionId>& alsoOf(const Route& r) const;
+  // Every action the route may ask: its own, `also` and `mayAsk`.
+  engine::ActionSet declaredOf(const Route& r) const;
   std::size_t maxBody() const;
 
  private:
   struct Compiled {
     std::vector<std::string> segments;  // "{name}" for a parameter
     engine::ActionId action = engine::kNoAction;
+    std::vector<engine::ActionId> also;
+    engine::ActionSet declared;
     int literals = 0;
   };
   std::vector<Route> routes_;

@@ -55,6 +55,22 @@ inline Reach reachOrg(const DirectoryIndex& ix, std::uint32_t a, std::uint32_t o
 
 inline Decision deny(Reason r, std::string_view by) { return Decision{false, r, by}; }
 
+// Check 5's `session_scope`: does the credential's scope cover `action` on `org` (the org the
+// request is decided on)? An enrollment-only session reaches its own MFA enrollment and
+// logout; an org launch session org-scoped actions on its launch org, and logout.
+inline bool sessionCovers(const Request& r, const ActionInfo& info, std::string_view org) {
+  switch (r.session_scope) {
+    case SessionScope::kFull:
+      return true;
+    case SessionScope::kEnrollmentOnly:
+      return mfaExemptActions().has(r.action);
+    case SessionScope::kOrgLaunch:
+      if (info.scope == Scope::kOrg) return !r.launch_org.empty() && org == r.launch_org;
+      return info.name == "self.logout";
+  }
+  return false;
+}
+
 // The escalation check: does the target get a role or org beyond the acting admin's own?
 template <class Tracer>
 bool escalates(const PolicySet& ps, const DirectoryIndex& ix, std::uint32_t a,
@@ -150,12 +166,16 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   }
   const Scope scope = actions.scope[r.action];
   if constexpr (Tracer::kOn) t.step("unknown_action", actionInfo(r.action).name, true);
+  // An org launch session asking about any org is asked about its one org.
+  const bool launch_any = r.any_organization && r.session_scope == SessionScope::kOrgLaunch;
+  const std::string_view org_id = launch_any ? r.launch_org : r.organization;
+  const bool any_org = r.any_organization && !launch_any;
 
   // Each id is hashed once. The admin's slot, the org's slot and the grant slot of the pair
   // are addressed by those hashes alone: their cache lines are fetched together.
-  const bool names_org = scope == Scope::kOrg && !r.organization.empty();
+  const bool names_org = scope == Scope::kOrg && !org_id.empty();
   const std::uint64_t ha = hashId(r.admin);
-  const std::uint64_t ho = names_org ? hashId(r.organization) : 0;
+  const std::uint64_t ho = names_org ? hashId(org_id) : 0;
   ix.admin_table.prefetch(ha);
   if (names_org) {
     ix.org_table.prefetch(ho);
@@ -169,7 +189,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
     return deny(Reason::kUnknownAdmin, "check:unknown_admin");
   }
   const std::uint32_t a = admin->index;
-  const OrgSlot* org = names_org ? ix.findOrgSlot(r.organization, ho) : nullptr;
+  const OrgSlot* org = names_org ? ix.findOrgSlot(org_id, ho) : nullptr;
   const std::uint32_t o = org != nullptr ? org->index : kNotFound;
   // The admin's grant on the org (check 6 reads it); one implies the org is the admin's
   // provider's, so the org's record is read only without one.
@@ -178,7 +198,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
       (!r.provider.empty() && r.provider != std::string_view(ix.providers[admin->provider].id)) ||
       (org != nullptr && grant == nullptr && ix.org_provider[o] != admin->provider);
   if (other_provider) {
-    t.step("provider_mismatch", r.provider.empty() ? r.organization : r.provider, false);
+    t.step("provider_mismatch", r.provider.empty() ? org_id : r.provider, false);
     return deny(Reason::kProviderMismatch, "check:provider_mismatch");
   }
   if constexpr (Tracer::kOn) t.step("provider_mismatch", ix.providers[admin->provider].id, true);
@@ -210,8 +230,15 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   }
   if constexpr (Tracer::kOn) t.step("mfa_required", mfa_required ? "verified" : "not required", true);
 
+  // 5, session_scope: the credential's scope covers the request.
+  if (r.session_scope != SessionScope::kFull && !sessionCovers(r, actionInfo(r.action), org_id)) {
+    t.step("session_scope", r.session_scope == SessionScope::kOrgLaunch ? r.launch_org : "enrollment", false);
+    return deny(Reason::kSessionScope, "check:session_scope");
+  }
+  if constexpr (Tracer::kOn) t.step("session_scope", "covered", true);
+
   // A list over every org the admin reaches: some role the admin holds must have the action.
-  if (scope == Scope::kOrg && r.any_organization) {
+  if (scope == Scope::kOrg && any_org) {
     const auto& roles = cp.roles;
     const AdminRec& rec = ix.admins[a];
     if (roles[rec.role].info.actions.has(r.action)) {
@@ -234,15 +261,15 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   RoleId role = admin->role;
   if (scope == Scope::kOrg) {
     if (org == nullptr) {
-      t.step("org_unknown", r.organization, false);
+      t.step("org_unknown", org_id, false);
       return deny(Reason::kOrgUnknown, "check:org_unknown");
     }
     switch (reachWith(ix, grant, admin->all_organizations, admin->role, r.time, role)) {
       case Reach::kNotGranted:
-        t.step("org_not_granted", r.organization, false);
+        t.step("org_not_granted", org_id, false);
         return deny(Reason::kOrgNotGranted, "check:org_not_granted");
       case Reach::kExpired:
-        t.step("grant_expired", r.organization, false);
+        t.step("grant_expired", org_id, false);
         return deny(Reason::kGrantExpired, "check:grant_expired");
       case Reach::kOk:
         break;

@@ -44,6 +44,8 @@ Request requestFor(std::string_view admin, ActionId action, std::string_view org
   r.organization = org;
   r.auth_method = ctx.auth_method;
   r.mfa = ctx.mfa;
+  r.session_scope = ctx.session_scope;
+  r.launch_org = ctx.launch_org;
   r.client_ip = ctx.client_ip;
   r.time = ctx.time;
   return r;
@@ -60,6 +62,13 @@ OrgReach Snapshot::orgsFor(std::string_view admin, ActionId action,
   const auto& rec = index_->admins[a];
   const auto& prov = index_->providers[rec.provider];
   const auto& cp = policies_->compiled();
+  if (ctx.session_scope == SessionScope::kOrgLaunch) {
+    // An org launch session reaches its one org at most.
+    const auto o = index_->findOrg(ctx.launch_org);
+    if (o != kNotFound && authorize(requestFor(admin, action, index_->orgs[o].id, ctx)).allowed)
+      out.organizations.push_back(index_->orgs[o].id);
+    return out;
+  }
   if (rec.all_organizations) {
     // Cheap answer: no custom policy on the action and no per-org role override that could
     // take the action away; then one decision on any org stands for all of them.
@@ -131,7 +140,14 @@ ActionSet Snapshot::effectiveActions(std::string_view admin, std::string_view or
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const auto id = static_cast<ActionId>(i);
     if (actions[i].scope == Scope::kOrg && organization.empty()) {
-      if (held.has(id)) out.add(id);
+      if (ctx.session_scope != SessionScope::kFull) {
+        // A scoped session: the engine's any-org answer applies the scope.
+        Request r = requestFor(admin, id, "", ctx);
+        r.any_organization = true;
+        if (authorize(r).allowed) out.add(id);
+      } else if (held.has(id)) {
+        out.add(id);
+      }
       continue;
     }
     if (authorize(requestFor(admin, id, organization, ctx)).allowed) out.add(id);

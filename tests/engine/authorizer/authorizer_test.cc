@@ -311,6 +311,11 @@ TEST_F(AuthorizerTest, ChecksRunInTheSpecOrder) {
   m.auth_method = AuthMethod::kSession;
   m.organization = "nope";
   EXPECT_EQ(decide(m).reason, Reason::kMfaRequired);
+  // The session's scope comes after MFA and before the org checks.
+  m.mfa = true;
+  m.session_scope = SessionScope::kOrgLaunch;
+  m.launch_org = "o1";
+  EXPECT_EQ(decide(m).reason, Reason::kSessionScope);
 }
 
 TEST_F(AuthorizerTest, ExplainTracesEveryCheck) {
@@ -400,6 +405,124 @@ TEST_F(AuthorizerTest, EffectiveActions) {
   EXPECT_FALSE(hd.has(act("self.apikey")));
   auto in_o2 = snap_->effectiveActions("hd", "o2", ctx);
   EXPECT_FALSE(in_o2.has(act("users.unlock")));
+}
+
+TEST_F(AuthorizerTest, EnrollmentOnlySessionReachesOnlyEnrollmentAndLogout) {
+  auto r = req("owner", "users.read", "o1");
+  r.session_scope = SessionScope::kEnrollmentOnly;
+  EXPECT_EQ(decide(r).reason, Reason::kSessionScope);
+  EXPECT_EQ(decide(r).decided_by, "check:session_scope");
+  for (auto a : {"self.read", "self.password", "settings.read", "admins.read"}) {
+    r.action = act(a);
+    EXPECT_EQ(decide(r).reason, Reason::kSessionScope) << a;
+  }
+  // API access is checked first (check 4); an admin who may hold a key is refused by scope.
+  r.action = act("self.apikey");
+  EXPECT_EQ(decide(r).reason, Reason::kApiAccessDisabled);
+  r.admin = "api";
+  EXPECT_EQ(decide(r).reason, Reason::kSessionScope);
+  r.admin = "owner";
+  for (auto a : {"self.mfa", "self.logout"}) {
+    r.action = act(a);
+    EXPECT_TRUE(decide(r).allowed) << a;
+  }
+  // MFA comes first: an admin who must enroll is told so.
+  auto m = req("mfa", "admins.read");
+  m.mfa = false;
+  m.session_scope = SessionScope::kEnrollmentOnly;
+  EXPECT_EQ(decide(m).reason, Reason::kMfaRequired);
+  // A list over any org is no way around it.
+  auto any = req("owner", "orgs.read");
+  any.any_organization = true;
+  any.session_scope = SessionScope::kEnrollmentOnly;
+  EXPECT_EQ(decide(any).reason, Reason::kSessionScope);
+}
+
+TEST_F(AuthorizerTest, OrgLaunchSessionReachesOnlyItsOrg) {
+  auto r = req("owner", "users.suspend", "o1");
+  r.session_scope = SessionScope::kOrgLaunch;
+  r.launch_org = "o1";
+  EXPECT_TRUE(decide(r).allowed);
+  // Another org of the same provider: refused by the scope, before the org checks.
+  r.organization = "o2";
+  EXPECT_EQ(decide(r).reason, Reason::kSessionScope);
+  r.organization = "no-such-org";
+  EXPECT_EQ(decide(r).reason, Reason::kSessionScope);
+  r.organization = "";
+  EXPECT_EQ(decide(r).reason, Reason::kSessionScope);
+  // Another provider's org is still provider_mismatch (check 2 first).
+  r.organization = "q1";
+  EXPECT_EQ(decide(r).reason, Reason::kProviderMismatch);
+  // No provider-wide action and no self-service change; logout stays.
+  for (auto a : {"admins.read", "settings.read", "activity.read", "orgs.create", "self.read",
+                 "self.password", "self.mfa", "self.apikey"}) {
+    auto p = req(std::string_view(a) == "self.apikey" ? "api" : "owner", a);
+    p.session_scope = SessionScope::kOrgLaunch;
+    p.launch_org = "o1";
+    EXPECT_EQ(decide(p).reason, Reason::kSessionScope) << a;
+  }
+  auto out = req("owner", "self.logout");
+  out.session_scope = SessionScope::kOrgLaunch;
+  out.launch_org = "o1";
+  EXPECT_TRUE(decide(out).allowed);
+  // The role still decides inside the org: help desk may not delete users in its org.
+  auto hd = req("hd", "users.delete", "o1");
+  hd.session_scope = SessionScope::kOrgLaunch;
+  hd.launch_org = "o1";
+  EXPECT_EQ(decide(hd).reason, Reason::kRoleLacksAction);
+  // Without a launch org nothing org-scoped is covered.
+  auto none = req("owner", "users.read", "o1");
+  none.session_scope = SessionScope::kOrgLaunch;
+  EXPECT_EQ(decide(none).reason, Reason::kSessionScope);
+}
+
+TEST_F(AuthorizerTest, OrgLaunchAnyOrganizationIsDecidedOnTheLaunchOrg) {
+  auto r = req("mgr", "users.unlock");
+  r.any_organization = true;
+  EXPECT_TRUE(decide(r).allowed);  // manager by default: some held role has it
+  r.session_scope = SessionScope::kOrgLaunch;
+  r.launch_org = "o1";  // read_only there
+  EXPECT_EQ(decide(r).reason, Reason::kRoleLacksAction);
+  r.launch_org = "o3";  // manager there
+  EXPECT_TRUE(decide(r).allowed);
+  r.launch_org = "o2";  // grant expired
+  EXPECT_EQ(decide(r).reason, Reason::kGrantExpired);
+  auto e = snap_->explain(r);
+  EXPECT_EQ(e.decision.reason, Reason::kGrantExpired);
+}
+
+TEST_F(AuthorizerTest, ReverseQueriesCarryTheSessionScope) {
+  RequestContext ctx{AuthMethod::kSession, true, std::nullopt, kNow};
+  ctx.session_scope = SessionScope::kOrgLaunch;
+  ctx.launch_org = "o2";
+  auto owner = snap_->orgsFor("owner", act("users.read"), ctx);
+  EXPECT_FALSE(owner.all);
+  EXPECT_EQ(owner.organizations, std::vector<std::string_view>{"o2"});
+  ctx.launch_org = "o1";
+  auto mgr = snap_->orgsFor("mgr", act("users.unlock"), ctx);  // read_only in o1
+  EXPECT_FALSE(mgr.all);
+  EXPECT_TRUE(mgr.organizations.empty());
+  ctx.launch_org = "q1";  // another provider's org
+  EXPECT_TRUE(snap_->orgsFor("owner", act("users.read"), ctx).organizations.empty());
+  ctx.launch_org = "o1";
+  auto eff = snap_->effectiveActions("owner", "", ctx);
+  EXPECT_TRUE(eff.has(act("users.read")));
+  EXPECT_TRUE(eff.has(act("self.logout")));
+  EXPECT_FALSE(eff.has(act("self.read")));
+  EXPECT_FALSE(eff.has(act("admins.read")));
+  EXPECT_FALSE(snap_->effectiveActions("owner", "o2", ctx).has(act("users.read")));
+  ctx.session_scope = SessionScope::kEnrollmentOnly;
+  EXPECT_FALSE(snap_->orgsFor("owner", act("users.read"), ctx).all);
+  EXPECT_TRUE(snap_->orgsFor("owner", act("users.read"), ctx).organizations.empty());
+  auto enroll = snap_->effectiveActions("owner", "", ctx);
+  EXPECT_FALSE(enroll.has(act("users.read")));
+  EXPECT_TRUE(enroll.has(act("self.mfa")));
+  EXPECT_FALSE(enroll.has(act("self.read")));
+  // adminsFor: an org launch context asks about its own org only.
+  ctx.session_scope = SessionScope::kOrgLaunch;
+  ctx.launch_org = "o1";
+  EXPECT_FALSE(snap_->adminsFor("o1", act("users.read"), ctx).empty());
+  EXPECT_TRUE(snap_->adminsFor("o3", act("users.read"), ctx).empty());
 }
 
 TEST_F(AuthorizerTest, SnapshotBuildRejectsBadDirectories) {

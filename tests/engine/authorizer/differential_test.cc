@@ -137,7 +137,7 @@ World randomWorld(std::mt19937_64& rng) {
 
 // A request with owned storage, so that the engine's view can point into it.
 struct OwnedRequest {
-  std::string admin, org, provider, target_role;
+  std::string admin, org, provider, target_role, launch_org;
   std::vector<std::string> target_org_ids, target_org_roles;
   std::vector<TargetGrant> target_grants;
   Request r;
@@ -145,6 +145,7 @@ struct OwnedRequest {
     r.admin = admin;
     r.organization = org;
     r.provider = provider;
+    r.launch_org = launch_org;
     r.target.role = target_role;
     target_grants.clear();
     for (std::size_t i = 0; i < target_org_ids.size(); ++i)
@@ -180,6 +181,16 @@ OwnedRequest randomRequest(std::mt19937_64& rng, const World& w) {
     for (int i = 0; i < n; ++i) {
       q.target_org_ids.push_back(coin(0.1) ? "unknown-org" : pick(orgs));
       q.target_org_roles.push_back(coin(0.3) ? pick(kRoles) : "");
+    }
+  }
+  // A scoped credential now and then: enrollment only, or an org launch (mostly on the
+  // request's own org, so that both outcomes of the scope check are seen).
+  if (coin(0.15)) {
+    if (coin(0.3)) {
+      q.r.session_scope = SessionScope::kEnrollmentOnly;
+    } else {
+      q.r.session_scope = SessionScope::kOrgLaunch;
+      q.launch_org = coin(0.6) ? q.org : (coin(0.8) ? pick(orgs) : "");
     }
   }
   q.bind();
@@ -279,6 +290,15 @@ struct Ref {
     const bool exempt = info.name == "self.mfa" || info.name == "self.logout";
     if (mfa_req && !r.mfa && !exempt && (r.auth_method == AuthMethod::kSession || self_key))
       return {false, Reason::kMfaRequired, {}};
+    // The credential's scope (part of check 5).
+    if (r.session_scope == SessionScope::kEnrollmentOnly && !exempt)
+      return {false, Reason::kSessionScope, {}};
+    if (r.session_scope == SessionScope::kOrgLaunch) {
+      const bool covered = info.scope == Scope::kOrg
+                               ? !r.launch_org.empty() && r.organization == r.launch_org
+                               : info.name == "self.logout";
+      if (!covered) return {false, Reason::kSessionScope, {}};
+    }
     std::string role = a->role;
     if (info.scope == Scope::kOrg) {
       if (!org) return {false, Reason::kOrgUnknown, {}};
@@ -334,7 +354,7 @@ TEST(Differential, EngineAgreesWithTheReferenceOnRandomWorlds) {
   std::mt19937_64 rng(20261122);
   constexpr int kWorlds = 500;
   constexpr int kRequestsPerWorld = 200;  // 100,000 decisions in all
-  long compared = 0, allowed = 0, forbids_seen = 0;
+  long compared = 0, allowed = 0, forbids_seen = 0, scope_denials = 0;
   for (int wi = 0; wi < kWorlds; ++wi) {
     World w = randomWorld(rng);
     auto set = compilePolicies(w.policies);
@@ -367,6 +387,7 @@ TEST(Differential, EngineAgreesWithTheReferenceOnRandomWorlds) {
         EXPECT_TRUE(explained) << got.decided_by;
       }
       if (got.reason == Reason::kForbiddenByPolicy) ++forbids_seen;
+      if (got.reason == Reason::kSessionScope) ++scope_denials;
       // Reordering rules changes nothing.
       const Decision rev = snap_rev->authorize(q.r);
       ASSERT_EQ(rev.allowed, got.allowed);
@@ -378,6 +399,7 @@ TEST(Differential, EngineAgreesWithTheReferenceOnRandomWorlds) {
   EXPECT_GT(allowed, compared / 20);
   EXPECT_LT(allowed, compared);
   EXPECT_GT(forbids_seen, 100);
+  EXPECT_GT(scope_denials, 1000);
 }
 
 TEST(Differential, AnyMatchingForbidDenies) {

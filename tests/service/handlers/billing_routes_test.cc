@@ -159,7 +159,7 @@ TEST_P(BillingRoutesTest, CloseMonthBillsLastMonthsHwmOnceAndPaymentsSettleIt) {
   EXPECT_EQ(inv["billed"], 10500);
   EXPECT_EQ(inv["paid"], 0);
   EXPECT_EQ(inv["owed"], 10500);
-  EXPECT_EQ(inv["dueDate"], app::rfc3339Utc(now() + 30 * 86400));
+  EXPECT_EQ(inv["dueDate"], app::formatRfc3339(now() + 30 * 86400));
 
   const std::string one = base + "/" + made.invoice.id;
   // Payments: strict body, positive, not more than owed.

@@ -377,7 +377,7 @@ TEST_P(HomeTest, MdmReportsAndOsReleases) {
   auto mdm = [&](const std::string& org) {
     return "/api/v2/providers/" + p + "/organizations/" + org + "/mdm";
   };
-  auto at = [&](std::int64_t t) { return json(app::rfc3339Utc(t)); };
+  auto at = [&](std::int64_t t) { return json(app::formatRfc3339(t)); };
   ASSERT_EQ(call("PUT", mdm(w.a), w.scoped.token,
                  json{{"apnsCertificateExpiresAt", at(now() + 5 * kDay)},
                       {"vppTokenExpiresAt", at(now() + 20 * kDay)},

@@ -327,6 +327,43 @@ TEST_P(OrganizationRoutesTest, LaunchTokenReachesOnlyThatOrg) {
   EXPECT_EQ(call("GET", org(p, o1), launch).status, 401);
 }
 
+// Issue 10.1: no check made while serving a launch token's request skips its scope: the
+// admin links' admins.read, and the self-service routes (no self-service change).
+TEST_P(OrganizationRoutesTest, LaunchTokenIsRefusedProviderAndSelfServiceActions) {
+  auto p = createProvider("MSP");
+  auto o1 = createOrg(p, "Acme");
+  for (const std::string role : {"admin_billing", "help_desk"}) {
+    auto a = createAdmin(p, SeedAdmin{.role = role, .all_organizations = true, .password = "correct horse battery"});
+    auto r = call("POST", org(p, o1) + "/launch", a.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string launch = body(r)["token"];
+    // The full session reads the links; the launch token may not.
+    EXPECT_EQ(call("GET", "/api/v2/organizations/" + o1 + "/administratorlinks", a.token).status, 200) << role;
+    r = call("GET", "/api/v2/organizations/" + o1 + "/administratorlinks", launch);
+    EXPECT_EQ(r.status, 403) << role << " " << r.body;
+    EXPECT_TRUE(body(r)["error"].contains("decisionId"));
+    EXPECT_EQ(call("POST", "/api/v2/me/totp", launch).status, 403) << role;
+    EXPECT_EQ(call("PUT", "/api/v2/me/password", launch,
+                   nlohmann::json({{"currentPassword", "correct horse battery"},
+                                   {"newPassword", "another long passphrase"}}).dump()).status, 403)
+        << role;
+    EXPECT_EQ(call("POST", "/api/v2/me/apikey", launch).status, 403) << role;
+    EXPECT_EQ(call("GET", "/api/v2/me", launch).status, 403) << role;
+    // Its own org is still reached.
+    EXPECT_EQ(call("GET", org(p, o1), launch).status, 200) << role;
+    // The denials are recorded with the engine's reason.
+    bool recorded = false;
+    for (const auto& e : activity(p)) {
+      if (e.event_type == "access_denied" && e.changes_json.find("session_scope") != std::string::npos)
+        recorded = true;
+    }
+    EXPECT_TRUE(recorded);
+    // Logout stays reachable and ends the launch token.
+    EXPECT_EQ(call("POST", "/api/v2/auth/logout", launch).status, 204) << role;
+    EXPECT_EQ(call("GET", org(p, o1), launch).status, 401) << role;
+  }
+}
+
 TEST_P(OrganizationRoutesTest, AdministratorLinksListWhoReachesTheOrgWithTheRoleThere) {
   auto p = createProvider("MSP");
   auto o = createOrg(p, "Acme"), other = createOrg(p, "Globex");

@@ -306,6 +306,39 @@ TEST_P(UsersTest, BulkActionsChangeOnlyTheGrantedOrgs) {
   EXPECT_EQ(call("POST", users(other) + "/actions", all.token, req.dump()).status, 404);
 }
 
+// Issue 10.1: an org launch token acts in its one org only, item by item too (the bulk check
+// once skipped the token's scope and suspended users of other orgs).
+TEST_P(UsersTest, BulkActionsWithALaunchTokenStayInItsOrg) {
+  auto p = createProvider("MSP");
+  auto a = createOrg(p, "A"), b = createOrg(p, "B");
+  auto ua = seedUser(p, a, "alice"), ub = seedUser(p, b, "bob");
+  for (const std::string role : {"admin_billing", "help_desk"}) {
+    auto admin = createAdmin(p, {.role = role, .all_organizations = true});
+    auto r = call("POST", "/api/v2/providers/" + p + "/organizations/" + a + "/launch", admin.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string launch = body(r)["token"];
+    for (const std::string action : {"suspend", "force_password_reset"}) {
+      json req = {{"action", action},
+                  {"users", json::array({{{"organization", b}, {"id", ub}}})}};
+      r = call("POST", users(p) + "/actions", launch, req.dump());
+      ASSERT_EQ(r.status, 200) << r.body;
+      auto res = body(r)["results"];
+      ASSERT_EQ(res.size(), 1u);
+      EXPECT_EQ(res[0]["status"], 404) << role << " " << action;
+      EXPECT_EQ(stored(p, b, ub).state, store::UserState::kActivated) << role << " " << action;
+      EXPECT_FALSE(stored(p, b, ub).password_expired) << role << " " << action;
+    }
+    // Its own org is acted on.
+    json req = {{"action", "force_password_reset"},
+                {"users", json::array({{{"organization", a}, {"id", ua}}})}};
+    r = call("POST", users(p) + "/actions", launch, req.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body(r)["results"][0]["status"], 200) << role;
+  }
+  EXPECT_TRUE(stored(p, a, ua).password_expired);
+  for (const auto& e : userEvents(p)) EXPECT_EQ(e.resource_id, ua);
+}
+
 MTP_SERVICE_BACKENDS(UsersTest);
 
 }  // namespace

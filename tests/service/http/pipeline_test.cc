@@ -101,24 +101,31 @@ TEST_F(PipelineTest, InvalidTrustedProxyRefusesToBuild) {
   EXPECT_EQ(p.error()[0], "trusted proxy `not-an-ip` is not an address or CIDR");
 }
 
-TEST_F(PipelineTest, MfaEnrollTokenReachesOnlyEnrollment) {
+// The token's scope is the engine's to apply (check 5, session_scope): the pipeline passes
+// it with the request and maps the engine's session_scope denial.
+TEST_F(PipelineTest, MfaEnrollTokenScopeGoesToTheEngine) {
   auto pr = testing::principal();
   pr.scope = auth::TokenScope::kMfaEnroll;
   pr.mfa = false;
   auth_->addBearer("enroll", pr);
   auto p = make();
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kSessionScope;
   auto r = p->handle(get("/api/v2/providers/p1/administrators", {{"authorization", "Bearer enroll"}}));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "mfa_required");
-  EXPECT_EQ(engine_.calls, 0);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kEnrollmentOnly);
+  EXPECT_EQ(engine_.last.launch_org, "");
+  EXPECT_EQ(handled_, 0);
+  engine_.allow = true;
   auto in = get("/api/v2/me/totp", {{"authorization", "Bearer enroll"}});
   in.method = "POST";
   r = p->handle(in);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(engine_.calls, 1);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kEnrollmentOnly);
 }
 
-TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
+TEST_F(PipelineTest, OrgLaunchTokenScopeGoesToTheEngine) {
   auto pr = testing::principal();
   pr.scope = auth::TokenScope::kOrg;
   pr.org = "o7";
@@ -126,11 +133,57 @@ TEST_F(PipelineTest, OrgLaunchTokenReachesOnlyItsOrg) {
   auto p = make();
   auto h = Params{{"authorization", "Bearer launch"}};
   EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o7", h)).status, 200);
+  EXPECT_EQ(engine_.last.session_scope, engine::SessionScope::kOrgLaunch);
+  EXPECT_EQ(engine_.last.launch_org, "o7");
+  EXPECT_EQ(engine_.last.organization, "o7");
+  engine_.allow = false;
+  engine_.deny_reason = engine::Reason::kSessionScope;
+  // An org-scoped action out of the token's scope answers as any org out of reach ...
   EXPECT_EQ(p->handle(get("/api/v2/providers/p1/organizations/o8", h)).status, 404);
+  EXPECT_EQ(engine_.last.organization, "o8");
+  // ... a provider-wide one is a denial with its decision id.
   auto r = p->handle(get("/api/v2/providers/p1/administrators", h));
   EXPECT_EQ(r.status, 403);
   EXPECT_TRUE(nlohmann::json::parse(r.body)["error"].contains("decisionId"));
+  EXPECT_EQ(engine_.last.launch_org, "o7");
   EXPECT_EQ(handled_, 1);
+}
+
+// A route's `also` action is asked by the pipeline after its own; a handler may ask only the
+// actions its route declares.
+TEST_F(PipelineTest, DeclaredSecondActionsAndNothingElse) {
+  auto table = RouteTable::build({
+      Route{"GET", "/o/{id}/admins", Access::action("orgs.read").also("admins.read"),
+            OrgSource::pathParam("id"), count()},
+      Route{"POST", "/o/{id}/bulk", Access::action("orgs.read").mayAsk("users.unlock"),
+            OrgSource::pathParam("id"),
+            [this](RequestContext& ctx) -> HandlerResult {
+              ++handled_;
+              const auto ask = ctx.queryParam("ask").value_or("users.unlock");
+              if (auto denied = ctx.authorize(ctx.engineRequest(*engine::findAction(ask), "o2")))
+                return std::unexpected(*denied);
+              return Response::json({{"ok", true}});
+            }},
+  });
+  ASSERT_TRUE(table.has_value());
+  auto p = *Pipeline::create(std::move(*table), auth_, engine_.fn(), nullptr, {});
+  EXPECT_EQ(p->handle(get("/o/o1/admins")).status, 200);
+  EXPECT_EQ(engine_.calls, 2);
+  EXPECT_EQ(engine_.last.action, "admins.read");
+  EXPECT_EQ(engine_.last.organization, "");  // provider-scoped: no org
+  engine_.allow = false;
+  EXPECT_EQ(p->handle(get("/o/o1/admins")).status, 403);
+  EXPECT_EQ(handled_, 1);
+  engine_.allow = true;
+  auto post = get("/o/o1/bulk");
+  post.method = "POST";
+  EXPECT_EQ(p->handle(post).status, 200);
+  EXPECT_EQ(engine_.last.action, "users.unlock");
+  EXPECT_EQ(engine_.last.organization, "o2");
+  const int calls = engine_.calls;
+  post.query = {{"ask", "users.delete"}};
+  EXPECT_EQ(p->handle(post).status, 500);  // undeclared: never asked
+  EXPECT_EQ(engine_.calls, calls + 1);     // the route's own action only
 }
 
 TEST_F(PipelineTest, ReachListAsksTheEngineAboutAnyOrg) {
@@ -160,6 +213,8 @@ TEST_F(PipelineTest, ReachListAsksTheEngineAboutAnyOrg) {
   auth_->addBearer("launch", pr);
   engine_.allow = true;
   EXPECT_EQ(p->handle(get(path, {{"authorization", "Bearer launch"}})).status, 200);
+  EXPECT_TRUE(engine_.last.any_organization);
+  EXPECT_EQ(engine_.last.launch_org, "o7");
   EXPECT_EQ(handled_, 2);
 }
 

@@ -47,6 +47,30 @@ TEST(RouteTable, OrgScopedActionNeedsAnOrgSource) {
   EXPECT_TRUE(anyContains(t3.error(), "not org-scoped"));
 }
 
+TEST(RouteTable, SecondActionsAreDeclaredAndChecked) {
+  auto t = RouteTable::build(
+      {Route{"GET", "/o/{id}/admins", Access::action("orgs.read").also("admins.read").mayAsk("users.unlock"),
+             OrgSource::pathParam("id"), ok}});
+  ASSERT_TRUE(t.has_value()) << t.error()[0];
+  const Route& r = t->routes()[0];
+  ASSERT_EQ(t->alsoOf(r).size(), 1u);
+  EXPECT_EQ(t->alsoOf(r)[0], *engine::findAction("admins.read"));
+  const auto set = t->declaredOf(r);
+  EXPECT_TRUE(set.has(*engine::findAction("orgs.read")));
+  EXPECT_TRUE(set.has(*engine::findAction("admins.read")));
+  EXPECT_TRUE(set.has(*engine::findAction("users.unlock")));
+  EXPECT_FALSE(set.has(*engine::findAction("users.delete")));
+  auto bad = RouteTable::build({Route{"GET", "/p", Access::action("admins.read").mayAsk("admins.frob"), {}, ok}});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(anyContains(bad.error(), "unknown second action `admins.frob`"));
+  auto no_org = RouteTable::build({Route{"GET", "/p", Access::action("admins.read").also("users.read"), {}, ok}});
+  ASSERT_FALSE(no_org.has_value());
+  EXPECT_TRUE(anyContains(no_org.error(), "org-scoped second action `users.read` needs an org source"));
+  auto pub = RouteTable::build({Route{"GET", "/p", Access::publicRoute().mayAsk("admins.read"), {}, ok}});
+  ASSERT_FALSE(pub.has_value());
+  EXPECT_TRUE(anyContains(pub.error(), "second actions without an action"));
+}
+
 TEST(RouteTable, ReachSourceIsForOrgScopedListsOnly) {
   auto t = RouteTable::build({Route{"GET", "/api/v2/providers/{pid}/organizations",
                                     Access::action("orgs.read"), OrgSource::reach(), ok}});

@@ -187,6 +187,7 @@ TEST_F(ServerTest, DenialReasonsMapToStatuses) {
       {Reason::kRoleLacksAction, 403, "permission_denied"},
       {Reason::kEscalation, 403, "permission_denied"},
       {Reason::kForbiddenByPolicy, 403, "permission_denied"},
+      {Reason::kSessionScope, 404, "not_found"},  // an org-scoped action out of the token's org
   };
   engine_.allow = false;
   const std::string missing = client().request("GET", "/api/v2/no/such/thing", kAuth).body;

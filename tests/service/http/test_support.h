@@ -48,6 +48,8 @@ struct SeenRequest {
   engine::IpAddress ip;
   engine::UnixTime time = 0;
   bool any_organization = false;
+  engine::SessionScope session_scope = engine::SessionScope::kFull;
+  std::string launch_org;
 };
 
 struct FakeEngine {
@@ -72,6 +74,8 @@ struct FakeEngine {
         if (r.client_ip) last.ip = *r.client_ip;
         last.time = r.time;
         last.any_organization = r.any_organization;
+        last.session_scope = r.session_scope;
+        last.launch_org = std::string(r.launch_org);
       }
       if (allow) return AuthzResult{true, engine::Reason::kAllowed, "role:admin"};
       return AuthzResult{false, deny_reason.load(), "check:test"};

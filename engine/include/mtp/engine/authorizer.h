@@ -52,6 +52,10 @@ struct RequestContext {
   bool mfa = true;
   std::optional<IpAddress> client_ip;
   UnixTime time = 0;
+  // The credential's scope: every reverse query is narrowed by it (an org launch session
+  // reaches its launch org at most; an enrollment-only session no org at all).
+  SessionScope session_scope = SessionScope::kFull;
+  std::string_view launch_org;
 };
 
 class Snapshot {

@@ -17,6 +17,7 @@ enum class Reason : std::uint8_t {
   kAdminNotActive,
   kApiAccessDisabled,
   kMfaRequired,
+  kSessionScope,  // part of check 5: the credential's scope does not cover the request
   kOrgUnknown,
   kOrgNotGranted,
   kGrantExpired,

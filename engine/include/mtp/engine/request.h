@@ -14,6 +14,11 @@ namespace mtp::engine {
 
 enum class AuthMethod : std::uint8_t { kSession, kApiKey };
 
+// What the credential of the request covers (check 5, `session_scope`): a full session or
+// API key; an enrollment-only session (its own MFA enrollment and logout, nothing else); an
+// org launch session (org-scoped actions on its one org, and logout).
+enum class SessionScope : std::uint8_t { kFull, kEnrollmentOnly, kOrgLaunch };
+
 // An IPv4 or IPv6 address; IPv4 is held as an IPv4-mapped IPv6 address.
 struct IpAddress {
   std::array<std::uint8_t, 16> bytes{};
@@ -57,6 +62,8 @@ struct Request {
   std::string_view provider;      // the target provider; empty: the admin's own
   AuthMethod auth_method = AuthMethod::kSession;
   bool mfa = false;               // the session verified MFA
+  SessionScope session_scope = SessionScope::kFull;
+  std::string_view launch_org;    // kOrgLaunch: the one org the credential reaches
   std::optional<IpAddress> client_ip;
   UnixTime time = 0;              // when the request is made (grant expiry, time windows)
   Target target;
@@ -64,7 +71,7 @@ struct Request {
   // Checks 1-5 run as usual; check 6 is skipped; check 7 passes when the default role or
   // the role of any live org grant holds the action. Policies are not consulted here: they
   // may depend on the org, so the list is filtered by Snapshot::orgsFor, which applies them
-  // org by org.
+  // org by org. An org launch session asking about any org asks about its launch org.
   bool any_organization = false;
 };
 

@@ -112,7 +112,11 @@ ActionSet actionsWithScope(Scope scope) {
 }
 
 ActionSet escalationActions() {
-  static constexpr ActionSet kSet = setOf({"admins.create", "admins.update", "admins.grant_access"});
+  // Every action on another admin (issue 10 item 2): suspending, restoring, deleting or resetting
+  // the credentials of an admin who holds more than the actor is escalation too.
+  static constexpr ActionSet kSet =
+      setOf({"admins.create", "admins.update", "admins.grant_access", "admins.suspend", "admins.restore",
+             "admins.delete", "admins.reset_password", "admins.reset_mfa"});
   return kSet;
 }
 

@@ -371,24 +371,19 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
   if (grants_changed) addChange(changes, "organizations", grantsText(current->grants), grantsText(grants_after));
   if (changes.empty()) return std::move(*current);  // nothing to change: no write, no event
 
-  // The escalation check on the admin as it would be: its role, its reach, its live grants.
-  std::vector<engine::TargetGrant> target_grants;
-  for (const auto& g : grants_after) {
-    if (g.expires_at && *g.expires_at <= now) continue;  // an expired grant is no grant
-    target_grants.push_back({g.org_id, g.role_name});
-  }
-  engine::Target target;
-  target.present = true;
-  target.role = after.role_name;
-  target.email = after.email;
-  target.all_organizations = after.all_organizations;
-  target.organizations = target_grants;
-  if (auto ok = gate(actionId("admins.update"), target); !ok) return failWith(ok.error());
+  // The escalation check on the admin as it is (nobody edits an admin beyond their reach) and
+  // as it would be: its role, its reach, its live grants.
+  if (auto ok = mayActOnAdmin(actionId("admins.update"), before, current->grants, now, gate); !ok)
+    return failWith(ok.error());
+  if (auto ok = mayActOnAdmin(actionId("admins.update"), after, grants_after, now, gate); !ok)
+    return failWith(ok.error());
   if (after.api_key_allowed != before.api_key_allowed) {
     if (auto ok = gate(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
   }
 
+  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), before, after); !ok) return ok;
     if (auto ok = tx.updateAdmin(actor.scope(), after); !ok) {
       if (ok.error().isConflict())
         return store::fail(Status::conflict("an administrator with this email already exists"));
@@ -410,12 +405,15 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
 
 // ---- delete
 
-AppResult<void> AdminService::remove(Actor actor, const std::string& id) {
+AppResult<void> AdminService::remove(Actor actor, const std::string& id, const EngineGate& gate) {
   if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot delete their own account"));
   const std::int64_t now = app_.now();
+  if (auto ok = checkTarget(actor, id, "admins.delete", gate); !ok) return failWith(ok.error());
+  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
+    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), *a, std::nullopt); !ok) return ok;
     if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
     if (auto ok = tx.revokeApiKeys(actor.scope(), id); !ok) return ok;
     loadActorEmail(tx, actor);
@@ -434,14 +432,27 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id) {
 
 // ---- account actions
 
-AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id) {
+// The escalation check of `action` on admin `id` as it is now (kNotFound outside the provider).
+AppResult<void> AdminService::checkTarget(const Actor& actor, const std::string& id, std::string_view action,
+                                          const EngineGate& gate) {
+  auto current = get(actor, id);
+  if (!current) return failWith(current.error());
+  return mayActOnAdmin(actionId(action), current->admin, current->grants, app_.now(), gate);
+}
+
+AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id, const EngineGate& gate) {
   if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot suspend their own account"));
   const std::int64_t now = app_.now();
+  if (auto ok = checkTarget(actor, id, "admins.suspend", gate); !ok) return failWith(ok.error());
+  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
     if (a->status == AdminStatus::kSuspended) return store::fail(Status::conflict("the administrator is already suspended"));
     const std::string from(store::adminStatusText(a->status));
+    AdminRecord after = *a;
+    after.status = AdminStatus::kSuspended;
+    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), *a, after); !ok) return ok;
     a->status = AdminStatus::kSuspended;
     if (auto ok = tx.updateAdmin(actor.scope(), *a); !ok) return ok;
     if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
@@ -453,7 +464,8 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
   return get(actor, id);
 }
 
-AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id) {
+AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id, const EngineGate& gate) {
+  if (auto ok = checkTarget(actor, id, "admins.restore", gate); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -471,8 +483,9 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
   return get(actor, id);
 }
 
-AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& id) {
+AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& id, const EngineGate& gate) {
   const std::int64_t now = app_.now();
+  if (auto ok = checkTarget(actor, id, "admins.reset_password", gate); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -489,9 +502,11 @@ AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& 
   return {};
 }
 
-AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool clear, bool send_email) {
+AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
+                                        const EngineGate& gate) {
   if (!clear && !send_email) return failWith(AppError::invalid("nothing to do: set clear or sendEmail"));
   const std::int64_t now = app_.now();
+  if (auto ok = checkTarget(actor, id, "admins.reset_mfa", gate); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -531,6 +546,8 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
   });
   if (!current) return failWith(fromStore(current.error()));
 
+  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, now, gate); !ok)
+    return failWith(ok.error());
   // The escalation check on this grant: the actor must reach the org, and the admin's role
   // there (the grant's, else its default role) must be within the actor's role there.
   const engine::TargetGrant tg{in.organization, in.role};
@@ -567,6 +584,9 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     if (g.org_id == org) previous = g;
   }
   if (!previous) return failWith(AppError::notFound());
+  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, app_.now(), gate);
+      !ok)
+    return failWith(ok.error());
 
   // Removing access is managing that org: the actor must reach it (no role comparison).
   const engine::TargetGrant tg{previous->org_id, {}};

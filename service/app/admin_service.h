@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/actor.h"
+#include "app/admin_target_rules.h"
 #include "app/app_context.h"
 #include "app/result.h"
 #include "mtp/engine/authorizer.h"
@@ -30,9 +31,8 @@
 
 namespace mtp::app {
 
-// Asks the engine whether the acting admin (as the request came in) may do `action` with
-// `target` (target.present = false: no target). Returns the error to answer on denial.
-using EngineGate = std::function<AppResult<void>(engine::ActionId action, const engine::Target& target)>;
+// EngineGate (app/admin_target_rules.h) asks the engine whether the acting admin (as the
+// request came in) may do `action` with `target` (target.present = false: no target).
 
 // An org grant as asked for.
 struct GrantInput {
@@ -107,21 +107,26 @@ class AdminService {
   // Turning apiKeyAllowed off revokes the admin's API keys in the same transaction.
   AppResult<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
                                  const EngineGate& gate);
+  // Every account action below first asks the gate for the escalation check on the admin as
+  // it is (app/admin_target_rules.h): an admin with a role or orgs beyond the actor's is out of
+  // reach. Suspending, deleting or demoting the provider's last active billing admin: kConflict.
+
   // Revokes the admin's sessions and keys and deletes it. Refuses the actor's own account.
-  AppResult<void> remove(Actor actor, const std::string& id);
+  AppResult<void> remove(Actor actor, const std::string& id, const EngineGate& gate);
 
   // active|pending → suspended; every session of the admin is revoked at once. Refuses the
   // actor's own account; kConflict if already suspended.
-  AppResult<AdminDetails> suspend(Actor actor, const std::string& id);
+  AppResult<AdminDetails> suspend(Actor actor, const std::string& id, const EngineGate& gate);
   // suspended → active (pending if the admin never set a password); clears a login
   // lock-out. kConflict unless suspended.
-  AppResult<AdminDetails> restore(Actor actor, const std::string& id);
+  AppResult<AdminDetails> restore(Actor actor, const std::string& id, const EngineGate& gate);
   // An active admin gets a password-reset email; a pending one a fresh activation email.
   // kConflict for a suspended admin.
-  AppResult<void> sendPasswordReset(Actor actor, const std::string& id);
+  AppResult<void> sendPasswordReset(Actor actor, const std::string& id, const EngineGate& gate);
   // `clear`: forget the TOTP secret (the admin enrolls again); `send_email`: a TOTP-reset
   // link. REQUIRES: at least one of them.
-  AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email);
+  AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
+                            const EngineGate& gate);
 
   AppResult<std::vector<store::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
   // Adds or replaces the grant of one org, after the escalation check on that grant.
@@ -136,6 +141,9 @@ class AdminService {
   AppResult<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query);
 
  private:
+  AppResult<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
+                              const EngineGate& gate);
+
   AppContext& app_;
 };
 

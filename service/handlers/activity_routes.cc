@@ -14,6 +14,8 @@
 // cells a spreadsheet would read as formulas prefixed with `'`; its next-page cursor is the
 // X-Search-After header. totalCount is not given (the log may be large; page with
 // searchAfter). Unknown parameters and bad times → 400.
+// Only what the reader reaches is listed (issue 10 item 7): events of its orgs, and the
+// provider's own events (no org) if it may read provider settings (settings.read).
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -22,6 +24,7 @@
 #include "app/activity_service.h"
 #include "handlers/actor.h"
 #include "handlers/app_errors.h"
+#include "handlers/org_reach.h"
 #include "handlers/routes.h"
 
 namespace mtp::handlers {
@@ -51,7 +54,20 @@ json eventJson(const store::ActivityRecord& e) {
 
 enum class Format { kPage, kJsonDownload, kCsvDownload };
 
-HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
+// What the reader may see of the log (issue 10 item 7), as every other list: the events of
+// the orgs it reaches (the engine's reach for orgs.read, narrowed to an org launch token's
+// org), and the provider's own events (no org: admins, sign-ins, settings) only if it may
+// read the provider's settings.
+std::optional<Error> limitToReach(const RequestContext& ctx, app::AppContext& app, store::ActivityQuery& q) {
+  auto reach = orgReach(ctx, app, "orgs.read");
+  if (!reach) return reach.error();
+  q.reach = std::move(*reach);
+  static const engine::ActionId kSettings = *engine::findAction("settings.read");
+  q.provider_level = ctx.permits(ctx.engineRequest(kSettings, ""));
+  return std::nullopt;
+}
+
+HandlerResult listActivity(app::ActivityService& svc, app::AppContext& app, RequestContext& ctx) {
   static const std::set<std::string_view> kParams = {"start_time", "end_time",     "event_type",
                                                      "initiated_by", "organization", "limit",
                                                      "search_after", "format"};
@@ -107,6 +123,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
     if (auto denied = ctx.authorize(ctx.engineRequest(kExport, ""))) return std::unexpected(*denied);
   }
 
+  if (auto e = limitToReach(ctx, app, q)) return std::unexpected(*e);
   auto page = svc.list(actorOf(ctx), q);
   if (!page) return std::unexpected(toHttp(page.error()));
 
@@ -134,9 +151,9 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
 
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   auto svc = std::make_shared<app::ActivityService>(app);
-  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read").mayAsk("activity.export"),
+  out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read").mayAsk("activity.export").mayAsk("settings.read"),
                             http::OrgSource::none(),
-                            [svc](RequestContext& ctx) { return listActivity(*svc, ctx); }});
+                            [svc, &app](RequestContext& ctx) { return listActivity(*svc, app, ctx); }});
 }
 
 }  // namespace mtp::handlers

@@ -239,27 +239,27 @@ HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
 }
 
 HandlerResult deleteAdmin(app::AdminService& svc, RequestContext& ctx) {
-  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id"))); !r) return fail(r.error());
+  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx)); !r) return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult suspendAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")));
+  auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx));
   if (!d) return fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult restoreAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")));
+  auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx));
   if (!d) return fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult passwordReset(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id"))); !r) return fail(r.error());
+  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx)); !r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -277,7 +277,7 @@ HandlerResult totpReset(app::AdminService& svc, RequestContext& ctx) {
     clear = c->value_or(false);
     send_email = s->value_or(true);
   }
-  if (auto r = svc.resetTotp(actorOf(ctx), std::string(ctx.param("id")), clear, send_email); !r)
+  if (auto r = svc.resetTotp(actorOf(ctx), std::string(ctx.param("id")), clear, send_email, gateOf(ctx)); !r)
     return fail(r.error());
   return Response::noContent();
 }

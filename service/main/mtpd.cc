@@ -6,10 +6,12 @@
 #include <chrono>
 
 #include "app/actor.h"
+#include "app/denial_event.h"
 #include "auth/random.h"
 #include "handlers/actor.h"
 #include "handlers/routes.h"
 #include "handlers/session_authenticator.h"
+#include "http/log_format.h"
 #include "main/db_files.h"
 #include "mtp/engine/policy_set.h"
 
@@ -37,6 +39,8 @@ std::string pepperFrom(const auth::SigningKey& key) {
 
 std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   auth::ensureSodium();
+  // Issue 10 item 5: no request text forges a log line (control characters escaped).
+  http::installEscapingLogFormat();
   std::unique_ptr<Mtpd> m(new Mtpd());
   auto clock = o.clock ? o.clock : std::function<std::int64_t()>(systemNow);
 
@@ -96,10 +100,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     const app::Actor actor = handlers::actorOf(ctx);
     const std::string action =
         r.action < engine::allActions().size() ? std::string(engine::actionInfo(r.action).name) : "";
-    auto event = app::activityEvent(actor, "access_denied", "decision", decision_id,
-                                    {{"action", "", action},
-                                     {"reason", "", std::string(engine::reasonName(d.reason))}},
-                                    std::string(r.organization), false);
+    auto event = app::denialEvent(actor, action, d.reason, decision_id, r.organization);
     auto written = appctx->store().transact(
         [&](store::Tx& tx) { return tx.appendActivity(actor.scope(), event); });
     if (!written) spdlog::warn("denial {} not written to the activity log", decision_id);

@@ -17,7 +17,7 @@ class ActivityStore {
  public:
   virtual ~ActivityStore() = default;
 
-  // --- activity log
+  // --- activity log (an event longer than its caps is cut: soci_activity.cc, issue 10 item 5)
   virtual Result<std::string> appendActivity(const TenantScope& scope,
                                              const ActivityRecord& event) = 0;
   virtual Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,

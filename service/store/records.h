@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mtp/engine/directory.h"
+#include "store/scope.h"
 
 namespace mtp::store {
 
@@ -162,6 +163,10 @@ struct ActivityQuery {
   // search_after: the (timestamp, id) of the last event of the previous page.
   std::optional<UnixTime> after_timestamp;
   std::string after_id;
+  // What the reader may see (issue 10 item 7): events of the orgs it reaches, and events of no
+  // org (the provider's own) only if provider_level.
+  OrgReach reach = OrgReach::everything();
+  bool provider_level = true;
 };
 
 // A managed device, enrolled by its agent with the org's connect key. The device key is kept

@@ -38,12 +38,36 @@ struct EmailRow {
   }
 };
 
+// What one event may store (issue 10 item 5): a request's text (a 1 MB header) must not grow
+// the log. Short fields are cut at kMaxEventField bytes (on a UTF-8 boundary); changes over
+// kMaxEventChanges bytes are replaced by a note of their size.
+constexpr std::size_t kMaxEventField = 256;
+constexpr std::size_t kMaxEventChanges = 16 * 1024;
+
+void capField(std::string& s) {
+  if (s.size() <= kMaxEventField) return;
+  std::size_t n = kMaxEventField;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // not mid-character
+  s.resize(n);
+}
+
+ActivityRecord capped(ActivityRecord a) {
+  for (std::string* f : {&a.event_type, &a.initiated_by_id, &a.initiated_by_type, &a.initiated_by_email,
+                         &a.organization, &a.resource_type, &a.resource_id, &a.client_ip, &a.auth_method})
+    capField(*f);
+  if (a.changes_json.size() > kMaxEventChanges)
+    a.changes_json = R"([{"field":"changes","from":"","to":"omitted: )" + std::to_string(a.changes_json.size()) +
+                     R"( bytes"}])";
+  return a;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- activity
 
-Result<std::string> SociTx::appendActivity(const TenantScope& scope, const ActivityRecord& a) {
+Result<std::string> SociTx::appendActivity(const TenantScope& scope, const ActivityRecord& event) {
   return guarded([&]() -> Result<std::string> {
+    const ActivityRecord a = capped(event);
     std::string id = a.id.empty() ? newId() : a.id;
     std::optional<std::string> org;
     if (!a.organization.empty()) org = a.organization;
@@ -77,6 +101,10 @@ Result<std::vector<ActivityRecord>> SociTx::listActivity(const TenantScope& scop
     if (!q.event_type.empty()) w += " AND event_type = " + p.text(q.event_type);
     if (!q.initiated_by.empty()) w += " AND initiated_by_id = " + p.text(q.initiated_by);
     if (!q.organization.empty()) w += " AND organization = " + p.text(q.organization);
+    if (!q.reach.all || !q.provider_level) {
+      const std::string orgs = q.reach.all ? "organization IS NOT NULL" : inList("organization", q.reach.ids, p);
+      w += q.provider_level ? " AND (organization IS NULL OR " + orgs + ")" : " AND " + orgs;
+    }
     if (q.after_timestamp) {
       w += " AND (timestamp < " + d_.tsParam(p.integer(*q.after_timestamp)) +
            " OR (timestamp = " + d_.tsParam(p.integer(*q.after_timestamp)) +

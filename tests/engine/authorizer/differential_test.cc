@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "test_support.h"
@@ -317,8 +318,11 @@ struct Ref {
           break;
         }
     if (granted_by.empty()) return {false, Reason::kRoleLacksAction, {}};
-    if (r.target.present && (info.name == "admins.create" || info.name == "admins.update" ||
-                             info.name == "admins.grant_access")) {
+    // Every action on an admin (issue 10 item 2).
+    static const std::set<std::string_view> kOnAdmins = {
+        "admins.create", "admins.update",         "admins.grant_access", "admins.suspend",
+        "admins.restore", "admins.delete",        "admins.reset_password", "admins.reset_mfa"};
+    if (r.target.present && kOnAdmins.contains(info.name)) {
       if (escalates(*a, r)) return {false, Reason::kEscalation, {}};
     }
     for (const auto& p : w.policies)

@@ -173,11 +173,12 @@ TEST(PolicyDiagnostics, AttributeUnavailable) {
                             "    when: org.tags contains \"x\"\n")),
             "t.yaml:5:11: attribute_unavailable: `org.tags` exists only for org-scoped "
             "actions, and this policy covers `billing.update`\n");
-  EXPECT_EQ(errorsOf(policy("    actions: [admins.create, admins.delete]\n"
+  EXPECT_EQ(errorsOf(policy("    actions: [admins.create, admins.enable_api]\n"
                             "    when: target.role == \"admin\"\n")),
             "t.yaml:5:11: attribute_unavailable: `target.role` exists only for actions that "
-            "edit an admin (`admins.create`, `admins.update`, `admins.grant_access`), and this "
-            "policy covers `admins.delete`\n");
+            "edit an admin (`admins.create`, `admins.update`, `admins.suspend`, `admins.restore`, "
+            "`admins.delete`, `admins.reset_password`, `admins.reset_mfa`, `admins.grant_access`), "
+            "and this policy covers `admins.enable_api`\n");
 }
 
 TEST(PolicyDiagnostics, IncludeCycle) {

@@ -81,7 +81,9 @@ TEST_F(RoleConsequences, BillingOnlyHasNoHomeAndCommandRunnersCannotReadAdmins) 
   EXPECT_FALSE(may("command_runner_billing", "admins.read"));
   // Everyone with admins.read sees the "admins without MFA" widget; only admin_billing acts.
   for (const auto& [role, _] : specRoles()) {
-    if (may(role, "admins.read")) EXPECT_TRUE(may(role, "home.read")) << role;
+    if (may(role, "admins.read")) {
+      EXPECT_TRUE(may(role, "home.read")) << role;
+    }
     EXPECT_EQ(may(role, "admins.update"), role == "admin_billing") << role;
   }
 }

@@ -280,24 +280,30 @@ int readStatus(int fd) {
 }
 
 TEST_P(OpsProcessTest, SigtermAnswersEveryRequestInFlight) {
-  Child mtpd(mtpdArgs({"--no-rate-limits", "--drain-seconds", "20"}));
+  Child mtpd(mtpdArgs({"--drain-seconds", "20"}));
   const auto port = portOf(mtpd);
   ASSERT_NE(port, 0) << mtpd.output();
   const std::string password = mtpd.waitFor(R"(one-time password for \S+: (\S+))");
   const std::string email = mtpd.waitFor(R"(one-time password for (\S+):)");
-  ASSERT_FALSE(password.empty()) << mtpd.output();
+  const std::string provider = mtpd.waitFor(R"(created provider "[^"]*" \((\w+)\))");
+  ASSERT_FALSE(password.empty() || provider.empty()) << mtpd.output();
+  std::string token;
+  ASSERT_EQ(login(port, email, password, &token), 200);
 
-  // 16 logins (each ~100 ms of argon2 on a pool of its own) written, none answered yet.
+  // 16 org creates (committed writes; mtpd serves 2 at a time) written, none answered yet.
   constexpr int kClients = 16;
-  const std::string body = nlohmann::json{{"email", email}, {"password", password}}.dump();
-  const std::string req = "POST /api/v2/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                          "application/json\r\nConnection: close\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::vector<std::string> reqs;
+  for (int i = 0; i < kClients; ++i) {
+    const std::string body = nlohmann::json{{"name", "Drained " + std::to_string(i)}}.dump();
+    reqs.push_back("POST /api/v2/providers/" + provider + "/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
+                   "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
   std::vector<int> fds;
   for (int i = 0; i < kClients; ++i) {
     const int fd = connectTo(port);
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+    ASSERT_EQ(::write(fd, reqs[i].data(), reqs[i].size()), static_cast<ssize_t>(reqs[i].size()));
     fds.push_back(fd);
   }
   std::this_thread::sleep_for(50ms);  // the bytes reach mtpd's sockets
@@ -318,9 +324,9 @@ TEST_P(OpsProcessTest, SigtermAnswersEveryRequestInFlight) {
   int answered = 0, ok = 0;
   for (int s : status) {
     answered += s != 0;
-    ok += s == 200;
+    ok += s == 201;
   }
-  EXPECT_EQ(answered, kClients) << ok << " answered 200; statuses:" << ::testing::PrintToString(status) << "\n" << mtpd.output();
+  EXPECT_EQ(answered, kClients) << ok << " answered 201; statuses:" << ::testing::PrintToString(status) << "\n" << mtpd.output();
   EXPECT_GT(ok, 0);
   ASSERT_NE(st, -1) << "mtpd did not exit within 30 s of SIGTERM";
   ASSERT_TRUE(WIFEXITED(st)) << mtpd.output();

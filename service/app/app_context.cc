@@ -14,7 +14,25 @@ AppContext::AppContext(store::Store& store, engine::Authorizer& authorizer,
       tokens_(tokens),
       api_keys_(api_keys),
       config_(std::move(config)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      refresh_retry_(std::make_unique<BackgroundRetry>(
+          [this] {
+            auto r = refreshDirectory();
+            if (r) spdlog::info("directory refreshed after an earlier failure");
+            else spdlog::warn("directory refresh retry failed: {}", r.error().message);
+            return r.has_value();
+          },
+          std::chrono::milliseconds(500))) {}
+
+void AppContext::refreshAfterCommit() {
+  auto r = refreshDirectory();
+  if (r) return;
+  spdlog::error("directory refresh after a committed change failed ({}): retrying in the background",
+                r.error().message);
+  refresh_retry_->request();
+}
+
+bool AppContext::directoryStale() const { return refresh_retry_->pending(); }
 
 AppResult<void> AppContext::refreshDirectory() {
   std::lock_guard lock(refresh_);

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
+#include "app/background_retry.h"
 #include "app/result.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
@@ -49,6 +51,12 @@ class AppContext {
   // the commit that asked for it, and the last swap holds every earlier commit.
   AppResult<void> refreshDirectory();
 
+  // After a committed change (issue 11 item 2): refreshDirectory(), and when that fails, the
+  // write stays acknowledged and the refresh is retried in the background until it succeeds
+  // (the failure is logged; directoryStale() says so meanwhile).
+  void refreshAfterCommit();
+  bool directoryStale() const;
+
  private:
   store::Store& store_;
   engine::Authorizer& authorizer_;
@@ -58,6 +66,7 @@ class AppContext {
   AppConfig config_;
   std::function<std::int64_t()> clock_;
   std::mutex refresh_;
+  std::unique_ptr<BackgroundRetry> refresh_retry_;  // last: it stops before the rest goes
 };
 
 }  // namespace mtp::app

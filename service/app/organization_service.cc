@@ -124,9 +124,11 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
   rec.name = *name;
   rec.max_system_users = in.max_system_users;
   rec.tags = *tags;
-  auto id = app_.store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+  // The answer is read inside the transaction (issue 11 item 2): once it commits, nothing can
+  // turn the created org into an error answer.
+  auto created = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
     auto made = tx.createOrganization(actor.scope(), rec);
-    if (!made) return made;
+    if (!made) return store::fail(made.error());
     auto me = tx.getAdmin(actor.scope(), actor.admin_id);
     if (!me) return store::fail(me.error());
     if (!me->all_organizations) {
@@ -142,11 +144,11 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
     if (auto ok = appendEvent(tx, who, "organization_create", *made, changes); !ok) {
       return store::fail(ok.error());
     }
-    return made;
+    return tx.getOrganization(actor.scope(), *made);
   });
-  if (!id) return failWith(fromStore(id.error()));
-  if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
-  return get(actor, *id);
+  if (!created) return failWith(fromStore(created.error()));
+  app_.refreshAfterCommit();
+  return std::move(*created);
 }
 
 AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& actor,
@@ -199,7 +201,7 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   });
   if (!out) return failWith(fromStore(out.error()));
   if (changed) {
-    if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+    app_.refreshAfterCommit();
   }
   return std::move(*out);
 }
@@ -212,7 +214,7 @@ AppResult<void> OrganizationService::remove(const Actor& actor, const std::strin
     return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+  app_.refreshAfterCommit();
   return {};
 }
 

@@ -54,7 +54,7 @@ AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& ac
   });
   if (!p) return failWith(fromStore(p.error()));
   if (changed) {
-    if (auto r = app_.refreshDirectory(); !r) return failWith(r.error());
+    app_.refreshAfterCommit();
   }
   return *p;
 }

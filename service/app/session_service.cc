@@ -59,19 +59,16 @@ store::ActivityRecord loginAttempt(const Actor& a, bool success) {
   return e;
 }
 
-// Counts a failed attempt; when it locks the account, also writes admin_lockout. An expired
-// lock starts a fresh count (otherwise one more miss would lock again at once).
-Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a,
-                          const std::optional<store::UnixTime>& locked_until) {
+// Counts a failed attempt; when it locks the account, also writes admin_lockout. The store
+// decides on the row as it is now, not as the caller read it before hashing (issue 11 item 6:
+// concurrent failures lock once, an expired lock starts a fresh count once).
+Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a) {
   const store::TenantScope scope{a.provider_id};
   const auto now = app.now();
-  if (locked_until && *locked_until <= now) {
-    if (auto c = tx.clearFailedLogins(scope, a.admin_id); !c) return c;
-  }
   const int after = app.config().lockout_after;
-  auto n = tx.recordFailedLogin(scope, a.admin_id, after, now + app.config().lockout_for.count());
+  auto n = tx.recordFailedLogin(scope, a.admin_id, after, now, now + app.config().lockout_for.count());
   if (!n) return store::fail(n.error());
-  if (after > 0 && *n == after) {
+  if (n->locked) {
     store::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
                                             {{"lockedUntil", "", formatRfc3339(now + app.config().lockout_for.count())}});
     e.initiated_by_id.clear();
@@ -194,7 +191,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
         // locked longer, a pending or suspended one has nothing to protect.
         if (c.pw != auth::PasswordStatus::kOk && c.cred.status == store::AdminStatus::kActive &&
             !lockedAt(c.cred.locked_until, now)) {
-          if (auto r = countFailure(tx, app_, a, c.cred.locked_until); !r) return r;
+          if (auto r = countFailure(tx, app_, a); !r) return r;
         }
         if (auto r = tx.appendActivity(a.scope(), loginAttempt(a, false)); !r)
           return store::fail(r.error());
@@ -258,7 +255,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     decided = m;
     if (!ok) {
       if (m == Mfa::kWrong) {
-        if (auto r = countFailure(tx, app_, actor, w.cred.locked_until); !r) return store::fail(r.error());
+        if (auto r = countFailure(tx, app_, actor); !r) return store::fail(r.error());
       }
       if (auto r = tx.appendActivity(scope, loginAttempt(actor, false)); !r) return store::fail(r.error());
       return false;
@@ -402,7 +399,8 @@ AppResult<void> SessionService::activate(const std::string& token, const std::st
       });
   if (!done) return done;
   // The admin's status is a directory fact: the very next request must see them active.
-  return app_.refreshDirectory();
+  app_.refreshAfterCommit();
+  return {};
 }
 
 AppResult<void> SessionService::resetPassword(const std::string& token, const std::string& password,
@@ -570,7 +568,7 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
     // Guessing the password through a session counts like guessing it at login.
     auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
       if (!locked) {
-        if (auto r = countFailure(tx, app_, a, read->cred.locked_until); !r) return r;
+        if (auto r = countFailure(tx, app_, a); !r) return r;
       }
       auto r = tx.appendActivity(scope, selfEvent(a, "admin_update", {{"password", "", ""}}, false));
       if (!r) return store::fail(r.error());

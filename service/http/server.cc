@@ -93,10 +93,11 @@ class PistacheHandler : public Pistache::Http::Handler {
   HTTP_PROTOTYPE(PistacheHandler)
 
   PistacheHandler(std::shared_ptr<const Pipeline> p, std::shared_ptr<const StaticFiles> web,
-                  BrowserSessionOptions browser)
-      : pipeline_(std::move(p)), web_(std::move(web)), browser_(browser) {}
+                  BrowserSessionOptions browser, std::shared_ptr<InFlight> inflight)
+      : pipeline_(std::move(p)), web_(std::move(web)), browser_(browser), inflight_(std::move(inflight)) {}
 
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter writer) override {
+    inflight_->begin();  // ended by send() once the answer is written (http/drain.h)
     Response resp;
     try {
       IncomingRequest in;
@@ -143,7 +144,7 @@ class PistacheHandler : public Pistache::Http::Handler {
       resp = errorResponse(Error::internal(), "");
       addSecurityHeaders(resp, "");
     }
-    send(writer, resp);
+    send(writer, resp, inflight_);
   }
 
  private:
@@ -161,7 +162,11 @@ class PistacheHandler : public Pistache::Http::Handler {
     return !m.route && m.allow.empty();
   }
 
-  static void send(Pistache::Http::ResponseWriter& writer, const Response& resp) noexcept {
+  // Queues the answer on the connection; the request stops counting as in flight then. The
+  // reactor thread writes it as soon as this handler returns (the drain's quiet period covers
+  // that: Pistache 0.0.5's write promise is not resolved reliably on every connection).
+  static void send(Pistache::Http::ResponseWriter& writer, const Response& resp,
+                   const std::shared_ptr<InFlight>& inflight) noexcept {
     try {
       for (const auto& [k, v] : resp.headers) {
         writer.headers().add(std::make_shared<DynamicHeader>(k, v));
@@ -176,11 +181,13 @@ class PistacheHandler : public Pistache::Http::Handler {
       spdlog::error("sending a response failed: {}", e.what());
     } catch (...) {
     }
+    inflight->end();
   }
 
   std::shared_ptr<const Pipeline> pipeline_;
   std::shared_ptr<const StaticFiles> web_;
   BrowserSessionOptions browser_;
+  std::shared_ptr<InFlight> inflight_;
 };
 
 }  // namespace
@@ -225,7 +232,7 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
                     .headerTimeout(options.header_timeout)
                     .bodyTimeout(options.body_timeout);
     s->endpoint_->init(opts);
-    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser));
+    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser, s->inflight_));
     s->endpoint_->serveThreaded();
     s->port_ = static_cast<std::uint16_t>(s->endpoint_->getPort());
   } catch (const std::exception& e) {
@@ -238,6 +245,16 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
 }
 
 Server::~Server() { stop(); }
+
+int Server::drain(std::chrono::milliseconds limit) {
+  if (!endpoint_) return 0;
+  if (!stopAccepting(port_)) spdlog::warn("drain: no listening socket found on port {}", port_);
+  const int left = inflight_->waitIdle(limit);
+  if (left > 0) spdlog::warn("drain: {} request(s) still unanswered after {} ms", left, limit.count());
+  else spdlog::info("drain: every request answered");
+  stop();
+  return left;
+}
 
 void Server::stop() {
   if (!endpoint_) return;

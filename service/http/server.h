@@ -6,7 +6,10 @@
 // Endpoint::shutdown() and then destroys the endpoint, which joins the worker threads, so
 // no handler runs after stop() returns: destroy what handlers use only after that.
 //
-// Thread-safety: start() and stop() from one controlling thread; port() from any thread.
+// drain() (issue 11 item 3, http/drain.h) stops accepting and lets the requests already taken
+// finish and be answered, bounded, before stop().
+//
+// Thread-safety: start(), drain() and stop() from one controlling thread; port() from any thread.
 #pragma once
 
 #include <chrono>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "http/browser_session.h"
+#include "http/drain.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
 #include "http/route_table.h"
@@ -61,6 +65,10 @@ class Server {
   // The bound port (useful with port 0).
   std::uint16_t port() const { return port_; }
 
+  // Stops accepting new connections, waits (at most `limit`) until every request already
+  // taken has been answered, then stop(). Returns the number of requests still unanswered.
+  int drain(std::chrono::milliseconds limit);
+
   // Stops accepting, shuts the endpoint down and joins its threads. Idempotent.
   void stop();
 
@@ -70,6 +78,7 @@ class Server {
   Server() = default;
   std::shared_ptr<const Pipeline> pipeline_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  std::shared_ptr<InFlight> inflight_ = std::make_shared<InFlight>();
   std::uint16_t port_ = 0;
 };
 

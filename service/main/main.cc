@@ -3,8 +3,9 @@
 //   mtpd [--db URL] [--listen HOST:PORT] [--policies DIR] [--smtp URL] [--demo] ...
 //   mtpd migrate [--db URL]        apply the schema migrations and exit
 //
-// Signals: SIGTERM/SIGINT stop gracefully (the HTTP server drains and joins its threads, the
-// outbox sender stops, then the store closes; exit 0). SIGHUP reloads the policies (a set with
+// Signals: SIGTERM/SIGINT stop gracefully: no new connection is accepted, the requests already
+// taken finish and are answered (at most --drain-seconds), the HTTP server joins its threads,
+// the outbox sender stops, then the store closes; exit 0. SIGHUP reloads the policies (a set with
 // errors is refused and the live one stays) and the directory from the database (after
 // `mtpctl provider create` on a running deployment).
 #include <CLI/CLI.hpp>
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
   std::string public_url = envOr("MTP_PUBLIC_URL", "");
   bool demo = false;
   std::string web_dir = "auto";
+  int drain_seconds = 10;
 
   CLI::App cli{"mtpd: the MTP REST service"};
   cli.add_option("--db", o.db, "Database: sqlite:PATH or postgresql://user:pass@host:port/db (env MTP_DB)")
@@ -122,6 +124,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_flag("--cookie-secure", o.cookie_secure,
                "Mark the browser session cookie Secure (the UI is reached over TLS through a proxy)");
+  cli.add_option("--drain-seconds", drain_seconds,
+                 "On SIGTERM/SIGINT, the longest wait for the requests in flight to be answered")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   cli.add_flag("--demo", demo, "Seed an empty database with a demo provider, orgs and one admin per role; print the logins");
   auto* migrate = cli.add_subcommand("migrate", "Apply the schema migrations and exit");
   migrate->fallthrough();  // `mtpd migrate --db URL` as well as `mtpd --db URL migrate`
@@ -233,7 +239,8 @@ int main(int argc, char** argv) {
     if (r) spdlog::info("SIGHUP: directory reloaded");
     else spdlog::error("SIGHUP: directory reload failed: {}", r.error().message);
   }
-  spdlog::info("signal {}: shutting down", sig);
+  spdlog::info("signal {}: draining (at most {} s), then shutting down", sig, drain_seconds);
+  (*mtpd)->drain(std::chrono::seconds(drain_seconds));  // before what the handlers use stops
   if (sender) sender->stop();  // before the store goes away
   if (usage) usage->stop();
   (*mtpd)->stop();

@@ -112,7 +112,8 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
   // Ready when startup has finished (markReady) and the database answers (the policies are
   // loaded, or we would not be here).
-  for (auto& r : http::opsRoutes(*m->metrics_, [st, ready = m->ready_]() -> std::string {
+  for (auto& r : http::opsRoutes(*m->metrics_, [st, ready = m->ready_, draining = m->draining_]() -> std::string {
+         if (draining->load()) return "draining";
          if (!ready->load()) return "starting";
          auto ping = st->ping();
          return ping ? "" : "database unreachable";
@@ -144,6 +145,11 @@ std::expected<void, std::string> Mtpd::reloadPolicies() {
   auto swapped = authorizer_->replacePolicies(*policies);
   if (!swapped) return std::unexpected(swapped.error().message);
   return {};
+}
+
+int Mtpd::drain(std::chrono::milliseconds limit) {
+  draining_->store(true);
+  return server_ ? server_->drain(limit) : 0;
 }
 
 void Mtpd::stop() {

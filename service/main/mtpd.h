@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -54,6 +55,11 @@ class Mtpd {
   // From now on /readyz answers 200 (while the database answers).
   void markReady() { ready_->store(true); }
 
+  // SIGTERM (issue 11 item 3): /readyz answers 503 "draining", no new connection is accepted,
+  // the requests already taken finish and are answered (at most `limit`), then stop().
+  // Returns the number of requests left unanswered.
+  int drain(std::chrono::milliseconds limit);
+
   // Stops the server (joining its threads) before anything the handlers use goes away.
   void stop();
 
@@ -73,6 +79,7 @@ class Mtpd {
   std::unique_ptr<http::Server> server_;
   std::string policies_dir_;
   std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 // Seconds since the epoch, from the system clock.

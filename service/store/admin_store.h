@@ -14,6 +14,13 @@
 
 namespace mtp::store {
 
+// The outcome of AdminStore::recordFailedLogin.
+struct FailedLogin {
+  int count = 0;         // failed logins now on record
+  bool counted = false;  // false: the account was already locked, nothing changed
+  bool locked = false;   // this failure locked the account
+};
+
 class AdminStore {
  public:
   virtual ~AdminStore() = default;
@@ -51,10 +58,14 @@ class AdminStore {
   // one. false: the step (or a later one) was already used — a replay.
   virtual Result<bool> acceptTotpStep(const TenantScope& scope, const std::string& id,
                                       std::int64_t step) = 0;
-  // Counts a failed login; when the count reaches `lock_after` (> 0) sets locked_until.
-  // Returns the new count.
-  virtual Result<int> recordFailedLogin(const TenantScope& scope, const std::string& id,
-                                        int lock_after, UnixTime lock_until) = 0;
+  // Counts a failed login at `now` on the row read under its lock, so that concurrent failures
+  // count once each and lock once (issue 11 item 6): an account locked past `now` is not
+  // counted (nor locked longer); an expired lock starts a fresh count; when the count reaches
+  // `lock_after` (> 0) the account is locked until `lock_until` and `locked` says that this
+  // call locked it: the one state change that gets an admin_lockout event.
+  virtual Result<FailedLogin> recordFailedLogin(const TenantScope& scope, const std::string& id,
+                                                int lock_after, UnixTime now,
+                                                UnixTime lock_until) = 0;
   // After a successful login or an unlock: count 0, no lock.
   virtual Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) = 0;
 

@@ -308,27 +308,31 @@ Result<bool> SociTx::acceptTotpStep(const TenantScope& scope, const std::string&
   });
 }
 
-Result<int> SociTx::recordFailedLogin(const TenantScope& scope, const std::string& id,
-                                      int lock_after, UnixTime lock_until) {
-  return guarded([&]() -> Result<int> {
+Result<FailedLogin> SociTx::recordFailedLogin(const TenantScope& scope, const std::string& id,
+                                              int lock_after, UnixTime now, UnixTime lock_until) {
+  // Read under the row lock (PostgreSQL; SQLite writers are serialized): the decision below
+  // sees every failure committed before it.
+  auto cred = getAdminCredentials(scope, id);
+  if (!cred) return fail(cred.error());
+  FailedLogin out;
+  if (cred->locked_until && *cred->locked_until > now) {
+    out.count = cred->failed_logins;
+    return out;
+  }
+  out.counted = true;
+  out.count = (cred->locked_until ? 0 : cred->failed_logins) + 1;  // an expired lock: afresh
+  out.locked = lock_after > 0 && out.count >= lock_after;
+  return guarded([&]() -> Result<FailedLogin> {
     SqlParams p;
-    std::string lock =
-        lock_after > 0 ? "CASE WHEN failed_logins + 1 >= " + p.integer(lock_after) + " THEN " +
-                             d_.tsParam(p.integer(lock_until)) + " ELSE locked_until END"
-                       : std::string("locked_until");
-    long long changed =
-        exec(sql_,
-             "UPDATE admins SET failed_logins = failed_logins + 1, locked_until = " + lock +
-                 " WHERE provider_id = " + p.text(scope.provider_id) + " AND id = " + p.text(id),
-             p);
+    const std::string count = p.integer(out.count);
+    const std::string until = out.locked ? d_.tsParam(p.integer(lock_until)) : std::string("NULL");
+    long long changed = exec(sql_,
+                             "UPDATE admins SET failed_logins = " + count + ", locked_until = " + until +
+                                 " WHERE provider_id = " + p.text(scope.provider_id) +
+                                 " AND id = " + p.text(id),
+                             p);
     if (auto one = requireOne(changed, "administrator"); !one) return fail(one.error());
-    SqlParams s;
-    int failed = 0;
-    select(sql_,
-           "SELECT failed_logins FROM admins WHERE provider_id = " + s.text(scope.provider_id) +
-               " AND id = " + s.text(id),
-           s, [&](auto& pt) { pt, soci::into(failed); }, [] {});
-    return failed;
+    return out;
   });
 }
 

@@ -66,7 +66,7 @@ class SociTx final : public Tx {
                                bool enrolled) override;
   Result<bool> acceptTotpStep(const TenantScope& scope, const std::string& id,
                               std::int64_t step) override;
-  Result<int> recordFailedLogin(const TenantScope& scope, const std::string& id, int lock_after,
+  Result<FailedLogin> recordFailedLogin(const TenantScope& scope, const std::string& id, int lock_after, UnixTime now,
                                 UnixTime lock_until) override;
   Result<void> clearFailedLogins(const TenantScope& scope, const std::string& id) override;
 

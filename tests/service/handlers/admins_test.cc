@@ -307,7 +307,7 @@ TEST_P(AdminsTest, SuspendDeniesTheNextRequestAndRestoreNeedsANewSession) {
 
   // Restore clears a lock-out too.
   auto locked = app().store().transact(
-      [&](store::Tx& tx) { return tx.recordFailedLogin(store::TenantScope{p}, t.id, 1, now() + 600); });
+      [&](store::Tx& tx) { return tx.recordFailedLogin(store::TenantScope{p}, t.id, 1, now(), now() + 600); });
   ASSERT_TRUE(locked.has_value());
   EXPECT_EQ(body(call("GET", admin(t.id), owner.token))["lockedOut"], true);
   r = call("POST", admin(t.id) + "/restore", owner.token);

@@ -290,12 +290,12 @@ TYPED_TEST(StoreTest, AdminsCredentialsAndEmailConflict) {
   EXPECT_FALSE(this->write([&](Tx& tx) { return tx.acceptTotpStep(this->b_, id, 200); }));
 
   // Lock-out after three failures.
-  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 2000000000); }), 1);
-  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 2000000000); }), 2);
+  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); })->count, 1);
+  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); })->count, 2);
   auto creds = this->read([&](Tx& tx) { return tx.getAdminCredentials(this->a_, id); });
   ASSERT_TRUE(creds);
   EXPECT_FALSE(creds->locked_until);
-  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 2000000000); }), 3);
+  EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); })->count, 3);
   creds = this->read([&](Tx& tx) { return tx.getAdminCredentials(this->a_, id); });
   EXPECT_EQ(creds->password_hash, "hash1");
   EXPECT_EQ(creds->totp_secret, "sealed-secret");
@@ -303,6 +303,26 @@ TYPED_TEST(StoreTest, AdminsCredentialsAndEmailConflict) {
   EXPECT_EQ(creds->totp_last_step, 101);
   EXPECT_EQ(creds->failed_logins, 3);
   EXPECT_EQ(creds->locked_until, 2000000000);
+  {  // While locked a failure changes nothing; after the lock, a fresh count (issue 11 item 6).
+    auto locked = this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000500); });
+    ASSERT_TRUE(locked);
+    EXPECT_FALSE(locked->counted);
+    EXPECT_FALSE(locked->locked);
+    EXPECT_EQ(locked->count, 3);
+    auto fresh = this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 2000000000, 2000000900); });
+    ASSERT_TRUE(fresh);
+    EXPECT_TRUE(fresh->counted);
+    EXPECT_FALSE(fresh->locked);
+    EXPECT_EQ(fresh->count, 1);
+    auto again = this->read([&](Tx& tx) { return tx.getAdminCredentials(this->a_, id); });
+    EXPECT_FALSE(again->locked_until);
+    for (int i = 0; i < 2; ++i)
+      EXPECT_EQ(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 2000000000, 2000000900); })->locked, i == 1);
+    ASSERT_TRUE(this->write([&](Tx& tx) { return tx.clearFailedLogins(this->a_, id); }));
+    ASSERT_TRUE(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); }));
+    ASSERT_TRUE(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); }));
+    ASSERT_TRUE(this->write([&](Tx& tx) { return tx.recordFailedLogin(this->a_, id, 3, 1000, 2000000000); }));
+  }
   ASSERT_TRUE(this->write([&](Tx& tx) { return tx.clearFailedLogins(this->a_, id); }));
   ASSERT_TRUE(this->write([&](Tx& tx) { return tx.setPasswordHash(this->a_, id, "hash2"); }));
   ASSERT_TRUE(this->write([&](Tx& tx) { return tx.setTotpSecret(this->a_, id, std::nullopt); }));

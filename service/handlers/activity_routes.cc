@@ -58,7 +58,8 @@ enum class Format { kPage, kJsonDownload, kCsvDownload };
 // the orgs it reaches (the engine's reach for orgs.read, narrowed to an org launch token's
 // org), and the provider's own events (no org: admins, sign-ins, settings) only if it may
 // read the provider's settings.
-std::optional<Error> limitToReach(const RequestContext& ctx, app::AppContext& app, store::ActivityQuery& q) {
+template <class Query>
+std::optional<Error> limitToReach(const RequestContext& ctx, app::AppContext& app, Query& q) {
   auto reach = orgReach(ctx, app, "orgs.read");
   if (!reach) return reach.error();
   q.reach = std::move(*reach);

@@ -211,9 +211,10 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   }
   if constexpr (Tracer::kOn) t.step("admin_not_active", "active", true);
 
-  // 4. api_access_disabled: an API key without apiKeyAllowed, or generating one without it.
+  // 4. api_access_disabled: an API key without apiKeyAllowed. (Generating one without it is
+  // refused after check 5, so an unverified or enrollment-only session hears mfa_required.)
   const bool self_apikey = r.action == actions.self_apikey;
-  if (!admin->api_key_allowed && (r.auth_method == AuthMethod::kApiKey || self_apikey)) {
+  if (!admin->api_key_allowed && r.auth_method == AuthMethod::kApiKey) {
     t.step("api_access_disabled", "apiKeyAllowed", false);
     return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
   }
@@ -236,6 +237,10 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
     return deny(Reason::kSessionScope, "check:session_scope");
   }
   if constexpr (Tracer::kOn) t.step("session_scope", "covered", true);
+  if (self_apikey && !admin->api_key_allowed) {
+    t.step("api_access_disabled", "apiKeyAllowed", false);
+    return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
+  }
 
   // A list over every org the admin reaches: some role the admin holds must have the action.
   if (scope == Scope::kOrg && any_org) {

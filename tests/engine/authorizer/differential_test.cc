@@ -285,8 +285,7 @@ struct Ref {
       return {false, Reason::kProviderMismatch, {}};
     if (a->status != AdminStatus::kActive) return {false, Reason::kAdminNotActive, {}};
     const bool self_key = info.name == "self.apikey";
-    if (!a->api_key_allowed && (r.auth_method == AuthMethod::kApiKey || self_key))
-      return {false, Reason::kApiAccessDisabled, {}};
+    if (!a->api_key_allowed && r.auth_method == AuthMethod::kApiKey) return {false, Reason::kApiAccessDisabled, {}};
     const bool mfa_req = a->enable_multi_factor || providerOf(*a).require_admin_mfa;
     const bool exempt = info.name == "self.mfa" || info.name == "self.logout";
     if (mfa_req && !r.mfa && !exempt && (r.auth_method == AuthMethod::kSession || self_key))
@@ -300,6 +299,8 @@ struct Ref {
                                : info.name == "self.logout";
       if (!covered) return {false, Reason::kSessionScope, {}};
     }
+    // Generating a key without API access: after MFA and the session's scope.
+    if (self_key && !a->api_key_allowed) return {false, Reason::kApiAccessDisabled, {}};
     std::string role = a->role;
     if (info.scope == Scope::kOrg) {
       if (!org) return {false, Reason::kOrgUnknown, {}};

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/one_time_token.h"
 #include "auth/password.h"
 
 namespace mtp::app {
@@ -64,9 +65,34 @@ store::ActivityRecord lockoutEvent(const Found& f, const UserLoginInput& in) {
 
 std::string intText(int v) { return std::to_string(v); }
 
+// An event the user made on their own account from the user portal.
+store::ActivityRecord userEvent(const store::TenantScope& scope, const store::SystemUserRecord& u,
+                                std::string event_type, const std::string& client_ip) {
+  store::ActivityRecord e;
+  e.provider_id = scope.provider_id;
+  e.event_type = std::move(event_type);
+  e.initiated_by_type = "user";
+  e.initiated_by_id = u.id;
+  e.initiated_by_email = u.email;
+  e.organization = u.org_id;
+  e.resource_type = "user";
+  e.resource_id = u.id;
+  e.client_ip = client_ip;
+  e.auth_method = "password";
+  e.success = true;
+  return e;
+}
+
 }  // namespace
 
 AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
+  auto v = verify(in, Purpose::kSignIn);
+  if (!v) return failWith(v.error());
+  return std::move(v->user);
+}
+
+AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginInput& in,
+                                                               Purpose purpose) {
   // 1. The org names the tenant; an unknown org has no provider to write an event to.
   std::optional<std::string> provider;
   if (!in.organization.empty()) {
@@ -163,7 +189,7 @@ AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput&
   std::optional<AppError> refused;
   if (user.state != store::UserState::kActivated) {
     refused = AppError::precondition("account not active");
-  } else if (user.password_expired) {
+  } else if (user.password_expired && purpose == Purpose::kSignIn) {
     refused = AppError::precondition("password expired: set a new password to sign in");
   }
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
@@ -178,7 +204,69 @@ AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput&
   if (!done) return failWith(fromStore(done.error()));
   if (refused) return failWith(*refused);
   user.failed_logins = 0;
-  return user;
+  return Verified{found.scope, found.policy, std::move(user)};
+}
+
+AppResult<store::SystemUserRecord> UserLoginService::changePassword(const UserPasswordChangeInput& in) {
+  // The new password is checked first: a refused one costs no argon2 work and counts nothing.
+  if (auto problem = auth::checkPasswordPolicy(in.new_password))
+    return failWith(AppError::invalid("field `newPassword`: " + *problem));
+  if (in.new_password == in.current.password)
+    return failWith(AppError::invalid("field `newPassword` must differ from the current password"));
+  auto v = verify(in.current, Purpose::kPasswordChange);
+  if (!v) return failWith(v.error());
+  auto hash = app_.passwords().hash(in.new_password);
+  if (!hash) return failWith(hasherError(hash.error()));
+  auto out = app_.store().transact([&](Tx& tx) -> Result<store::SystemUserRecord> {
+    if (auto r = tx.setSystemUserPassword(v->scope, in.current.organization, v->user.id, *hash,
+                                          v->policy.password_expiration_days);
+        !r)
+      return store::fail(r.error());
+    if (auto r = tx.appendActivity(v->scope, userEvent(v->scope, v->user, "user_password_changed",
+                                                       in.current.client_ip));
+        !r)
+      return store::fail(r.error());
+    return tx.getSystemUser(v->scope, in.current.organization, v->user.id);
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
+}
+
+AppResult<store::SystemUserRecord> UserLoginService::activate(const UserActivationInput& in) {
+  if (auto problem = auth::checkPasswordPolicy(in.password))
+    return failWith(AppError::invalid("field `password`: " + *problem));
+  auto hash = app_.passwords().hash(in.password);
+  if (!hash) return failWith(hasherError(hash.error()));
+  const std::string token_hash = hashOneTimeToken(in.token);
+  auto out = app_.store().transact([&](Tx& tx) -> Result<store::SystemUserRecord> {
+    auto t = tx.consumeUserToken(token_hash, app_.now());
+    if (!t) return store::fail(t.error());
+    const store::TenantScope scope{t->provider_id};
+    auto user = tx.getSystemUser(scope, t->org_id, t->user_id);
+    if (!user) return store::fail(user.error());
+    // Only a STAGED user activates: a suspended one stays suspended, whatever old link it has.
+    if (user->state != store::UserState::kStaged)
+      return store::fail(store::Status::failedPrecondition("the account is not waiting for activation"));
+    auto policy = tx.getPasswordPolicy(scope, t->org_id);
+    if (!policy) return store::fail(policy.error());
+    if (auto r = tx.setSystemUserPassword(scope, t->org_id, t->user_id, *hash,
+                                          policy->password_expiration_days);
+        !r)
+      return store::fail(r.error());
+    if (auto r = tx.setSystemUserState(scope, t->org_id, t->user_id, store::UserState::kActivated); !r)
+      return store::fail(r.error());
+    auto e = userEvent(scope, *user, "user_activated", in.client_ip);
+    e.changes_json = R"([{"field":"state","from":"STAGED","to":"ACTIVATED"}])";
+    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    return tx.getSystemUser(scope, t->org_id, t->user_id);
+  });
+  if (!out) {
+    // One answer for an unknown, used or expired link.
+    if (out.error().isNotFound())
+      return failWith(AppError::invalid("this activation link is not valid (used, expired or unknown)"));
+    return failWith(fromStore(out.error()));
+  }
+  return std::move(*out);
 }
 
 AppResult<store::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,

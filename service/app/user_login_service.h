@@ -37,6 +37,20 @@ struct UserLoginInput {
   std::string client_ip;
 };
 
+// A user changes their password in the user portal: the current credentials (checked as a
+// sign-in, except that an expired password is what this is for) and the new password.
+struct UserPasswordChangeInput {
+  UserLoginInput current;
+  std::string new_password;
+};
+
+// A STAGED user activates their account from the activation email's link.
+struct UserActivationInput {
+  std::string token;
+  std::string password;
+  std::string client_ip;
+};
+
 // Absent fields stay as they are. Bounds are the handler's to check (kMax* below).
 struct PasswordPolicyChanges {
   std::optional<int> lockout_after_failures;    // 0: never lock
@@ -52,6 +66,19 @@ class UserLoginService {
 
   AppResult<store::SystemUserRecord> login(const UserLoginInput& in);
 
+  // The current password verified as login() does (the same answers, events and lock-out
+  // count), except that an expired or force-reset password is accepted; the new one must meet
+  // auth::checkPasswordPolicy and differ from the current one (kInvalid, checked first, no
+  // attempt counted). On success: the new hash, dated by the org's expiry policy, the forced
+  // flag cleared, and `user_password_changed` (initiated by the user), in one transaction.
+  AppResult<store::SystemUserRecord> changePassword(const UserPasswordChangeInput& in);
+
+  // The activation link's token (used once, before it expires) and a new password: the STAGED
+  // user becomes ACTIVATED with that password, one `user_activated` event initiated by the
+  // user, all in one transaction. An unknown, used or expired token: kInvalid with one
+  // message; a user no longer STAGED: kPreconditionFailed (the token is not spent).
+  AppResult<store::SystemUserRecord> activate(const UserActivationInput& in);
+
   // The org's policy (defaults when never set). The org was checked by the route's action.
   AppResult<store::PasswordPolicyRecord> policy(const Actor& actor, const std::string& org_id);
   // `organization_password_policy_update` with one change per changed field; nothing
@@ -61,6 +88,14 @@ class UserLoginService {
                                                    const PasswordPolicyChanges& in);
 
  private:
+  enum class Purpose { kSignIn, kPasswordChange };
+  struct Verified {
+    store::TenantScope scope;
+    store::PasswordPolicyRecord policy;
+    store::SystemUserRecord user;
+  };
+  AppResult<Verified> verify(const UserLoginInput& in, Purpose purpose);
+
   AppContext& app_;
 };
 

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/one_time_token.h"
 #include "auth/password.h"
 
 namespace mtp::app {
@@ -77,6 +78,26 @@ store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const store::S
   auto queued = tx.enqueueEmail(actor.scope(), email);
   if (!queued) return store::fail(queued.error());
   return {};
+}
+
+// The activation email of a STAGED user: a one-time link to the user portal's activation page,
+// good for config().activation_ttl; only the token's hash is stored.
+store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, const AppContext& app,
+                                         const store::SystemUserRecord& u) {
+  const OneTimeToken token = newOneTimeToken();
+  store::UserTokenRecord t;
+  t.token_hash = token.hash;
+  t.org_id = u.org_id;
+  t.user_id = u.id;
+  t.created = app.now();
+  t.expires_at = t.created + static_cast<std::int64_t>(app.config().activation_ttl.count());
+  if (auto r = tx.createUserToken(actor.scope(), t); !r) return store::fail(r.error());
+  return queueEmail(tx, actor, u, "Activate your account",
+                    "Hello " + u.username +
+                        ",\n\nyour account is ready. Choose your password and activate it here:\n\n" +
+                        app.config().public_url + "/userconsole/activate?token=" + token.token +
+                        "\n\nThe link works once and expires in " +
+                        std::to_string(app.config().activation_ttl.count() / 86400) + " days.\n");
 }
 
 }  // namespace
@@ -248,7 +269,8 @@ AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const st
                                "Hello " + cur->username +
                                    ",\n\nyour administrator requires a new password. Set it at "
                                    "your next sign-in to the user portal: " +
-                                   app_.config().public_url + "/userconsole\n");
+                                   app_.config().public_url + "/userconsole?organization=" +
+                                   cur->org_id + "\n");
         }
         break;
       case UserAction::kResendActivation:
@@ -259,10 +281,7 @@ AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const st
           return store::fail(store::Status::failedPrecondition("the user has no email"));
         }
         event = "user_activation_resent";
-        changed = queueEmail(tx, actor, *cur, "Activate your account",
-                             "Hello " + cur->username +
-                                 ",\n\nyour account is ready. Activate it at " +
-                                 app_.config().public_url + "/userconsole\n");
+        changed = queueActivationEmail(tx, actor, app_, *cur);
         break;
     }
     if (!changed) return store::fail(changed.error());

@@ -2,6 +2,10 @@
 //   POST /api/v1/users/login {organization, username, password}        Public
 //        → 200 {id, username, email, firstname, lastname, organization, state,
 //               password_expiration_date}
+//   POST /api/v1/users/password {organization, username, password, newPassword}   Public
+//        → 200 the user (as login); an expired or force-reset password is accepted here
+//   POST /api/v1/users/activate {token, password}                      Public
+//        → 200 the user, now ACTIVATED (the activation email's one-time link)
 //   GET  /api/v2/providers/{pid}/organizations/{id}/password-policy    orgs.read   (org {id})
 //   PUT  /api/v2/providers/{pid}/organizations/{id}/password-policy    orgs.update (org {id})
 //        {lockoutAfterFailures?, passwordExpirationDays?} → the policy
@@ -73,6 +77,38 @@ HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
   return Response::json(userJson(*user));
 }
 
+HandlerResult changePassword(app::UserLoginService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"organization", "username", "password", "newPassword"});
+  if (!body) return std::unexpected(body.error());
+  app::UserPasswordChangeInput in;
+  for (auto [name, out] :
+       {std::pair{"organization", &in.current.organization}, std::pair{"username", &in.current.username},
+        std::pair{"password", &in.current.password}, std::pair{"newPassword", &in.new_password}}) {
+    auto v = body->requiredString(name);
+    if (!v) return std::unexpected(v.error());
+    *out = std::move(*v);
+  }
+  in.current.client_ip = ctx.clientIp();
+  auto user = svc.changePassword(in);
+  if (!user) return fail(user.error());
+  return Response::json(userJson(*user));
+}
+
+HandlerResult activate(app::UserLoginService& svc, RequestContext& ctx) {
+  auto body = http::JsonBody::parse(ctx, {"token", "password"});
+  if (!body) return std::unexpected(body.error());
+  app::UserActivationInput in;
+  for (auto [name, out] : {std::pair{"token", &in.token}, std::pair{"password", &in.password}}) {
+    auto v = body->requiredString(name);
+    if (!v) return std::unexpected(v.error());
+    *out = std::move(*v);
+  }
+  in.client_ip = ctx.clientIp();
+  auto user = svc.activate(in);
+  if (!user) return fail(user.error());
+  return Response::json(userJson(*user));
+}
+
 HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   auto p = svc.policy(actorOf(ctx), ctx.organization());
   if (!p) return fail(p.error());
@@ -107,6 +143,14 @@ void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app) {
                [svc](RequestContext& c) { return login(*svc, c); }};
   signin.max_body = 16 * 1024;  // credentials only
   out.push_back(std::move(signin));
+  Route change{"POST", "/api/v1/users/password", Access::publicRoute(), OrgSource::none(),
+               [svc](RequestContext& c) { return changePassword(*svc, c); }};
+  change.max_body = 16 * 1024;
+  out.push_back(std::move(change));
+  Route activation{"POST", "/api/v1/users/activate", Access::publicRoute(), OrgSource::none(),
+                   [svc](RequestContext& c) { return activate(*svc, c); }};
+  activation.max_body = 16 * 1024;
+  out.push_back(std::move(activation));
   const std::string policy(kPolicy);
   out.push_back(Route{"GET", policy, Access::action("orgs.read"), OrgSource::pathParam("id"),
                       [svc](RequestContext& c) { return getPolicy(*svc, c); }});

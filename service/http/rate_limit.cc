@@ -43,6 +43,8 @@ struct Limited {
 constexpr Limited kLimitedRoutes[] = {
     {"POST", "/api/v2/auth/login", "admin_sign_in", AccountOf::kEmail},
     {"POST", "/api/v1/users/login", "user_sign_in", AccountOf::kOrgUser},
+    {"POST", "/api/v1/users/password", "user_sign_in", AccountOf::kOrgUser},
+    {"POST", "/api/v1/users/activate", "link", AccountOf::kToken},
     {"POST", "/api/v2/auth/activate", "link", AccountOf::kToken},
     {"POST", "/api/v2/auth/password-reset", "link", AccountOf::kToken},
     {"POST", "/api/v2/auth/totp-reset", "link", AccountOf::kToken},

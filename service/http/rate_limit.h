@@ -11,8 +11,9 @@
 // and, when the request names an account, one from the account's bucket; either empty: 429.
 //   family          routes                                        account
 //   admin_sign_in   POST /api/v2/auth/login                       the email
-//   user_sign_in    POST /api/v1/users/login                      organization + username
-//   link            POST /api/v2/auth/{activate,password-reset,totp-reset}   the token
+//   user_sign_in    POST /api/v1/users/{login,password}           organization + username
+//   link            POST /api/v2/auth/{activate,password-reset,totp-reset},
+//                   POST /api/v1/users/activate                   the token
 //   totp            POST /api/v2/me/totp, /api/v2/me/totp/confirm the signed-in admin
 //   password        PUT  /api/v2/me/password                      the signed-in admin
 //   agent_register  POST /api/agent/v1/register                   (IP only)

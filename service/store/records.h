@@ -270,6 +270,16 @@ struct SystemUserLogin {
   std::optional<std::string> password_hash;  // nullopt: no password on file
 };
 
+// A one-time token of an org user (the activation link of the user portal), by hash only.
+struct UserTokenRecord {
+  std::string token_hash;
+  std::string provider_id;
+  std::string org_id;
+  std::string user_id;
+  UnixTime created = 0;
+  UnixTime expires_at = 0;
+};
+
 // An org's password policy; an org that never set one has the defaults.
 struct PasswordPolicyRecord {
   std::string org_id;

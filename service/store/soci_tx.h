@@ -91,6 +91,11 @@ class SociTx final : public Tx {
                                              const std::string& username) override;
   Result<std::int64_t> applyPasswordExpirationDays(const TenantScope& scope,
                                                    const std::string& org_id, int days) override;
+  Result<void> setSystemUserPassword(const TenantScope& scope, const std::string& org_id,
+                                     const std::string& id, const std::string& password_hash,
+                                     int expiration_days) override;
+  Result<void> createUserToken(const TenantScope& scope, const UserTokenRecord& record) override;
+  Result<UserTokenRecord> consumeUserToken(const std::string& token_hash, UnixTime at) override;
   Result<void> clearSystemUserFailedLogins(const TenantScope& scope, const std::string& org_id,
                                            const std::string& id) override;
   Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,

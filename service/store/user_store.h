@@ -72,6 +72,17 @@ class UserStore {
   virtual Result<void> clearSystemUserFailedLogins(const TenantScope& scope,
                                                    const std::string& org_id,
                                                    const std::string& id) = 0;
+  // A new password (the user portal: a change, or the activation): password_hash, set now,
+  // password_expiration_date = now + expiration_days (0: none), not forced-expired, no failed
+  // logins. A lock is not lifted here.
+  virtual Result<void> setSystemUserPassword(const TenantScope& scope, const std::string& org_id,
+                                             const std::string& id, const std::string& password_hash,
+                                             int expiration_days) = 0;
+  // Activation tokens of org users (only the hash is stored; kind is always activation).
+  virtual Result<void> createUserToken(const TenantScope& scope, const UserTokenRecord& record) = 0;
+  // The token, if unused and not expired at `at`, marked used (good once, even under a race);
+  // kNotFound otherwise. Not scoped: the token names its tenant.
+  virtual Result<UserTokenRecord> consumeUserToken(const std::string& token_hash, UnixTime at) = 0;
   // The org's policy, or the defaults when it never set one; kNotFound for an unknown org.
   virtual Result<PasswordPolicyRecord> getPasswordPolicy(const TenantScope& scope,
                                                          const std::string& org_id) = 0;

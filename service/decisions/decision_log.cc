@@ -65,8 +65,9 @@ bool DecisionLog::sampled(std::string_view decision_id, double sample) {
 }
 
 void DecisionLog::setPolicyVersion(std::string_view version) {
+  auto next = std::make_shared<const std::string>(version);
   std::lock_guard lock(version_mu_);
-  version_.assign(version);
+  version_ = std::move(next);
 }
 
 void DecisionLog::write(const engine::Request& request, const engine::Decision& decision,
@@ -75,10 +76,12 @@ void DecisionLog::write(const engine::Request& request, const engine::Decision& 
   try {
     thread_local std::string line;
     line.clear();
+    std::shared_ptr<const std::string> version;
     {
       std::lock_guard lock(version_mu_);
-      appendDecisionLine(line, request, decision, DecisionFields{decision_id, version_});
+      version = version_;
     }
+    appendDecisionLine(line, request, decision, DecisionFields{decision_id, *version});
     line.pop_back();  // the sink's pattern ends the line
     logger_->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
     written_.fetch_add(1, std::memory_order_relaxed);

@@ -65,8 +65,8 @@ class DecisionLog {
   DecisionLogOptions options_;
   std::shared_ptr<spdlog::details::thread_pool> pool_;
   std::shared_ptr<spdlog::logger> logger_;
-  mutable std::mutex version_mu_;
-  std::string version_;
+  mutable std::mutex version_mu_;  // held for a pointer copy only, never while formatting
+  std::shared_ptr<const std::string> version_ = std::make_shared<const std::string>();
   std::atomic<std::uint64_t> written_{0};
 };
 

@@ -101,7 +101,7 @@ TEST_F(DecisionLogTest, RotatesBySizeKeepingTheConfiguredFilesAllOwnerOnly) {
   ASSERT_TRUE(fs::exists(path() + ".1")) << "rotated once at least";
   ASSERT_TRUE(fs::exists(path() + ".2"));
   EXPECT_FALSE(fs::exists(path() + ".3")) << "only max_files rotated files are kept";
-  for (const std::string f : {path(), path() + ".1", path() + ".2"}) {
+  for (const std::string& f : {path(), path() + ".1", path() + ".2"}) {
     EXPECT_EQ(mode(f), 0600u) << f;
     EXPECT_LE(fs::file_size(f), 4096u) << f;
     DecisionRecord rec;
@@ -135,7 +135,9 @@ TEST_F(DecisionLogTest, SamplesAllowedDecisionsButWritesEveryDenial) {
   for (const auto& l : lines(path())) {
     ASSERT_EQ(parseDecisionLine(l, rec), std::nullopt) << l;
     (rec.allowed ? allowed : denied)++;
-    if (rec.allowed) EXPECT_TRUE(DecisionLog::sampled(rec.id, 0.25)) << rec.id;
+    if (rec.allowed) {
+      EXPECT_TRUE(DecisionLog::sampled(rec.id, 0.25)) << rec.id;
+    }
   }
   EXPECT_EQ(denied, 100);
   EXPECT_GT(allowed, 800);   // 1000 expected

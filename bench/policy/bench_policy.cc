@@ -109,8 +109,9 @@ void BM_DecisionLogWrite(benchmark::State& state) {
   }
   state.counters["dropped"] = static_cast<double>((*log)->dropped());
   log->reset();
-  for (const auto& f : {path, std::filesystem::path(path.string() + ".1"), std::filesystem::path(path.string() + ".2")})
-    std::filesystem::remove(f);
+  for (const char* f : {"", ".1", ".2"})
+    std::filesystem::remove(std::filesystem::temp_directory_path() /
+                            ("mtp_bench_write_" + std::to_string(::getpid()) + f + ".log"));
 }
 BENCHMARK(BM_DecisionLogWrite)->Arg(100)->Arg(10)->ArgName("sample_pct")->UseRealTime();
 

@@ -1,7 +1,7 @@
 // mtpd's decision log: every decision the service asks the engine for, as one JSON line
 // (decisions/decision_record.h), written off the request path. The request's thread formats
 // the line and queues it; spdlog's async logger writes it to a rotating file (size-based:
-// PATH, PATH.1 … PATH.N) from its own thread. Files are created 0600. Allowed decisions are
+// decisions.log, then decisions.1.log (the newest rotated) … decisions.N.log) from its own thread. Files are created 0600. Allowed decisions are
 // sampled (a fixed fraction, chosen by the decision id, so the same id is always kept or
 // always dropped); denials are always written. When the queue is full the oldest queued line
 // is dropped (dropped() counts them): a slow disk never holds a request up.
@@ -29,7 +29,7 @@ class thread_pool;
 namespace mtp::decisions {
 
 struct DecisionLogOptions {
-  std::string path;                        // the live file; rotated ones are PATH.1, PATH.2, …
+  std::string path;                        // the live file; rotated: NAME.1.EXT, NAME.2.EXT, …
   std::size_t max_bytes = 100u << 20;      // rotate when the live file would exceed this
   std::size_t max_files = 10;              // rotated files kept
   double sample = 1.0;                     // fraction of allowed decisions written, 0..1

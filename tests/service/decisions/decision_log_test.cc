@@ -32,6 +32,8 @@ class DecisionLogTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   std::string path() const { return (dir_ / "decisions.log").string(); }
+  // spdlog names rotated files before the extension: decisions.1.log, decisions.2.log, ...
+  std::string rotated(int n) const { return (dir_ / ("decisions." + std::to_string(n) + ".log")).string(); }
 
   static std::vector<std::string> lines(const std::string& file) {
     std::vector<std::string> out;
@@ -98,10 +100,10 @@ TEST_F(DecisionLogTest, RotatesBySizeKeepingTheConfiguredFilesAllOwnerOnly) {
     for (int i = 0; i < 300; ++i) (*log)->write(request("admin-" + std::to_string(i)), kDenied, "d-" + std::to_string(i));
   }
   ASSERT_TRUE(fs::exists(path()));
-  ASSERT_TRUE(fs::exists(path() + ".1")) << "rotated once at least";
-  ASSERT_TRUE(fs::exists(path() + ".2"));
-  EXPECT_FALSE(fs::exists(path() + ".3")) << "only max_files rotated files are kept";
-  for (const std::string& f : {path(), path() + ".1", path() + ".2"}) {
+  ASSERT_TRUE(fs::exists(rotated(1))) << "rotated once at least";
+  ASSERT_TRUE(fs::exists(rotated(2)));
+  EXPECT_FALSE(fs::exists(rotated(3))) << "only max_files rotated files are kept";
+  for (const std::string& f : {path(), rotated(1), rotated(2)}) {
     EXPECT_EQ(mode(f), 0600u) << f;
     EXPECT_LE(fs::file_size(f), 4096u) << f;
     DecisionRecord rec;

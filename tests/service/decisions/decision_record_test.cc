@@ -26,7 +26,7 @@ TEST(DecisionRecord, EveryRequestFieldRoundTrips) {
   r.session_scope = engine::SessionScope::kOrgLaunch;
   r.launch_org = "o9";
   r.client_ip = engine::parseIpAddress("2001:db8::7");
-  r.time = 1796594400;  // 2026-12-06T22:40:00Z
+  r.time = 1796594400;  // 2026-12-06T22:00:00Z
   r.any_organization = true;
   r.target.present = true;
   r.target.role = "manager";

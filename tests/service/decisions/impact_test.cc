@@ -108,7 +108,7 @@ TEST(Impact, AForbidFlipsAllowedToDeniedGroupedByTheForbid) {
   ASSERT_EQ(r.to_denied.examples.size(), 2u);
   const auto& e = r.to_denied.examples[0];
   EXPECT_EQ(e.id, "2");
-  EXPECT_EQ(e.time, "2026-12-06T22:40:00Z");
+  EXPECT_EQ(e.time, "2026-12-06T22:00:00Z");
   EXPECT_EQ(e.before_reason, "allowed");
   EXPECT_EQ(e.before_by, "help_desk");
   EXPECT_EQ(e.after_reason, "forbidden_by_policy");

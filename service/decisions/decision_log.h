@@ -48,7 +48,9 @@ class DecisionLog {
   void write(const engine::Request& request, const engine::Decision& decision,
              std::string_view decision_id) noexcept;
 
-  // The policy version written with every following line (PolicySet::version).
+  // The policy version written with every following line (PolicySet::version). mtpd sets it
+  // at start and after each reload; a decision made just before a reload and written just
+  // after it carries the new version.
   void setPolicyVersion(std::string_view version);
 
   // Whether an allowed decision with this id is written at `sample`.

@@ -335,11 +335,18 @@ std::optional<std::string> parseDecisionLine(std::string_view line, DecisionReco
   Reader rd(line);
   std::string s;
   bool have_admin = false, have_action = false, have_allowed = false, have_time = false;
-  out.target_present = false;
+  // Every field back to its default (a line may leave some out), keeping the strings' capacity.
+  for (std::string* f : {&out.id, &out.admin, &out.provider, &out.action, &out.organization, &out.launch_org,
+                         &out.client_ip, &out.target_role, &out.target_email, &out.decided_by, &out.policy_version})
+    f->clear();
   out.target_org_ids.clear();
   out.target_org_roles.clear();
+  out.time = 0;
+  out.action_id = engine::kNoAction;
+  out.auth_method = AuthMethod::kSession;
+  out.session_scope = SessionScope::kFull;
   out.ip.reset();
-  out.client_ip.clear();
+  out.mfa = out.any_organization = out.target_present = out.target_all_organizations = out.allowed = false;
   out.reason = engine::Reason::kUnknownAction;
   auto need = [&](bool ok, const char* what) {
     if (!ok) rd.fail(what);

@@ -106,6 +106,30 @@ TEST(DecisionRecord, ControlCharactersAndQuotesAreEscaped) {
   EXPECT_EQ(rec.admin, nasty);
 }
 
+TEST(DecisionRecord, AFieldALineLeavesOutIsNotTheLastLines) {
+  Request r;
+  r.admin = "a1";
+  r.action = action("users.unlock");
+  r.organization = "o1";
+  r.provider = "p1";
+  r.mfa = true;
+  r.client_ip = engine::parseIpAddress("10.0.0.1");
+  std::string line;
+  appendDecisionLine(line, r, engine::Decision{true, engine::Reason::kAllowed, "help_desk"}, {"d", "v"});
+  DecisionRecord rec;
+  ASSERT_EQ(parseDecisionLine(line, rec), std::nullopt);
+  ASSERT_EQ(parseDecisionLine("{\"admin\":\"a2\",\"action\":\"users.unlock\",\"allowed\":false,"
+                              "\"time\":\"2026-12-06T22:40:00Z\"}", rec),
+            std::nullopt);
+  const Request& back = rec.request();
+  EXPECT_EQ(back.admin, "a2");
+  EXPECT_EQ(back.organization, "");
+  EXPECT_EQ(back.provider, "");
+  EXPECT_FALSE(back.mfa);
+  EXPECT_FALSE(back.client_ip.has_value());
+  EXPECT_TRUE(rec.id.empty());
+}
+
 TEST(DecisionRecord, MalformedLinesAreRefusedWithAReason) {
   DecisionRecord rec;
   EXPECT_TRUE(parseDecisionLine("", rec).has_value());

@@ -5,6 +5,7 @@
 #
 #   engine            nothing of the service
 #   service/auth      auth/ only (and the engine)
+#   service/decisions decisions/ only (and the engine): mtpd's decision log and mtpctl's replay
 #   service/store     store/ only (and the engine): no auth/, http/, app/, handlers/, main/
 #   service/http      no store/, handlers/, main/
 #   service/app       no http/, handlers/, main/ (use cases know nothing of HTTP)
@@ -28,12 +29,13 @@ baseline_file=scripts/layers_baseline.txt
 rules=(
   'engine-includes-service|engine|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|store|http|app|handlers|main|ctl)/'
   'auth-includes-upper|service/auth|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|http|app|handlers|main|ctl)/'
+  'decisions-includes-service|service/decisions|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|store|http|app|handlers|main|ctl)/'
   'store-includes-upper|service/store|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|http|app|handlers|main|ctl)/'
   'http-includes-store-or-upper|service/http|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|handlers|main|ctl)/'
   'app-includes-http-or-upper|service/app|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(http|handlers|main|ctl)/'
   'handlers-include-store|service/handlers|^[[:space:]]*#[[:space:]]*include[[:space:]]+"store/'
   'handlers-use-store|service/handlers|store::'
-  'sql-outside-store|service/auth service/http service/app service/handlers service/main service/ctl engine|soci::|sqlite3_[a-z_]+\(|PQ[a-zA-Z]+\('
+  'sql-outside-store|service/auth service/decisions service/http service/app service/handlers service/main service/ctl engine|soci::|sqlite3_[a-z_]+\(|PQ[a-zA-Z]+\('
 )
 
 declare -A allowed=()

@@ -11,6 +11,7 @@
 #include "mtp/engine/documents.h"
 #include "mtp/engine/policy_set.h"
 #include "mtp/engine/policy_test.h"
+#include "policy_impact_command.h"
 
 namespace mtp::ctl {
 
@@ -54,8 +55,23 @@ int policyCheck(const std::string& dir) {
   return 0;
 }
 
-int policyTest(const std::string& dir, bool verbose) {
-  const PolicyTestReport r = runPolicyTests(dir);
+// `--coverage`: what no test case exercised, like `opa test --coverage`.
+void printCoverage(const CoverageSummary& c) {
+  const double pct = c.total > 0 ? 100.0 * c.covered / c.total : 100.0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", pct);
+  std::cout << "coverage: " << c.covered << "/" << c.total << " (" << buf << "%)\n";
+  if (c.gaps.empty()) {
+    std::cout << "every role, policy and condition outcome was exercised\n";
+    return;
+  }
+  std::cout << "not covered:\n";
+  for (const auto& g : c.gaps)
+    std::cout << "  " << g.file << ":" << g.line << ": " << g.rule << ": " << g.what << "\n";
+}
+
+int policyTest(const std::string& dir, bool verbose, bool coverage) {
+  const PolicyTestReport r = runPolicyTests(dir, coverage);
   if (!r.errors.empty()) {
     printDiagnostics(r.errors);
     return kFailed;
@@ -64,6 +80,7 @@ int policyTest(const std::string& dir, bool verbose) {
     std::cout << "FAIL: " << f.file << ":" << f.line << ": " << f.name << ": " << f.message << "\n";
   if (verbose && r.failures.empty()) std::cout << "all cases passed\n";
   std::cout << (r.failures.empty() ? "PASS: " : "FAIL: ") << r.passed << "/" << r.total << "\n";
+  if (r.coverage) printCoverage(*r.coverage);
   return r.ok() ? 0 : kFailed;
 }
 
@@ -129,8 +146,11 @@ void addPolicyCommands(CLI::App& app) {
   auto test_dir = std::make_shared<std::string>();
   auto verbose = std::make_shared<bool>(false);
   test->add_option("DIR", *test_dir, "Policy directory")->required();
+  auto coverage = std::make_shared<bool>(false);
   test->add_flag("-v,--verbose", *verbose, "Say more");
-  test->callback([test_dir, verbose] { setExitCode(policyTest(*test_dir, *verbose)); });
+  test->add_flag("--coverage", *coverage, "Report the roles, policies and conditions no test case exercised");
+  test->callback([test_dir, verbose, coverage] { setExitCode(policyTest(*test_dir, *verbose, *coverage)); });
+  addPolicyImpactCommand(*policy);
 
   auto* az = app.add_subcommand("authorize", "Print the decision for one request as JSON");
   struct AuthorizeArgs {

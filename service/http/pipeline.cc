@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "auth/random.h"
+#include "decisions/decision_log.h"
 
 namespace mtp::http {
 
@@ -48,6 +49,8 @@ void logDecision(const RequestContext& ctx, const engine::Request& r, const Auth
       decision_id, ctx.requestId(), r.admin, r.provider, action, r.organization,
       authMethodName(r.auth_method), r.mfa, ctx.clientIp(), d.allowed,
       engine::reasonName(d.reason), d.decided_by);
+  // The decision record (decisions/decision_log.h): queued, written off the request path.
+  if (auto* dl = ctx.decisionLog()) dl->write(r, engine::Decision{d.allowed, d.reason, d.decided_by}, decision_id);
   if (metrics) metrics->countDecision(engine::reasonName(d.reason));
 }
 
@@ -331,6 +334,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   ctx.authorize_ = &authorize_;
   ctx.on_denied_ = &options_.on_denied;
   ctx.metrics_ = metrics_.get();
+  ctx.decision_log_ = options_.decision_log.get();
 
   if (in.body.size() > route.max_body) return fail(Error::payloadTooLarge());
 

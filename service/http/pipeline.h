@@ -24,6 +24,10 @@
 #include "http/route_table.h"
 #include "mtp/engine/decision.h"
 
+namespace mtp::decisions {
+class DecisionLog;
+}
+
 namespace mtp::http {
 
 struct PipelineOptions {
@@ -35,6 +39,8 @@ struct PipelineOptions {
   // Called once for every engine denial of an authenticated request (after the decision log
   // line), e.g. to write the denial to the activity log. Must not throw; may be empty.
   DenialFn on_denied;
+  // Every decision as a JSON line (decisions/decision_log.h); null: none.
+  std::shared_ptr<decisions::DecisionLog> decision_log;
 };
 
 // The error a denial of `request` answers with (see the header comment; `session_scope`:

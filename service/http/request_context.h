@@ -19,6 +19,10 @@
 #include "mtp/engine/decision.h"
 #include "mtp/engine/request.h"
 
+namespace mtp::decisions {
+class DecisionLog;
+}
+
 namespace mtp::http {
 
 struct Route;
@@ -115,6 +119,9 @@ class RequestContext {
   // access_denied event. Undeclared actions answer false.
   bool permits(const engine::Request& request) const;
 
+  // Where the pipeline writes its decision records (null: no --decision-log).
+  decisions::DecisionLog* decisionLog() const { return decision_log_; }
+
  private:
   friend class Pipeline;
   const IncomingRequest* in_ = nullptr;
@@ -132,6 +139,7 @@ class RequestContext {
   const AuthorizeFn* authorize_ = nullptr;
   const DenialFn* on_denied_ = nullptr;
   class Metrics* metrics_ = nullptr;
+  decisions::DecisionLog* decision_log_ = nullptr;
 
   void recordDenial(const engine::Request& request, const AuthzResult& d,
                     const std::string& decision_id) const;

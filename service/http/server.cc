@@ -210,6 +210,7 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
   popts.trusted_proxies = options.trusted_proxies;
   popts.clock = options.clock;
   popts.on_denied = options.on_denied;
+  popts.decision_log = options.decision_log;
   auto pipeline = Pipeline::create(std::move(*table), std::move(authenticator), std::move(authorize),
                                    std::move(metrics), std::move(popts));
   if (!pipeline) return std::unexpected(std::move(pipeline.error()));

@@ -43,6 +43,7 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;  // see PipelineOptions
   std::function<std::int64_t()> clock;       // see PipelineOptions
   DenialFn on_denied;                        // see PipelineOptions
+  std::shared_ptr<decisions::DecisionLog> decision_log;  // see PipelineOptions
   // The web UI (http/static_files.h; null: API only) and its cookie session
   // (http/browser_session.h).
   std::shared_ptr<const StaticFiles> web;

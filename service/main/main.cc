@@ -128,12 +128,27 @@ int main(int argc, char** argv) {
                  "On SIGTERM/SIGINT, the longest wait for the requests in flight to be answered")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  // Issue 14 item 1: the decision log (docs/deploy.md).
+  double decision_log_mb = 100;
+  cli.add_option("--decision-log", o.decision_log.path,
+                 "Write every decision as a JSON line to this file (created 0600; rotated by size)");
+  cli.add_option("--decision-log-max-mb", decision_log_mb, "Rotate the decision log at this size (MiB)")
+      ->check(CLI::Range(0.01, 1e6))
+      ->capture_default_str();
+  cli.add_option("--decision-log-files", o.decision_log.max_files, "Rotated decision log files kept")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cli.add_option("--decision-log-sample", o.decision_log.sample,
+                 "Fraction of allowed decisions written (denials always are), 0..1")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cli.add_flag("--demo", demo, "Seed an empty database with a demo provider, orgs and one admin per role; print the logins");
   auto* migrate = cli.add_subcommand("migrate", "Apply the schema migrations and exit");
   migrate->fallthrough();  // `mtpd migrate --db URL` as well as `mtpd --db URL migrate`
   CLI11_PARSE(cli, argc, argv);
 
   if (migrate->parsed()) return migrateOnly(o.db);
+  o.decision_log.max_bytes = static_cast<std::size_t>(decision_log_mb * 1024 * 1024);
   if (web_dir == "auto") {
     o.web_dir = defaultWebDir();
     if (o.web_dir.empty()) spdlog::warn("web UI not built (cd web && npm ci && npm run build): serving the API only");

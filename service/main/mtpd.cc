@@ -92,6 +92,13 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     spdlog::info("web UI: {} files ({} bytes) from {}", (*web)->fileCount(), (*web)->totalBytes(), o.web_dir);
     sopt.web = std::move(*web);
   }
+  if (!o.decision_log.path.empty()) {
+    auto dl = decisions::DecisionLog::open(o.decision_log);
+    if (!dl) return std::unexpected(dl.error());
+    m->decision_log_ = std::move(*dl);
+    m->decision_log_->setPolicyVersion(m->authorizer_->current()->policyVersion());
+    sopt.decision_log = m->decision_log_;
+  }
   // Every denial of an authenticated request is one activity event (spec: activity), written
   // to the caller's own provider; the 403 body's decision id is the event's resource id.
   app::AppContext* appctx = m->app_.get();
@@ -144,6 +151,7 @@ std::expected<void, std::string> Mtpd::reloadPolicies() {
   }
   auto swapped = authorizer_->replacePolicies(*policies);
   if (!swapped) return std::unexpected(swapped.error().message);
+  if (decision_log_) decision_log_->setPolicyVersion((*policies)->version());
   return {};
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/app_context.h"
+#include "decisions/decision_log.h"
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
@@ -38,6 +39,8 @@ struct MtpdOptions {
   // The web UI's built folder (web/dist); empty: API only. See http/static_files.h.
   std::string web_dir;
   bool cookie_secure = false;  // the browser session cookie gets `Secure`
+  // Issue 14 item 1: every decision as a JSON line (decisions/decision_log.h); empty path: none.
+  decisions::DecisionLogOptions decision_log;
 };
 
 class Mtpd {
@@ -51,6 +54,8 @@ class Mtpd {
   store::Store& store() { return *store_; }
   engine::Authorizer& authorizer() { return *authorizer_; }
   http::Metrics& metrics() { return *metrics_; }
+  // The decision log (null without MtpdOptions::decision_log.path).
+  decisions::DecisionLog* decisionLog() { return decision_log_.get(); }
 
   // From now on /readyz answers 200 (while the database answers).
   void markReady() { ready_->store(true); }
@@ -76,6 +81,7 @@ class Mtpd {
   std::unique_ptr<auth::ApiKeyHasher> api_keys_;
   std::unique_ptr<app::AppContext> app_;
   std::shared_ptr<http::Metrics> metrics_;
+  std::shared_ptr<decisions::DecisionLog> decision_log_;
   std::unique_ptr<http::Server> server_;
   std::string policies_dir_;
   std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);

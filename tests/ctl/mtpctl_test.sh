@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the real mtpctl binary and checks exit codes and output.
 #   mtpctl_test.sh MTPCTL SOURCE_DIR [SECTION...]
-# SECTION: check, test, authorize, bad_input (default: all of them).
+# SECTION: check, test, authorize, bad_input, impact, coverage (default: all of them).
 # Exit codes of mtpctl: 0 ok, 1 policy errors or failing tests, 2 bad input; a code >= 128 is
 # a crash and always fails. Ends with `N passed, M failed`; exits 1 if anything failed.
 set -u
@@ -10,7 +10,7 @@ MTPCTL=${1:?usage: mtpctl_test.sh MTPCTL SOURCE_DIR [SECTION...]}
 SRC=${2:?usage: mtpctl_test.sh MTPCTL SOURCE_DIR [SECTION...]}
 shift 2
 SECTIONS=("$@")
-[ ${#SECTIONS[@]} -eq 0 ] && SECTIONS=(check test authorize bad_input)
+[ ${#SECTIONS[@]} -eq 0 ] && SECTIONS=(check test authorize bad_input impact coverage)
 
 POLICIES="$SRC/policies"
 DATA="$SRC/tests/ctl/data"
@@ -286,9 +286,105 @@ section_bad_input() {
   expect_rc "policy test without DIR" 2
 }
 
+# log_line ID ADMIN ACTION ORG ALLOWED: one decision log line as mtpd writes it.
+log_line() {
+  printf '{"id":"%s","time":"2026-11-25T12:00:00Z","admin":"%s","provider":"msp1","action":"%s","org":"%s","authMethod":"session","mfa":true,"sessionScope":"full","launchOrg":"","clientIp":"10.20.30.40","anyOrg":false,"allowed":%s,"reason":"allowed","decidedBy":"x","policyVersion":"v"}\n' "$@"
+}
+
+section_impact() {
+  local dir="$DATA/directory.json" cur cand log="$TMP/decisions.log"
+  printf 'policies:\n  - id: no-restart-in-freeze\n    effect: forbid\n    actions: [devices.restart]\n    when: org.tags contains "change-freeze"\n' >"$TMP/freeze.yaml"
+  cur=$(policy_dir impact_current)
+  cand=$(policy_dir impact_candidate "$TMP/freeze.yaml")
+  { log_line d1 hd devices.restart o1 true
+    log_line d2 hd devices.restart o2 true
+    log_line d3 hd users.unlock o2 true; } >"$log"
+  log_line d4 hd devices.restart o2 true >"$TMP/second.log"
+
+  run policy impact --current "$cur" --candidate "$cur" --log "$log" --directory "$dir"
+  expect_rc "impact, same policies" 0
+  expect_out "impact, same policies" stdout '^replayed 3 decisions'
+  expect_out "impact, same policies" stdout '^allowed -> denied: 0$'
+  expect_out "impact, same policies" stdout '^denied -> allowed: 0$'
+
+  run policy impact --current "$cur" --candidate "$cand" --log "$log" "$TMP/second.log" --directory "$dir"
+  expect_rc "impact, a new forbid denies what was allowed" 1
+  expect_out "impact, a new forbid" stdout '^replayed 4 decisions'
+  expect_out "impact, a new forbid" stdout '^allowed -> denied: 2$'
+  expect_out "impact, a new forbid" stdout '^  by policy: no-restart-in-freeze 2$'
+  expect_out "impact, a new forbid" stdout '^  by org: o2 2$'
+  expect_out "impact, a new forbid" stdout 'd2 admin=hd action=devices.restart org=o2: allowed \(help_desk\) -> forbidden_by_policy \(no-restart-in-freeze\)'
+
+  run policy impact --current "$cur" --candidate "$cand" --log "$log" --directory "$dir" --format json
+  expect_rc "impact --format json" 1
+  if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["replayed"] == 3, d
+a = d["allowedToDenied"]
+assert a["count"] == 1 and a["byPolicy"] == [{"key": "no-restart-in-freeze", "count": 1}], a
+assert a["byAction"][0]["key"] == "devices.restart" and a["byAdmin"][0]["key"] == "hd", a
+e = a["examples"][0]
+assert e["id"] == "d2" and e["candidate"]["reason"] == "forbidden_by_policy", e
+assert d["deniedToAllowed"]["count"] == 0, d
+assert d["currentVersion"] != d["candidateVersion"], d
+' "$OUT"; then pass "impact --format json: counts, groups, examples"; else fail "impact --format json: counts, groups, examples"; fi
+
+  run policy impact --current "$cand" --candidate "$cur" --log "$log" --directory "$dir"
+  expect_rc "impact, removing the forbid only allows more" 0
+  expect_out "impact, removing the forbid" stdout '^denied -> allowed: 1$'
+  expect_out "impact, removing the forbid" stdout '^  by policy: no-restart-in-freeze 1$'
+
+  # A malformed line is skipped and said so; the rest replays.
+  { cat "$log"; echo '{"admin": "hd"'; } >"$TMP/broken.log"
+  run policy impact --current "$cur" --candidate "$cur" --log "$TMP/broken.log" --directory "$dir"
+  expect_rc "impact, a malformed line" 0
+  expect_out "impact, a malformed line" stderr 'skipped: .*broken.log:4: '
+  expect_out "impact, a malformed line" stdout '^replayed 3 decisions \(1 malformed lines skipped\)'
+
+  # Usage and input errors: exit 2.
+  run policy impact --current "$cur" --candidate "$cand" --log "$TMP/no-such.log" --directory "$dir"
+  expect_rc "impact, a missing log" 2
+  run policy impact --current "$cur" --candidate "$TMP/no-such-dir" --log "$log" --directory "$dir"
+  expect_rc "impact, a missing candidate" 2
+  run policy impact --current "$cur" --candidate "$(policy_dir impact_bad "$DATA/bad_policy/bad.yaml")" --log "$log" --directory "$dir"
+  expect_rc "impact, a candidate that does not compile" 2
+  run policy impact --current "$cur" --candidate "$cand" --log "$log" --directory "$dir" --format xml
+  expect_rc "impact, a bad --format" 2
+  run policy impact --candidate "$cand" --log "$log" --directory "$dir"
+  expect_rc "impact without --current" 2
+  LAST="mtpctl policy impact (no --directory, no MTP_DB)"
+  env -u MTP_DB "$MTPCTL" policy impact --current "$cur" --candidate "$cand" --log "$log" >"$OUT" 2>"$ERR"
+  RC=$?
+  expect_rc "impact without a directory" 2
+}
+
+section_coverage() {
+  run policy test "$POLICIES" --coverage
+  expect_rc "policy test --coverage on the shipped policies" 0
+  expect_out "policy test --coverage" stdout '^coverage: [0-9]+/[0-9]+ \([0-9.]+%\)$'
+
+  # A policy whose test never reaches its forbid: reported at file:line.
+  local d
+  printf 'policies:\n  - id: no-restart-in-freeze\n    effect: forbid\n    actions: [devices.restart]\n    when: org.tags contains "change-freeze"\n' >"$TMP/freeze.yaml"
+  d=$(policy_dir coverage "$TMP/freeze.yaml")
+  printf 'directory:\n  providers: [{id: msp1, organizations: [{id: o1}]}]\n  admins: [{id: hd, provider: msp1, roleName: help_desk, allOrganizations: true}]\ncases:\n  - request: {admin: hd, action: devices.restart, organization: o1, mfa: true}\n    expect: {allowed: true, reason: allowed}\n' >"$d/freeze_test.yaml"
+  run policy test "$d" --coverage
+  expect_rc "coverage with an untested forbid" 0
+  expect_out "coverage with an untested forbid" stdout '^PASS: 1/1$'
+  expect_out "coverage with an untested forbid" stdout '^not covered:$'
+  expect_out "coverage with an untested forbid" stdout 'freeze.yaml:2: policy `no-restart-in-freeze`: never denied$'
+  expect_out "coverage with an untested forbid" stdout 'freeze.yaml:5: policy `no-restart-in-freeze`: when\[0\] `org.tags contains "change-freeze"` never true$'
+  expect_out "coverage with an untested forbid" stdout 'role `read_only`: never the effective role'
+
+  # Without --coverage, no report.
+  run policy test "$d"
+  expect_no_out "policy test without --coverage" stdout '^coverage:'
+}
+
 for s in "${SECTIONS[@]}"; do
   case "$s" in
-    check | test | authorize | bad_input) "section_$s" ;;
+    check | test | authorize | bad_input | impact | coverage) "section_$s" ;;
     *) echo "unknown section $s"; FAILED=$((FAILED + 1)) ;;
   esac
 done

@@ -11,23 +11,84 @@
 #include "mtp/engine/authorizer.h"
 #include "mtp/engine/decision.h"
 #include "mtp/engine/request.h"
+#include "authorizer/policy_plan.h"
+#include "mtp/engine/coverage.h"
 #include "policy/compiled.h"
 
 namespace mtp::engine::detail {
 
 struct NoTrace {
   static constexpr bool kOn = false;
+  static constexpr bool kCover = false;
   void step(std::string_view, std::string_view, bool, std::string_view = {}) {}
+  void role(RoleId, bool) {}
 };
 
 struct RecordTrace {
   static constexpr bool kOn = true;
+  static constexpr bool kCover = false;
+  void role(RoleId, bool) {}
   std::vector<TraceStep>* out;
   void step(std::string_view check, std::string_view subject, bool passed,
             std::string_view detail = {}) {
     out->push_back(TraceStep{std::string(check), std::string(subject), passed, std::string(detail)});
   }
 };
+
+// Records coverage (Snapshot::authorize with a PolicyCoverage): the roles check 7 asked and
+// every condition evaluated, with its outcome. Evaluates plans exactly as evalPlan does.
+struct CoverTrace {
+  static constexpr bool kOn = false;
+  static constexpr bool kCover = true;
+  PolicyCoverage* cov;
+  void step(std::string_view, std::string_view, bool, std::string_view = {}) {}
+  void role(RoleId id, bool granted) {
+    if (id >= cov->role_consulted.size()) return;
+    ++cov->role_consulted[id];
+    if (granted) ++cov->role_granted[id];
+  }
+  static void count(ConditionCoverage& c, Tri t) {
+    ++c.evaluated;
+    if (t == Tri::kTrue) ++c.true_count;
+    else if (t == Tri::kFalse) ++c.false_count;
+    else ++c.error_count;
+  }
+  Tri eval(std::uint16_t pi, const PolicyPlan& p, const EvalContext& ctx, std::uint64_t principal_bits,
+           std::uint64_t org_bits, bool forbid) {
+    if (pi >= cov->policies.size()) return evalPlan(p, ctx, principal_bits, org_bits);  // another set's
+    PolicyCoverageEntry& e = cov->policies[pi];
+    ++e.evaluated;
+    const Tri v = [&] {
+      bool when_error = false;
+      for (std::size_t i = 0; i < p.when.size(); ++i) {
+        const Tri t = condValue(p.when[i], ctx, principal_bits, org_bits);
+        count(e.when[i], t);
+        if (t == Tri::kFalse) return Tri::kFalse;
+        if (t == Tri::kError) when_error = true;
+      }
+      if (when_error) return Tri::kError;
+      bool unless_error = false;
+      for (std::size_t i = 0; i < p.unless.size(); ++i) {
+        const Tri t = condValue(p.unless[i], ctx, principal_bits, org_bits);
+        count(e.unless[i], t);
+        if (t == Tri::kTrue) return Tri::kFalse;
+        if (t == Tri::kError) unless_error = true;
+      }
+      return unless_error ? Tri::kError : Tri::kTrue;
+    }();
+    // A permit applies when it matched; a forbid denies when it matched or errored.
+    if (v == Tri::kTrue || (forbid && v == Tri::kError)) ++e.applied;
+    return v;
+  }
+};
+
+// One policy's plan, counted when the tracer records coverage.
+template <class Tracer>
+inline Tri evalTraced(Tracer& t, std::uint16_t pi, const PolicyPlan& p, const EvalContext& ctx,
+                      std::uint64_t principal_bits, std::uint64_t org_bits, bool forbid) {
+  if constexpr (Tracer::kCover) return t.eval(pi, p, ctx, principal_bits, org_bits, forbid);
+  else return evalPlan(p, ctx, principal_bits, org_bits);
+}
 
 enum class Reach : std::uint8_t { kOk, kNotGranted, kExpired };
 
@@ -307,11 +368,13 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   if (scope == Scope::kSelf) {
     granted_by = "builtin:self";
   } else if (cp.roles[role].info.actions.has(r.action)) {
+    if constexpr (Tracer::kCover) t.role(role, true);
     granted_by = role_id;
   } else {
+    if constexpr (Tracer::kCover) t.role(role, false);
     for (std::uint16_t pi : cp.permits_by_action[r.action]) {
       const CompiledPolicy& p = cp.policies[pi];
-      const Tri v = evalPlan(ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits());
+      const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits(), false);
       if constexpr (Tracer::kOn)
         t.step("policy", p.info.id, v == Tri::kTrue,
                v == Tri::kError ? "permit errored: skipped" : (v == Tri::kTrue ? "permit matched" : "permit did not match"));
@@ -334,7 +397,7 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   // 9. forbidden_by_policy: any matching (or erroring) forbid denies.
   for (std::uint16_t pi : cp.forbids_by_action[r.action]) {
     const CompiledPolicy& p = cp.policies[pi];
-    const Tri v = evalPlan(ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits());
+    const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits(), true);
     if constexpr (Tracer::kOn)
       t.step("policy", p.info.id, v == Tri::kFalse,
              v == Tri::kError ? "forbid errored: denies" : (v == Tri::kTrue ? "forbid matched" : "forbid did not match"));

@@ -27,6 +27,11 @@ Decision Snapshot::authorize(const Request& request) const noexcept {
   return detail::decide(*policies_, *index_, request, t);
 }
 
+Decision Snapshot::authorize(const Request& request, PolicyCoverage& coverage) const noexcept {
+  detail::CoverTrace t{&coverage};
+  return detail::decide(*policies_, *index_, request, t);
+}
+
 Explanation Snapshot::explain(const Request& request) const {
   Explanation e;
   detail::RecordTrace t{&e.trace};

@@ -72,11 +72,20 @@ struct CompiledRole {
   int line = 0;
 };
 
+// A condition as written: its text and line (for coverage reports).
+struct ConditionSource {
+  std::string text;
+  int line = 0;
+};
+
 struct CompiledPolicy {
   PolicyInfo info;
   // The policy applies when every `when` condition is true and no `unless` condition is.
   std::vector<std::unique_ptr<const Condition>> when;
   std::vector<std::unique_ptr<const Condition>> unless;
+  // The source of when[i] and unless[i], index for index.
+  std::vector<ConditionSource> when_src;
+  std::vector<ConditionSource> unless_src;
 };
 
 // Evaluates a policy's conditions (not its action list: the caller looks up policies by
@@ -90,6 +99,8 @@ struct CompiledPolicies {
   // Indices into `policies`, per ActionId, by effect.
   std::array<std::vector<std::uint16_t>, 64> permits_by_action;
   std::array<std::vector<std::uint16_t>, 64> forbids_by_action;
+  // A hash of the policy files' texts, in compile order (PolicySet::version).
+  std::string version;
 };
 
 }  // namespace mtp::engine::detail

@@ -303,11 +303,15 @@ class Compiler {
         cp.info.actions.addAll(s);
       }
       for (const Located& c : p.when) {
-        if (auto cond = compileCondition(p, cp.info.actions, c)) cp.when.push_back(std::move(cond));
+        if (auto cond = compileCondition(p, cp.info.actions, c)) {
+          cp.when.push_back(std::move(cond));
+          cp.when_src.push_back(ConditionSource{c.value, c.line});
+        }
       }
       for (const Located& c : p.unless) {
         if (auto cond = compileCondition(p, cp.info.actions, c)) {
           cp.unless.push_back(std::move(cond));
+          cp.unless_src.push_back(ConditionSource{c.value, c.line});
         }
       }
       out_->policies.push_back(std::move(cp));

@@ -12,6 +12,9 @@
 #include "policy/diagnostic_sink.h"
 #include "policy/yaml_reader.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace mtp::engine {
 
 PolicySet::PolicySet(std::unique_ptr<const detail::CompiledPolicies> compiled)
@@ -32,6 +35,8 @@ std::size_t PolicySet::roleCount() const { return compiled_->roles.size(); }
 const RoleInfo& PolicySet::role(RoleId id) const { return compiled_->roles[id].info; }
 std::size_t PolicySet::policyCount() const { return compiled_->policies.size(); }
 const PolicyInfo& PolicySet::policy(std::size_t i) const { return compiled_->policies[i].info; }
+
+std::string_view PolicySet::version() const { return compiled_->version; }
 
 bool PolicySet::hasPoliciesFor(ActionId action) const {
   if (action >= 64) return false;
@@ -57,6 +62,23 @@ Diagnostics ordered(Diagnostics diags, std::span<const PolicySource> sources) {
   return diags;
 }
 
+// XXH3-64 over each file's text and its length, in compile order (file names are left out:
+// the same files in another folder are the same version), as 16 hex digits.
+std::string versionOf(std::span<const PolicySource> sources) {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  for (const PolicySource& s : sources) {
+    const std::uint64_t n = s.text.size();
+    XXH3_64bits_update(&state, &n, sizeof n);
+    XXH3_64bits_update(&state, s.text.data(), s.text.size());
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t h = XXH3_64bits_digest(&state);
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+  return out;
+}
+
 Result<std::shared_ptr<const PolicySet>, Diagnostics> compileWith(
     std::span<const PolicySource> sources, detail::DiagnosticSink& sink) {
   try {
@@ -64,6 +86,7 @@ Result<std::shared_ptr<const PolicySet>, Diagnostics> compileWith(
     for (const PolicySource& s : sources) detail::readPolicyYaml(s.path, s.text, raw, sink);
     auto compiled = detail::compileRawSet(raw, sink);
     if (!sink.empty() || sink.full()) return std::unexpected(ordered(sink.take(), sources));
+    compiled->version = versionOf(sources);
     return std::make_shared<const PolicySet>(std::move(compiled));
   } catch (const std::exception& e) {
     // Only allocation failure is expected here; no exception crosses the public API.

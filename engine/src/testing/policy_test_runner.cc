@@ -31,7 +31,7 @@ std::string display(const std::filesystem::path& dir, const std::filesystem::pat
 }
 
 void runFile(const std::string& file, const std::string& text, std::shared_ptr<const PolicySet> set,
-             PolicyTestReport& report) {
+             PolicyTestReport& report, PolicyCoverage* coverage) {
   detail::DiagnosticSink sink;
   const YAML::Node doc = detail::parseYamlText(file, text, sink);
   if (!sink.empty()) {
@@ -119,7 +119,7 @@ void runFile(const std::string& file, const std::string& text, std::shared_ptr<c
   }
   for (const auto& c : cases) {
     ++report.total;
-    const Decision d = (*snap)->authorize(c.req->request);
+    const Decision d = coverage ? (*snap)->authorize(c.req->request, *coverage) : (*snap)->authorize(c.req->request);
     std::string why;
     if (d.reason != c.reason) why += "reason `" + std::string(reasonName(d.reason)) + "`, want `" + std::string(reasonName(c.reason)) + "`; ";
     if (c.allowed && d.allowed != *c.allowed) why += std::string("allowed ") + (d.allowed ? "true" : "false") + ", want " + (*c.allowed ? "true" : "false") + "; ";
@@ -135,7 +135,7 @@ void runFile(const std::string& file, const std::string& text, std::shared_ptr<c
 
 }  // namespace
 
-PolicyTestReport runPolicyTests(const std::filesystem::path& dir) {
+PolicyTestReport runPolicyTests(const std::filesystem::path& dir, bool coverage) {
   PolicyTestReport report;
   auto set = PolicySet::load(dir);
   if (!set) {
@@ -148,18 +148,21 @@ PolicyTestReport runPolicyTests(const std::filesystem::path& dir) {
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
     if (it->is_regular_file() && isTestFile(it->path())) files.push_back(it->path());
   std::sort(files.begin(), files.end());
+  std::optional<PolicyCoverage> cov;
+  if (coverage) cov.emplace(**set);
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     try {
-      runFile(display(dir, f), ss.str(), *set, report);
+      runFile(display(dir, f), ss.str(), *set, report, cov ? &*cov : nullptr);
     } catch (const std::exception& e) {
       report.errors.push_back(Diagnostic{display(dir, f), 0, 0, "bad_value", e.what()});
     }
   }
   if (files.empty())
     report.errors.push_back(Diagnostic{dir.string(), 0, 0, "no_tests", "no `*_test.yaml` files found"});
+  if (cov) report.coverage = summarizeCoverage(**set, *cov);
   return report;
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mtp/engine/coverage.h"
 #include "mtp/engine/decision.h"
 #include "mtp/engine/directory.h"
 #include "mtp/engine/policy_set.h"
@@ -69,6 +70,10 @@ class Snapshot {
   // The decision for `request`, by the checks of the spec in order. Deny by default.
   Decision authorize(const Request& request) const noexcept;
 
+  // The same decision, recording in `coverage` (sized for this snapshot's PolicySet) which
+  // roles, policies and conditions it exercised. For tests; the plain overload is untouched.
+  Decision authorize(const Request& request, PolicyCoverage& coverage) const noexcept;
+
   // The same decision with a trace of every check and policy consulted.
   Explanation explain(const Request& request) const;
 
@@ -87,6 +92,9 @@ class Snapshot {
 
   const PolicySet& policies() const { return *policies_; }
   std::shared_ptr<const PolicySet> policySet() const { return policies_; }
+  // The version of the policies every decision of this snapshot is made with
+  // (PolicySet::version); valid while the Snapshot is held.
+  std::string_view policyVersion() const { return policies_->version(); }
   std::size_t adminCount() const;
   std::size_t orgCount() const;
   // Bytes held by the directory index (for the memory-per-admin figure).

@@ -69,6 +69,10 @@ class PolicySet {
   std::size_t policyCount() const;
   const PolicyInfo& policy(std::size_t i) const;  // REQUIRES: i < policyCount()
 
+  // The set's version: a hash of its policy files' texts in compile order (16 hex digits).
+  // Equal texts give equal versions; any change to any file gives another one.
+  std::string_view version() const;
+
   // True if some custom policy applies to `action` (the role-only fast path is taken
   // otherwise).
   bool hasPoliciesFor(ActionId action) const;

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mtp/engine/coverage.h"
 #include "mtp/engine/diagnostic.h"
 
 namespace mtp::engine {
@@ -22,10 +24,12 @@ struct PolicyTestReport {
   int passed = 0;
   std::vector<PolicyTestFailure> failures;
   Diagnostics errors;  // the policy set or a test file could not be read: nothing passes
+  std::optional<CoverageSummary> coverage;  // with `coverage`: what no case exercised
   bool ok() const { return errors.empty() && failures.empty() && total > 0; }
 };
 
-// Compiles the policies below `dir` and runs every test file below it.
-PolicyTestReport runPolicyTests(const std::filesystem::path& dir);
+// Compiles the policies below `dir` and runs every test file below it. With `coverage`, also
+// records which roles, policies and conditions the cases exercised (report.coverage).
+PolicyTestReport runPolicyTests(const std::filesystem::path& dir, bool coverage = false);
 
 }  // namespace mtp::engine

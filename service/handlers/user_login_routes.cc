@@ -24,7 +24,7 @@
 #include "app/activity_service.h"
 #include "app/user_login_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -69,13 +69,13 @@ HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.client_ip = ctx.clientIp();
   auto user = svc.login(in);
-  if (!user) return fail(user.error());
+  if (!user) return http::fail(user.error());
   return Response::json(userJson(*user));
 }
 
 HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   auto p = svc.policy(actorOf(ctx), ctx.organization());
-  if (!p) return fail(p.error());
+  if (!p) return http::fail(p.error());
   return Response::json(policyJson(*p));
 }
 
@@ -92,7 +92,7 @@ HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   if (!days) return std::unexpected(days.error());
   if (*days) ch.password_expiration_days = static_cast<int>(**days);
   auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch);
-  if (!p) return fail(p.error());
+  if (!p) return http::fail(p.error());
   return Response::json(policyJson(*p));
 }
 

@@ -1,4 +1,5 @@
 // The pipeline without a transport: client IP resolution, token scopes, engine request.
+#include "http/app_errors.h"
 #include "http/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -160,8 +161,8 @@ TEST_F(PipelineTest, DeclaredSecondActionsAndNothingElse) {
             [this](RequestContext& ctx) -> HandlerResult {
               ++handled_;
               const auto ask = ctx.queryParam("ask").value_or("users.unlock");
-              if (auto denied = ctx.authorize(ctx.engineRequest(*engine::findAction(ask), "o2")))
-                return std::unexpected(*denied);
+              if (auto ok = ctx.authorization().require(*engine::findAction(ask), "o2"); !ok)
+                return http::fail(ok.error());
               return Response::json({{"ok", true}});
             }},
   });

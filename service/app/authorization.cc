@@ -24,7 +24,8 @@ class SnapshotView final : public EngineView {
 };
 
 std::string_view actionName(engine::ActionId action) {
-  return action < engine::allActions().size() ? engine::actionInfo(action).name : std::string_view("?");
+  return action < engine::allActions().size() ? engine::actionInfo(action).name
+                                              : std::string_view("?");
 }
 
 void tell(const DecisionSink& sink, const engine::Request& r, const engine::Decision& d,
@@ -47,7 +48,8 @@ EngineSource engineSource(const engine::Authorizer& authorizer) {
   };
 }
 
-AppError denialError(const engine::Request& request, engine::Reason reason, std::string decision_id) {
+AppError denialError(const engine::Request& request, engine::Reason reason,
+                     std::string decision_id) {
   using engine::Reason;
   const bool enrolling = request.session_scope == engine::SessionScope::kEnrollmentOnly;
   switch (reason) {
@@ -81,7 +83,8 @@ AppError denialError(const engine::Request& request, engine::Reason reason, std:
 }
 
 Authorization::Authorization(std::shared_ptr<const EngineView> engine, engine::Request context,
-                             engine::ActionSet declared, DecisionSinks sinks, std::string request_id)
+                             engine::ActionSet declared, DecisionSinks sinks,
+                             std::string request_id)
     : engine_(std::move(engine)),
       context_(context),
       declared_(declared),
@@ -93,7 +96,8 @@ Authorization::Authorization(std::shared_ptr<const EngineView> engine, engine::R
   context_.target = {};
 }
 
-engine::Request Authorization::request(engine::ActionId action, std::string_view organization) const {
+engine::Request Authorization::request(engine::ActionId action,
+                                       std::string_view organization) const {
   engine::Request r = context_;
   r.action = action;
   r.organization = organization;
@@ -102,7 +106,8 @@ engine::Request Authorization::request(engine::ActionId action, std::string_view
 
 bool Authorization::declared(engine::ActionId action) const {
   if (declared_.has(action)) return true;
-  spdlog::error("request={} asked the engine for undeclared action {}", request_id_, actionName(action));
+  spdlog::error("request={} asked the engine for undeclared action {}", request_id_,
+                actionName(action));
   return false;
 }
 
@@ -111,7 +116,7 @@ engine::Decision Authorization::decide(const engine::Request& request, bool refu
   decision_id = auth::newId();
   engine::Decision d;  // deny by default: no engine, no answer
   if (engine_) d = engine_->authorize(request);
-  const DecisionInfo info{decision_id, refuses};
+  const DecisionInfo info{decision_id, request_id_, refuses};
   tell(sinks_.decided, request, d, info, request_id_);
   if (!d.allowed && refuses) tell(sinks_.denied, request, d, info, request_id_);
   return d;
@@ -125,11 +130,13 @@ AppResult<void> Authorization::require(const engine::Request& request) const {
   return failWith(denialError(request, d.reason, std::move(decision_id)));
 }
 
-AppResult<void> Authorization::require(engine::ActionId action, std::string_view organization) const {
+AppResult<void> Authorization::require(engine::ActionId action,
+                                       std::string_view organization) const {
   return require(request(action, organization));
 }
 
-AppResult<void> Authorization::requireOn(engine::ActionId action, const engine::Target& target) const {
+AppResult<void> Authorization::requireOn(engine::ActionId action,
+                                         const engine::Target& target) const {
   engine::Request r = request(action);
   r.target = target;
   return require(r);

@@ -49,12 +49,13 @@ EngineSource engineSource(const engine::Authorizer& authorizer);
 // valid during the call only).
 struct DecisionInfo {
   std::string_view decision_id;  // the 403 body's decision id, the access_denied event's id
+  std::string_view request_id;   // the request's X-Request-Id
   bool refuses = true;           // false: a "no" hides something (a Home widget), refuses nothing
 };
 
 // Told of a decision. Must not throw.
-using DecisionSink =
-    std::function<void(const engine::Request& request, const engine::Decision& decision, const DecisionInfo& info)>;
+using DecisionSink = std::function<void(
+    const engine::Request& request, const engine::Decision& decision, const DecisionInfo& info)>;
 
 struct DecisionSinks {
   DecisionSink decided;  // every decision, allowed or denied (the decision log)
@@ -65,7 +66,8 @@ struct DecisionSinks {
 // missing resource), mfa_required → mfa required, unknown / inactive admin → unauthenticated,
 // others → permission denied with the decision id. An enrollment-only session whose scope
 // does not cover the action is told to enroll (mfa required), whichever check came first.
-AppError denialError(const engine::Request& request, engine::Reason reason, std::string decision_id);
+AppError denialError(const engine::Request& request, engine::Reason reason,
+                     std::string decision_id);
 
 class Authorization {
  public:
@@ -105,7 +107,8 @@ class Authorization {
  private:
   // THE one place a decision is made, handed to the sinks and (on a refusing denial)
   // recorded. Returns the decision and its id.
-  engine::Decision decide(const engine::Request& request, bool refuses, std::string& decision_id) const;
+  engine::Decision decide(const engine::Request& request, bool refuses,
+                          std::string& decision_id) const;
   bool declared(engine::ActionId action) const;
   engine::RequestContext reverseContext(bool with_scope) const;
 

@@ -7,7 +7,8 @@
 
 namespace mtp::handlers {
 
-std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx, std::string_view action) {
+std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
+                                                     std::string_view action) {
   const auto id = engine::findAction(action);
   if (!id || !ctx.authenticated()) return store::OrgReach::only({});
   // The request's own snapshot and context (an org launch token: its one org at most); the

@@ -10,8 +10,8 @@
 // Which widgets a caller sees is the engine's answer, never a role name: each widget names
 // the action it needs (app::homeWidgetAction). An org-scoped one (users.read, devices.read,
 // orgs.read) is shown when some role the caller holds has it (the engine's any_organization
-// question) and counts only the orgs of orgsFor (handlers/org_reach.h); admins.read is
-// provider-scoped. On GET .../home the engine is asked quietly for each widget (a widget the
+// question) and counts only the orgs of the request's Authorization::orgReach
+// (handlers/org_reach.h); admins.read is provider-scoped. On GET .../home the engine is asked quietly for each widget (a widget the
 // caller may not see is simply absent); the detail of such a widget answers 403 with the
 // denial logged and recorded like any other. Unknown widget ids answer 404.
 // Choices where the spec is silent:

@@ -1,6 +1,6 @@
 // What a handler sees of a request: method, path parameters, query, headers, body, the
-// authenticated principal, the resolved target org and the request id. Knows nothing of
-// Pistache.
+// authenticated principal, the resolved target org, the request id and the request's one
+// app::Authorization (every engine question of the request). Knows nothing of Pistache.
 // Thread-safety: one RequestContext per request, used by one thread.
 #pragma once
 

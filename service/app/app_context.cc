@@ -46,4 +46,22 @@ AppResult<void> AppContext::refreshDirectory() {
   return {};
 }
 
+AppResult<void> AppContext::updateDirectory(
+    const std::vector<std::pair<engine::DirectoryPart::Kind, std::string>>& parts) {
+  std::lock_guard lock(refresh_);
+  std::vector<engine::DirectoryPart> loaded;
+  loaded.reserve(parts.size());
+  for (const auto& [kind, id] : parts) {
+    auto part = store_.loadDirectoryPart(kind, id);
+    if (!part) return failWith(fromStore(part.error()));
+    loaded.push_back(std::move(*part));
+  }
+  auto updated = authorizer_.updateDirectory(loaded);
+  if (!updated) {
+    spdlog::warn("directory update not applied ({}): a full reload follows", updated.error().message);
+    return failWith(AppError::internal());
+  }
+  return {};
+}
+
 }  // namespace mtp::app

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/background_retry.h"
 #include "app/result.h"
@@ -56,6 +58,13 @@ class AppContext {
   // (the failure is logged; directoryStale() says so meanwhile).
   void refreshAfterCommit();
   bool directoryStale() const;
+
+  // Applies the admins (with their grants) and orgs (with their tags) named in `parts` as
+  // committed now (change feed, issue 16 item 1): one store read per part and one snapshot
+  // build, no full load. Serialized with refreshDirectory(). An error leaves the live
+  // snapshot as it was: the caller then refreshes in full.
+  AppResult<void> updateDirectory(
+      const std::vector<std::pair<engine::DirectoryPart::Kind, std::string>>& parts);
 
  private:
   store::Store& store_;

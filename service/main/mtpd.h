@@ -17,6 +17,7 @@
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
+#include "main/change_listener.h"
 
 namespace mtp::service {
 
@@ -38,6 +39,11 @@ struct MtpdOptions {
   // The web UI's built folder (web/dist); empty: API only. See http/static_files.h.
   std::string web_dir;
   bool cookie_secure = false;  // the browser session cookie gets `Secure`
+  // Issue 16 item 1: follow the database's change feed (main/change_listener.h), so that a
+  // change committed by another replica, mtpctl or a job is live here within a second. start()
+  // waits for the listener at most `follow_wait`; /readyz answers 503 while it is not in step.
+  bool follow_changes = false;
+  std::chrono::milliseconds follow_wait{5000};
 };
 
 class Mtpd {
@@ -51,6 +57,8 @@ class Mtpd {
   store::Store& store() { return *store_; }
   engine::Authorizer& authorizer() { return *authorizer_; }
   http::Metrics& metrics() { return *metrics_; }
+  // The change listener (null unless follow_changes).
+  ChangeListener* changeListener() { return listener_.get(); }
 
   // From now on /readyz answers 200 (while the database answers).
   void markReady() { ready_->store(true); }
@@ -77,6 +85,7 @@ class Mtpd {
   std::unique_ptr<app::AppContext> app_;
   std::shared_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<ChangeListener> listener_;  // stopped in stop(), after the server
   std::string policies_dir_;
   std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);

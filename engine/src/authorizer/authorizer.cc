@@ -43,4 +43,17 @@ Result<void> Authorizer::replaceDirectory(DirectoryData directory) {
   return {};
 }
 
+Result<void> Authorizer::updateDirectory(const std::vector<DirectoryPart>& parts) {
+  std::lock_guard lock(writer_);
+  DirectoryData next = directory_;
+  if (!applyDirectoryParts(next, parts)) {
+    return std::unexpected(Status::failedPrecondition("directory update names an unknown provider"));
+  }
+  auto snap = Snapshot::build(current()->policySet(), next);
+  if (!snap) return std::unexpected(snap.error());
+  directory_ = std::move(next);
+  publish(std::move(*snap));
+  return {};
+}
+
 }  // namespace mtp::engine

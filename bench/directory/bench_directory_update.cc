@@ -5,6 +5,9 @@
 //   BM_FullLoadOnly       the store half of it alone
 //   BM_IncrementalAdmin   Store::loadDirectoryPart(admin) + Authorizer::updateDirectory
 //   BM_IncrementalOrg     the same for one org (with its tags)
+//   BM_SnapshotBuildOnly  Authorizer::replaceDirectory of a directory already in memory: the
+//                         engine half, which an incremental update still pays in full (the
+//                         snapshot's index is rebuilt, not patched)
 // (AppContext::refreshDirectory and AppContext::updateDirectory are exactly these two calls
 // under a mutex.) Counters: the directory index's bytes per admin+org (Snapshot::indexBytes).
 //
@@ -38,6 +41,7 @@ std::string id(char kind, int n) {
 struct Fixture {
   std::unique_ptr<mtp::store::Store> store;
   std::unique_ptr<mtp::engine::Authorizer> authorizer;
+  mtp::engine::DirectoryData loaded;  // the directory as first loaded
   std::filesystem::path dir;
 
   Fixture() {
@@ -96,6 +100,7 @@ struct Fixture {
     if (!policies) die("policies in " + policies_dir);
     auto d = store->loadDirectory();
     if (!d) die("load: " + d.error().message);
+    loaded = *d;
     auto az = mtp::engine::Authorizer::create(*policies, std::move(*d));
     if (!az) die("authorizer: " + az.error().message);
     authorizer = std::move(*az);
@@ -144,6 +149,18 @@ void BM_FullLoadOnly(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FullLoadOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_SnapshotBuildOnly(benchmark::State& state) {
+  auto& f = fx();
+  for (auto _ : state) {
+    state.PauseTiming();
+    mtp::engine::DirectoryData copy = f.loaded;
+    state.ResumeTiming();
+    auto r = f.authorizer->replaceDirectory(std::move(copy));
+    if (!r) state.SkipWithError("replace");
+  }
+}
+BENCHMARK(BM_SnapshotBuildOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void incremental(benchmark::State& state, mtp::engine::DirectoryPart::Kind kind, char prefix, int n) {
   auto& f = fx();

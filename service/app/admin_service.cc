@@ -300,7 +300,7 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
     return made.id;
   });
   if (!id) return failWith(fromStore(id.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(*id)});
   return get(actor, *id);
 }
 
@@ -399,7 +399,7 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     return appendEvent(tx, actor, "admin_update", id, changes);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -426,7 +426,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const E
     return tx.deleteAdmin(actor.scope(), id);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 
@@ -460,7 +460,7 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     return appendEvent(tx, actor, "admin_suspended", id, {Change{"status", from, "suspended"}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -479,7 +479,7 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
                        {Change{"status", "suspended", std::string(store::adminStatusText(a->status))}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -571,7 +571,7 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
                        in.organization);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return GrantOutcome{grant, !previous};
 }
 
@@ -602,7 +602,7 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     return appendEvent(tx, actor, "admin_update", id, {Change{"organizations", grantText(*previous), ""}}, org);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 

@@ -24,7 +24,8 @@ AppContext::AppContext(store::Store& store, engine::Authorizer& authorizer,
           },
           std::chrono::milliseconds(500))) {}
 
-void AppContext::refreshAfterCommit() {
+void AppContext::refreshAfterCommit(const DirectoryRefs& parts) {
+  if (!parts.empty() && updateDirectory(parts)) return;
   auto r = refreshDirectory();
   if (r) return;
   spdlog::error("directory refresh after a committed change failed ({}): retrying in the background",
@@ -46,8 +47,7 @@ AppResult<void> AppContext::refreshDirectory() {
   return {};
 }
 
-AppResult<void> AppContext::updateDirectory(
-    const std::vector<std::pair<engine::DirectoryPart::Kind, std::string>>& parts) {
+AppResult<void> AppContext::updateDirectory(const DirectoryRefs& parts) {
   std::lock_guard lock(refresh_);
   std::vector<engine::DirectoryPart> loaded;
   loaded.reserve(parts.size());

@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   mtp::service::OutboxSenderOptions mail;
   int usage_interval = 3600;
   int usage_standby_ms = 2000;
+  int smtp_poll_ms = 5000;
   mail.smtp_url = envOr("MTP_SMTP", "");
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
   std::string public_url = envOr("MTP_PUBLIC_URL", "");
@@ -119,6 +120,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
   cli.add_option("--smtp", mail.smtp_url, "Deliver the email outbox to this relay: smtp://host:port (env MTP_SMTP)");
+  cli.add_option("--smtp-poll-ms", smtp_poll_ms, "How often the outbox is checked for emails to send")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
   cli.add_option("--smtp-from", mail.from, "Sender address of outbox emails (env MTP_SMTP_FROM)")->capture_default_str();
   cli.add_option("--public-url", public_url, "The URL people reach mtpd at, for links in emails (env MTP_PUBLIC_URL)");
   bool no_rate_limits = false;
@@ -229,6 +233,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<mtp::service::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
     mail.may_run = [l = outbox_lease.get()] { return l->mayRun(); };
+    mail.poll_interval = std::chrono::milliseconds(smtp_poll_ms);
     auto s = mtp::service::OutboxSender::start(app.store(), mail);
     if (!s) {
       std::cerr << "mtpd: smtp: " << s.error() << "\n";

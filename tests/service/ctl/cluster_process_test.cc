@@ -19,11 +19,13 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "auth/password.h"
 #include "auth/random.h"
 #include "http_client.h"
+#include "smtp_sink.h"
 #include "store/store.h"
 
 namespace mtp::testing {
@@ -210,7 +212,7 @@ class ClusterProcessTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::vector<std::string> mtpdArgs() {
-    return {MTP_MTPD_BIN, "--db", db_, "--listen", "127.0.0.1:0", "--policies",
+    return {MTP_MTPD_BIN, "--smtp", smtp_.url(), "--smtp-poll-ms", "200", "--db", db_, "--listen", "127.0.0.1:0", "--policies",
             (sourceDir() / "policies" / "builtin").string(), "--jwt-key-file", (dir_ / "jwt.key").string(),
             "--threads", "2", "--web", "none", "--no-rate-limits", "--usage-interval", "1",
             "--job-standby-ms", "200"};
@@ -271,6 +273,7 @@ class ClusterProcessTest : public ::testing::TestWithParam<std::string> {
   std::uint16_t port_a_ = 0, port_b_ = 0;
   std::string owner_email_, owner_password_, owner_token_, provider_;
   std::unique_ptr<store::Store> store_;
+  SmtpSink smtp_;  // both replicas deliver the outbox here (one at a time)
 };
 
 TEST_P(ClusterProcessTest, ChangesThroughOneReplicaAreInForceOnTheOtherWithinOneSecond) {
@@ -405,6 +408,32 @@ TEST_P(ClusterProcessTest, JobsRunOnOneReplicaAndTheOtherTakesOverWhenItDies) {
   const long long took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
   ASSERT_FALSE(standby.waitFor("usage snapshot: \\d+ organizations recorded", 5s).empty()) << standby.output();
   std::printf("[cluster %s] usage job taken over %lld ms after its holder was killed\n", GetParam().c_str(), took);
+}
+
+TEST_P(ClusterProcessTest, TheOutboxIsSentOnceByOneReplica) {
+  // Both replicas poll the outbox every 200 ms: each email reaches the relay exactly once.
+  constexpr int kEmails = 8;
+  const auto before = smtp_.messages().size();  // none expected, but be exact
+  for (int i = 0; i < kEmails; ++i) {
+    store::EmailRecord e;
+    e.provider_id = provider_;
+    e.to_address = "to" + std::to_string(i) + "@client.example";
+    e.subject = "Cluster " + std::to_string(i);
+    e.body = "Hello " + std::to_string(i);
+    auto q = store_->transact([&](store::Tx& tx) { return tx.enqueueEmail(store::TenantScope{provider_}, e); });
+    ASSERT_TRUE(q.has_value());
+  }
+  ASSERT_TRUE(smtp_.waitFor(before + kEmails, 10s)) << smtp_.messages().size();
+  std::this_thread::sleep_for(1500ms);  // several more polls of both replicas
+  const auto got = smtp_.messages();
+  EXPECT_EQ(got.size(), before + kEmails);
+  std::set<std::string> to;
+  for (const auto& m : got)
+    for (const auto& t : m.to) to.insert(t);
+  EXPECT_EQ(to.size(), static_cast<std::size_t>(kEmails));
+  const bool a_sent = a_->output().find("outbox: email") != std::string::npos;
+  const bool b_sent = b_->output().find("outbox: email") != std::string::npos;
+  EXPECT_NE(a_sent, b_sent) << "the outbox was sent by " << (a_sent ? "both replicas" : "neither replica");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ClusterProcessTest, ::testing::Values("sqlite", "postgresql"),

@@ -54,9 +54,10 @@ bool ChangeListener::fullReload() {
     return false;
   }
   ++full_reloads_;
-  spdlog::info("change feed: directory reloaded in full ({} ms)",
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-                   .count());
+  spdlog::info(
+      "change feed: directory reloaded in full ({} ms)",
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count());
   return true;
 }
 
@@ -70,7 +71,9 @@ void ChangeListener::run() {
       // Changes may be missed from now on: not ready until reconnected and reloaded.
       setSynced(false);
       need_full = true;
-      if (!reported_down) spdlog::warn("{}: not ready until it is back and the directory reloaded", batch.error().message);
+      if (!reported_down)
+        spdlog::warn("{}: not ready until it is back and the directory reloaded",
+                     batch.error().message);
       reported_down = true;
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, options_.retry, [this] { return stopping_.load(); });
@@ -84,9 +87,12 @@ void ChangeListener::run() {
     std::set<std::pair<Kind, std::string>> parts;
     for (const auto& c : batch->changes) {
       ++changes_;
-      if (c.kind == "admin") parts.emplace(Kind::kAdmin, c.id);
-      else if (c.kind == "org") parts.emplace(Kind::kOrg, c.id);
-      else if (c.kind == "provider") need_full = true;
+      if (c.kind == "admin")
+        parts.emplace(Kind::kAdmin, c.id);
+      else if (c.kind == "org")
+        parts.emplace(Kind::kOrg, c.id);
+      else if (c.kind == "provider")
+        need_full = true;
       // session, api_key: not cached here (read from the store per request).
     }
     if (!need_full && parts.size() > options_.max_incremental) need_full = true;

@@ -29,6 +29,7 @@ class JobLease {
 };
 
 // A lease for `job` on the database at `db` (mtpd's --db).
-std::expected<std::unique_ptr<JobLease>, std::string> openJobLease(const std::string& db, const std::string& job);
+std::expected<std::unique_ptr<JobLease>, std::string> openJobLease(const std::string& db,
+                                                                   const std::string& job);
 
 }  // namespace mtp::service

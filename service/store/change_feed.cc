@@ -16,7 +16,8 @@ bool parseChange(std::string_view payload, Change& out) {
 Result<std::unique_ptr<ChangeFeed>> openChangeFeed(const std::string& url) {
   auto spec = detail::parseConnectUrl(url, 5);
   if (!spec) return fail(spec.error());
-  if (spec->backend == detail::Backend::kPostgres) return detail::makePgChangeFeed(spec->soci_connect);
+  if (spec->backend == detail::Backend::kPostgres)
+    return detail::makePgChangeFeed(spec->soci_connect);
   return detail::makeSqliteChangeFeed(spec->sqlite_path);
 }
 

@@ -16,13 +16,15 @@ constexpr const char* kLockSql =
 
 class PgJobLock final : public JobLock {
  public:
-  PgJobLock(std::string conninfo, std::string job) : conninfo_(std::move(conninfo)), job_(std::move(job)) {}
+  PgJobLock(std::string conninfo, std::string job)
+      : conninfo_(std::move(conninfo)), job_(std::move(job)) {}
   ~PgJobLock() override { disconnect(); }
 
   Result<bool> hold() override {
     if (conn_ == nullptr) {
       conn_ = PQconnectdb(conninfo_.c_str());
-      PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+      PQsetNoticeProcessor(
+          conn_, [](void*, const char*) {}, nullptr);
       if (PQstatus(conn_) != CONNECTION_OK) {
         disconnect();
         return fail(Status::unavailable("job lock: cannot connect"));
@@ -106,7 +108,8 @@ Result<std::unique_ptr<JobLock>> openJobLock(const std::string& url, const std::
   if (spec->backend == detail::Backend::kPostgres) {
     return std::unique_ptr<JobLock>(std::make_unique<PgJobLock>(spec->soci_connect, job));
   }
-  return std::unique_ptr<JobLock>(std::make_unique<FileJobLock>(spec->sqlite_path + ".job-" + job + ".lock"));
+  return std::unique_ptr<JobLock>(
+      std::make_unique<FileJobLock>(spec->sqlite_path + ".job-" + job + ".lock"));
 }
 
 }  // namespace mtp::store

@@ -75,7 +75,8 @@ class PgChangeFeed final : public ChangeFeed {
  private:
   Result<void> connect() {
     conn_ = PQconnectdb(conninfo_.c_str());
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     if (PQstatus(conn_) != CONNECTION_OK) {
       disconnect();
       return fail(Status::unavailable("change feed: cannot connect"));

@@ -4,6 +4,7 @@
 // the change feed alone (no refresh is called), one admin or org at a time, a provider by a
 // full reload; a rolled-back write announces nothing.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <functional>
@@ -132,6 +133,33 @@ TEST_P(ChangeListenerTest, ARolledBackWriteAnnouncesNothing) {
   std::this_thread::sleep_for(400ms);
   EXPECT_EQ(listener_->changesSeen(), seen);
   EXPECT_EQ(listener_->fullReloads(), 1u);
+}
+
+// SQLite: a change_log row gone before it was read (the log is trimmed to its last 10,000 rows)
+// is a gap: the listener reloads in full instead of going on from a partial picture.
+TEST_P(ChangeListenerTest, AMissedChangeLogRowIsAGapAndReloadsInFull) {
+  if (postgres()) GTEST_SKIP() << "PostgreSQL has no change_log (a lost connection is its gap)";
+  auto p = createProvider("Gap MSP");
+  auto a = createAdmin(p, SeedAdmin{.role = "admin"});
+  ASSERT_TRUE(within([&] { return listener_->fullReloads() >= 2u; }));  // the provider
+  std::this_thread::sleep_for(300ms);
+  const auto reloads = listener_->fullReloads();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(databaseUrl().substr(7).c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const std::string touch = "UPDATE admins SET role_name = role_name WHERE id = '" + a.id + "';";
+  // Two changes in one transaction, the first one's row trimmed before anyone read it.
+  const std::string sql = "BEGIN;" + touch +
+                          "DELETE FROM change_log WHERE seq = (SELECT MAX(seq) FROM change_log);" + touch +
+                          "COMMIT;";
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  const std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << msg;
+  EXPECT_TRUE(within([&] { return listener_->fullReloads() == reloads + 1; })) << "the gap was not noticed";
+  EXPECT_TRUE(listener_->synced());
 }
 
 MTP_SERVICE_BACKENDS(ChangeListenerTest);

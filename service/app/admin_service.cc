@@ -302,7 +302,7 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
     return made.id;
   });
   if (!id) return failWith(fromStore(id.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(*id)});
   return get(actor, *id);
 }
 
@@ -402,7 +402,7 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     return appendEvent(tx, actor, "admin_update", id, changes);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -430,7 +430,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
     return tx.deleteAdmin(actor.scope(), id);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 
@@ -465,7 +465,7 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     return appendEvent(tx, actor, "admin_suspended", id, {Change{"status", from, "suspended"}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -484,7 +484,7 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
                        {Change{"status", "suspended", std::string(store::adminStatusText(a->status))}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
@@ -576,7 +576,7 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
                        in.organization);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return GrantOutcome{grant, !previous};
 }
 
@@ -607,7 +607,7 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     return appendEvent(tx, actor, "admin_update", id, {Change{"organizations", grantText(*previous), ""}}, org);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 

@@ -80,6 +80,16 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->app_ = std::make_unique<app::AppContext>(*m->store_, *m->authorizer_, *m->passwords_,
                                               *m->tokens_, *m->api_keys_, o.app, clock);
   m->metrics_ = std::make_shared<http::Metrics>();
+  if (o.follow_changes) {
+    auto feed = store::openChangeFeed(o.db);
+    if (!feed) return std::unexpected("change feed: " + feed.error().message);
+    m->listener_ = ChangeListener::start(std::move(*feed), *m->app_);
+    if (!m->listener_->waitSynced(o.follow_wait)) {
+      spdlog::warn("change feed: not in step after {} ms: /readyz answers 503 until it is",
+                   o.follow_wait.count());
+    }
+  }
+  ChangeListener* listener = m->listener_.get();
 
   http::ServerOptions sopt;
   sopt.listen = o.listen;
@@ -121,9 +131,10 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
   // Ready when startup has finished (markReady) and the database answers (the policies are
   // loaded, or we would not be here).
-  for (auto& r : http::opsRoutes(*m->metrics_, [st, ready = m->ready_, draining = m->draining_]() -> std::string {
+  for (auto& r : http::opsRoutes(*m->metrics_, [st, listener, ready = m->ready_, draining = m->draining_]() -> std::string {
          if (draining->load()) return "draining";
          if (!ready->load()) return "starting";
+         if (listener != nullptr && !listener->synced()) return "directory reloading";
          auto ping = st->ping();
          return ping ? "" : "database unreachable";
        }))
@@ -160,6 +171,7 @@ int Mtpd::drain(std::chrono::milliseconds limit) {
 
 void Mtpd::stop() {
   if (server_) server_->stop();
+  if (listener_) listener_->stop();
 }
 
 Mtpd::~Mtpd() { stop(); }

@@ -33,13 +33,19 @@ class DecisionLogServiceTest : public ServiceTest {
     return n;
   }
   // The log's lines once it holds at least `n` (the writer thread is asynchronous).
+  // The log's lines once it holds at least `n` and a denial (the last request's decision is
+  // written last: the async writer keeps the order), or what is there after 5 s.
   std::vector<std::string> waitForLines(std::size_t n) {
     std::vector<std::string> out;
     for (int i = 0; i < 500; ++i) {
       out.clear();
+      bool denial = false;
       std::ifstream in(log_);
-      for (std::string l; std::getline(in, l);) out.push_back(l);
-      if (out.size() >= n) break;
+      for (std::string l; std::getline(in, l);) {
+        denial = denial || l.find("\"allowed\":false") != std::string::npos;
+        out.push_back(l);
+      }
+      if (out.size() >= n && denial) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return out;

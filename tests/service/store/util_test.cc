@@ -59,7 +59,9 @@ TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {
   for (std::size_t i = 0; i < pg.size(); ++i) {
     // Increasing; a number may be skipped while branches that each add one are merged
     // (009_access_certifications leaves 008 to another branch).
-    if (i > 0) EXPECT_GT(pg[i].version, pg[i - 1].version);
+    if (i > 0) {
+      EXPECT_GT(pg[i].version, pg[i - 1].version);
+    }
     EXPECT_EQ(pg[i].version, lite[i].version);
     EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size());
   }

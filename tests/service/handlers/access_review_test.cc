@@ -3,6 +3,8 @@
 // defused, certifications, removal of unused grants with the escalation check, and tenant
 // isolation between providers.
 #include <algorithm>
+#include <filesystem>
+#include <unistd.h>
 
 #include "service_fixture.h"
 
@@ -243,6 +245,67 @@ TEST_P(AccessReviewTest, RemovalRefusesWhatTheEscalationCheckRefuses) {
 }
 
 MTP_SERVICE_BACKENDS(AccessReviewTest);
+
+// With custom policies (two shipped examples: a permit beyond the help desk role in orgs
+// tagged help-desk-commands, a forbid of devices.shutdown in orgs tagged change-freeze), the
+// review tells what the role gives from what a policy adds or takes away.
+class AccessReviewPolicyTest : public ServiceTest {
+ protected:
+  void configure(service::MtpdOptions& o) override {
+    namespace fs = std::filesystem;
+    static int n = 0;
+    const fs::path src = std::getenv("MTP_SOURCE_DIR") ? std::getenv("MTP_SOURCE_DIR") : ".";
+    dir_ = fs::temp_directory_path() / ("mtp_review_policies_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::copy_file(src / "policies" / "builtin" / "roles.yaml", dir_ / "roles.yaml");
+    fs::copy_file(src / "policies" / "examples" / "help_desk_commands.yaml", dir_ / "help_desk_commands.yaml");
+    fs::copy_file(src / "policies" / "examples" / "change_freeze.yaml", dir_ / "change_freeze.yaml");
+    o.policies = dir_.string();
+  }
+  void TearDown() override {
+    ServiceTest::TearDown();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_P(AccessReviewPolicyTest, TellsRoleFromPolicy) {
+  const std::string p = createProvider("Provider A");
+  const std::string cmds = createOrg(p, "Commands OK", {"help-desk-commands"});
+  const std::string frozen = createOrg(p, "Frozen", {"change-freeze"});
+  auto owner = createAdmin(p, SeedAdmin{.role = "admin_billing", .all_organizations = true});
+  auto hd = createAdmin(p, SeedAdmin{.role = "help_desk", .organizations = {{cmds, ""}}});
+  auto r = call("GET", "/api/v2/providers/" + p + "/access-review", owner.token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json b = body(r);
+  auto has = [](const json& list, const std::string& a) {
+    return std::find(list.begin(), list.end(), a) != list.end();
+  };
+  bool seen_hd = false, seen_frozen = false;
+  for (const auto& a : b["results"]) {
+    for (const auto& o : a["organizations"]) {
+      if (a["adminId"] == hd.id && o["organization"] == cmds) {
+        seen_hd = true;
+        EXPECT_TRUE(has(o["actions"], "commands.run")) << o.dump();
+        EXPECT_TRUE(has(o["policyPermitted"], "commands.run")) << o.dump();
+        EXPECT_FALSE(has(o["policyPermitted"], "users.unlock")) << o.dump();
+        EXPECT_TRUE(o["policyForbidden"].empty()) << o.dump();
+      }
+      if (a["adminId"] == owner.id && o["organization"] == frozen) {
+        seen_frozen = true;
+        EXPECT_FALSE(has(o["actions"], "devices.shutdown")) << o.dump();
+        EXPECT_TRUE(has(o["policyForbidden"], "devices.shutdown")) << o.dump();
+        EXPECT_TRUE(o["policyPermitted"].empty()) << o.dump();
+      }
+    }
+  }
+  EXPECT_TRUE(seen_hd);
+  EXPECT_TRUE(seen_frozen);
+}
+
+MTP_SERVICE_BACKENDS(AccessReviewPolicyTest);
 
 }  // namespace
 }  // namespace mtp::testing

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "app/admin_service.h"
@@ -117,8 +118,13 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
       for (const auto& o : orgs) reached.push_back(o.id);
     } else {
       for (const auto& [org, g] : by_org) reached.push_back(org);
+      auto name = [&](const std::string& id) -> const std::string& {
+        static const std::string kNone;
+        auto it = org_names.find(id);
+        return it == org_names.end() ? kNone : it->second;
+      };
       std::sort(reached.begin(), reached.end(), [&](const std::string& x, const std::string& y) {
-        return std::pair(org_names[x], x) < std::pair(org_names[y], y);
+        return std::tie(name(x), x) < std::tie(name(y), y);
       });
     }
     std::vector<OrgQuestion> questions;
@@ -132,7 +138,7 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
     for (std::size_t i = 0; i < reached.size(); ++i) {
       ReviewOrgAccess a;
       a.org_id = reached[i];
-      a.org_name = org_names[a.org_id];
+      if (auto n = org_names.find(a.org_id); n != org_names.end()) a.org_name = n->second;
       a.reach = admin.all_organizations ? "allOrganizations" : "grant";
       a.role = questions[i].role;
       auto g = by_org.find(a.org_id);

@@ -139,14 +139,16 @@ store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const
 
 namespace {
 
-std::optional<AppError> checkRole(AppContext& app, const std::string& role, std::string_view field) {
+std::optional<AppError> checkRole(const Authorization& authz, const std::string& role, std::string_view field) {
   if (role.empty()) return AppError::invalid(std::string(field) + " is required");
-  if (!app.authorizer().current()->policies().findRole(role))
+  const engine::PolicySet* policies = authz.policies();
+  if (policies == nullptr) return AppError::internal();
+  if (!policies->findRole(role))
     return AppError::invalid(std::string(field) + " `" + role + "` is not a known role");
   return std::nullopt;
 }
 
-std::optional<AppError> checkGrantShapes(AppContext& app, const std::vector<GrantInput>& grants,
+std::optional<AppError> checkGrantShapes(const Authorization& authz, const std::vector<GrantInput>& grants,
                                          std::int64_t now) {
   std::set<std::string> seen;
   for (const auto& g : grants) {
@@ -154,7 +156,7 @@ std::optional<AppError> checkGrantShapes(AppContext& app, const std::vector<Gran
     if (!seen.insert(g.organization).second)
       return AppError::invalid("organization `" + g.organization + "` is listed twice");
     if (!g.role.empty()) {
-      if (auto e = checkRole(app, g.role, "organizations[].roleName")) return e;
+      if (auto e = checkRole(authz, g.role, "organizations[].roleName")) return e;
     }
     if (g.expires_at && *g.expires_at <= now)
       return AppError::invalid("organizations[].expiresAt must be in the future");
@@ -215,13 +217,13 @@ AppResult<std::vector<GrantRecord>> AdminService::listGrants(const Actor& actor,
 
 // ---- create
 
-AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, const EngineGate& gate) {
+AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, const Authorization& authz) {
   const std::int64_t now = app_.now();
   if (auto e = checkEmailShape(in.email)) return failWith(AppError::invalid(*e));
   if (auto e = checkNameShape("firstname", in.firstname)) return failWith(AppError::invalid(*e));
   if (auto e = checkNameShape("lastname", in.lastname)) return failWith(AppError::invalid(*e));
-  if (auto e = checkRole(app_, in.role_name, "roleName")) return failWith(*e);
-  if (auto e = checkGrantShapes(app_, in.organizations, now)) return failWith(*e);
+  if (auto e = checkRole(authz, in.role_name, "roleName")) return failWith(*e);
+  if (auto e = checkGrantShapes(authz, in.organizations, now)) return failWith(*e);
   if (in.password) {
     if (auto e = auth::checkPasswordPolicy(*in.password)) return failWith(AppError::invalid(*e));
   }
@@ -242,9 +244,9 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
   target.email = in.email;
   target.all_organizations = in.all_organizations;
   target.organizations = target_grants;
-  if (auto ok = gate(actionId("admins.create"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.create"), target); !ok) return failWith(ok.error());
   if (in.api_key_allowed) {
-    if (auto ok = gate(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
+    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
   }
 
   std::optional<std::string> hash;
@@ -300,14 +302,14 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
     return made.id;
   });
   if (!id) return failWith(fromStore(id.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(*id)});
   return get(actor, *id);
 }
 
 // ---- update
 
 AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id, const AdminChanges& ch,
-                                             const EngineGate& gate) {
+                                             const Authorization& authz) {
   const std::int64_t now = app_.now();
   if (ch.email) {
     if (auto e = checkEmailShape(*ch.email)) return failWith(AppError::invalid(*e));
@@ -319,10 +321,10 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     if (auto e = checkNameShape("lastname", *ch.lastname)) return failWith(AppError::invalid(*e));
   }
   if (ch.role_name) {
-    if (auto e = checkRole(app_, *ch.role_name, "roleName")) return failWith(*e);
+    if (auto e = checkRole(authz, *ch.role_name, "roleName")) return failWith(*e);
   }
   if (ch.organizations) {
-    if (auto e = checkGrantShapes(app_, *ch.organizations, now)) return failWith(*e);
+    if (auto e = checkGrantShapes(authz, *ch.organizations, now)) return failWith(*e);
   }
 
   bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
@@ -373,17 +375,18 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
 
   // The escalation check on the admin as it is (nobody edits an admin beyond their reach) and
   // as it would be: its role, its reach, its live grants.
-  if (auto ok = mayActOnAdmin(actionId("admins.update"), before, current->grants, now, gate); !ok)
+  if (auto ok = mayActOnAdmin(actionId("admins.update"), before, current->grants, now, authz); !ok)
     return failWith(ok.error());
-  if (auto ok = mayActOnAdmin(actionId("admins.update"), after, grants_after, now, gate); !ok)
+  if (auto ok = mayActOnAdmin(actionId("admins.update"), after, grants_after, now, authz); !ok)
     return failWith(ok.error());
   if (after.api_key_allowed != before.api_key_allowed) {
-    if (auto ok = gate(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
+    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
   }
 
-  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
+  const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
+  if (policies == nullptr) return failWith(AppError::internal());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
-    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), before, after); !ok) return ok;
+    if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), before, after); !ok) return ok;
     if (auto ok = tx.updateAdmin(actor.scope(), after); !ok) {
       if (ok.error().isConflict())
         return store::fail(Status::conflict("an administrator with this email already exists"));
@@ -399,21 +402,22 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     return appendEvent(tx, actor, "admin_update", id, changes);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
 // ---- delete
 
-AppResult<void> AdminService::remove(Actor actor, const std::string& id, const EngineGate& gate) {
+AppResult<void> AdminService::remove(Actor actor, const std::string& id, const Authorization& authz) {
   if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot delete their own account"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.delete", gate); !ok) return failWith(ok.error());
-  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
+  if (auto ok = checkTarget(actor, id, "admins.delete", authz); !ok) return failWith(ok.error());
+  const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
+  if (policies == nullptr) return failWith(AppError::internal());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
-    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), *a, std::nullopt); !ok) return ok;
+    if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, std::nullopt); !ok) return ok;
     if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
     if (auto ok = tx.revokeApiKeys(actor.scope(), id); !ok) return ok;
     loadActorEmail(tx, actor);
@@ -426,7 +430,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const E
     return tx.deleteAdmin(actor.scope(), id);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 
@@ -434,17 +438,18 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const E
 
 // The escalation check of `action` on admin `id` as it is now (kNotFound outside the provider).
 AppResult<void> AdminService::checkTarget(const Actor& actor, const std::string& id, std::string_view action,
-                                          const EngineGate& gate) {
+                                          const Authorization& authz) {
   auto current = get(actor, id);
   if (!current) return failWith(current.error());
-  return mayActOnAdmin(actionId(action), current->admin, current->grants, app_.now(), gate);
+  return mayActOnAdmin(actionId(action), current->admin, current->grants, app_.now(), authz);
 }
 
-AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id, const EngineGate& gate) {
+AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id, const Authorization& authz) {
   if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot suspend their own account"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.suspend", gate); !ok) return failWith(ok.error());
-  const auto snapshot = app_.authorizer().current();  // the roles the billing rule reads
+  if (auto ok = checkTarget(actor, id, "admins.suspend", authz); !ok) return failWith(ok.error());
+  const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
+  if (policies == nullptr) return failWith(AppError::internal());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -452,7 +457,7 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     const std::string from(store::adminStatusText(a->status));
     AdminRecord after = *a;
     after.status = AdminStatus::kSuspended;
-    if (auto ok = keepBillingAdmin(tx, snapshot->policies(), actor.scope(), *a, after); !ok) return ok;
+    if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, after); !ok) return ok;
     a->status = AdminStatus::kSuspended;
     if (auto ok = tx.updateAdmin(actor.scope(), *a); !ok) return ok;
     if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
@@ -460,12 +465,12 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     return appendEvent(tx, actor, "admin_suspended", id, {Change{"status", from, "suspended"}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
-AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id, const EngineGate& gate) {
-  if (auto ok = checkTarget(actor, id, "admins.restore", gate); !ok) return failWith(ok.error());
+AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id, const Authorization& authz) {
+  if (auto ok = checkTarget(actor, id, "admins.restore", authz); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -479,13 +484,13 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
                        {Change{"status", "suspended", std::string(store::adminStatusText(a->status))}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
-AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& id, const EngineGate& gate) {
+AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz) {
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.reset_password", gate); !ok) return failWith(ok.error());
+  if (auto ok = checkTarget(actor, id, "admins.reset_password", authz); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -503,10 +508,10 @@ AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& 
 }
 
 AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
-                                        const EngineGate& gate) {
+                                        const Authorization& authz) {
   if (!clear && !send_email) return failWith(AppError::invalid("nothing to do: set clear or sendEmail"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.reset_mfa", gate); !ok) return failWith(ok.error());
+  if (auto ok = checkTarget(actor, id, "admins.reset_mfa", authz); !ok) return failWith(ok.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
@@ -529,9 +534,9 @@ AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool
 // ---- org access
 
 AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& id, const GrantInput& in,
-                                               const EngineGate& gate) {
+                                               const Authorization& authz) {
   const std::int64_t now = app_.now();
-  if (auto e = checkGrantShapes(app_, {in}, now)) return failWith(*e);
+  if (auto e = checkGrantShapes(authz, {in}, now)) return failWith(*e);
   bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
   auto current = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
     auto p = tx.getProvider(actor.scope());
@@ -546,7 +551,7 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
   });
   if (!current) return failWith(fromStore(current.error()));
 
-  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, now, gate); !ok)
+  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, now, authz); !ok)
     return failWith(ok.error());
   // The escalation check on this grant: the actor must reach the org, and the admin's role
   // there (the grant's, else its default role) must be within the actor's role there.
@@ -556,7 +561,7 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
   target.role = current->admin.role_name;
   target.email = current->admin.email;
   target.organizations = std::span<const engine::TargetGrant>(&tg, 1);
-  if (auto ok = gate(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
 
   std::optional<GrantRecord> previous;
   for (const auto& g : current->grants) {
@@ -571,12 +576,12 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
                        in.organization);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return GrantOutcome{grant, !previous};
 }
 
 AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, const std::string& org,
-                                          const EngineGate& gate) {
+                                          const Authorization& authz) {
   auto current = get(actor, id);
   if (!current) return failWith(current.error());
   std::optional<GrantRecord> previous;
@@ -584,7 +589,7 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     if (g.org_id == org) previous = g;
   }
   if (!previous) return failWith(AppError::notFound());
-  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, app_.now(), gate);
+  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, app_.now(), authz);
       !ok)
     return failWith(ok.error());
 
@@ -594,7 +599,7 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
   target.present = true;
   target.email = current->admin.email;
   target.organizations = std::span<const engine::TargetGrant>(&tg, 1);
-  if (auto ok = gate(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
 
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     if (auto ok = tx.deleteGrant(actor.scope(), id, org); !ok) return ok;
@@ -602,14 +607,14 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     return appendEvent(tx, actor, "admin_update", id, {Change{"organizations", grantText(*previous), ""}}, org);
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 
 // ---- explain
 
 AppResult<ExplainAnswer> AdminService::explain(const Actor& actor, const std::string& id,
-                                               const ExplainQuery& q) {
+                                               const ExplainQuery& q, const Authorization& authz) {
   const auto action = engine::findAction(q.action);
   if (q.action.empty()) return failWith(AppError::invalid("action is required"));
   if (!action) return failWith(AppError::invalid("unknown action `" + q.action + "`"));
@@ -637,8 +642,9 @@ AppResult<ExplainAnswer> AdminService::explain(const Actor& actor, const std::st
   r.mfa = q.mfa;
   r.client_ip = std::nullopt;
   r.time = out.time;
-  const auto snapshot = app_.authorizer().current();  // held while decided_by is copied
-  engine::Explanation e = snapshot->explain(r);
+  auto explained = authz.explain(r);  // decided_by valid while authz (its snapshot) lives
+  if (!explained) return failWith(AppError::internal());
+  engine::Explanation& e = *explained;
   out.allowed = e.decision.allowed;
   out.reason = std::string(engine::reasonName(e.decision.reason));
   out.decided_by = std::string(e.decision.decided_by);

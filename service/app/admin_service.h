@@ -4,8 +4,9 @@
 //
 // No HTTP and no SQL here. The route's own action has been decided by the pipeline before any
 // of these runs; what a use case must still ask the engine (the escalation check with a
-// Target, admins.enable_api, custom policies on the target) goes through the EngineGate the
-// caller supplies, so the decision is logged and mapped like the pipeline's own.
+// Target, admins.enable_api, custom policies on the target) goes through the request's
+// Authorization (app/authorization.h), so the decision is logged and mapped like the
+// pipeline's own, on the same snapshot.
 //
 // Every mutation writes its change and exactly one activity event in one transaction, then
 // refreshes the engine's directory before returning, so the very next request is decided on
@@ -24,15 +25,11 @@
 #include "app/admin_target_rules.h"
 #include "app/app_context.h"
 #include "app/result.h"
-#include "mtp/engine/authorizer.h"
 #include "mtp/engine/request.h"
 #include "store/list_query.h"
 #include "store/records.h"
 
 namespace mtp::app {
-
-// EngineGate (app/admin_target_rules.h) asks the engine whether the acting admin (as the
-// request came in) may do `action` with `target` (target.present = false: no target).
 
 // An org grant as asked for.
 struct GrantInput {
@@ -101,48 +98,49 @@ class AdminService {
   AppResult<AdminDetails> get(const Actor& actor, const std::string& id);
 
   // kInvalidArgument (shape, unknown role or org, password policy), kConflict (email taken),
-  // the gate's error (escalation, admins.enable_api, custom forbid).
-  AppResult<AdminDetails> create(Actor actor, const NewAdmin& input, const EngineGate& gate);
+  // the Authorization's denial (escalation, admins.enable_api, custom forbid).
+  AppResult<AdminDetails> create(Actor actor, const NewAdmin& input, const Authorization& authz);
   // The escalation check compares the actor with the admin as it would be after the change.
   // Turning apiKeyAllowed off revokes the admin's API keys in the same transaction.
   AppResult<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
-                                 const EngineGate& gate);
-  // Every account action below first asks the gate for the escalation check on the admin as
+                                 const Authorization& authz);
+  // Every account action below first asks the Authorization for the escalation check on the admin as
   // it is (app/admin_target_rules.h): an admin with a role or orgs beyond the actor's is out of
   // reach. Suspending, deleting or demoting the provider's last active billing admin: kConflict.
 
   // Revokes the admin's sessions and keys and deletes it. Refuses the actor's own account.
-  AppResult<void> remove(Actor actor, const std::string& id, const EngineGate& gate);
+  AppResult<void> remove(Actor actor, const std::string& id, const Authorization& authz);
 
   // active|pending → suspended; every session of the admin is revoked at once. Refuses the
   // actor's own account; kConflict if already suspended.
-  AppResult<AdminDetails> suspend(Actor actor, const std::string& id, const EngineGate& gate);
+  AppResult<AdminDetails> suspend(Actor actor, const std::string& id, const Authorization& authz);
   // suspended → active (pending if the admin never set a password); clears a login
   // lock-out. kConflict unless suspended.
-  AppResult<AdminDetails> restore(Actor actor, const std::string& id, const EngineGate& gate);
+  AppResult<AdminDetails> restore(Actor actor, const std::string& id, const Authorization& authz);
   // An active admin gets a password-reset email; a pending one a fresh activation email.
   // kConflict for a suspended admin.
-  AppResult<void> sendPasswordReset(Actor actor, const std::string& id, const EngineGate& gate);
+  AppResult<void> sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz);
   // `clear`: forget the TOTP secret (the admin enrolls again); `send_email`: a TOTP-reset
   // link. REQUIRES: at least one of them.
   AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
-                            const EngineGate& gate);
+                            const Authorization& authz);
 
   AppResult<std::vector<store::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
   // Adds or replaces the grant of one org, after the escalation check on that grant.
   AppResult<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
-                                   const EngineGate& gate);
+                                   const Authorization& authz);
   // Removes the grant of one org; the actor must reach that org (escalation check on reach).
   AppResult<void> deleteGrant(Actor actor, const std::string& id, const std::string& org,
-                              const EngineGate& gate);
+                              const Authorization& authz);
 
   // The engine's decision and trace for admin `id` asking `query`. kInvalidArgument for an
   // unknown action; kNotFound for an admin or org outside the actor's provider.
-  AppResult<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query);
+  AppResult<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query,
+                                   const Authorization& authz);
 
  private:
   AppResult<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
-                              const EngineGate& gate);
+                              const Authorization& authz);
 
   AppContext& app_;
 };

@@ -9,7 +9,7 @@ namespace mtp::app {
 
 AppResult<void> mayActOnAdmin(engine::ActionId action, const store::AdminRecord& admin,
                               const std::vector<store::GrantRecord>& grants, std::int64_t now,
-                              const EngineGate& gate) {
+                              const Authorization& authz) {
   std::vector<engine::TargetGrant> live;  // the views below point into admin and grants
   for (const auto& g : grants) {
     if (g.expires_at && *g.expires_at <= now) continue;  // an expired grant is no grant
@@ -21,7 +21,7 @@ AppResult<void> mayActOnAdmin(engine::ActionId action, const store::AdminRecord&
   target.email = admin.email;
   target.all_organizations = admin.all_organizations;
   target.organizations = live;
-  return gate(action, target);
+  return authz.requireOn(action, target);
 }
 
 namespace {

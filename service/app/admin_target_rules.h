@@ -1,5 +1,5 @@
 // The rules every action on another administrator obeys (issue 10 item 2), in one place so
-// that they move together (to the per-request authorization object, later):
+// that they move together; the engine is asked through the request's app::Authorization:
 //  - escalation: the engine's escalation check on the target as it is (or as it would be),
 //    for every action on an admin — edit, grant, suspend, restore, delete, password and TOTP
 //    reset — so an admin never acts on one holding a role or orgs beyond their own;
@@ -7,7 +7,7 @@
 //    admins.update): the last one can be neither suspended, deleted nor demoted (409
 //    conflict). JumpCloud keeps at least one.
 //
-// No HTTP and no SQL here: the store's list and the EngineGate the caller supplies.
+// No HTTP and no SQL here: the store's list and the request's Authorization.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "app/authorization.h"
 #include "app/result.h"
 #include "mtp/engine/policy_set.h"
 #include "mtp/engine/request.h"
@@ -23,15 +24,11 @@
 
 namespace mtp::app {
 
-// Asks the engine whether the acting admin may do `action` with `target`. Returns the error
-// to answer on denial. (AdminService's EngineGate.)
-using EngineGate = std::function<AppResult<void>(engine::ActionId action, const engine::Target& target)>;
-
 // The escalation check of `action` on `admin` with `grants` (as it is, or as it would be): its
 // default role, its reach and its live grants at `now` (an expired grant is no grant).
 AppResult<void> mayActOnAdmin(engine::ActionId action, const store::AdminRecord& admin,
                               const std::vector<store::GrantRecord>& grants, std::int64_t now,
-                              const EngineGate& gate);
+                              const Authorization& authz);
 
 // True if the admin counts as an active admin with billing: active, and its role holds
 // billing.update and admins.update (admin_billing, or a custom role as strong).

@@ -24,7 +24,8 @@ AppContext::AppContext(store::Store& store, engine::Authorizer& authorizer,
           },
           std::chrono::milliseconds(500))) {}
 
-void AppContext::refreshAfterCommit() {
+void AppContext::refreshAfterCommit(const DirectoryRefs& parts) {
+  if (!parts.empty() && updateDirectory(parts)) return;
   auto r = refreshDirectory();
   if (r) return;
   spdlog::error("directory refresh after a committed change failed ({}): retrying in the background",
@@ -41,6 +42,23 @@ AppResult<void> AppContext::refreshDirectory() {
   auto swapped = authorizer_.replaceDirectory(std::move(*dir));
   if (!swapped) {
     spdlog::error("directory snapshot rejected: {}", swapped.error().message);
+    return failWith(AppError::internal());
+  }
+  return {};
+}
+
+AppResult<void> AppContext::updateDirectory(const DirectoryRefs& parts) {
+  std::lock_guard lock(refresh_);
+  std::vector<engine::DirectoryPart> loaded;
+  loaded.reserve(parts.size());
+  for (const auto& [kind, id] : parts) {
+    auto part = store_.loadDirectoryPart(kind, id);
+    if (!part) return failWith(fromStore(part.error()));
+    loaded.push_back(std::move(*part));
+  }
+  auto updated = authorizer_.updateDirectory(loaded);
+  if (!updated) {
+    spdlog::warn("directory update not applied ({}): a full reload follows", updated.error().message);
     return failWith(AppError::internal());
   }
   return {};

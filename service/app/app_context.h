@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/background_retry.h"
 #include "app/result.h"
@@ -53,9 +55,24 @@ class AppContext {
 
   // After a committed change (issue 11 item 2): refreshDirectory(), and when that fails, the
   // write stays acknowledged and the refresh is retried in the background until it succeeds
-  // (the failure is logged; directoryStale() says so meanwhile).
-  void refreshAfterCommit();
+  // (the failure is logged; directoryStale() says so meanwhile). With `parts` (the admins and
+  // orgs the change touched), updateDirectory(parts) instead of a full reload (issue 16), and a
+  // full reload only when that fails.
+  using DirectoryRefs = std::vector<std::pair<engine::DirectoryPart::Kind, std::string>>;
+  static std::pair<engine::DirectoryPart::Kind, std::string> adminRef(std::string id) {
+    return {engine::DirectoryPart::Kind::kAdmin, std::move(id)};
+  }
+  static std::pair<engine::DirectoryPart::Kind, std::string> orgRef(std::string id) {
+    return {engine::DirectoryPart::Kind::kOrg, std::move(id)};
+  }
+  void refreshAfterCommit(const DirectoryRefs& parts = {});
   bool directoryStale() const;
+
+  // Applies the admins (with their grants) and orgs (with their tags) named in `parts` as
+  // committed now (change feed, issue 16 item 1): one store read per part and one snapshot
+  // build, no full load. Serialized with refreshDirectory(). An error leaves the live
+  // snapshot as it was: the caller then refreshes in full.
+  AppResult<void> updateDirectory(const DirectoryRefs& parts);
 
  private:
   store::Store& store_;

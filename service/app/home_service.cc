@@ -346,13 +346,13 @@ AppResult<HomeDetail> HomeService::detail(const Actor& actor, const PermittedWid
 
 std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
                                                const std::vector<std::string>& ids,
-                                               const EngineGate& gate) {
+                                               const Authorization& authz) {
   AdminService admins(app_);
   AdminChanges change;
   change.enable_multi_factor = true;
   std::vector<MfaResult> out;
   for (const auto& id : ids) {
-    auto r = admins.update(actor, id, change, gate);
+    auto r = admins.update(actor, id, change, authz);
     out.push_back({id, r ? std::nullopt : std::optional<AppError>(r.error())});
   }
   return out;

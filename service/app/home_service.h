@@ -118,9 +118,9 @@ class HomeService {
                                const HomeSettings& settings, int limit, int skip);
 
   // Requires MFA of each admin (their own flag), one admin_update event per admin changed,
-  // each in its own transaction (AdminService::update, with its escalation gate).
+  // each in its own transaction (AdminService::update, with its escalation check).
   std::vector<MfaResult> requireMfa(const Actor& actor, const std::vector<std::string>& ids,
-                                    const EngineGate& gate);
+                                    const Authorization& authz);
 
   AppResult<OrgMdm> getMdm(const Actor& actor, const std::string& org_id);
   // Replaces the org's dates, with one organization_update event when anything changed.

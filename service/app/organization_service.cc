@@ -147,7 +147,7 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
     return tx.getOrganization(actor.scope(), *made);
   });
   if (!created) return failWith(fromStore(created.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit({AppContext::orgRef(created->id), AppContext::adminRef(actor.admin_id)});
   return std::move(*created);
 }
 
@@ -201,7 +201,7 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   });
   if (!out) return failWith(fromStore(out.error()));
   if (changed) {
-    app_.refreshAfterCommit();
+    app_.refreshAfterCommit({AppContext::orgRef(id)});
   }
   return std::move(*out);
 }
@@ -214,7 +214,7 @@ AppResult<void> OrganizationService::remove(const Actor& actor, const std::strin
     return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
   });
   if (!done) return failWith(fromStore(done.error()));
-  app_.refreshAfterCommit();
+  app_.refreshAfterCommit();  // in full: the org's grants went with it (every admin it had)
   return {};
 }
 

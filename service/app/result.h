@@ -1,5 +1,5 @@
 // Errors of the use cases: the API's closed set of codes, with no HTTP in it (the handlers
-// map them in one place, handlers/app_errors.h).
+// map them in one place, http/app_errors.h).
 #pragma once
 
 #include <expected>
@@ -34,6 +34,11 @@ struct AppError {
   }
   static AppError mfaRequired(std::string m = "multi-factor authentication required") {
     return {Code::kMfaRequired, std::move(m)};
+  }
+  static AppError permissionDenied(std::string decision_id) {
+    AppError e{Code::kPermissionDenied, "permission denied"};
+    e.decision_id = std::move(decision_id);
+    return e;
   }
   static AppError notFound(std::string m = "not found") { return {Code::kNotFound, std::move(m)}; }
   static AppError conflict(std::string m) { return {Code::kConflict, std::move(m)}; }

@@ -301,7 +301,7 @@ AppResult<void> SessionService::logout(const Actor& actor) {
   return {};
 }
 
-AppResult<Profile> SessionService::profile(const Actor& actor) {
+AppResult<Profile> SessionService::profile(const Actor& actor, const Authorization& authz) {
   const auto scope = actor.scope();
   const auto now = app_.now();
   Profile p;
@@ -320,13 +320,9 @@ AppResult<Profile> SessionService::profile(const Actor& actor) {
   });
   if (!read) return failWith(fromStore(read.error()));
 
-  engine::RequestContext ctx;
-  ctx.auth_method = actor.auth_method;
-  ctx.mfa = actor.mfa;
-  ctx.client_ip = engine::parseIpAddress(actor.client_ip);
-  ctx.time = now;
-  auto snapshot = app_.authorizer().current();
-  const engine::ActionSet set = snapshot->effectiveActions(actor.admin_id, "", ctx);
+  // On the request's own snapshot and context (auth method, MFA, client IP, time), as if the
+  // credential were unscoped (the list the profile has always shown).
+  const engine::ActionSet set = authz.heldActions("", false);
   const auto actions = engine::allActions();
   for (std::size_t i = 0; i < actions.size(); ++i) {
     if (set.has(static_cast<engine::ActionId>(i))) p.actions.emplace_back(actions[i].name);

@@ -26,6 +26,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/authorization.h"
 #include "app/result.h"
 #include "auth/tokens.h"
 #include "store/records.h"
@@ -74,7 +75,7 @@ class SessionService {
   // Revokes the caller's session at once. kInvalidArgument for an API key (no session).
   AppResult<void> logout(const Actor& actor);
 
-  AppResult<Profile> profile(const Actor& actor);
+  AppResult<Profile> profile(const Actor& actor, const Authorization& authz);
 
   // One-time links. Each consumes the token (hashOneTimeToken) of its kind; an unknown,
   // used or expired token is kInvalidArgument "invalid or expired token". The password is

@@ -44,7 +44,7 @@ int providerCreate(const ProviderArgs& a) {
   }
   std::cout << made->provider_id << std::endl;
   std::cerr << "mtpctl: provider \"" << a.name << "\" created with owner " << a.email
-            << " (admin_billing); a running mtpd sees it after `systemctl reload mtpd` (SIGHUP)\n";
+            << " (admin_billing); running mtpd replicas see it within a second (change feed)\n";
   return 0;
 }
 

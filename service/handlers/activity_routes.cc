@@ -23,7 +23,7 @@
 
 #include "app/activity_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 
@@ -54,21 +54,7 @@ json eventJson(const store::ActivityRecord& e) {
 
 enum class Format { kPage, kJsonDownload, kCsvDownload };
 
-// What the reader may see of the log (issue 10 item 7), as every other list: the events of
-// the orgs it reaches (the engine's reach for orgs.read, narrowed to an org launch token's
-// org), and the provider's own events (no org: admins, sign-ins, settings) only if it may
-// read the provider's settings.
-template <class Query>
-std::optional<Error> limitToReach(const RequestContext& ctx, app::AppContext& app, Query& q) {
-  auto reach = orgReach(ctx, app, "orgs.read");
-  if (!reach) return reach.error();
-  q.reach = std::move(*reach);
-  static const engine::ActionId kSettings = *engine::findAction("settings.read");
-  q.provider_level = ctx.permits(ctx.engineRequest(kSettings, ""));
-  return std::nullopt;
-}
-
-HandlerResult listActivity(app::ActivityService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
   static const std::set<std::string_view> kParams = {"start_time", "end_time",     "event_type",
                                                      "initiated_by", "organization", "limit",
                                                      "search_after", "format"};
@@ -121,12 +107,21 @@ HandlerResult listActivity(app::ActivityService& svc, app::AppContext& app, Requ
 
   if (format != Format::kPage) {
     static const engine::ActionId kExport = *engine::findAction("activity.export");
-    if (auto denied = ctx.authorize(ctx.engineRequest(kExport, ""))) return std::unexpected(*denied);
+    if (auto ok = ctx.authorization().require(kExport); !ok) return http::fail(ok.error());
   }
 
-  if (auto e = limitToReach(ctx, app, q)) return std::unexpected(*e);
+  // What the reader may see of the log (issue 10 item 7), as every other list: the events of
+  // the orgs it reaches (the engine's reach for orgs.read, narrowed to an org launch token's
+  // org), and the provider's own events (no org: admins, sign-ins, settings) only if it may
+  // read the provider's settings.
+  auto reach = orgReach(ctx, "orgs.read");
+  if (!reach) return std::unexpected(reach.error());
+  q.reach = std::move(*reach);
+  static const engine::ActionId kSettings = *engine::findAction("settings.read");
+  const app::Authorization& authz = ctx.authorization();
+  q.provider_level = authz.permits(authz.request(kSettings));
   auto page = svc.list(actorOf(ctx), q);
-  if (!page) return std::unexpected(toHttp(page.error()));
+  if (!page) return std::unexpected(http::toHttp(page.error()));
 
   if (format == Format::kCsvDownload) {
     Response r;
@@ -154,7 +149,7 @@ void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   auto svc = std::make_shared<app::ActivityService>(app);
   out.push_back(http::Route{"GET", "/api/v2/providers/{pid}/activity", http::Access::action("activity.read").mayAsk("activity.export").mayAsk("settings.read"),
                             http::OrgSource::none(),
-                            [svc, &app](RequestContext& ctx) { return listActivity(*svc, app, ctx); }});
+                            [svc](RequestContext& ctx) { return listActivity(*svc, ctx); }});
 }
 
 }  // namespace mtp::handlers

@@ -2,7 +2,8 @@
 // password and TOTP reset emails), org access (organizationlinks) and explain. HTTP only:
 // decode, call app::AdminService, encode. The route's action is decided by the pipeline;
 // what the use case must still ask the engine (escalation with a Target, admins.enable_api)
-// goes through ctx.authorize, so it is logged and mapped like the pipeline's own decisions.
+// goes through the request's app::Authorization (ctx.authorization()), on the same snapshot, so
+// it is logged and mapped like the pipeline's own decisions.
 //
 // Choices where the spec is silent:
 // - PUT is partial: absent fields stay; `organizations` present replaces every grant.
@@ -24,7 +25,7 @@
 #include "app/admin_service.h"
 #include "app/admin_text.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -42,32 +43,6 @@ using nlohmann::json;
 
 constexpr std::string_view kAdmins = "/api/v2/providers/{pid}/administrators";
 constexpr std::string_view kLinks = "/api/v2/administrators/{id}/organizationlinks";
-
-// The engine's denial (an http::Error from ctx.authorize) as a use-case error, so the use
-// case can return it and toHttp() gives back the same answer.
-app::AppError fromHttp(const Error& e) {
-  switch (e.code) {
-    case http::ErrorCode::kPermissionDenied: {
-      app::AppError a{app::Code::kPermissionDenied, e.message};
-      a.decision_id = e.decision_id;
-      return a;
-    }
-    case http::ErrorCode::kNotFound: return app::AppError::notFound(e.message);
-    case http::ErrorCode::kUnauthenticated: return app::AppError::unauthenticated(e.message);
-    case http::ErrorCode::kMfaRequired: return app::AppError::mfaRequired(e.message);
-    case http::ErrorCode::kInvalidArgument: return app::AppError::invalid(e.message);
-    default: return app::AppError::internal();
-  }
-}
-
-app::EngineGate gateOf(const RequestContext& ctx) {
-  return [&ctx](engine::ActionId action, const engine::Target& target) -> app::AppResult<void> {
-    engine::Request r = ctx.engineRequest(action, "");
-    r.target = target;
-    if (auto denied = ctx.authorize(r)) return app::failWith(fromHttp(*denied));
-    return {};
-  };
-}
 
 json grantJson(const store::GrantRecord& g) {
   json j = {{"organization", g.org_id}};
@@ -160,7 +135,7 @@ HandlerResult listAdmins(app::AdminService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), adminListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), toStoreQuery(*q, "email"));
-  if (!page) return fail(page.error());
+  if (!page) return http::fail(page.error());
   json results = json::array();
   for (const auto& a : page->results) results.push_back(adminJson(a));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -197,14 +172,14 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (!password) return std::unexpected(password.error());
   in.password = std::move(*password);
 
-  auto made = svc.create(actorOf(ctx), in, gateOf(ctx));
-  if (!made) return fail(made.error());
+  auto made = svc.create(actorOf(ctx), in, ctx.authorization());
+  if (!made) return http::fail(made.error());
   return Response::json(detailsJson(*made, ctx.now()), 201);
 }
 
 HandlerResult getAdmin(app::AdminService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), std::string(ctx.param("id")));
-  if (!d) return fail(d.error());
+  if (!d) return http::fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
@@ -233,33 +208,33 @@ HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (!grants) return std::unexpected(grants.error());
   ch.organizations = std::move(*grants);
 
-  auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, gateOf(ctx));
-  if (!d) return fail(d.error());
+  auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, ctx.authorization());
+  if (!d) return http::fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult deleteAdmin(app::AdminService& svc, RequestContext& ctx) {
-  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx)); !r) return fail(r.error());
+  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization()); !r) return http::fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult suspendAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx));
-  if (!d) return fail(d.error());
+  auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization());
+  if (!d) return http::fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult restoreAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx));
-  if (!d) return fail(d.error());
+  auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization());
+  if (!d) return http::fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult passwordReset(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id")), gateOf(ctx)); !r) return fail(r.error());
+  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization()); !r) return http::fail(r.error());
   return Response::noContent();
 }
 
@@ -277,14 +252,14 @@ HandlerResult totpReset(app::AdminService& svc, RequestContext& ctx) {
     clear = c->value_or(false);
     send_email = s->value_or(true);
   }
-  if (auto r = svc.resetTotp(actorOf(ctx), std::string(ctx.param("id")), clear, send_email, gateOf(ctx)); !r)
-    return fail(r.error());
+  if (auto r = svc.resetTotp(actorOf(ctx), std::string(ctx.param("id")), clear, send_email, ctx.authorization()); !r)
+    return http::fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult listLinks(app::AdminService& svc, RequestContext& ctx) {
   auto grants = svc.listGrants(actorOf(ctx), std::string(ctx.param("id")));
-  if (!grants) return fail(grants.error());
+  if (!grants) return http::fail(grants.error());
   json results = json::array();
   for (const auto& g : *grants) results.push_back(grantJson(g));
   return Response::json({{"results", std::move(results)}, {"totalCount", grants->size()}});
@@ -295,15 +270,15 @@ HandlerResult addLink(app::AdminService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto g = parseGrant(body->json(), "body");
   if (!g) return std::unexpected(g.error());
-  auto out = svc.putGrant(actorOf(ctx), std::string(ctx.param("id")), *g, gateOf(ctx));
-  if (!out) return fail(out.error());
+  auto out = svc.putGrant(actorOf(ctx), std::string(ctx.param("id")), *g, ctx.authorization());
+  if (!out) return http::fail(out.error());
   return Response::json(grantJson(out->grant), out->created ? 201 : 200);
 }
 
 HandlerResult removeLink(app::AdminService& svc, RequestContext& ctx) {
   auto r = svc.deleteGrant(actorOf(ctx), std::string(ctx.param("id")), std::string(ctx.param("orgId")),
-                           gateOf(ctx));
-  if (!r) return fail(r.error());
+                           ctx.authorization());
+  if (!r) return http::fail(r.error());
   return Response::noContent();
 }
 
@@ -322,8 +297,8 @@ HandlerResult explainAdmin(app::AdminService& svc, RequestContext& ctx) {
     else if (*m == "api_key") q.auth_method = engine::AuthMethod::kApiKey;
     else return std::unexpected(Error::invalidArgument("query parameter `authMethod` must be session or api_key"));
   }
-  auto e = svc.explain(actorOf(ctx), std::string(ctx.param("id")), q);
-  if (!e) return fail(e.error());
+  auto e = svc.explain(actorOf(ctx), std::string(ctx.param("id")), q, ctx.authorization());
+  if (!e) return http::fail(e.error());
   json trace = json::array();
   for (const auto& s : e->trace) {
     trace.push_back({{"check", s.check}, {"subject", s.subject}, {"passed", s.passed}, {"detail", s.detail}});

@@ -15,7 +15,7 @@
 
 #include "app/device_service.h"
 #include "handlers/agent_protocol.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -45,7 +45,7 @@ HandlerResult registerDevice(app::DeviceService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   app::DeviceFacts f{body->hostname, body->os, body->os_family, body->version, body->display_name};
   auto reg = svc.registerDevice(body->connect_key, f, ctx.clientIp());
-  if (!reg) return fail(reg.error());
+  if (!reg) return http::fail(reg.error());
   return Response::json(
       {{"id", reg->device_id}, {"deviceKey", reg->device_key}, {"organization", reg->org_id}}, 201);
 }
@@ -61,7 +61,7 @@ HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
   c.os_family = body->os_family;
   c.display_name = body->display_name;
   auto cmds = svc.checkin(deviceKey(ctx), c);
-  if (!cmds) return fail(cmds.error());
+  if (!cmds) return http::fail(cmds.error());
   json out = json::array();
   for (const auto& cmd : *cmds) out.push_back({{"id", cmd.id}, {"type", cmd.type}});
   return Response::json({{"commands", std::move(out)}});
@@ -72,7 +72,7 @@ HandlerResult commandResult(app::DeviceService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), body->status, body->output,
                              ctx.clientIp());
-  if (!c) return fail(c.error());
+  if (!c) return http::fail(c.error());
   return Response::json(commandJson(*c));
 }
 

@@ -16,7 +16,7 @@
 #include "app/activity_service.h"
 #include "app/billing_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 #include "http/query.h"
@@ -73,7 +73,7 @@ json informationJson(const app::BillingInformation& b) {
 
 HandlerResult usage(app::BillingService& svc, RequestContext& ctx) {
   auto u = svc.usage(actorOf(ctx));
-  if (!u) return fail(u.error());
+  if (!u) return http::fail(u.error());
   json orgs = json::array();
   for (const auto& o : u->organizations) {
     orgs.push_back({{"id", o.org_id},
@@ -94,7 +94,7 @@ HandlerResult listInvoices(app::BillingService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto all = svc.invoices(actorOf(ctx));
-  if (!all) return fail(all.error());
+  if (!all) return http::fail(all.error());
   json results = json::array();
   const auto total = static_cast<std::int64_t>(all->size());
   for (std::int64_t i = q->skip; i < total && i < q->skip + q->limit; ++i) {
@@ -105,7 +105,7 @@ HandlerResult listInvoices(app::BillingService& svc, RequestContext& ctx) {
 
 HandlerResult getInvoice(app::BillingService& svc, RequestContext& ctx) {
   auto d = svc.invoice(actorOf(ctx), std::string(ctx.param("id")));
-  if (!d) return fail(d.error());
+  if (!d) return http::fail(d.error());
   return Response::json(detailJson(*d));
 }
 
@@ -122,13 +122,13 @@ HandlerResult pay(app::BillingService& svc, RequestContext& ctx) {
     return std::unexpected(http::Error::invalidArgument("reference is too long"));
   }
   auto d = svc.pay(actorOf(ctx), std::string(ctx.param("id")), **amount, reference);
-  if (!d) return fail(d.error());
+  if (!d) return http::fail(d.error());
   return Response::json(detailJson(*d), 201);
 }
 
 HandlerResult getInformation(app::BillingService& svc, RequestContext& ctx) {
   auto b = svc.information(actorOf(ctx));
-  if (!b) return fail(b.error());
+  if (!b) return http::fail(b.error());
   return Response::json(informationJson(*b));
 }
 
@@ -156,7 +156,7 @@ HandlerResult putInformation(app::BillingService& svc, RequestContext& ctx) {
     return std::unexpected(http::Error::invalidArgument("email is not an email address"));
   }
   auto b = svc.putInformation(actorOf(ctx), in);
-  if (!b) return fail(b.error());
+  if (!b) return http::fail(b.error());
   return Response::json(informationJson(*b));
 }
 

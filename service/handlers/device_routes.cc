@@ -29,7 +29,7 @@
 #include "app/activity_service.h"
 #include "app/device_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -89,10 +89,10 @@ const http::ListSpec& deviceListSpec() {
   return spec;
 }
 
-HandlerResult listDevices(app::DeviceService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult listDevices(app::DeviceService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), deviceListSpec());
   if (!q) return std::unexpected(q.error());
-  auto reach = orgReach(ctx, app, "devices.read");
+  auto reach = orgReach(ctx, "devices.read");
   if (!reach) return std::unexpected(reach.error());
   auto sq = toStoreQuery(*q, "displayName");
   for (const char* name : {"organization", "active", "os"}) {
@@ -101,7 +101,7 @@ HandlerResult listDevices(app::DeviceService& svc, app::AppContext& app, Request
     }
   }
   auto page = svc.list(actorOf(ctx), *reach, sq);
-  if (!page) return fail(page.error());
+  if (!page) return http::fail(page.error());
   json results = json::array();
   for (const auto& d : page->results) results.push_back(deviceJson(d));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -109,14 +109,14 @@ HandlerResult listDevices(app::DeviceService& svc, app::AppContext& app, Request
 
 HandlerResult getDevice(app::DeviceService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!d) return fail(d.error());
+  if (!d) return http::fail(d.error());
   return Response::json(deviceJson(*d));
 }
 
 HandlerResult queueCommand(app::DeviceService& svc, RequestContext& ctx, const std::string& type) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto c = svc.queueCommand(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), type);
-  if (!c) return fail(c.error());
+  if (!c) return http::fail(c.error());
   return Response::json(commandJson(*c), 201);
 }
 
@@ -124,7 +124,7 @@ HandlerResult listCommands(app::DeviceService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto cs = svc.commands(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), q->limit);
-  if (!cs) return fail(cs.error());
+  if (!cs) return http::fail(cs.error());
   json results = json::array();
   for (const auto& c : *cs) results.push_back(commandJson(c));
   const auto total = static_cast<std::int64_t>(cs->size());
@@ -139,14 +139,14 @@ json connectKeyJson(const app::ConnectKey& k) {
 
 HandlerResult getConnectKey(app::DeviceService& svc, RequestContext& ctx) {
   auto k = svc.connectKey(actorOf(ctx), ctx.organization());
-  if (!k) return fail(k.error());
+  if (!k) return http::fail(k.error());
   return Response::json(connectKeyJson(*k));
 }
 
 HandlerResult regenerateConnectKey(app::DeviceService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto k = svc.regenerateConnectKey(actorOf(ctx), ctx.organization());
-  if (!k) return fail(k.error());
+  if (!k) return http::fail(k.error());
   return Response::json(connectKeyJson(*k), 201);
 }
 
@@ -157,10 +157,9 @@ void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   using http::OrgSource;
   using http::Route;
   auto svc = std::make_shared<app::DeviceService>(app);
-  app::AppContext* ap = &app;
   out.push_back(Route{"GET", "/api/v2/providers/{pid}/devices", Access::action("devices.read"),
                       OrgSource::reach(),
-                      [svc, ap](RequestContext& c) { return listDevices(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return listDevices(*svc, c); }});
   out.push_back(Route{"GET", "/api/systems/{id}", Access::action("devices.read"), OrgSource::header(),
                       [svc](RequestContext& c) { return getDevice(*svc, c); }});
   for (const char* type : {"lock", "restart", "shutdown", "remote_assist"}) {

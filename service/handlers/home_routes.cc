@@ -10,8 +10,8 @@
 // Which widgets a caller sees is the engine's answer, never a role name: each widget names
 // the action it needs (app::homeWidgetAction). An org-scoped one (users.read, devices.read,
 // orgs.read) is shown when some role the caller holds has it (the engine's any_organization
-// question) and counts only the orgs of orgsFor (handlers/org_reach.h); admins.read is
-// provider-scoped. On GET .../home the engine is asked quietly for each widget (a widget the
+// question) and counts only the orgs of the request's Authorization::orgReach
+// (handlers/org_reach.h); admins.read is provider-scoped. On GET .../home the engine is asked quietly for each widget (a widget the
 // caller may not see is simply absent); the detail of such a widget answers 403 with the
 // denial logged and recorded like any other. Unknown widget ids answer 404.
 // Choices where the spec is silent:
@@ -31,7 +31,7 @@
 #include "app/home_service.h"
 #include "handlers/bulk_results.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -52,27 +52,9 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxBulkAdmins = 100;
 
-// The engine's denial as a use-case error (as administrator_routes.cc does), so toHttp()
-// gives back the same answer.
-app::AppError fromHttp(const Error& e) {
-  switch (e.code) {
-    case http::ErrorCode::kPermissionDenied: {
-      app::AppError a{app::Code::kPermissionDenied, e.message};
-      a.decision_id = e.decision_id;
-      return a;
-    }
-    case http::ErrorCode::kNotFound: return app::AppError::notFound(e.message);
-    case http::ErrorCode::kUnauthenticated: return app::AppError::unauthenticated(e.message);
-    case http::ErrorCode::kMfaRequired: return app::AppError::mfaRequired(e.message);
-    case http::ErrorCode::kInvalidArgument: return app::AppError::invalid(e.message);
-    default: return app::AppError::internal();
-  }
-}
-
 // The engine's answer for one widget: the reach to count over, nullopt when the caller may
 // not see it. `record`: ask through the context (logged; a denial is recorded and answered).
 std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestContext& ctx,
-                                                                 app::AppContext& app,
                                                                  std::string_view widget,
                                                                  bool record) {
   const std::string_view action = app::homeWidgetAction(widget);
@@ -80,15 +62,16 @@ std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestCo
   const auto id = engine::findAction(action);
   if (!id) return std::optional<store::OrgReach>();
   const bool per_org = engine::actionInfo(*id).scope == engine::Scope::kOrg;
-  engine::Request er = ctx.engineRequest(*id, "");
+  const app::Authorization& authz = ctx.authorization();
+  engine::Request er = authz.request(*id);
   er.any_organization = per_org;
   if (record) {
-    if (auto denied = ctx.authorize(er)) return std::unexpected(*denied);
-  } else if (!ctx.permits(er)) {
+    if (auto ok = authz.require(er); !ok) return std::unexpected(http::toHttp(ok.error()));
+  } else if (!authz.permits(er)) {
     return std::optional<store::OrgReach>();  // a widget the caller may not see: left out
   }
   if (!per_org) return store::OrgReach::everything();
-  auto reach = orgReach(ctx, app, action);
+  auto reach = orgReach(ctx, action);
   if (!reach) return std::unexpected(reach.error());
   return std::optional<store::OrgReach>(std::move(*reach));
 }
@@ -185,24 +168,24 @@ json settingsJson(const app::HomeSettings& s) {
 
 // ---- handlers
 
-HandlerResult counts(app::HomeService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult counts(app::HomeService& svc, RequestContext& ctx) {
   if (!ctx.body().empty()) return std::unexpected(Error::invalidArgument("no body expected"));
   const app::Actor actor = actorOf(ctx);
   auto settings = svc.settings(actor);
-  if (!settings) return fail(settings.error());
+  if (!settings) return http::fail(settings.error());
   std::vector<app::PermittedWidget> widgets;
   for (const std::string& id : app::homeWidgetIds()) {
     if (std::find(settings->widgets.begin(), settings->widgets.end(), id) ==
         settings->widgets.end()) {
       continue;
     }
-    auto reach = widgetReach(ctx, app, id, false);
+    auto reach = widgetReach(ctx, id, false);
     if (!reach) return std::unexpected(reach.error());
     if (!*reach) continue;
     widgets.push_back({id, std::move(**reach)});
   }
   auto n = svc.counts(actor, widgets, *settings);
-  if (!n) return fail(n.error());
+  if (!n) return http::fail(n.error());
   json out = json::array();
   for (const auto& w : *n) out.push_back(json{{"id", w.id}, {"count", w.count}});
   json body = json::object();
@@ -210,7 +193,7 @@ HandlerResult counts(app::HomeService& svc, app::AppContext& app, RequestContext
   return Response::json(body);
 }
 
-HandlerResult detail(app::HomeService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult detail(app::HomeService& svc, RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   if (!app::isHomeWidget(id)) return std::unexpected(Error::notFound());
   static const http::ListSpec spec{{}, {}, {"format"}};
@@ -229,15 +212,15 @@ HandlerResult detail(app::HomeService& svc, app::AppContext& app, RequestContext
     }
     format = std::string(*f);
   }
-  auto reach = widgetReach(ctx, app, id, true);
+  auto reach = widgetReach(ctx, id, true);
   if (!reach) return std::unexpected(reach.error());
   if (!*reach) return std::unexpected(Error::notFound());
   const app::Actor actor = actorOf(ctx);
   auto settings = svc.settings(actor);
-  if (!settings) return fail(settings.error());
+  if (!settings) return http::fail(settings.error());
   const int skip = format ? 0 : static_cast<int>(std::min<std::int64_t>(q->skip, INT32_MAX));
   auto page = svc.detail(actor, {id, std::move(**reach)}, *settings, format ? 0 : q->limit, skip);
-  if (!page) return fail(page.error());
+  if (!page) return http::fail(page.error());
   if (format == "csv") {
     Response r;
     r.status = 200;
@@ -263,17 +246,10 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
   if ((*ids)->size() > kMaxBulkAdmins) {
     return std::unexpected(Error::invalidArgument("at most 100 admins per request"));
   }
-  app::EngineGate gate = [&ctx](engine::ActionId action,
-                                const engine::Target& target) -> app::AppResult<void> {
-    engine::Request r = ctx.engineRequest(action, "");
-    r.target = target;
-    if (auto denied = ctx.authorize(r)) return app::failWith(fromHttp(*denied));
-    return {};
-  };
-  auto results = svc.requireMfa(actorOf(ctx), **ids, gate);
+  auto results = svc.requireMfa(actorOf(ctx), **ids, ctx.authorization());
   json out = json::array();
   for (const auto& r : results) {
-    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Error>(toHttp(*r.error)) : std::nullopt,
+    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Error>(http::toHttp(*r.error)) : std::nullopt,
                            BulkError::kMessage));
   }
   json answer = json::object();
@@ -283,7 +259,7 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
 
 HandlerResult getSettings(app::HomeService& svc, RequestContext& ctx) {
   auto s = svc.settings(actorOf(ctx));
-  if (!s) return fail(s.error());
+  if (!s) return http::fail(s.error());
   return Response::json(settingsJson(*s));
 }
 
@@ -293,7 +269,7 @@ HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   const app::Actor actor = actorOf(ctx);
   auto current = svc.settings(actor);
-  if (!current) return fail(current.error());
+  if (!current) return http::fail(current.error());
   app::HomeSettings in = *current;
   auto widgets = body->optionalStringArray("widgets");
   if (!widgets) return std::unexpected(widgets.error());
@@ -308,7 +284,7 @@ HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
     if (*v) *target = static_cast<int>(**v);
   }
   auto saved = svc.saveSettings(actor, in);
-  if (!saved) return fail(saved.error());
+  if (!saved) return http::fail(saved.error());
   return Response::json(settingsJson(*saved));
 }
 
@@ -320,7 +296,7 @@ json mdmJson(const app::OrgMdm& m) {
 
 HandlerResult getMdm(app::HomeService& svc, RequestContext& ctx) {
   auto m = svc.getMdm(actorOf(ctx), ctx.organization());
-  if (!m) return fail(m.error());
+  if (!m) return http::fail(m.error());
   return Response::json(mdmJson(*m));
 }
 
@@ -341,7 +317,7 @@ HandlerResult putMdm(app::HomeService& svc, RequestContext& ctx) {
     *target = *t;
   }
   auto m = svc.putMdm(actorOf(ctx), ctx.organization(), in);
-  if (!m) return fail(m.error());
+  if (!m) return http::fail(m.error());
   return Response::json(mdmJson(*m));
 }
 
@@ -352,7 +328,6 @@ void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   using http::OrgSource;
   using http::Route;
   auto svc = std::make_shared<app::HomeService>(app);
-  app::AppContext* ap = &app;
   const std::string home = "/api/v2/providers/{pid}/home";
   const std::string mdm = "/api/v2/providers/{pid}/organizations/{id}/mdm";
   // Each widget is asked for its own action (app::homeWidgetAction).
@@ -362,9 +337,9 @@ void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app) {
                              .mayAsk("orgs.read")
                              .mayAsk("admins.read");
   out.push_back(Route{"GET", home, widgets, OrgSource::none(),
-                      [svc, ap](RequestContext& c) { return counts(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return counts(*svc, c); }});
   out.push_back(Route{"GET", home + "/{id}", widgets, OrgSource::none(),
-                      [svc, ap](RequestContext& c) { return detail(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return detail(*svc, c); }});
   out.push_back(Route{"POST", home + "/admins_without_mfa/actions", Access::action("admins.update"),
                       OrgSource::none(), [svc](RequestContext& c) { return requireMfa(*svc, c); }});
   out.push_back(Route{"GET", "/api/v2/me/home", Access::action("home.read"), OrgSource::none(),

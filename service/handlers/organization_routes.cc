@@ -31,7 +31,7 @@
 #include "app/activity_service.h"
 #include "app/organization_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -75,13 +75,13 @@ const http::ListSpec& orgListSpec() {
 
 // ---- handlers
 
-HandlerResult listOrgs(app::OrganizationService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult listOrgs(app::OrganizationService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), orgListSpec());
   if (!q) return std::unexpected(q.error());
-  auto reach = orgReach(ctx, app, "orgs.read");
+  auto reach = orgReach(ctx, "orgs.read");
   if (!reach) return std::unexpected(reach.error());
   auto page = svc.list(actorOf(ctx), *reach, toStoreQuery(*q, "name"));
-  if (!page) return fail(page.error());
+  if (!page) return http::fail(page.error());
   json results = json::array();
   for (const auto& o : page->results) results.push_back(orgJson(o));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -98,13 +98,13 @@ HandlerResult createOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (!tags) return std::unexpected(tags.error());
   app::OrgCreate in{*name, *cap, tags->value_or(std::vector<std::string>{})};
   auto org = svc.create(actorOf(ctx), in);
-  if (!org) return fail(org.error());
+  if (!org) return http::fail(org.error());
   return Response::json(orgJson(*org), 201);
 }
 
 HandlerResult getOrg(app::OrganizationService& svc, RequestContext& ctx) {
   auto org = svc.get(actorOf(ctx), ctx.organization());
-  if (!org) return fail(org.error());
+  if (!org) return http::fail(org.error());
   return Response::json(orgJson(*org));
 }
 
@@ -127,14 +127,14 @@ HandlerResult putOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (!tags) return std::unexpected(tags.error());
   ch.tags = *tags;
   auto org = svc.update(actorOf(ctx), ctx.organization(), ch);
-  if (!org) return fail(org.error());
+  if (!org) return http::fail(org.error());
   return Response::json(orgJson(*org));
 }
 
 HandlerResult deleteOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto done = svc.remove(actorOf(ctx), ctx.organization());
-  if (!done) return fail(done.error());
+  if (!done) return http::fail(done.error());
   return Response::noContent();
 }
 
@@ -144,13 +144,13 @@ HandlerResult putLogo(app::OrganizationService& svc, RequestContext& ctx) {
     return std::unexpected(Error::unsupportedMediaType("the logo must be a PNG or JPEG image"));
   }
   auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()));
-  if (!done) return fail(done.error());
+  if (!done) return http::fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult getLogo(app::OrganizationService& svc, RequestContext& ctx) {
   auto logo = svc.getLogo(actorOf(ctx), ctx.organization());
-  if (!logo) return fail(logo.error());
+  if (!logo) return http::fail(logo.error());
   Response r;
   r.status = 200;
   r.content_type = logo->content_type;
@@ -161,7 +161,7 @@ HandlerResult getLogo(app::OrganizationService& svc, RequestContext& ctx) {
 HandlerResult launchOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto t = svc.launch(actorOf(ctx), ctx.organization());
-  if (!t) return fail(t.error());
+  if (!t) return http::fail(t.error());
   return Response::json({{"token", t->token},
                          {"tokenType", "Bearer"},
                          {"expiresIn", t->expires_in},
@@ -173,7 +173,7 @@ HandlerResult adminLinks(app::OrganizationService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto admins = svc.administrators(actorOf(ctx), ctx.organization());
-  if (!admins) return fail(admins.error());
+  if (!admins) return http::fail(admins.error());
   json results = json::array();
   const auto total = static_cast<std::int64_t>(admins->size());
   for (std::int64_t i = q->skip; i < total && i < q->skip + q->limit; ++i) {
@@ -197,9 +197,8 @@ void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app) 
   using http::Route;
   auto svc = std::make_shared<app::OrganizationService>(app);
   const std::string orgs(kOrgs), org(kOrg);
-  app::AppContext* ap = &app;
   out.push_back(Route{"GET", orgs, Access::action("orgs.read"), OrgSource::reach(),
-                      [svc, ap](RequestContext& c) { return listOrgs(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return listOrgs(*svc, c); }});
   out.push_back(Route{"POST", orgs, Access::action("orgs.create"), OrgSource::none(),
                       [svc](RequestContext& c) { return createOrg(*svc, c); }});
   out.push_back(Route{"GET", org, Access::action("orgs.read"), OrgSource::pathParam("id"),

@@ -10,7 +10,7 @@
 #include "app/activity_service.h"
 #include "app/provider_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -33,7 +33,7 @@ json providerJson(const store::ProviderRecord& p) {
 
 HandlerResult getProvider(app::ProviderService& svc, RequestContext& ctx) {
   auto p = svc.get(actorOf(ctx));
-  if (!p) return std::unexpected(toHttp(p.error()));
+  if (!p) return std::unexpected(http::toHttp(p.error()));
   return Response::json(providerJson(*p));
 }
 
@@ -43,7 +43,7 @@ HandlerResult putSettings(app::ProviderService& svc, RequestContext& ctx) {
   auto mfa = body->requiredBool("requireAdminMFA");
   if (!mfa) return std::unexpected(mfa.error());
   auto p = svc.updateSettings(actorOf(ctx), app::ProviderSettings{*mfa});
-  if (!p) return std::unexpected(toHttp(p.error()));
+  if (!p) return std::unexpected(http::toHttp(p.error()));
   return Response::json(providerJson(*p));
 }
 

@@ -28,7 +28,7 @@
 #include "app/activity_service.h"
 #include "app/user_login_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -73,7 +73,7 @@ HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.client_ip = ctx.clientIp();
   auto user = svc.login(in);
-  if (!user) return fail(user.error());
+  if (!user) return http::fail(user.error());
   return Response::json(userJson(*user));
 }
 
@@ -90,7 +90,7 @@ HandlerResult changePassword(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.current.client_ip = ctx.clientIp();
   auto user = svc.changePassword(in);
-  if (!user) return fail(user.error());
+  if (!user) return http::fail(user.error());
   return Response::json(userJson(*user));
 }
 
@@ -105,13 +105,13 @@ HandlerResult activate(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.client_ip = ctx.clientIp();
   auto user = svc.activate(in);
-  if (!user) return fail(user.error());
+  if (!user) return http::fail(user.error());
   return Response::json(userJson(*user));
 }
 
 HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   auto p = svc.policy(actorOf(ctx), ctx.organization());
-  if (!p) return fail(p.error());
+  if (!p) return http::fail(p.error());
   return Response::json(policyJson(*p));
 }
 
@@ -128,7 +128,7 @@ HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   if (!days) return std::unexpected(days.error());
   if (*days) ch.password_expiration_days = static_cast<int>(**days);
   auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch);
-  if (!p) return fail(p.error());
+  if (!p) return http::fail(p.error());
   return Response::json(policyJson(*p));
 }
 

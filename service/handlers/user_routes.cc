@@ -29,7 +29,7 @@
 #include "app/activity_service.h"
 #include "app/user_service.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/bulk_results.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
@@ -86,7 +86,7 @@ HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const store::
   auto q = http::parseListQuery(ctx.query(), userListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q, "username"));
-  if (!page) return fail(page.error());
+  if (!page) return http::fail(page.error());
   json results = json::array();
   for (const auto& u : page->results) results.push_back(userJson(u));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -94,8 +94,8 @@ HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const store::
 
 // ---- handlers
 
-HandlerResult listUsers(app::UserService& svc, app::AppContext& app, RequestContext& ctx) {
-  auto reach = orgReach(ctx, app, "users.read");
+HandlerResult listUsers(app::UserService& svc, RequestContext& ctx) {
+  auto reach = orgReach(ctx, "users.read");
   if (!reach) return std::unexpected(reach.error());
   return listPage(svc, ctx, *reach);
 }
@@ -142,13 +142,13 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
     *target = v->value_or(false);
   }
   auto u = svc.create(actorOf(ctx), ctx.organization(), in);
-  if (!u) return fail(u.error());
+  if (!u) return http::fail(u.error());
   return Response::json(userJson(*u), 201);
 }
 
 HandlerResult getUser(app::UserService& svc, RequestContext& ctx) {
   auto u = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!u) return fail(u.error());
+  if (!u) return http::fail(u.error());
   return Response::json(userJson(*u));
 }
 
@@ -172,21 +172,21 @@ HandlerResult putUser(app::UserService& svc, RequestContext& ctx) {
     *target = *v;
   }
   auto u = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ch);
-  if (!u) return fail(u.error());
+  if (!u) return http::fail(u.error());
   return Response::json(userJson(*u));
 }
 
 HandlerResult deleteUser(app::UserService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto done = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!done) return fail(done.error());
+  if (!done) return http::fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult actOnUser(app::UserService& svc, RequestContext& ctx, app::UserAction action) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto u = svc.act(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), action);
-  if (!u) return fail(u.error());
+  if (!u) return http::fail(u.error());
   return Response::json(userJson(*u));
 }
 
@@ -203,10 +203,10 @@ constexpr BulkKind kBulkKinds[] = {
     {"resend_activation", app::UserAction::kResendActivation, "users.update"},
 };
 
-HandlerResult bulkUsers(app::UserService& svc, app::AppContext& app, RequestContext& ctx) {
+HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
   // The route's users.read was asked with no org; a caller whose roles hold it nowhere is
   // denied here, as the list does (each item is then authorized for its own action).
-  auto reach = orgReach(ctx, app, "users.read");
+  auto reach = orgReach(ctx, "users.read");
   if (!reach) return std::unexpected(reach.error());
   auto body = http::JsonBody::parse(ctx, {"action", "users"});
   if (!body) return std::unexpected(body.error());
@@ -239,12 +239,12 @@ HandlerResult bulkUsers(app::UserService& svc, app::AppContext& app, RequestCont
   json results = json::array();
   for (const auto& [org, id] : items) {
     const json item{{"organization", org}, {"id", id}};
-    if (auto denied = ctx.authorize(ctx.engineRequest(action, org))) {
-      results.push_back(bulkItem(item, denied));
+    if (auto ok = ctx.authorization().require(action, org); !ok) {
+      results.push_back(bulkItem(item, http::toHttp(ok.error())));
       continue;
     }
     auto done = svc.act(actor, org, id, kind->action);
-    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Error>(toHttp(done.error()))));
+    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Error>(http::toHttp(done.error()))));
   }
   return Response::json({{"results", std::move(results)}});
 }
@@ -256,16 +256,15 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   using http::OrgSource;
   using http::Route;
   auto svc = std::make_shared<app::UserService>(app);
-  app::AppContext* ap = &app;
   const std::string users = "/api/v2/providers/{pid}/users";
   const std::string su = "/api/systemusers";
   const std::string one = "/api/systemusers/{id}";
   out.push_back(Route{"GET", users, Access::action("users.read"), OrgSource::reach(),
-                      [svc, ap](RequestContext& c) { return listUsers(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return listUsers(*svc, c); }});
   Access bulk = Access::action("users.read");
   for (const auto& k : kBulkKinds) bulk = bulk.mayAsk(std::string(k.engine_action));
   out.push_back(Route{"POST", users + "/actions", bulk, OrgSource::reach(),
-                      [svc, ap](RequestContext& c) { return bulkUsers(*svc, *ap, c); }});
+                      [svc](RequestContext& c) { return bulkUsers(*svc, c); }});
   out.push_back(Route{"GET", su, Access::action("users.read"), OrgSource::header("x-org-id"),
                       [svc](RequestContext& c) { return listOrgUsers(*svc, c); }});
   out.push_back(Route{"POST", su, Access::action("users.create"), OrgSource::header("x-org-id"),

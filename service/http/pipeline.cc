@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "auth/random.h"
-#include "decisions/decision_log.h"
+#include "http/app_errors.h"
 
 namespace mtp::http {
 
@@ -39,7 +39,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // Writes one decision line; ids and names only, never credentials.
-void logDecision(const RequestContext& ctx, const engine::Request& r, const AuthzResult& d,
+void logDecision(const RequestContext& ctx, const engine::Request& r, const engine::Decision& d,
                  std::string_view decision_id, Metrics* metrics) {
   std::string_view action =
       r.action == engine::kNoAction ? std::string_view("?") : engine::actionInfo(r.action).name;
@@ -49,8 +49,6 @@ void logDecision(const RequestContext& ctx, const engine::Request& r, const Auth
       decision_id, ctx.requestId(), r.admin, r.provider, action, r.organization,
       authMethodName(r.auth_method), r.mfa, ctx.clientIp(), d.allowed,
       engine::reasonName(d.reason), d.decided_by);
-  // The decision record (decisions/decision_log.h): queued, written off the request path.
-  if (auto* dl = ctx.decisionLog()) dl->write(r, engine::Decision{d.allowed, d.reason, d.decided_by}, decision_id);
   if (metrics) metrics->countDecision(engine::reasonName(d.reason));
 }
 
@@ -86,8 +84,7 @@ std::string_view RequestContext::param(std::string_view name) const {
   return {};
 }
 
-engine::Request RequestContext::engineRequest(engine::ActionId action,
-                                              std::string_view organization) const {
+engine::Request RequestContext::engineContext() const {
   engine::Request r;
   if (principal_) {
     r.admin = principal_->admin_id;
@@ -103,89 +100,10 @@ engine::Request RequestContext::engineRequest(engine::ActionId action,
         break;
     }
   }
-  r.action = action;
-  r.organization = organization;
   r.provider = provider_;
   r.client_ip = client_ip_parsed_;
   r.time = now_;
   return r;
-}
-
-namespace {
-
-// True when `action` is one the route declares; logs the handler's mistake otherwise.
-bool declared(const RequestContext& ctx, engine::ActionSet set, engine::ActionId action) {
-  if (set.has(action)) return true;
-  spdlog::error("request={} route=\"{} {}\" asked the engine for undeclared action {}",
-                ctx.requestId(), ctx.route().method, ctx.route().pattern,
-                action < engine::allActions().size() ? engine::actionInfo(action).name
-                                                     : std::string_view("?"));
-  return false;
-}
-
-}  // namespace
-
-bool RequestContext::permits(const engine::Request& request) const {
-  if (!declared(*this, declared_, request.action)) return false;
-  std::string decision_id = auth::newId();
-  AuthzResult d;
-  if (authorize_ && *authorize_) d = (*authorize_)(request);
-  logDecision(*this, request, d, decision_id, metrics_);
-  return d.allowed;
-}
-
-std::optional<Error> RequestContext::authorize(const engine::Request& request) const {
-  if (!declared(*this, declared_, request.action)) return Error::internal();
-  std::string decision_id = auth::newId();
-  AuthzResult d;
-  if (authorize_ && *authorize_) d = (*authorize_)(request);
-  logDecision(*this, request, d, decision_id, metrics_);
-  if (d.allowed) return std::nullopt;
-  recordDenial(request, d, decision_id);
-  return denialError(request, d.reason, std::move(decision_id));
-}
-
-void RequestContext::recordDenial(const engine::Request& request, const AuthzResult& d,
-                                  const std::string& decision_id) const {
-  if (!on_denied_ || !*on_denied_ || !principal_) return;
-  try {
-    (*on_denied_)(*this, request, d, decision_id);
-  } catch (const std::exception& e) {
-    spdlog::error("request={} denial hook threw: {}", request_id_, e.what());
-  } catch (...) {
-    spdlog::error("request={} denial hook threw a non-standard exception", request_id_);
-  }
-}
-
-// ---- mapping ------------------------------------------------------------------------------
-
-Error denialError(const engine::Request& request, engine::Reason reason, std::string decision_id) {
-  using engine::Reason;
-  switch (reason) {
-    case Reason::kSessionScope:
-      // An enrollment-only session is told to enroll; an org launch session asking about
-      // another org is answered as for any org out of reach; anything else is a denial.
-      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
-        return Error::mfaRequired("enroll multi-factor authentication first");
-      if (request.action < engine::allActions().size() &&
-          engine::actionInfo(request.action).scope == engine::Scope::kOrg)
-        return Error::notFound();
-      return Error::permissionDenied(std::move(decision_id));
-    case Reason::kProviderMismatch:
-    case Reason::kOrgUnknown:
-    case Reason::kOrgNotGranted:
-    case Reason::kGrantExpired:
-      return Error::notFound();  // indistinguishable from a missing resource
-    case Reason::kMfaRequired:
-      if (request.session_scope == engine::SessionScope::kEnrollmentOnly)
-        return Error::mfaRequired("enroll multi-factor authentication first");
-      return Error::mfaRequired();
-    case Reason::kUnknownAdmin:
-    case Reason::kAdminNotActive:
-      return Error::unauthenticated();
-    default:
-      return Error::permissionDenied(std::move(decision_id));
-  }
 }
 
 void addSecurityHeaders(Response& r, std::string_view request_id) {
@@ -223,7 +141,7 @@ Response errorResponse(const Error& e, std::string_view request_id) {
 // ---- Pipeline -----------------------------------------------------------------------------
 
 std::expected<std::shared_ptr<const Pipeline>, std::vector<std::string>> Pipeline::create(
-    RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+    RouteTable routes, std::shared_ptr<Authenticator> authenticator, app::EngineSource engine,
     std::shared_ptr<Metrics> metrics, PipelineOptions options) {
   std::vector<std::string> problems;
   std::vector<engine::IpNetwork> trusted;
@@ -233,21 +151,21 @@ std::expected<std::shared_ptr<const Pipeline>, std::vector<std::string>> Pipelin
     else trusted.push_back(*n);
   }
   if (!authenticator) problems.push_back("no authenticator");
-  if (!authorize) problems.push_back("no authorize callback");
+  if (!engine) problems.push_back("no engine");
   if (!problems.empty()) return std::unexpected(std::move(problems));
   if (!metrics) metrics = std::make_shared<Metrics>();
   if (!options.clock) options.clock = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
   return std::make_shared<const Pipeline>(std::move(routes), std::move(authenticator),
-                                          std::move(authorize), std::move(metrics),
+                                          std::move(engine), std::move(metrics),
                                           std::move(options), std::move(trusted));
 }
 
 Pipeline::Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator,
-                   AuthorizeFn authorize, std::shared_ptr<Metrics> metrics,
+                   app::EngineSource engine, std::shared_ptr<Metrics> metrics,
                    PipelineOptions options, std::vector<engine::IpNetwork> trusted)
     : routes_(std::move(routes)),
       authenticator_(std::move(authenticator)),
-      authorize_(std::move(authorize)),
+      engine_(std::move(engine)),
       metrics_(std::move(metrics)),
       options_(std::move(options)),
       trusted_(std::move(trusted)) {}
@@ -331,10 +249,10 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   ctx.client_ip_ = clientIp(in);
   ctx.client_ip_parsed_ = engine::parseIpAddress(ctx.client_ip_);
   ctx.now_ = options_.clock();
-  ctx.authorize_ = &authorize_;
-  ctx.on_denied_ = &options_.on_denied;
-  ctx.metrics_ = metrics_.get();
-  ctx.decision_log_ = options_.decision_log.get();
+  // Until the caller is known: an Authorization that knows no admin and no engine.
+  std::optional<app::Authorization> authz;
+  authz.emplace(nullptr, engine::Request{}, engine::ActionSet{}, app::DecisionSinks{}, request_id);
+  ctx.authorization_ = &*authz;
 
   if (in.body.size() > route.max_body) return fail(Error::payloadTooLarge());
 
@@ -384,31 +302,45 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     ctx.organization_ = std::string(trim(*h));
   }
 
+  // The request's one Authorization: one engine snapshot for every question of the request,
+  // every decision logged (and told to on_decision), every refusing denial of an
+  // authenticated caller recorded (on_denied).
+  if (ctx.principal_) {
+    std::shared_ptr<const app::EngineView> view;
+    try {
+      view = engine_();
+    } catch (...) {
+      spdlog::error("request={} engine source threw", request_id);
+      return fail(Error::internal());
+    }
+    app::DecisionSinks sinks;
+    sinks.decided = [this, &ctx](const engine::Request& r, const engine::Decision& d,
+                                 const app::DecisionInfo& info) {
+      logDecision(ctx, r, d, info.decision_id, metrics_.get());
+      if (options_.on_decision) options_.on_decision(r, d, info);
+    };
+    if (options_.on_denied) {
+      sinks.denied = [this, &ctx](const engine::Request& r, const engine::Decision& d,
+                                  const app::DecisionInfo& info) {
+        options_.on_denied(ctx, r, d, info.decision_id);
+      };
+    }
+    authz.emplace(std::move(view), ctx.engineContext(), routes_.declaredOf(route), std::move(sinks),
+                  request_id);
+    ctx.authorization_ = &*authz;
+  }
+
   if (kind == Access::Kind::kAction) {
-    ctx.declared_ = routes_.declaredOf(route);
     const bool reach = route.org.kind == OrgSource::Kind::kReach;
     // The route's action, then every `also` action it declares, each on the route's org when
     // org-scoped. A list over every org the caller reaches asks about any org: the engine
     // answers whether some role the admin holds has the action; the handler then lists the
-    // orgs of orgsFor.
+    // orgs of Authorization::orgReach.
     auto ask = [&](engine::ActionId action) -> std::optional<Error> {
       const bool per_org = engine::actionInfo(action).scope == engine::Scope::kOrg;
-      engine::Request er = ctx.engineRequest(action, per_org ? std::string_view(ctx.organization_) : "");
+      engine::Request er = authz->request(action, per_org ? std::string_view(ctx.organization_) : "");
       er.any_organization = reach && per_org;
-      std::string decision_id = auth::newId();
-      AuthzResult d;
-      try {
-        d = authorize_(er);
-      } catch (...) {
-        spdlog::error("request={} authorize callback threw", request_id);
-        d = AuthzResult{};  // deny
-      }
-      logDecision(ctx, er, d, decision_id, metrics_.get());
-      if (!d.allowed) {
-        ctx.recordDenial(er, d, decision_id);
-        return denialError(er, d.reason, std::move(decision_id));
-      }
-      if (ctx.decision_id_.empty()) ctx.decision_id_ = std::move(decision_id);
+      if (auto ok = authz->require(er); !ok) return toHttp(ok.error());
       return std::nullopt;
     };
     if (auto denied = ask(routes_.actionOf(route))) return fail(*denied);

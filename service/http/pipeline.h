@@ -1,13 +1,14 @@
 // The request pipeline, independent of the transport: match the route (404 / 405) → request
-// id → body limit (413) → authenticate (401) → build the engine Request (with the token's
-// scope, which the engine checks) →
-// authorize BEFORE the handler (denials mapped: tenant-reach reasons → 404, mfa_required →
-// 401 mfa_required, unknown/inactive admin → 401 unauthenticated, others → 403 with a
-// decision id) → decision log line → handler inside one catch-all (500 internal, details in
-// the log only). Every response carries the security headers and X-Request-Id.
+// id → body limit (413) → authenticate (401) → make the request's one app::Authorization
+// (one engine snapshot; the token's scope travels in every engine Request) → authorize the
+// route's action and its `also` actions BEFORE the handler (denials mapped by
+// app::denialError: tenant-reach reasons → 404, mfa_required → 401 mfa_required,
+// unknown/inactive admin → 401 unauthenticated, others → 403 with a decision id; every
+// decision logged) → handler inside one catch-all (500 internal, details in the log only).
+// Every response carries the security headers and X-Request-Id.
 //
 // Thread-safety: handle() is const and safe from any number of threads (the handlers, the
-// Authenticator and the AuthorizeFn must be too).
+// Authenticator and the EngineSource must be too).
 #pragma once
 
 #include <cstdint>
@@ -17,16 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "app/authorization.h"
 #include "http/errors.h"
 #include "http/metrics.h"
 #include "http/principal.h"
 #include "http/request_context.h"
 #include "http/route_table.h"
 #include "mtp/engine/decision.h"
-
-namespace mtp::decisions {
-class DecisionLog;
-}
 
 namespace mtp::http {
 
@@ -36,26 +34,24 @@ struct PipelineOptions {
   std::vector<std::string> trusted_proxies;
   // Seconds since the epoch; tests may fix it.
   std::function<std::int64_t()> clock;
-  // Called once for every engine denial of an authenticated request (after the decision log
-  // line), e.g. to write the denial to the activity log. Must not throw; may be empty.
+  // Called once for every refusing engine denial of an authenticated request (after the
+  // decision log line), e.g. to write the denial to the activity log. Must not throw; may be
+  // empty.
   DenialFn on_denied;
-  // Every decision as a JSON line (decisions/decision_log.h); null: none.
-  std::shared_ptr<decisions::DecisionLog> decision_log;
+  // Told of every decision after the decision log line (a decision log plugs in here). Must
+  // not throw; may be empty.
+  app::DecisionSink on_decision;
 };
-
-// The error a denial of `request` answers with (see the header comment; `session_scope`:
-// 401 mfa_required for an enrollment-only session, 404 for an org-scoped action, else 403).
-Error denialError(const engine::Request& request, engine::Reason reason, std::string decision_id);
 
 // The HTTP response of an Error, with `request_id` in the body.
 Response errorResponse(const Error& e, std::string_view request_id);
 
 class Pipeline {
  public:
-  // Fails when a trusted proxy is not a valid CIDR, or the authenticator or authorize
-  // callback is missing.
+  // Fails when a trusted proxy is not a valid CIDR, or the authenticator or the engine
+  // source is missing.
   static std::expected<std::shared_ptr<const Pipeline>, std::vector<std::string>> create(
-      RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+      RouteTable routes, std::shared_ptr<Authenticator> authenticator, app::EngineSource engine,
       std::shared_ptr<Metrics> metrics, PipelineOptions options = {});
 
   // Never throws; always returns a complete response.
@@ -64,7 +60,7 @@ class Pipeline {
   const RouteTable& routes() const { return routes_; }
   std::size_t maxBody() const { return routes_.maxBody(); }
 
-  Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+  Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator, app::EngineSource engine,
            std::shared_ptr<Metrics> metrics, PipelineOptions options,
            std::vector<engine::IpNetwork> trusted);
 
@@ -74,7 +70,7 @@ class Pipeline {
 
   RouteTable routes_;
   std::shared_ptr<Authenticator> authenticator_;
-  AuthorizeFn authorize_;
+  app::EngineSource engine_;
   std::shared_ptr<Metrics> metrics_;
   PipelineOptions options_;
   std::vector<engine::IpNetwork> trusted_;

@@ -1,6 +1,6 @@
 // What a handler sees of a request: method, path parameters, query, headers, body, the
-// authenticated principal, the resolved target org and the request id. Knows nothing of
-// Pistache.
+// authenticated principal, the resolved target org, the request id and the request's one
+// app::Authorization (every engine question of the request). Knows nothing of Pistache.
 // Thread-safety: one RequestContext per request, used by one thread.
 #pragma once
 
@@ -14,14 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/authorization.h"
 #include "http/errors.h"
 #include "http/principal.h"
 #include "mtp/engine/decision.h"
 #include "mtp/engine/request.h"
-
-namespace mtp::decisions {
-class DecisionLog;
-}
 
 namespace mtp::http {
 
@@ -29,28 +26,12 @@ struct Route;
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// The engine's answer, with `decided_by` copied out of the Snapshot (the Decision's view is
-// only valid while the Snapshot is held).
-struct AuthzResult {
-  bool allowed = false;
-  engine::Reason reason = engine::Reason::kUnknownAction;
-  std::string decided_by;
-
-  static AuthzResult from(const engine::Decision& d) {
-    return {d.allowed, d.reason, std::string(d.decided_by)};
-  }
-};
-
-// The server's one question to the engine; the lead wires it to
-//   [&](const engine::Request& r) { auto s = authorizer.current(); return AuthzResult::from(s->authorize(r)); }
-// Must be safe from any thread and must not throw.
-using AuthorizeFn = std::function<AuthzResult(const engine::Request&)>;
-
 class RequestContext;
-// Told of every engine denial of an authenticated request (e.g. to write it to the activity
-// log). Must not throw.
+// Told of every refusing engine denial of an authenticated request (e.g. to write it to the
+// activity log), through the request's Authorization. `decision`'s views are valid during
+// the call only. Must not throw.
 using DenialFn = std::function<void(const RequestContext& ctx, const engine::Request& request,
-                                    const AuthzResult& decision, const std::string& decision_id)>;
+                                    const engine::Decision& decision, std::string_view decision_id)>;
 
 // What a handler answers on success. Errors are returned as Error, never as a Response.
 struct Response {
@@ -100,27 +81,12 @@ class RequestContext {
   // The target provider: `{pid}` if the route has it, else the principal's provider.
   const std::string& provider() const { return provider_; }
   std::int64_t now() const { return now_; }
-  // The id of the pipeline's decision (empty for Public and Authenticated-any routes).
-  const std::string& decisionId() const { return decision_id_; }
 
-  // An engine request for this principal and context, with `action` (and optionally
-  // another org): for handlers that must ask again (escalation with a Target, bulk actions
-  // authorized one by one). The views point into this context and its arguments.
-  engine::Request engineRequest(engine::ActionId action, std::string_view organization) const;
-
-  // Asks the engine and writes a decision log line; returns the error to answer on denial
-  // (mapped like the pipeline's: 404 / 401 / 403 with a decision id), the denial recorded
-  // as the pipeline's are. The action must be one the route declares (its own, `also` or
-  // `mayAsk`): an undeclared one is refused with 500 internal and logged.
-  std::optional<Error> authorize(const engine::Request& request) const;
-
-  // The same question when a "no" hides something rather than refuses the request (a Home
-  // widget the caller may not see): the decision is logged, a denial is not recorded as an
-  // access_denied event. Undeclared actions answer false.
-  bool permits(const engine::Request& request) const;
-
-  // Where the pipeline writes its decision records (null: no --decision-log).
-  decisions::DecisionLog* decisionLog() const { return decision_log_; }
+  // The request's one authorization object (app/authorization.h): every engine question of
+  // the request (a second action, an escalation check, a Home widget, a reach list) goes
+  // through it, on the snapshot the route's action was decided on. Present on every route
+  // (on a Public route it knows no admin: every question is denied).
+  const app::Authorization& authorization() const { return *authorization_; }
 
  private:
   friend class Pipeline;
@@ -134,15 +100,11 @@ class RequestContext {
   std::string organization_;
   std::string provider_;
   std::int64_t now_ = 0;
-  std::string decision_id_;
-  engine::ActionSet declared_;  // the route's actions: own, also, mayAsk
-  const AuthorizeFn* authorize_ = nullptr;
-  const DenialFn* on_denied_ = nullptr;
-  class Metrics* metrics_ = nullptr;
-  decisions::DecisionLog* decision_log_ = nullptr;
+  const app::Authorization* authorization_ = nullptr;
 
-  void recordDenial(const engine::Request& request, const AuthzResult& d,
-                    const std::string& decision_id) const;
+  // The request's facts as the engine sees them (no action yet): the Authorization's context.
+  // The views point into this context.
+  engine::Request engineContext() const;
 };
 
 }  // namespace mtp::http

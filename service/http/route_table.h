@@ -45,7 +45,7 @@ class Access {
   //             admin links of an org: orgs.read on the org, then admins.read).
   //  mayAsk(a): asked by the handler for some requests only (an export, each item of a bulk
   //             action, a Home widget, an admin change that enables API access), through
-  //             RequestContext::authorize / permits, which refuse an undeclared action.
+  //             the request's app::Authorization, which refuses an undeclared action.
   Access also(std::string a) const {
     Access c = *this;
     c.also_.push_back(std::move(a));
@@ -77,8 +77,8 @@ class Access {
 // checks before the org (provider, status, API access, MFA) decide, and the answer
 // `org_unknown` — which the engine gives exactly when those checks passed and the org is
 // missing — lets the request through. The handler MUST then narrow the list to the engine's
-// reverse query (Snapshot::orgsFor for the route's action; handlers/org_reach.h does it,
-// including an org launch token's one org) and filter in SQL with store::OrgReach.
+// reverse query (app::Authorization::orgReach for the route's action; handlers/org_reach.h
+// does it, including an org launch token's one org) and filter in SQL with store::OrgReach.
 struct OrgSource {
   enum class Kind { kNone, kPathParam, kHeader, kReach };
   Kind kind = Kind::kNone;

@@ -203,15 +203,15 @@ void prepareProcessForServing() {
 
 std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
     ServerOptions options, std::vector<Route> routes, std::shared_ptr<Authenticator> authenticator,
-    AuthorizeFn authorize, std::shared_ptr<Metrics> metrics) {
+    app::EngineSource engine, std::shared_ptr<Metrics> metrics) {
   auto table = RouteTable::build(std::move(routes));
   if (!table) return std::unexpected(std::move(table.error()));
   PipelineOptions popts;
   popts.trusted_proxies = options.trusted_proxies;
   popts.clock = options.clock;
   popts.on_denied = options.on_denied;
-  popts.decision_log = options.decision_log;
-  auto pipeline = Pipeline::create(std::move(*table), std::move(authenticator), std::move(authorize),
+  popts.on_decision = options.on_decision;
+  auto pipeline = Pipeline::create(std::move(*table), std::move(authenticator), std::move(engine),
                                    std::move(metrics), std::move(popts));
   if (!pipeline) return std::unexpected(std::move(pipeline.error()));
   if (options.threads < 1) return std::unexpected(std::vector<std::string>{"threads must be at least 1"});

@@ -43,7 +43,7 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;  // see PipelineOptions
   std::function<std::int64_t()> clock;       // see PipelineOptions
   DenialFn on_denied;                        // see PipelineOptions
-  std::shared_ptr<decisions::DecisionLog> decision_log;  // see PipelineOptions
+  app::DecisionSink on_decision;             // see PipelineOptions (a decision log)
   // The web UI (http/static_files.h; null: API only) and its cookie session
   // (http/browser_session.h).
   std::shared_ptr<const StaticFiles> web;
@@ -56,7 +56,7 @@ class Server {
   // threads. On failure nothing is listening and every problem is returned.
   static std::expected<std::unique_ptr<Server>, std::vector<std::string>> start(
       ServerOptions options, std::vector<Route> routes,
-      std::shared_ptr<Authenticator> authenticator, AuthorizeFn authorize,
+      std::shared_ptr<Authenticator> authenticator, app::EngineSource engine,
       std::shared_ptr<Metrics> metrics = nullptr);
 
   ~Server();  // stop()

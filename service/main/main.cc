@@ -24,6 +24,7 @@
 #include "main/mtpd.h"
 #include "main/demo_fleet.h"
 #include "main/outbox_sender.h"
+#include "main/job_lease.h"
 #include "main/usage_job.h"
 
 namespace {
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   mtp::service::OutboxSenderOptions mail;
   int usage_interval = 3600;
+  int usage_standby_ms = 2000;
+  int smtp_poll_ms = 5000;
   mail.smtp_url = envOr("MTP_SMTP", "");
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
   std::string public_url = envOr("MTP_PUBLIC_URL", "");
@@ -112,7 +115,14 @@ int main(int argc, char** argv) {
                  "Seconds between usage snapshots of every org (billing; 0: never)")
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
+  cli.add_option("--job-standby-ms", usage_standby_ms,
+                 "How often a replica that does not hold the usage job asks for it (takeover delay)")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
   cli.add_option("--smtp", mail.smtp_url, "Deliver the email outbox to this relay: smtp://host:port (env MTP_SMTP)");
+  cli.add_option("--smtp-poll-ms", smtp_poll_ms, "How often the outbox is checked for emails to send")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
   cli.add_option("--smtp-from", mail.from, "Sender address of outbox emails (env MTP_SMTP_FROM)")->capture_default_str();
   cli.add_option("--public-url", public_url, "The URL people reach mtpd at, for links in emails (env MTP_PUBLIC_URL)");
   bool no_rate_limits = false;
@@ -178,6 +188,7 @@ int main(int argc, char** argv) {
 
   o.rate_limits.enabled = !no_rate_limits;
   o.ready_at_start = false;  // /readyz: 503 until the bootstrap below has finished
+  o.follow_changes = true;   // issue 16: changes by other replicas, mtpctl and jobs
   auto mtpd = mtp::service::Mtpd::start(o);
   if (!mtpd) {
     std::cerr << "mtpd: " << mtpd.error() << "\n";
@@ -224,8 +235,20 @@ int main(int argc, char** argv) {
     banner += mtp::service::demoFleetBanner(*fleet, url);
   }
 
+  // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
+  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease;
+  for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"}}) {
+    auto l = mtp::service::openJobLease(o.db, job);
+    if (!l) {
+      std::cerr << "mtpd: job lease: " << l.error() << "\n";
+      return 1;
+    }
+    *lease = std::move(*l);
+  }
   std::unique_ptr<mtp::service::OutboxSender> sender;
   if (!mail.smtp_url.empty()) {
+    mail.may_run = [l = outbox_lease.get()] { return l->mayRun(); };
+    mail.poll_interval = std::chrono::milliseconds(smtp_poll_ms);
     auto s = mtp::service::OutboxSender::start(app.store(), mail);
     if (!s) {
       std::cerr << "mtpd: smtp: " << s.error() << "\n";
@@ -236,7 +259,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<mtp::service::UsageJob> usage;
   if (usage_interval > 0) {
-    usage = mtp::service::UsageJob::start(app.store(), std::chrono::seconds(usage_interval));
+    usage = mtp::service::UsageJob::start(app.store(), std::chrono::seconds(usage_interval),
+                                          [l = usage_lease.get()] { return l->mayRun(); },
+                                          std::chrono::milliseconds(usage_standby_ms));
   }
 
   (*mtpd)->markReady();

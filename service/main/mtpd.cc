@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "app/actor.h"
+#include "app/authorization.h"
 #include "app/denial_event.h"
 #include "auth/random.h"
 #include "handlers/actor.h"
@@ -64,6 +65,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     for (const auto& d : policies.error()) msg += "\n  " + d.str();
     return std::unexpected(msg);
   }
+  const std::string policy_version((*policies)->version());
   auto dir = m->store_->loadDirectory();
   if (!dir) return std::unexpected("database: " + dir.error().message);
   auto authorizer = engine::Authorizer::create(*policies, std::move(*dir));
@@ -78,6 +80,16 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->app_ = std::make_unique<app::AppContext>(*m->store_, *m->authorizer_, *m->passwords_,
                                               *m->tokens_, *m->api_keys_, o.app, clock);
   m->metrics_ = std::make_shared<http::Metrics>();
+  if (o.follow_changes) {
+    auto feed = store::openChangeFeed(o.db);
+    if (!feed) return std::unexpected("change feed: " + feed.error().message);
+    m->listener_ = ChangeListener::start(std::move(*feed), *m->app_);
+    if (!m->listener_->waitSynced(o.follow_wait)) {
+      spdlog::warn("change feed: not in step after {} ms: /readyz answers 503 until it is",
+                   o.follow_wait.count());
+    }
+  }
+  ChangeListener* listener = m->listener_.get();
 
   http::ServerOptions sopt;
   sopt.listen = o.listen;
@@ -96,43 +108,40 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     auto dl = decisions::DecisionLog::open(o.decision_log);
     if (!dl) return std::unexpected(dl.error());
     m->decision_log_ = std::move(*dl);
-    m->decision_log_->setPolicyVersion(m->authorizer_->current()->policyVersion());
-    sopt.decision_log = m->decision_log_;
+    m->decision_log_->setPolicyVersion(policy_version);
+    sopt.on_decision = [dl = m->decision_log_](const engine::Request& r, const engine::Decision& d,
+                                               const app::DecisionInfo& info) { dl->write(r, d, info.decision_id); };
   }
   // Every denial of an authenticated request is one activity event (spec: activity), written
   // to the caller's own provider; the 403 body's decision id is the event's resource id.
   app::AppContext* appctx = m->app_.get();
   sopt.on_denied = [appctx](const http::RequestContext& ctx, const engine::Request& r,
-                            const http::AuthzResult& d, const std::string& decision_id) {
+                            const engine::Decision& d, std::string_view decision_id) {
     const app::Actor actor = handlers::actorOf(ctx);
     const std::string action =
         r.action < engine::allActions().size() ? std::string(engine::actionInfo(r.action).name) : "";
-    auto event = app::denialEvent(actor, action, d.reason, decision_id, r.organization);
+    auto event = app::denialEvent(actor, action, d.reason, std::string(decision_id), r.organization);
     auto written = appctx->store().transact(
         [&](store::Tx& tx) { return tx.appendActivity(actor.scope(), event); });
     if (!written) spdlog::warn("denial {} not written to the activity log", decision_id);
   };
-  engine::Authorizer* az = m->authorizer_.get();
   store::Store* st = m->store_.get();
   auto routes = handlers::allRoutes(*m->app_);
   // The rate-limit hook: wraps the limited routes' handlers by method and pattern (issue 10 item 4).
   http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
   // Ready when startup has finished (markReady) and the database answers (the policies are
   // loaded, or we would not be here).
-  for (auto& r : http::opsRoutes(*m->metrics_, [st, ready = m->ready_, draining = m->draining_]() -> std::string {
+  for (auto& r : http::opsRoutes(*m->metrics_, [st, listener, ready = m->ready_, draining = m->draining_]() -> std::string {
          if (draining->load()) return "draining";
          if (!ready->load()) return "starting";
+         if (listener != nullptr && !listener->synced()) return "directory reloading";
          auto ping = st->ping();
          return ping ? "" : "database unreachable";
        }))
     routes.push_back(std::move(r));
   auto server = http::Server::start(
       sopt, std::move(routes), handlers::makeAuthenticator(*m->app_),
-      [az](const engine::Request& r) {
-        auto snap = az->current();
-        return http::AuthzResult::from(snap->authorize(r));
-      },
-      m->metrics_);
+      app::engineSource(*m->authorizer_), m->metrics_);
   if (!server) {
     std::string msg = "server:";
     for (const auto& e : server.error()) msg += "\n  " + e;
@@ -162,6 +171,7 @@ int Mtpd::drain(std::chrono::milliseconds limit) {
 
 void Mtpd::stop() {
   if (server_) server_->stop();
+  if (listener_) listener_->stop();
 }
 
 Mtpd::~Mtpd() { stop(); }

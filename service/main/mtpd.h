@@ -18,6 +18,7 @@
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
+#include "main/change_listener.h"
 
 namespace mtp::service {
 
@@ -41,6 +42,11 @@ struct MtpdOptions {
   bool cookie_secure = false;  // the browser session cookie gets `Secure`
   // Issue 14 item 1: every decision as a JSON line (decisions/decision_log.h); empty path: none.
   decisions::DecisionLogOptions decision_log;
+  // Issue 16 item 1: follow the database's change feed (main/change_listener.h), so that a
+  // change committed by another replica, mtpctl or a job is live here within a second. start()
+  // waits for the listener at most `follow_wait`; /readyz answers 503 while it is not in step.
+  bool follow_changes = false;
+  std::chrono::milliseconds follow_wait{5000};
 };
 
 class Mtpd {
@@ -56,6 +62,8 @@ class Mtpd {
   http::Metrics& metrics() { return *metrics_; }
   // The decision log (null without MtpdOptions::decision_log.path).
   decisions::DecisionLog* decisionLog() { return decision_log_.get(); }
+  // The change listener (null unless follow_changes).
+  ChangeListener* changeListener() { return listener_.get(); }
 
   // From now on /readyz answers 200 (while the database answers).
   void markReady() { ready_->store(true); }
@@ -83,6 +91,7 @@ class Mtpd {
   std::shared_ptr<http::Metrics> metrics_;
   std::shared_ptr<decisions::DecisionLog> decision_log_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<ChangeListener> listener_;  // stopped in stop(), after the server
   std::string policies_dir_;
   std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);

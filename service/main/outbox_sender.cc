@@ -180,6 +180,7 @@ void OutboxSender::run() {
 }
 
 void OutboxSender::pass() {
+  if (options_.may_run && !options_.may_run()) return;  // another replica sends the outbox
   // Emails waiting out a back-off are skipped below: fetch past them so newer ones still go.
   int limit = options_.batch;
   {

@@ -36,6 +36,9 @@ struct OutboxSenderOptions {
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds send_timeout{60};
   std::function<std::int64_t()> clock;  // empty: the system clock
+  // Asked before each pass (empty: always): a JobLease, so that one replica of a cluster
+  // sends the outbox; the others ask again at every poll and take over when the holder dies.
+  std::function<bool()> may_run;
 };
 
 // Checks the URL and sender; "" when usable, else the reason.

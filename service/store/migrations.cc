@@ -9,6 +9,7 @@ namespace mtp::store::detail {
 std::vector<std::string> splitStatements(std::string_view sql) {
   std::vector<std::string> out;
   std::string current;
+  bool in_dollar = false, in_trigger = false, trigger_stmt = false;
   while (!sql.empty()) {
     auto nl = sql.find('\n');
     std::string_view line = sql.substr(0, nl);
@@ -19,7 +20,18 @@ std::vector<std::string> splitStatements(std::string_view sql) {
       line.remove_suffix(1);
     }
     if (line.empty()) continue;
-    bool ends = line.back() == ';';
+    // A PL/pgSQL body ($$ ... $$) and a SQLite trigger (CREATE TRIGGER ... BEGIN ...; END;)
+    // hold `;` of their own: the statement ends only after them.
+    for (auto at = line.find("$$"); at != std::string_view::npos; at = line.find("$$", at + 2)) {
+      in_dollar = !in_dollar;
+    }
+    if (current.empty()) trigger_stmt = line.starts_with("CREATE TRIGGER");
+    if (trigger_stmt && (line.starts_with("BEGIN") || line.find(" BEGIN") != std::string_view::npos)) {
+      in_trigger = true;  // a SQLite trigger body (a PostgreSQL trigger has none)
+    }
+    bool ends = line.back() == ';' && !in_dollar &&
+                (!in_trigger || line == "END;" || line.ends_with(" END;"));
+    if (ends) in_trigger = false;
     if (ends) line.remove_suffix(1);
     if (!current.empty()) current.push_back('\n');
     current.append(line);

@@ -103,4 +103,75 @@ Result<mtp::engine::DirectoryData> SociTx::loadDirectory() {
   });
 }
 
+Result<mtp::engine::DirectoryPart> SociTx::loadDirectoryPart(mtp::engine::DirectoryPart::Kind kind,
+                                                             const std::string& part_id) {
+  return guarded([&]() -> Result<mtp::engine::DirectoryPart> {
+    mtp::engine::DirectoryPart part;
+    part.kind = kind;
+    part.id = part_id;
+    if (kind == mtp::engine::DirectoryPart::Kind::kOrg) {
+      SqlParams p;
+      std::string q = "SELECT provider_id, name FROM organizations WHERE id = " + p.text(part_id);
+      std::string provider, name;
+      bool found = false;
+      select(sql_, q, p, [&](auto& pt) { pt, soci::into(provider), soci::into(name); },
+             [&] { found = true; });
+      if (!found) return part;
+      part.provider = provider;
+      part.org = mtp::engine::OrgData{part_id, name, {}};
+      SqlParams tp;
+      std::string tq = "SELECT tag FROM organization_tags WHERE org_id = " + tp.text(part_id) +
+                       " ORDER BY tag";
+      std::string tag;
+      select(sql_, tq, tp, [&](auto& pt) { pt, soci::into(tag); },
+             [&] { part.org->tags.push_back(tag); });
+      return part;
+    }
+    {
+      SqlParams p;
+      std::string q = "SELECT provider_id, email, role_name, status, " +
+                      boolColumn("enable_multi_factor") + ", " + boolColumn("api_key_allowed") +
+                      ", " + boolColumn("all_organizations") + " FROM admins WHERE id = " +
+                      p.text(part_id);
+      std::string provider, email, role, status;
+      int mfa = 0, api = 0, all = 0;
+      select(sql_, q, p,
+             [&](auto& pt) {
+               pt, soci::into(provider), soci::into(email), soci::into(role), soci::into(status),
+                   soci::into(mfa), soci::into(api), soci::into(all);
+             },
+             [&] {
+               mtp::engine::AdminData a;
+               a.id = part_id;
+               a.provider = provider;
+               a.email = email;
+               a.role = role;
+               a.status = parseAdminStatus(status);
+               a.enable_multi_factor = mfa != 0;
+               a.api_key_allowed = api != 0;
+               a.all_organizations = all != 0;
+               part.admin = std::move(a);
+             });
+    }
+    if (!part.admin) return part;
+    SqlParams p;
+    std::string q = "SELECT org_id, role_name, " + d_.ts("expires_at") +
+                    " FROM admin_org_grants WHERE admin_id = " + p.text(part_id) +
+                    " ORDER BY org_id";
+    std::string org, role;
+    soci::indicator role_ind = soci::i_ok, exp_ind = soci::i_ok;
+    long long exp = 0;
+    select(sql_, q, p,
+           [&](auto& pt) { pt, soci::into(org), soci::into(role, role_ind), soci::into(exp, exp_ind); },
+           [&] {
+             mtp::engine::GrantData g;
+             g.organization = org;
+             g.role = role_ind == soci::i_null ? std::string() : role;
+             if (exp_ind != soci::i_null) g.expires_at = exp;
+             part.admin->organizations.push_back(std::move(g));
+           });
+    return part;
+  });
+}
+
 }  // namespace mtp::store::detail

@@ -191,6 +191,19 @@ Result<mtp::engine::DirectoryData> SociStore::loadDirectory() {
   return std::move(*out);
 }
 
+Result<mtp::engine::DirectoryPart> SociStore::loadDirectoryPart(
+    mtp::engine::DirectoryPart::Kind kind, const std::string& id) {
+  std::optional<mtp::engine::DirectoryPart> out;
+  auto r = runUnit(true, [&](Tx& tx) -> Result<void> {
+    auto part = static_cast<SociTx&>(tx).loadDirectoryPart(kind, id);
+    if (!part) return fail(part.error());
+    out = std::move(*part);
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return std::move(*out);
+}
+
 std::unique_ptr<BulkLoad> SociStore::bulkLoad(const TenantScope& scope) {
   return makeBulkLoad(spec_, scope);
 }

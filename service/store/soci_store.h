@@ -21,6 +21,8 @@ class SociStore final : public Store {
   Result<void> read(const std::function<Result<void>(Tx&)>& fn) override;
   Result<void> write(const std::function<Result<void>(Tx&)>& fn) override;
   Result<mtp::engine::DirectoryData> loadDirectory() override;
+  Result<mtp::engine::DirectoryPart> loadDirectoryPart(mtp::engine::DirectoryPart::Kind kind,
+                                                       const std::string& id) override;
   std::unique_ptr<BulkLoad> bulkLoad(const TenantScope& scope) override;
 
  private:

@@ -240,6 +240,9 @@ class SociTx final : public Tx {
 
   // For SociStore::loadDirectory.
   Result<mtp::engine::DirectoryData> loadDirectory();
+  // For SociStore::loadDirectoryPart.
+  Result<mtp::engine::DirectoryPart> loadDirectoryPart(mtp::engine::DirectoryPart::Kind kind,
+                                                       const std::string& id);
 
  private:
   template <class F>

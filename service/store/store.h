@@ -102,6 +102,10 @@ class Store {
 
   // The engine's directory input, every provider, in one snapshot.
   virtual Result<mtp::engine::DirectoryData> loadDirectory() = 0;
+  // One admin (with its grants) or one org (with its tags) as committed now, for an
+  // incremental update (change feed); the part's admin/org is empty when the row is gone.
+  virtual Result<mtp::engine::DirectoryPart> loadDirectoryPart(
+      mtp::engine::DirectoryPart::Kind kind, const std::string& id) = 0;
 
   // A bulk load of new rows of the scope's provider on a connection of its own
   // (store/bulk_load.h): `mtpctl seed`.

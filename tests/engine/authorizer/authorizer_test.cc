@@ -552,6 +552,57 @@ TEST(AuthorizerSwap, FailedBuildKeepsTheLiveSnapshot) {
   EXPECT_EQ((*az)->current(), before);
 }
 
+// Issue 16: one admin or one org applied to the live directory (the change feed's update).
+TEST(AuthorizerUpdate, OneAdminOrOrgReplacesOnlyThat) {
+  auto az = Authorizer::create(compileWith(), fixture());
+  ASSERT_TRUE(az.has_value());
+  Authorizer& a = **az;
+  ASSERT_TRUE(a.current()->authorize(req("hd", "users.unlock", "o1")).allowed);
+  // hd suspended: refused; the others unchanged.
+  auto hd = admin("hd", "p1", "help_desk", false, {GrantData{"o1", "", std::nullopt}});
+  hd.status = AdminStatus::kSuspended;
+  ASSERT_TRUE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kAdmin, "hd", hd, "", std::nullopt}}).has_value());
+  EXPECT_FALSE(a.current()->authorize(req("hd", "users.unlock", "o1")).allowed);
+  EXPECT_TRUE(a.current()->authorize(req("owner", "users.read", "o2")).allowed);
+  // A new org, then an admin granted it; then the org gone with the admin's grant.
+  ASSERT_TRUE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kOrg, "o4", std::nullopt, "p1",
+                                               OrgData{"o4", "Umbrella", {}}},
+                                 DirectoryPart{DirectoryPart::Kind::kAdmin, "new",
+                                               admin("new", "p1", "help_desk", false, {GrantData{"o4", "", std::nullopt}}),
+                                               "", std::nullopt}})
+                  .has_value());
+  EXPECT_EQ(a.current()->orgCount(), 5u);
+  EXPECT_TRUE(a.current()->authorize(req("new", "users.unlock", "o4")).allowed);
+  ASSERT_TRUE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kOrg, "o4", std::nullopt, "", std::nullopt},
+                                 DirectoryPart{DirectoryPart::Kind::kAdmin, "new",
+                                               admin("new", "p1", "help_desk", false), "", std::nullopt}})
+                  .has_value());
+  EXPECT_EQ(a.current()->orgCount(), 4u);
+  EXPECT_FALSE(a.current()->authorize(req("new", "users.unlock", "o4")).allowed);
+}
+
+TEST(AuthorizerUpdate, AFailedUpdateChangesNothing) {
+  auto az = Authorizer::create(compileWith(), fixture());
+  ASSERT_TRUE(az.has_value());
+  Authorizer& a = **az;
+  auto before = a.current();
+  // hd granted an org of another provider: the build fails, hd keeps o1 and nothing else.
+  auto bad = admin("hd", "p1", "help_desk", false, {GrantData{"q1", "", std::nullopt}});
+  EXPECT_FALSE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kAdmin, "hd", bad, "", std::nullopt}}).has_value());
+  EXPECT_EQ(a.current(), before);
+  // An org of an unknown provider: refused (the caller reloads in full).
+  EXPECT_FALSE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kOrg, "z1", std::nullopt, "nowhere",
+                                                OrgData{"z1", "Z", {}}}})
+                   .has_value());
+  // The directory behind the live snapshot was restored: a later good update builds on it.
+  ASSERT_TRUE(a.updateDirectory({DirectoryPart{DirectoryPart::Kind::kOrg, "o2", std::nullopt, "p1",
+                                               OrgData{"o2", "Globex renamed", {"lab"}}}})
+                  .has_value());
+  EXPECT_TRUE(a.current()->authorize(req("hd", "users.unlock", "o1")).allowed);
+  EXPECT_EQ(a.current()->orgCount(), 4u);
+  EXPECT_EQ(a.current()->adminCount(), before->adminCount());
+}
+
 TEST(AuthorizerSwap, ReadersNeverSeeATornState) {
   auto set = compileWith();
   auto with_hd = fixture();

@@ -453,7 +453,7 @@ TEST_P(OpsProcessTest, SighupLoadsAProviderCreatedWhileRunning) {
   ASSERT_EQ(made.rc, 0) << made.out;
   const std::string id = made.out.substr(0, 24);
   ASSERT_EQ(::kill(mtpd.pid(), SIGHUP), 0);
-  ASSERT_FALSE(mtpd.waitFor("directory reloaded").empty()) << mtpd.output();
+  ASSERT_FALSE(mtpd.waitFor("SIGHUP: directory reloaded").empty()) << mtpd.output();
   std::string token;
   ASSERT_EQ(login(port, "late@late.example", "late msp passphrase", &token), 200);
   HttpClient c(port);

@@ -130,12 +130,27 @@ TEST_P(AdminTargetRulesTest, TheLastActiveAdminWithBillingIsKept) {
 // can only try to demote itself. A custom role holding admins.* without billing could suspend
 // or delete it: the use case, asked with a gate that allows (as the engine would for such a
 // role), refuses both with 409 and writes nothing.
+// The engine view of that Authorization: every question allowed, the live snapshot's policies
+// (the billing rule reads its roles).
+struct AllowAll final : app::EngineView {
+  explicit AllowAll(std::shared_ptr<const app::EngineView> v) : live(std::move(v)) {}
+  std::shared_ptr<const app::EngineView> live;
+  engine::Decision authorize(const engine::Request&) const noexcept override {
+    return engine::Decision{true, engine::Reason::kAllowed, "test:allow"};
+  }
+  const engine::Snapshot* snapshot() const noexcept override { return live->snapshot(); }
+};
+
 TEST_P(AdminTargetRulesTest, TheLastActiveAdminWithBillingCannotBeSuspendedNorDeleted) {
   ASSERT_EQ(call("POST", admin(narrow.id) + "/suspend", owner.token).status, 200);
   auto manager = createAdmin(p, SeedAdmin{.role = "admin", .all_organizations = true});
   app::AdminService svc(app());
   app::Actor actor{.admin_id = manager.id, .provider_id = p, .mfa = true};
-  const app::EngineGate allow = [](engine::ActionId, const engine::Target&) -> app::AppResult<void> { return {}; };
+  engine::Request context;
+  context.admin = manager.id;
+  context.mfa = true;
+  const app::Authorization allow(std::make_shared<AllowAll>(app::engineSource(app().authorizer())()), context,
+                                 engine::actionsWithScope(engine::Scope::kProvider), {}, "test");
   auto s = svc.suspend(actor, owner.id, allow);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, app::Code::kConflict);

@@ -1,4 +1,5 @@
 // The pipeline without a transport: client IP resolution, token scopes, engine request.
+#include "http/app_errors.h"
 #include "http/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -160,8 +161,8 @@ TEST_F(PipelineTest, DeclaredSecondActionsAndNothingElse) {
             [this](RequestContext& ctx) -> HandlerResult {
               ++handled_;
               const auto ask = ctx.queryParam("ask").value_or("users.unlock");
-              if (auto denied = ctx.authorize(ctx.engineRequest(*engine::findAction(ask), "o2")))
-                return std::unexpected(*denied);
+              if (auto ok = ctx.authorization().require(*engine::findAction(ask), "o2"); !ok)
+                return http::fail(ok.error());
               return Response::json({{"ok", true}});
             }},
   });
@@ -243,6 +244,76 @@ TEST_F(PipelineTest, ApiKeyPrincipalIsPassedToTheEngine) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(engine_.last.auth_method, engine::AuthMethod::kApiKey);
   EXPECT_FALSE(engine_.last.mfa);
+}
+
+// Every decision of the request's Authorization goes to one sink (on_decision: the decision
+// log's plug) with its id; a refusing denial also to on_denied, with the same id as the 403
+// body; a "no" that only hides (permits) is logged but never recorded.
+TEST_F(PipelineTest, EveryDecisionGoesToTheSinkAndRefusingDenialsAreRecorded) {
+  struct Seen {
+    std::string action, id;
+    bool allowed = false, refuses = false;
+  };
+  std::vector<Seen> decided, denied;
+  auto table = RouteTable::build({
+      Route{"GET", "/o/{id}", Access::action("orgs.read").mayAsk("users.read"),
+            OrgSource::pathParam("id"),
+            [this](RequestContext& ctx) -> HandlerResult {
+              ++handled_;
+              const app::Authorization& authz = ctx.authorization();
+              const bool shown = authz.permits(authz.request(*engine::findAction("users.read"), "o1"));
+              return Response::json({{"shown", shown}});
+            }},
+  });
+  ASSERT_TRUE(table.has_value());
+  PipelineOptions o;
+  o.on_decision = [&](const engine::Request& r, const engine::Decision& d, const app::DecisionInfo& info) {
+    decided.push_back({std::string(engine::actionInfo(r.action).name), std::string(info.decision_id),
+                       d.allowed, info.refuses});
+    EXPECT_FALSE(info.request_id.empty());
+  };
+  o.on_denied = [&](const RequestContext&, const engine::Request& r, const engine::Decision& d,
+                    std::string_view id) {
+    denied.push_back({std::string(engine::actionInfo(r.action).name), std::string(id), d.allowed, true});
+  };
+  auto p = *Pipeline::create(std::move(*table), auth_, engine_.fn(), nullptr, o);
+
+  auto r = p->handle(get("/o/o1"));
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(decided.size(), 2u);  // the route's action, then the handler's question
+  EXPECT_EQ(decided[0].action, "orgs.read");
+  EXPECT_TRUE(decided[0].allowed);
+  EXPECT_EQ(decided[1].action, "users.read");
+  EXPECT_TRUE(denied.empty());
+
+  engine_.allow = false;
+  r = p->handle(get("/o/o1"));
+  EXPECT_EQ(r.status, 403);
+  ASSERT_EQ(decided.size(), 3u);
+  EXPECT_FALSE(decided[2].allowed);
+  EXPECT_TRUE(decided[2].refuses);
+  ASSERT_EQ(denied.size(), 1u);
+  EXPECT_EQ(denied[0].id, decided[2].id);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["decisionId"], denied[0].id);
+  EXPECT_EQ(handled_, 1);
+}
+
+// An enrollment-only session is told to enroll whichever check refused it first (the engine
+// checks API access before the session's scope: asking for an API key is still "enroll").
+TEST(DenialError, EnrollmentOnlySessionIsToldToEnroll) {
+  engine::Request r;
+  r.action = *engine::findAction("self.apikey");
+  r.session_scope = engine::SessionScope::kEnrollmentOnly;
+  for (auto reason : {engine::Reason::kApiAccessDisabled, engine::Reason::kMfaRequired,
+                      engine::Reason::kSessionScope}) {
+    const Error e = toHttp(app::denialError(r, reason, "d1"));
+    EXPECT_EQ(e.code, ErrorCode::kMfaRequired) << engine::reasonName(reason);
+    EXPECT_EQ(e.message, "enroll multi-factor authentication first");
+  }
+  r.session_scope = engine::SessionScope::kFull;
+  const Error full = toHttp(app::denialError(r, engine::Reason::kApiAccessDisabled, "d1"));
+  EXPECT_EQ(full.code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(full.decision_id, "d1");
 }
 
 }  // namespace

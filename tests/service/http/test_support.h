@@ -1,6 +1,6 @@
 // Test doubles for the HTTP layer: an Authenticator that maps fixed tokens to principals,
-// and an authorize callback that counts calls, records the last request and answers a
-// configurable decision.
+// and an engine (app::EngineView: the HTTP layer's tests have no directory) that counts
+// calls, records the last request and answers a configurable decision.
 #pragma once
 
 #include <atomic>
@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "app/authorization.h"
 #include "http/principal.h"
 #include "http/request_context.h"
 
@@ -59,27 +60,40 @@ struct FakeEngine {
   std::mutex mu;
   SeenRequest last;
 
-  AuthorizeFn fn() {
-    return [this](const engine::Request& r) {
-      ++calls;
-      {
-        std::lock_guard lock(mu);
-        last.admin = std::string(r.admin);
-        last.organization = std::string(r.organization);
-        last.provider = std::string(r.provider);
-        last.action = r.action == engine::kNoAction ? "?" : std::string(engine::actionInfo(r.action).name);
-        last.auth_method = r.auth_method;
-        last.mfa = r.mfa;
-        last.has_ip = r.client_ip.has_value();
-        if (r.client_ip) last.ip = *r.client_ip;
-        last.time = r.time;
-        last.any_organization = r.any_organization;
-        last.session_scope = r.session_scope;
-        last.launch_org = std::string(r.launch_org);
-      }
-      if (allow) return AuthzResult{true, engine::Reason::kAllowed, "role:admin"};
-      return AuthzResult{false, deny_reason.load(), "check:test"};
-    };
+  // One view per request, as the pipeline takes them.
+  app::EngineSource fn() {
+    return [this]() -> std::shared_ptr<const app::EngineView> { return std::make_shared<View>(this); };
+  }
+
+ private:
+  struct View final : app::EngineView {
+    explicit View(FakeEngine* e) : engine(e) {}
+    FakeEngine* engine;
+    engine::Decision authorize(const engine::Request& r) const noexcept override {
+      return engine->decide(r);
+    }
+    const engine::Snapshot* snapshot() const noexcept override { return nullptr; }
+  };
+
+  engine::Decision decide(const engine::Request& r) {
+    ++calls;
+    {
+      std::lock_guard lock(mu);
+      last.admin = std::string(r.admin);
+      last.organization = std::string(r.organization);
+      last.provider = std::string(r.provider);
+      last.action = r.action == engine::kNoAction ? "?" : std::string(engine::actionInfo(r.action).name);
+      last.auth_method = r.auth_method;
+      last.mfa = r.mfa;
+      last.has_ip = r.client_ip.has_value();
+      if (r.client_ip) last.ip = *r.client_ip;
+      last.time = r.time;
+      last.any_organization = r.any_organization;
+      last.session_scope = r.session_scope;
+      last.launch_org = std::string(r.launch_org);
+    }
+    if (allow) return engine::Decision{true, engine::Reason::kAllowed, "role:admin"};
+    return engine::Decision{false, deny_reason.load(), "check:test"};
   }
 };
 

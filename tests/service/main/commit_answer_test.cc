@@ -49,13 +49,15 @@ TEST_P(CommitAnswerTest, ACommittedCreateIsAnswered201WhenTheDirectoryReloadFail
   auto p = createProvider("MSP");
   auto admin = createAdmin(p, SeedAdmin{"admin_billing", true});
 
-  sql("ALTER TABLE providers RENAME COLUMN require_admin_mfa TO mfa_away");  // the reload fails
+  // The reload fails, incremental (the creator's grants) and full alike; the create does not
+  // read the column.
+  sql("ALTER TABLE admin_org_grants RENAME COLUMN role_name TO role_away");
   auto r = call("POST", orgs(p), admin.token, R"({"name":"Committed Corp"})");
   ASSERT_EQ(r.status, 201) << r.body;  // on main: 503 with Retry-After, yet committed
   const std::string id = body(r)["id"];
   EXPECT_EQ(body(r)["name"], "Committed Corp");
   EXPECT_TRUE(app().directoryStale());
-  sql("ALTER TABLE providers RENAME COLUMN mfa_away TO require_admin_mfa");
+  sql("ALTER TABLE admin_org_grants RENAME COLUMN role_away TO role_name");
 
   // The background refresh makes the org reachable without any other write.
   int status = 0;

@@ -66,6 +66,16 @@ TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {
     EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size());
   }
   EXPECT_EQ(splitStatements("-- c\nCREATE TABLE a (x INT);\nCREATE INDEX i ON a (x);\n").size(), 2u);
+  // A PL/pgSQL body and a SQLite trigger body hold `;` of their own (schema 7).
+  EXPECT_EQ(splitStatements("CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  "
+                            "PERFORM 1;\n  RETURN NULL;\nEND\n$$;\nCREATE TRIGGER t AFTER INSERT ON a "
+                            "FOR EACH ROW EXECUTE FUNCTION f();\nCREATE INDEX j ON a (x);\n")
+                .size(),
+            3u);
+  EXPECT_EQ(splitStatements("CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (1); DELETE "
+                            "FROM b; END;\nCREATE TRIGGER u AFTER DELETE ON a\nBEGIN\n  DELETE FROM b;\nEND;\n")
+                .size(),
+            2u);
 }
 
 }  // namespace

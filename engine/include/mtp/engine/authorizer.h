@@ -126,6 +126,12 @@ class Authorizer {
   // On failure the live snapshot is unchanged.
   Result<void> replaceDirectory(DirectoryData directory);
 
+  // Applies one or more admins / orgs as the store has them now (applyDirectoryParts) to the
+  // current directory and swaps the rebuilt snapshot in: no full load from the store. On
+  // failure (an org of an unknown provider, or a build error) the live snapshot is unchanged
+  // and the caller reloads in full.
+  Result<void> updateDirectory(const std::vector<DirectoryPart>& parts);
+
  private:
   Authorizer() = default;
   void publish(std::shared_ptr<const Snapshot> next);

@@ -49,4 +49,19 @@ struct DirectoryData {
   std::vector<AdminData> admins;
 };
 
+// One admin (with its grants) or one org (with its tags) as the store has it now, for an
+// incremental update of a live directory (Authorizer::updateDirectory): absent = deleted.
+struct DirectoryPart {
+  enum class Kind { kAdmin, kOrg };
+  Kind kind = Kind::kAdmin;
+  std::string id;
+  std::optional<AdminData> admin;  // kAdmin
+  std::string provider;            // kOrg: its provider (when present)
+  std::optional<OrgData> org;      // kOrg
+};
+
+// Applies `parts` to `directory` in order (replace, add or remove). False when an org's
+// provider is not in the directory (the caller then reloads it in full).
+bool applyDirectoryParts(DirectoryData& directory, const std::vector<DirectoryPart>& parts);
+
 }  // namespace mtp::engine

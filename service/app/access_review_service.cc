@@ -163,8 +163,9 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
   return out;
 }
 
-AppResult<AccessReview> AccessReviewService::review(const Actor& actor) {
-  const auto snapshot = app_.authorizer().current();  // held while the review is built
+AppResult<AccessReview> AccessReviewService::review(const Actor& actor, const Authorization& authz) {
+  const engine::Snapshot* snapshot = authz.reportSnapshot();  // held by the request
+  if (snapshot == nullptr) return failWith(AppError::internal());
   return buildAccessReview(app_.store(), *snapshot, actor.scope(), app_.now());
 }
 
@@ -200,7 +201,7 @@ AppResult<store::CertificationRecord> AccessReviewService::certify(Actor actor, 
 
 AppResult<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor actor, int days,
                                                                           const std::vector<std::string>& admin_ids,
-                                                                          const EngineGate& gate) {
+                                                                          const Authorization& authz) {
   if (days < 1 || days > kMaxUnusedDays) {
     return failWith(AppError::invalid("days must be an integer from 1 to " + std::to_string(kMaxUnusedDays)));
   }
@@ -241,7 +242,7 @@ AppResult<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor a
     if (auto u = last_use.find({g.admin_id, g.org_id}); u != last_use.end()) used = u->second;
     if (std::max(used.value_or(0), g.created) > cutoff) continue;  // used (or granted) lately
     RemovalOutcome r{g.admin_id, g.org_id, used, std::nullopt};
-    if (auto done = admin_service.deleteGrant(actor, g.admin_id, g.org_id, gate); !done) r.error = done.error();
+    if (auto done = admin_service.deleteGrant(actor, g.admin_id, g.org_id, authz); !done) r.error = done.error();
     out.push_back(std::move(r));
   }
   return out;

@@ -31,6 +31,7 @@
 
 #include "app/actor.h"
 #include "app/admin_target_rules.h"
+#include "app/authorization.h"
 #include "app/app_context.h"
 #include "app/result.h"
 #include "mtp/engine/authorizer.h"
@@ -88,7 +89,8 @@ class AccessReviewService {
  public:
   explicit AccessReviewService(AppContext& app) : app_(app) {}
 
-  AppResult<AccessReview> review(const Actor& actor);
+  // On the request's own snapshot (Authorization::reportSnapshot).
+  AppResult<AccessReview> review(const Actor& actor, const Authorization& authz);
 
   // Records that `actor` certified `admin_id`'s access, with one `access_review_certify`
   // event in the same transaction. kNotFound for an admin of another provider;
@@ -102,7 +104,7 @@ class AccessReviewService {
   // An id of `admin_ids` that is no admin of the provider answers one kNotFound item.
   AppResult<std::vector<RemovalOutcome>> removeUnused(Actor actor, int days,
                                                       const std::vector<std::string>& admin_ids,
-                                                      const EngineGate& gate);
+                                                      const Authorization& authz);
 
  private:
   AppContext& app_;

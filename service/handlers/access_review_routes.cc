@@ -18,7 +18,7 @@
 #include "app/access_review_text.h"
 #include "app/admin_text.h"
 #include "handlers/actor.h"
-#include "handlers/app_errors.h"
+#include "http/app_errors.h"
 #include "handlers/bulk_results.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -35,22 +35,6 @@ using nlohmann::json;
 
 constexpr std::string_view kReview = "/api/v2/providers/{pid}/access-review";
 
-// The engine's denial (from ctx.authorize) as a use-case error that toHttp() maps back.
-app::AppError fromHttp(const Error& e) {
-  switch (e.code) {
-    case http::ErrorCode::kPermissionDenied: {
-      app::AppError a{app::Code::kPermissionDenied, e.message};
-      a.decision_id = e.decision_id;
-      return a;
-    }
-    case http::ErrorCode::kNotFound: return app::AppError::notFound(e.message);
-    case http::ErrorCode::kUnauthenticated: return app::AppError::unauthenticated(e.message);
-    case http::ErrorCode::kMfaRequired: return app::AppError::mfaRequired(e.message);
-    case http::ErrorCode::kInvalidArgument: return app::AppError::invalid(e.message);
-    default: return app::AppError::internal();
-  }
-}
-
 HandlerResult getReview(app::AccessReviewService& svc, RequestContext& ctx) {
   for (const auto& [k, v] : ctx.query()) {
     if (k != "format") return std::unexpected(Error::invalidArgument("unknown parameter `" + k + "`"));
@@ -62,8 +46,8 @@ HandlerResult getReview(app::AccessReviewService& svc, RequestContext& ctx) {
   } else if (auto accept = ctx.header("accept"); accept && accept->find("text/csv") != std::string_view::npos) {
     csv = true;
   }
-  auto review = svc.review(actorOf(ctx));
-  if (!review) return fail(review.error());
+  auto review = svc.review(actorOf(ctx), ctx.authorization());
+  if (!review) return http::fail(review.error());
   if (csv) {
     Response r;
     r.status = 200;
@@ -83,7 +67,7 @@ HandlerResult certify(app::AccessReviewService& svc, RequestContext& ctx) {
   auto note = body->optionalString("note");
   if (!note) return std::unexpected(note.error());
   auto c = svc.certify(actorOf(ctx), *admin, note->value_or(""));
-  if (!c) return fail(c.error());
+  if (!c) return http::fail(c.error());
   return Response::json({{"id", c->id},
                          {"adminId", c->admin_id},
                          {"certifiedBy", {{"id", c->certified_by_id}, {"email", c->certified_by_email}}},
@@ -104,20 +88,14 @@ HandlerResult removeUnused(app::AccessReviewService& svc, RequestContext& ctx) {
   if (ids->has_value() && admin_ids.empty()) {
     return std::unexpected(Error::invalidArgument("field `adminIds` must not be empty (omit it for every admin)"));
   }
-  auto gate = [&ctx](engine::ActionId action, const engine::Target& target) -> app::AppResult<void> {
-    engine::Request r = ctx.engineRequest(action, "");
-    r.target = target;
-    if (auto denied = ctx.authorize(r)) return app::failWith(fromHttp(*denied));
-    return {};
-  };
-  auto out = svc.removeUnused(actorOf(ctx), static_cast<int>(**days), admin_ids, gate);
-  if (!out) return fail(out.error());
+  auto out = svc.removeUnused(actorOf(ctx), static_cast<int>(**days), admin_ids, ctx.authorization());
+  if (!out) return http::fail(out.error());
   json results = json::array();
   for (const auto& r : *out) {
     json item{{"adminId", r.admin_id},
               {"organization", r.org_id.empty() ? json(nullptr) : json(r.org_id)},
               {"lastUsedAt", r.last_used_at ? json(app::formatRfc3339(*r.last_used_at)) : json(nullptr)}};
-    results.push_back(bulkItem(std::move(item), r.error ? std::optional<Error>(toHttp(*r.error)) : std::nullopt));
+    results.push_back(bulkItem(std::move(item), r.error ? std::optional<Error>(http::toHttp(*r.error)) : std::nullopt));
   }
   return Response::json({{"results", std::move(results)}});
 }

@@ -42,7 +42,7 @@ rules=(
   'handlers-include-store|service/handlers|^[[:space:]]*#[[:space:]]*include[[:space:]]+"store/'
   'handlers-use-store|service/handlers|store::'
   'sql-outside-store|service/auth service/decisions service/http service/app service/handlers service/main service/ctl engine|soci::|sqlite3_[a-z_]+\(|PQ[a-zA-Z]+\('
-  'engine-snapshot-outside-authorization|service tests/service|(\.|->)current\(\)|->snapshot\(\)|Snapshot::build\(|->(authorize|explain|orgsFor|adminsFor|effectiveActions)\(|^(service/app/authorization\.(h|cc)|service/decisions/impact\.cc|service/ctl/policy_[a-z_]+\.cc|tests/service/decisions/[a-z_]+\.cc)$'
+  'engine-snapshot-outside-authorization|service tests/service|(\.|->)current\(\)|->snapshot\(\)|Snapshot::build\(|->(authorize|explain|orgsFor|adminsFor|effectiveActions)\(|^(service/app/authorization\.(h|cc)|service/decisions/impact\.cc|service/ctl/policy_[a-z_]+\.cc|service/ctl/access_review_command\.cc|tests/service/decisions/[a-z_]+\.cc)$'
 )
 
 declare -A allowed=()

@@ -61,6 +61,10 @@ constexpr auto kActions = std::to_array<ActionInfo>({
     A("self.mfa", "self", "mfa", Scope::kSelf),
     A("self.apikey", "self", "apikey", Scope::kSelf),
     A("self.logout", "self", "logout", Scope::kSelf),
+    // The access review (issue 14 item 3): who reaches which org with what, and its
+    // certification by a reviewer.
+    A("access_review.read", "access_review", "read", Scope::kProvider),
+    A("access_review.certify", "access_review", "certify", Scope::kProvider),
 });
 static_assert(kActions.size() < 64, "ActionSet is a 64-bit mask");
 

@@ -179,6 +179,10 @@ std::optional<engine::Explanation> Authorization::explain(const engine::Request&
   return s->explain(request);
 }
 
+const engine::Snapshot* Authorization::reportSnapshot() const {
+  return engine_ ? engine_->snapshot() : nullptr;
+}
+
 const engine::PolicySet* Authorization::policies() const {
   const engine::Snapshot* s = engine_ ? engine_->snapshot() : nullptr;
   return s ? &s->policies() : nullptr;

@@ -103,6 +103,9 @@ class Authorization {
   std::optional<engine::Explanation> explain(const engine::Request& request) const;
   // The policies of the snapshot (role names, the billing rule); null without an engine.
   const engine::PolicySet* policies() const;
+  // The snapshot this request is decided on, for a read-only report over other admins' access
+  // (the access review): no decision of this request, nothing logged. Null without an engine.
+  const engine::Snapshot* reportSnapshot() const;
 
  private:
   // THE one place a decision is made, handed to the sinks and (on a refusing denial)

@@ -5,6 +5,7 @@
 #include "agent_commands.h"
 #include "policy_commands.h"
 #ifdef MTP_CTL_OPS
+#include "access_review_command.h"
 #include "billing_commands.h"
 #include "os_release_commands.h"
 #include "ops_commands.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   mtp::ctl::addBillingCommands(app);
   mtp::ctl::addOsReleaseCommands(app);
   mtp::ctl::addSeedCommands(app);
+  mtp::ctl::addAccessReviewCommand(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -15,6 +15,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addUserRoutes(routes, app);
   addHomeRoutes(routes, app);
   addUserLoginRoutes(routes, app);
+  addAccessReviewRoutes(routes, app);
   return routes;
 }
 

@@ -25,5 +25,6 @@ void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);       
 void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk)
 void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app);          // home widgets, me/home, org mdm
 void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app);     // user portal sign-in, org password policy
+void addAccessReviewRoutes(std::vector<http::Route>& out, app::AppContext& app);  // access review, certifications, remove-unused
 
 }  // namespace mtp::handlers

@@ -190,6 +190,14 @@ class SociTx final : public Tx {
   Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,
                                                    const ActivityQuery& query) override;
 
+  Result<std::vector<AdminRecord>> reviewAdmins(const TenantScope& scope) override;
+  Result<std::vector<ReviewOrgRecord>> reviewOrganizations(const TenantScope& scope) override;
+  Result<std::vector<GrantRecord>> reviewGrants(const TenantScope& scope) override;
+  Result<std::vector<LastUseRecord>> lastUseByAdminAndOrg(const TenantScope& scope) override;
+  Result<std::string> addCertification(const TenantScope& scope,
+                                       const CertificationRecord& record) override;
+  Result<std::vector<CertificationRecord>> latestCertifications(const TenantScope& scope) override;
+
   Result<std::string> createDevice(const TenantScope& scope, const DeviceRecord& record,
                                    const std::string& device_key_hash) override;
   Result<DeviceRecord> getDevice(const TenantScope& scope, const std::string& org_id,

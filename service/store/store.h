@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "mtp/engine/directory.h"
+#include "store/access_review_store.h"
 #include "store/activity_store.h"
 #include "store/admin_store.h"
 #include "store/billing_store.h"
@@ -57,7 +58,8 @@ class Tx : public OrgStore,
            public DeviceStore,
            public BillingStore,
            public HomeStore,
-           public ActivityStore {
+           public ActivityStore,
+           public AccessReviewStore {
  public:
   ~Tx() override = default;
   virtual UnixTime now() const = 0;  // the clock the store uses for defaults

@@ -19,7 +19,8 @@ inline const std::map<std::string, std::set<std::string>>& roleActions() {
     for (auto a : {"billing.read", "billing.update", "orgs.create", "orgs.remove", "admins.create",
                    "admins.update", "admins.suspend", "admins.restore", "admins.delete",
                    "admins.reset_password", "admins.reset_mfa", "admins.grant_access",
-                   "admins.enable_api", "settings.update", "integrations.update"})
+                   "admins.enable_api", "access_review.certify", "settings.update",
+                   "integrations.update"})
       admin.erase(a);
     const std::set<std::string> command_runner = {"commands.read", "commands.run", "devices.read",
                                                   "orgs.read", "orgs.launch", "home.read"};

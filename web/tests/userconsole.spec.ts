@@ -14,7 +14,7 @@ async function createUser(page: Page, mtp: Mtp, body: Record<string, unknown>): 
   const orgs = (await (await page.request.get(`/api/v2/providers/${mtp.provider}/organizations?limit=100`)).json()) as { results: { id: string }[] };
   const org = orgs.results[0]!.id;
   const r = await page.request.post('/api/systemusers', { headers: { ...json, 'x-org-id': org }, data: body });
-  expect(r.status()).toBe(201);
+  expect(r.status(), await r.text()).toBe(201);
   const user = (await r.json()) as { id?: string; _id?: string };
   return { org, id: (user.id ?? user._id)! };
 }
@@ -30,15 +30,15 @@ async function userAction(page: Page, mtp: Mtp, action: string, org: string, id:
 
 async function portalSignIn(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 test('force password reset: the email link, refused as expired, a new password, then signed in', async ({ page, mtp }, info) => {
   const username = `uc.reset.${info.project.name}`;
   const email = `${username}@birch.example`;
-  const first = 'first password 1234';
-  const next = 'second password 5678';
+  const first = 'Quartz-Mango-71-Fjord';
+  const next = 'Velvet-Orbit-39-Kestrel';
   const { org, id } = await createUser(page, mtp, { username, email, firstname: 'Rita', lastname: '<b>Reset</b>', password: first, activated: true });
   const since = mtp.mails.length;
   await userAction(page, mtp, 'force_password_reset', org, id);
@@ -54,7 +54,7 @@ test('force password reset: the email link, refused as expired, a new password, 
   await shot(page, 'userconsole-signin', info.project.name);
 
   // A wrong password: the server's message in an Alert, as text.
-  await portalSignIn(page, username, 'not the password 0000');
+  await portalSignIn(page, username, 'Wrong-Guess-12-Lantern');
   await expect(page.getByText('Sign-in failed')).toBeVisible();
 
   // The right, force-reset password: refused as expired; the form to set a new one.
@@ -62,7 +62,7 @@ test('force password reset: the email link, refused as expired, a new password, 
   await expect(page.getByRole('heading', { name: 'Set a new password' })).toBeVisible();
   await expect(page.getByText('Your password has expired')).toBeVisible();
   await page.getByLabel('Current password').fill(first);
-  await page.getByLabel('New password').fill('too short');
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill('too short');
   await page.getByLabel('Repeat the password').fill('too shorT');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('Use at least 12 characters.')).toBeVisible();
@@ -70,11 +70,11 @@ test('force password reset: the email link, refused as expired, a new password, 
   await checkA11y(page);
   await shot(page, 'userconsole-expired', info.project.name);
   // The server refuses the current password as the new one (its message, as text).
-  await page.getByLabel('New password').fill(first);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(first);
   await page.getByLabel('Repeat the password').fill(first);
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('field `newPassword` must differ from the current password')).toBeVisible();
-  await page.getByLabel('New password').fill(next);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(next);
   await page.getByLabel('Repeat the password').fill(next);
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('Your password was changed. Sign in with the new one.')).toBeVisible();
@@ -90,13 +90,13 @@ test('force password reset: the email link, refused as expired, a new password, 
   await shot(page, 'userconsole-signed-in', info.project.name);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByText('You signed out.')).toBeVisible();
-  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'Password', exact: true })).toHaveValue('');
 });
 
 test('activation: the email link, a password, then the portal sign-in', async ({ page, mtp }, info) => {
   const username = `uc.new.${info.project.name}`;
   const email = `${username}@birch.example`;
-  const password = 'my first password 42';
+  const password = 'Tundra-Pixel-58-Harbor';
   const { org, id } = await createUser(page, mtp, { username, email, activated: false });
   const since = mtp.mails.length;
   await userAction(page, mtp, 'resend_activation', org, id);
@@ -106,13 +106,13 @@ test('activation: the email link, a password, then the portal sign-in', async ({
   await page.context().clearCookies();
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'Activate your account' })).toBeVisible();
-  await page.getByLabel('New password').fill('short');
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill('short');
   await page.getByLabel('Repeat the password').fill('short');
   await page.getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByText('Use at least 12 characters.')).toBeVisible();
   await checkA11y(page);
   await shot(page, 'userconsole-activate', info.project.name);
-  await page.getByLabel('New password').fill(password);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(password);
   await page.getByLabel('Repeat the password').fill(password);
   await page.getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByText('Your account is active')).toBeVisible();
@@ -126,7 +126,7 @@ test('activation: the email link, a password, then the portal sign-in', async ({
 
   // The link works once.
   await page.goto(link);
-  await page.getByLabel('New password').fill(password);
+  await page.getByRole('textbox', { name: 'New password', exact: true }).fill(password);
   await page.getByLabel('Repeat the password').fill(password);
   await page.getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByText('The account could not be activated')).toBeVisible();

@@ -1,6 +1,6 @@
 // An org user whose password expired (or was force-reset) sets a new one: the current password,
 // the new one twice. Server errors show as text next to the field they name, or in an Alert.
-import { ActionGroup, Alert, Button, Form, FormGroup, TextInput } from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, Form, FormGroup, Stack, TextInput } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
 import { fieldOf } from '../api/errors';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -37,7 +37,7 @@ export function SetPasswordForm(props: { organization: string; username: string;
   }
 
   return (
-    <>
+    <Stack hasGutter>
       <Alert variant="warning" isInline title="Your password has expired">
         Set a new password for {username} to sign in.
       </Alert>
@@ -57,6 +57,6 @@ export function SetPasswordForm(props: { organization: string; username: string;
           </Button>
         </ActionGroup>
       </Form>
-    </>
+    </Stack>
   );
 }

@@ -1,7 +1,7 @@
 // /userconsole: the org users' portal. An org user signs in with organization, username and
 // password (the org's password policy applies); an expired or force-reset password turns the
 // form into "Set a new password". No session exists: signing out only forgets the answer.
-import { ActionGroup, Alert, Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Form, FormGroup, LoginPage, TextInput } from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Form, FormGroup, LoginPage, Stack, TextInput } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -14,7 +14,7 @@ type Step = { kind: 'signin' } | { kind: 'expired' } | { kind: 'signed-in'; user
 function SignedIn({ user, onSignOut }: { user: PortalUser; onSignOut: () => void }) {
   const name = [user.firstname, user.lastname].filter(Boolean).join(' ');
   return (
-    <>
+    <Stack hasGutter>
       <Alert variant="success" isInline title={`Signed in as ${user.username}${user.email ? ` (${user.email})` : ''}`} />
       <DescriptionList aria-label="Your account" isCompact>
         {name && (
@@ -37,7 +37,7 @@ function SignedIn({ user, onSignOut }: { user: PortalUser; onSignOut: () => void
           Sign out
         </Button>
       </ActionGroup>
-    </>
+    </Stack>
   );
 }
 

@@ -13,6 +13,7 @@ import { accountRoutes } from './account/routes';
 import { userRoutes } from './users/routes';
 import { deviceRoutes } from './devices/routes';
 import { activityRoutes } from './activity/routes';
+import { userConsoleRoutes } from './userconsole/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -21,6 +22,7 @@ export const routes: RouteObject[] = [
   { path: '/password-reset', element: <PasswordResetPage /> },
   { path: '/totp-reset', element: <TotpResetPage /> },
   { path: '/org/:orgId', element: <OrgConsolePage /> },
+  ...userConsoleRoutes,
   {
     path: '/',
     element: <AppShell />,

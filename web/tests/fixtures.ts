@@ -127,6 +127,22 @@ export async function waitForLink(mtp: Mtp, to: string, path: string, timeoutMs 
   }
 }
 
+// The first link to `path` (any query, e.g. `/userconsole?organization=...`) in an email to
+// `to` that arrived after the first `since` emails (mtp.mails.length before the action).
+export async function waitForMailLink(mtp: Mtp, to: string, path: string, since = 0, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  for (;;) {
+    for (const mail of mtp.mails.slice(since)) {
+      if (mail.to !== to) continue;
+      const m = new RegExp(`https?://[^\\s/]+${escaped}(?:\\?[^\\s]*)?(?=\\s|$)`).exec(mail.data.replace(/=\r\n/g, ''));
+      if (m) return new URL(m[0]).pathname + new URL(m[0]).search;
+    }
+    if (Date.now() > deadline) throw new Error(`no email to ${to} with ${path}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function startMtpd(backend: string): Promise<{ mtp: Mtp; stop: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mtp-web-'));
   const port = await freePort();

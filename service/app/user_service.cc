@@ -163,7 +163,14 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
         !ev) {
       return store::fail(ev.error());
     }
-    return tx.getSystemUser(actor.scope(), org_id, *id);
+    auto created = tx.getSystemUser(actor.scope(), org_id, *id);
+    if (!created) return store::fail(created.error());
+    // A STAGED user without a password gets the activation email at once (the user portal's
+    // /userconsole/activate link), in the same transaction as the user.
+    if (r.state == store::UserState::kStaged && !hash && !created->email.empty()) {
+      if (auto q = queueActivationEmail(tx, actor, app_, *created); !q) return store::fail(q.error());
+    }
+    return created;
   });
   if (!out) return failWith(fromStore(out.error()));
   return std::move(*out);

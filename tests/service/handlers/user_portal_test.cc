@@ -167,6 +167,21 @@ TEST_P(UserPortalTest, AnExpiredOrOutdatedActivationLinkActivatesNothing) {
   EXPECT_EQ(login("ivy", kNewPassword).status, 401);
 }
 
+TEST_P(UserPortalTest, AStagedUserWithoutAPasswordGetsTheActivationEmailWhenCreated) {
+  const std::string id = createUser("nina", false);
+  const std::string mail = mailTo("nina@client.example");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(mail, m, std::regex("/userconsole/activate\\?token=([0-9a-f]{64})"))) << mail;
+  auto ok = activate(m[1], kNewPassword);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(body(ok)["id"], id);
+  EXPECT_EQ(login("nina", kNewPassword).status, 200);
+  // A user created with a password (STAGED or not) gets no activation email.
+  json b = {{"username", "omar"}, {"email", "omar@client.example"}, {"password", kPassword}};
+  ASSERT_EQ(call("POST", "/api/systemusers", admin_, b.dump(), {{"x-org-id", org_}}).status, 201);
+  EXPECT_EQ(mailTo("omar@client.example"), "");
+}
+
 MTP_SERVICE_BACKENDS(UserPortalTest);
 
 }  // namespace

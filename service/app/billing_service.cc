@@ -103,17 +103,21 @@ AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t n
 }
 
 AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
-                                    std::int64_t now) {
+                                    std::int64_t now, int days) {
   const Month current = monthOf(now);
   const Month last = previousMonth(current);
   const store::EpochDay today = epochDayOf(now);
+  Month oldest = current;
+  for (int i = 1; i < kUsageMonths; ++i) oldest = previousMonth(oldest);
+  const store::EpochDay first_daily = today - std::clamp(days, 1, kUsageDaysMax) + 1;
+  const store::EpochDay from = std::min({first_daily, firstDayOf(oldest), firstDayOf(last)});
   UsageReport out;
   auto ok = store.query([&](store::Tx& tx) -> store::Result<void> {
     // The provider must exist (a scope of nothing answers 404, as everything else does).
     if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
     auto orgs = tx.usageByOrganization(scope, today, firstDayOf(last), firstDayOf(current));
     if (!orgs) return store::fail(orgs.error());
-    auto totals = tx.usageDailyTotals(scope, firstDayOf(last), today + 1);
+    auto totals = tx.usageDailyTotals(scope, from, today + 1);
     if (!totals) return store::fail(totals.error());
     auto settings = tx.getBillingSettings(scope);
     if (!settings && !settings.error().isNotFound()) return store::fail(settings.error());
@@ -123,6 +127,13 @@ AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScop
       out.devices += o.current_devices;
     }
     for (const auto& t : *totals) {
+      if (t.day >= first_daily) out.daily.push_back(t);
+      if (t.day >= firstDayOf(oldest)) {
+        const Month m = monthOf(t.day * kDay);
+        if (out.monthly.empty() || !(out.monthly.back().month == m)) out.monthly.push_back({m, 0});
+        out.monthly.back().users = std::max(out.monthly.back().users, t.users);
+      }
+      if (t.day < firstDayOf(last)) continue;
       if (t.day < firstDayOf(current)) {
         out.last_month_hwm = std::max(out.last_month_hwm, t.users);
       } else {
@@ -221,8 +232,8 @@ AppResult<void> setBillingPrice(store::Store& store, const store::TenantScope& s
 
 // ---------------------------------------------------------------- BillingService
 
-AppResult<UsageReport> BillingService::usage(const Actor& actor) {
-  return billingUsage(app_.store(), actor.scope(), app_.now());
+AppResult<UsageReport> BillingService::usage(const Actor& actor, int days) {
+  return billingUsage(app_.store(), actor.scope(), app_.now(), days);
 }
 
 AppResult<std::vector<store::InvoiceRecord>> BillingService::invoices(const Actor& actor) {

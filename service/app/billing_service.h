@@ -12,6 +12,9 @@
 // - Current users/devices of an org: its latest snapshot on or before today; the provider's
 //   are the sums over its existing orgs. usersLastMonth of an org: its highest daily users
 //   last month.
+// - The daily series: the provider-wide sums of the last `days` days up to today (days
+//   without any snapshot are absent); the monthly HWMs: every month of the last 12 (this one
+//   included) that has snapshots, oldest first.
 // - Money is integer cents; owed = billed - paid.
 // Thread-safety: safe from any thread (state lives in the store).
 #pragma once
@@ -52,10 +55,21 @@ struct UsageReport {
   std::int64_t current_hwm = 0;
   std::optional<std::int64_t> user_cap;
   std::vector<store::OrganizationUsage> organizations;  // max_users_in_range: last month
+  std::vector<store::UsageDayTotal> daily;              // the last `days` days, ascending
+  struct MonthHwm {
+    Month month;
+    std::int64_t users = 0;
+  };
+  std::vector<MonthHwm> monthly;  // the last 12 months with snapshots, oldest first
 };
 
+inline constexpr int kUsageDaysDefault = 30;
+inline constexpr int kUsageDaysMax = 366;
+inline constexpr int kUsageMonths = 12;
+
+// `days`: 1..kUsageDaysMax (the caller validates).
 AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
-                                    std::int64_t now);
+                                    std::int64_t now, int days = kUsageDaysDefault);
 
 // The daily usage snapshot: records today's (UTC) users and devices of every org of every
 // provider (or only of `provider_id`) from the users and devices tables, one transaction per
@@ -102,7 +116,7 @@ class BillingService {
  public:
   explicit BillingService(AppContext& app) : app_(app) {}
 
-  AppResult<UsageReport> usage(const Actor& actor);
+  AppResult<UsageReport> usage(const Actor& actor, int days = kUsageDaysDefault);
   AppResult<std::vector<store::InvoiceRecord>> invoices(const Actor& actor);
   AppResult<InvoiceDetail> invoice(const Actor& actor, const std::string& id);
   AppResult<BillingInformation> information(const Actor& actor);

@@ -11,6 +11,9 @@
 //   PUT /api/v2/providers/{pid}/billing/information          billing.update (strict body; event
 //       billing_information_update)
 // Money is integer cents: billed, paid and owed (= billed - paid).
+#include <charconv>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "app/activity_service.h"
@@ -72,8 +75,24 @@ json informationJson(const app::BillingInformation& b) {
 }
 
 HandlerResult usage(app::BillingService& svc, RequestContext& ctx) {
-  auto u = svc.usage(actorOf(ctx));
+  int days = app::kUsageDaysDefault;
+  if (auto v = ctx.queryParam("days")) {
+    const auto* end = v->data() + v->size();
+    auto [p, ec] = std::from_chars(v->data(), end, days);
+    if (ec != std::errc{} || p != end || days < 1 || days > app::kUsageDaysMax)
+      return std::unexpected(http::Error::invalidArgument("days must be an integer from 1 to " +
+                                                          std::to_string(app::kUsageDaysMax)));
+  }
+  auto u = svc.usage(actorOf(ctx), days);
   if (!u) return http::fail(u.error());
+  json daily = json::array();
+  for (const auto& d : u->daily) {
+    daily.push_back({{"date", app::formatRfc3339(d.day * 86400).substr(0, 10)},
+                     {"users", d.users},
+                     {"devices", d.devices}});
+  }
+  json monthly = json::array();
+  for (const auto& m : u->monthly) monthly.push_back({{"month", app::monthText(m.month)}, {"hwm", m.users}});
   json orgs = json::array();
   for (const auto& o : u->organizations) {
     orgs.push_back({{"id", o.org_id},
@@ -87,7 +106,9 @@ HandlerResult usage(app::BillingService& svc, RequestContext& ctx) {
                          {"lastMonthHwm", u->last_month_hwm},
                          {"currentHwm", u->current_hwm},
                          {"userCap", u->user_cap ? json(*u->user_cap) : json(nullptr)},
-                         {"organizations", std::move(orgs)}});
+                         {"organizations", std::move(orgs)},
+                         {"daily", std::move(daily)},
+                         {"monthly", std::move(monthly)}});
 }
 
 HandlerResult listInvoices(app::BillingService& svc, RequestContext& ctx) {

@@ -11,6 +11,21 @@ test('admin with billing: provider id, API key once, billing information and usa
   await expect(page.getByRole('switch', { name: 'Require MFA for every administrator' })).toBeVisible();
   await expect(page.getByRole('grid', { name: 'Payment history' })).toBeVisible();
   await expect(page.getByText('High-water mark this month')).toBeVisible();
+  // The daily users chart draws the demo's usage snapshots (35 past days seeded, today's from
+  // the snapshot job): one bar per day of the API's series, summarised in the image's name.
+  const usage = await (await page.request.get(`/api/v2/providers/${mtp.provider}/billing/usage`)).json();
+  expect(usage.daily.length).toBeGreaterThanOrEqual(29);
+  const chart = page.getByTestId('daily-chart');
+  await expect(chart.getByRole('img', { name: /^Daily users, last 30 days: \d+ days from / })).toBeVisible();
+  await expect(chart.locator('rect')).toHaveCount(usage.daily.length);
+  const last = usage.daily[usage.daily.length - 1];
+  await expect(chart.getByRole('row', { name: `${last.date} ${last.users}` })).toHaveCount(1);
+  expect(usage.daily.some((d: { users: number }) => d.users > 0)).toBe(true);
+  // High-water marks per month: this month and last month (the demo's 35 days span both).
+  expect(usage.monthly.length).toBeGreaterThanOrEqual(2);
+  const hwm = page.getByRole('region', { name: 'High-water marks per month' });
+  for (const m of usage.monthly) await expect(hwm.getByText(`${m.hwm} users`, { exact: true }).first()).toBeVisible();
+  await expect(hwm.getByText(usage.monthly[0].month, { exact: true })).toBeVisible();
   await checkA11y(page);
   await shot(page, 'account', info.project.name);
 

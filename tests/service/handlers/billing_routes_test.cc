@@ -1,6 +1,7 @@
 // Billing and usage over real HTTP on both backends: the high-water marks from a month of
 // daily snapshots, invoices from the monthly close (idempotent), payments and owed, the
 // billing information, roles and tenant isolation.
+#include <algorithm>
 #include <set>
 
 #include "app/activity_service.h"
@@ -101,6 +102,38 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
   EXPECT_EQ(j["organizations"][2]["currentUsers"], 0);
   EXPECT_EQ(j["organizations"][2]["usersLastMonth"], 0);
 
+  // The daily series: the last 30 days up to today, oldest first, provider-wide sums.
+  auto expectedUsers = [&](store::EpochDay d) -> std::int64_t {
+    if (d >= first_cur) return d == first_cur ? 27 : 24;
+    return d == first_last + 16 ? 100 : 15;
+  };
+  const auto& daily = j["daily"];
+  ASSERT_TRUE(daily.is_array());
+  const auto first_daily = std::max(today - 29, first_last);
+  ASSERT_EQ(daily.size(), static_cast<std::size_t>(today - first_daily + 1));
+  EXPECT_EQ(daily.back()["date"], app::formatRfc3339(today * 86400).substr(0, 10));
+  EXPECT_EQ(daily.front()["date"], app::formatRfc3339(first_daily * 86400).substr(0, 10));
+  for (std::size_t i = 0; i < daily.size(); ++i) {
+    const auto d = first_daily + static_cast<store::EpochDay>(i);
+    EXPECT_EQ(daily[i]["users"], expectedUsers(d)) << i;
+    EXPECT_EQ(daily[i]["devices"], 5) << i;
+  }
+  // The monthly high-water marks: last month and this one.
+  ASSERT_EQ(j["monthly"].size(), 2u);
+  EXPECT_EQ(j["monthly"][0]["month"], app::monthText(last()));
+  EXPECT_EQ(j["monthly"][0]["hwm"], 100);
+  EXPECT_EQ(j["monthly"][1]["month"], app::monthText(current()));
+  EXPECT_EQ(j["monthly"][1]["hwm"], 27);
+  // ?days narrows the series; out-of-range or non-integer days are a 400.
+  auto two = body(call("GET", "/api/v2/providers/" + p + "/billing/usage?days=2", owner.token));
+  ASSERT_EQ(two["daily"].size(), 2u);
+  EXPECT_EQ(two["daily"][1]["users"], expectedUsers(today));
+  EXPECT_EQ(two["daily"][0]["users"], expectedUsers(today - 1));
+  for (const char* bad_days : {"0", "367", "x", "3x", "-1"}) {
+    auto b = call("GET", "/api/v2/providers/" + p + "/billing/usage?days=" + bad_days, owner.token);
+    EXPECT_EQ(b.status, 400) << bad_days << " " << b.body;
+  }
+
   auto hwm = app::monthHighWaterMark(app().store(), store::TenantScope{p}, last());
   ASSERT_TRUE(hwm.has_value());
   EXPECT_EQ(*hwm, 100);
@@ -115,6 +148,8 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
   EXPECT_EQ(j["currentUsers"], 0);
   EXPECT_TRUE(j["userCap"].is_null());
   EXPECT_TRUE(j["organizations"].empty());
+  EXPECT_TRUE(j["daily"].empty());
+  EXPECT_TRUE(j["monthly"].empty());
   // Another provider's usage is not found.
   EXPECT_EQ(call("GET", "/api/v2/providers/" + p + "/billing/usage", other_owner.token).status, 404);
   // A snapshot for an org of another provider is refused by the store.

@@ -28,6 +28,7 @@ import { FieldError } from '../auth/SignInPage';
 import { can } from '../auth/session';
 import { ApiKeyPanel } from '../components/ApiKeyPanel';
 import { CopyField } from '../components/CopyField';
+import { DailyBarChart } from '../components/DailyBarChart';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
 
@@ -118,6 +119,8 @@ interface UsageData {
   currentHwm?: number;
   userCap?: number | null;
   organizations?: { id?: string; name?: string; currentUsers?: number; devices?: number; usersLastMonth?: number }[];
+  daily?: { date?: string; users?: number; devices?: number }[];
+  monthly?: { month?: string; hwm?: number }[];
 }
 
 function Usage({ pid }: { pid: string }) {
@@ -146,6 +149,26 @@ function Usage({ pid }: { pid: string }) {
                 </DescriptionListGroup>
               ))}
             </DescriptionList>
+            <DailyBarChart
+              title="Daily users, last 30 days"
+              unit="users"
+              points={(u.daily ?? []).map((d) => ({ date: d.date ?? '', value: d.users ?? 0 }))}
+            />
+            <section aria-labelledby="hwm-per-month" style={{ marginTop: 16 }}>
+              <h2 id="hwm-per-month" className="pf-v6-c-title pf-m-md">High-water marks per month</h2>
+              {(u.monthly ?? []).length === 0 ? (
+                <p>No usage recorded yet.</p>
+              ) : (
+                <DescriptionList isHorizontal isCompact>
+                  {[...(u.monthly ?? [])].reverse().map((m) => (
+                    <DescriptionListGroup key={m.month}>
+                      <DescriptionListTerm>{m.month}</DescriptionListTerm>
+                      <DescriptionListDescription>{m.hwm} users</DescriptionListDescription>
+                    </DescriptionListGroup>
+                  ))}
+                </DescriptionList>
+              )}
+            </section>
             <figure style={{ marginTop: 16 }} aria-label="Users per organization: now and the most on one day last month">
               <figcaption>Users per organization: now (blue) and the most on one day last month (grey)</figcaption>
               {orgs.map((o) => (

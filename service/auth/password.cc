@@ -81,8 +81,26 @@ PasswordHasher::PasswordHasher(std::size_t max_in_flight, std::chrono::milliseco
   }
 }
 
+class PasswordHasher::Admission {
+ public:
+  explicit Admission(PasswordHasher& h) : h_(h) {
+    const std::size_t n = h_.callers_.fetch_add(1) + 1;
+    ok_ = h_.max_callers_ == 0 || n <= h_.max_callers_;
+  }
+  ~Admission() { h_.callers_.fetch_sub(1); }
+  Admission(const Admission&) = delete;
+  Admission& operator=(const Admission&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  PasswordHasher& h_;
+  bool ok_ = false;
+};
+
 std::expected<std::string, PasswordStatus> PasswordHasher::hash(std::string_view password) {
   if (password.size() > kMaxPasswordBytes) return std::unexpected(PasswordStatus::kError);
+  Admission in(*this);
+  if (!in.ok()) return std::unexpected(PasswordStatus::kBusy);
   std::string out(crypto_pwhash_STRBYTES, '\0');
   int rc = -1;
   if (!pool_->run([&] {
@@ -98,10 +116,12 @@ std::expected<std::string, PasswordStatus> PasswordHasher::hash(std::string_view
 PasswordStatus PasswordHasher::verify(std::string_view stored_hash, std::string_view password) {
   if (password.size() > kMaxPasswordBytes) return PasswordStatus::kMismatch;
   // crypto_pwhash_str_verify wants a NUL-terminated string.
+  Admission in(*this);
+  if (!in.ok()) return PasswordStatus::kBusy;
   std::string stored(stored_hash);
   if (stored.rfind("$argon2", 0) != 0) {
     // Not a hash we made: do the same work anyway so timing says nothing.
-    return verifyDummy(password);
+    return verifyDummyAdmitted(password);
   }
   int rc = -1;
   if (!pool_->run([&] { rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()); }))
@@ -110,6 +130,12 @@ PasswordStatus PasswordHasher::verify(std::string_view stored_hash, std::string_
 }
 
 PasswordStatus PasswordHasher::verifyDummy(std::string_view password) {
+  Admission in(*this);
+  if (!in.ok()) return PasswordStatus::kBusy;
+  return verifyDummyAdmitted(password);
+}
+
+PasswordStatus PasswordHasher::verifyDummyAdmitted(std::string_view password) {
   if (dummy_hash_.empty()) return PasswordStatus::kError;
   // Nothing matches the dummy: the answer is always "mismatch".
   if (!pool_->run([&] {

@@ -14,6 +14,7 @@
 // Thread-safety: every method is safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <expected>
@@ -62,8 +63,20 @@ class PasswordHasher {
 
   std::size_t maxInFlight() const { return max_in_flight_; }
 
+  // At most `n` callers at once inside hash/verify/verifyDummy (0: no bound, the default); one
+  // more gets kBusy at once. mtpd sets it below its HTTP thread count, so that callers waiting
+  // on the pool never hold every request thread: a sign-in flood then answers 503 quickly
+  // instead of starving every other request (bench/README.md, "A login flood"). Set it before
+  // the hasher is shared.
+  void limitCallers(std::size_t n) { max_callers_ = n; }
+
  private:
+  class Admission;  // counts a caller in; false when max_callers_ are in already
+  PasswordStatus verifyDummyAdmitted(std::string_view password);
+
   const std::size_t max_in_flight_;
+  std::size_t max_callers_ = 0;
+  std::atomic<std::size_t> callers_{0};
   std::string dummy_hash_;
   std::unique_ptr<HashPool> pool_;
 };

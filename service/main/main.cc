@@ -101,12 +101,18 @@ int main(int argc, char** argv) {
   bool demo = false;
   std::string web_dir = "auto";
   int drain_seconds = 10;
+  int hashing_callers = -1;  // -1: threads - 1 (at least 1)
 
   CLI::App cli{"mtpd: the MTP REST service"};
   cli.add_option("--db", o.db, "Database: sqlite:PATH or postgresql://user:pass@host:port/db (env MTP_DB)")
       ->capture_default_str();
   cli.add_option("--listen", o.listen, "Address to listen on (env MTP_LISTEN)")->capture_default_str();
   cli.add_option("--threads", o.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  cli.add_option("--max-hashing-callers", hashing_callers,
+                 "Requests at once in password hashing (sign-ins, password changes); more answer 503 "
+                 "at once. Default: --threads minus 1 (at least 1), so a sign-in flood never holds every "
+                 "worker thread; 0: no bound")
+      ->check(CLI::Range(-1, 256));
   cli.add_option("--policies", o.policies, "Policy directory (env MTP_POLICIES)")->capture_default_str();
   cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start (env MTP_JWT_KEY_FILE)")
       ->capture_default_str();
@@ -158,6 +164,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (migrate->parsed()) return migrateOnly(o.db);
+  o.max_hashing_callers =
+      hashing_callers >= 0 ? static_cast<std::size_t>(hashing_callers) : static_cast<std::size_t>(std::max(o.threads - 1, 1));
   o.decision_log.max_bytes = static_cast<std::size_t>(decision_log_mb * 1024 * 1024);
   if (web_dir == "auto") {
     o.web_dir = defaultWebDir();

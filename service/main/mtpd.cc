@@ -77,6 +77,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->api_keys_ = std::make_unique<auth::ApiKeyHasher>(pepperFrom(*key));
   m->tokens_ = std::make_unique<auth::TokenCodec>(*key, o.app.issuer, o.app.audience);
   m->passwords_ = std::make_unique<auth::PasswordHasher>();
+  m->passwords_->limitCallers(o.max_hashing_callers);
   m->app_ = std::make_unique<app::AppContext>(*m->store_, *m->authorizer_, *m->passwords_,
                                               *m->tokens_, *m->api_keys_, o.app, clock);
   m->metrics_ = std::make_shared<http::Metrics>();

@@ -26,6 +26,10 @@ struct MtpdOptions {
   std::string db = "sqlite:mtp.db";
   std::string listen = "127.0.0.1:8080";
   int threads = 2;
+  // Callers at once inside password hashing (auth::PasswordHasher::limitCallers; 0: no bound).
+  // mtpd's command line sets threads - 1 (at least 1), so a sign-in flood never holds every
+  // request thread.
+  std::size_t max_hashing_callers = 0;
   std::string policies = "policies/builtin";  // the examples in policies/examples are opt-in
   std::string jwt_key_file = "mtp-jwt.key";
   std::vector<std::string> trusted_proxies;

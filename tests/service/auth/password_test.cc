@@ -72,6 +72,27 @@ TEST(PasswordHasher, ExcessCallersGetBusyInsteadOfQueueingForever) {
   EXPECT_EQ(hasher.verify(h, "the real password 1"), PasswordStatus::kOk);
 }
 
+TEST(PasswordHasher, BoundedCallersAnswerBusyAtOnceWhileOneIsHashing) {
+  // A long wait and room in the queue: without the bound a second caller would wait its turn.
+  PasswordHasher hasher(/*max_in_flight=*/1, std::chrono::seconds(5), /*queue=*/8);
+  hasher.limitCallers(1);
+  auto h = *hasher.hash("the real password 1");
+  std::atomic<bool> stop{false};
+  std::thread first([&] {  // one caller hashing, again and again
+    while (!stop) static_cast<void>(hasher.verify(h, "the real password 1"));
+  });
+  bool busy = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!busy && std::chrono::steady_clock::now() < until)
+    busy = hasher.verifyDummy("anything at all") == PasswordStatus::kBusy;
+  stop = true;
+  first.join();
+  EXPECT_TRUE(busy) << "a second caller was never refused";
+  // Alone again: admitted, including the nested dummy of a foreign hash.
+  EXPECT_EQ(hasher.verify(h, "the real password 1"), PasswordStatus::kOk);
+  EXPECT_EQ(hasher.verify("not an argon hash", "x"), PasswordStatus::kMismatch);
+}
+
 TEST(PasswordPolicy, Rules) {
   EXPECT_EQ(checkPasswordPolicy("correct horse battery"), std::nullopt);
   EXPECT_EQ(checkPasswordPolicy("äöüßéèàçñøåæ"), std::nullopt);  // 12 code points, 24 bytes

@@ -386,33 +386,37 @@ Result<void> SociTx::deleteGrant(const TenantScope& scope, const std::string& ad
   });
 }
 
+std::vector<GrantRecord> SociTx::selectGrants(const std::string& where_sql, SqlParams& p) {
+  std::vector<GrantRecord> out;
+  GrantRecord g;
+  std::string role;
+  soci::indicator role_ind = soci::i_ok, exp_ind = soci::i_ok;
+  long long exp = 0, created = 0;
+  select(sql_,
+         "SELECT admin_id, org_id, role_name, " + d_.ts("expires_at") + ", " + d_.ts("created") +
+             " FROM admin_org_grants" + where_sql,
+         p,
+         [&](auto& pt) {
+           pt, soci::into(g.admin_id), soci::into(g.org_id), soci::into(role, role_ind),
+               soci::into(exp, exp_ind), soci::into(created);
+         },
+         [&] {
+           GrantRecord r = g;
+           r.role_name = role_ind == soci::i_null ? std::string() : role;
+           r.expires_at = opt(exp, exp_ind);
+           r.created = created;
+           out.push_back(std::move(r));
+         });
+  return out;
+}
+
 Result<std::vector<GrantRecord>> SociTx::listGrants(const TenantScope& scope,
                                                     const std::string& admin_id) {
   return guarded([&]() -> Result<std::vector<GrantRecord>> {
     SqlParams p;
-    std::vector<GrantRecord> out;
-    GrantRecord g;
-    std::string role;
-    soci::indicator role_ind = soci::i_ok, exp_ind = soci::i_ok;
-    long long exp = 0, created = 0;
-    select(sql_,
-           "SELECT admin_id, org_id, role_name, " + d_.ts("expires_at") + ", " +
-               d_.ts("created") + " FROM admin_org_grants WHERE provider_id = " +
-               p.text(scope.provider_id) + " AND admin_id = " + p.text(admin_id) +
-               " ORDER BY org_id",
-           p,
-           [&](auto& pt) {
-             pt, soci::into(g.admin_id), soci::into(g.org_id), soci::into(role, role_ind),
-                 soci::into(exp, exp_ind), soci::into(created);
-           },
-           [&] {
-             GrantRecord r = g;
-             r.role_name = role_ind == soci::i_null ? std::string() : role;
-             r.expires_at = opt(exp, exp_ind);
-             r.created = created;
-             out.push_back(std::move(r));
-           });
-    return out;
+    const std::string where = " WHERE provider_id = " + p.text(scope.provider_id) +
+                              " AND admin_id = " + p.text(admin_id) + " ORDER BY org_id";
+    return selectGrants(where, p);
   });
 }
 

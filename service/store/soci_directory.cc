@@ -6,6 +6,25 @@
 #include "store/soci_exec.h"
 
 namespace mtp::store::detail {
+namespace {
+
+// One admins row (id provider_id email role_name status enable_multi_factor api_key_allowed
+// all_organizations) as the engine reads it.
+mtp::engine::AdminData adminData(const std::string& id, const std::string& provider, const std::string& email,
+                                 const std::string& role, const std::string& status, int mfa, int api, int all) {
+  mtp::engine::AdminData a;
+  a.id = id;
+  a.provider = provider;
+  a.email = email;
+  a.role = role;
+  a.status = parseAdminStatus(status);
+  a.enable_multi_factor = mfa != 0;
+  a.api_key_allowed = api != 0;
+  a.all_organizations = all != 0;
+  return a;
+}
+
+}  // namespace
 
 Result<mtp::engine::DirectoryData> SociTx::loadDirectory() {
   return guarded([&]() -> Result<mtp::engine::DirectoryData> {
@@ -63,17 +82,8 @@ Result<mtp::engine::DirectoryData> SociTx::loadDirectory() {
                    soci::into(status), soci::into(mfa), soci::into(api), soci::into(all);
              },
              [&] {
-               mtp::engine::AdminData a;
-               a.id = id;
-               a.provider = provider;
-               a.email = email;
-               a.role = role;
-               a.status = parseAdminStatus(status);
-               a.enable_multi_factor = mfa != 0;
-               a.api_key_allowed = api != 0;
-               a.all_organizations = all != 0;
                admin_index[id] = dir.admins.size();
-               dir.admins.push_back(std::move(a));
+               dir.admins.push_back(adminData(id, provider, email, role, status, mfa, api, all));
              });
     }
     {
@@ -141,16 +151,7 @@ Result<mtp::engine::DirectoryPart> SociTx::loadDirectoryPart(mtp::engine::Direct
                    soci::into(mfa), soci::into(api), soci::into(all);
              },
              [&] {
-               mtp::engine::AdminData a;
-               a.id = part_id;
-               a.provider = provider;
-               a.email = email;
-               a.role = role;
-               a.status = parseAdminStatus(status);
-               a.enable_multi_factor = mfa != 0;
-               a.api_key_allowed = api != 0;
-               a.all_organizations = all != 0;
-               part.admin = std::move(a);
+               part.admin = adminData(part_id, provider, email, role, status, mfa, api, all);
              });
     }
     if (!part.admin) return part;

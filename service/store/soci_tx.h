@@ -265,6 +265,8 @@ class SociTx final : public Tx {
   }
   Result<std::vector<AdminRecord>> selectAdmins(const std::string& where_sql, SqlParams& p,
                                                 const std::string& tail);
+  // Grant rows: `where_sql` is " WHERE provider_id = ... [AND ...] ORDER BY ..." bound in p.
+  std::vector<GrantRecord> selectGrants(const std::string& where_sql, SqlParams& p);
   Result<std::vector<SessionRecord>> selectSessions(const std::string& where_sql,
                                                     SqlParams& p);
   Result<std::vector<DeviceRecord>> selectDevices(const std::string& where_sql, SqlParams& p,

@@ -19,6 +19,7 @@ class DevicesTest : public ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     p_ = createProvider("MSP");
     a1_ = createOrg(p_, "Granted");
     a2_ = createOrg(p_, "Ungranted");

@@ -19,6 +19,7 @@ class UsageCountsTest : public ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     p_ = createProvider("MSP");
     a_ = createOrg(p_, "Alpha");
     b_ = createOrg(p_, "Beta");

@@ -18,6 +18,7 @@ class UserLoginTest : public ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     p_ = createProvider("MSP");
     org_ = createOrg(p_, "Client");
     admin_ = createAdmin(p_, {.role = "admin_billing", .all_organizations = true}).token;

@@ -8,7 +8,8 @@ namespace mtp::store::detail {
 
 struct Pool::Slot {
   std::unique_ptr<soci::session> session;
-  bool open = false;  // false: open (again) before use
+  StatementCache statements;  // after the session: destroyed first, as it refers to it
+  bool open = false;          // false: open (again) before use
 };
 
 Pool::Pool(std::size_t size, std::function<void(soci::session&)> open) : open_(std::move(open)) {
@@ -59,8 +60,11 @@ Pool::Lease::~Lease() {
   if (pool_ != nullptr) pool_->giveBack(slot_, broken_);
 }
 
+StatementCache& Pool::Lease::statements() { return pool_->slots_[slot_]->statements; }
+
 Result<void> Pool::Lease::reopen() {
   Slot& s = *pool_->slots_[slot_];
+  s.statements.clear();  // they belong to the session about to close
   s.open = false;
   broken_ = true;
   try {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "store/statement_cache.h"
 #include "store/status.h"
 
 namespace soci {
@@ -33,6 +34,8 @@ class Pool {
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     soci::session& session() { return *session_; }
+    // The session's prepared statements (emptied whenever the session is re-opened).
+    StatementCache& statements();
     // Closes the session and opens a new one. kUnavailable if that fails (the slot stays
     // broken and is retried by the next lease).
     Result<void> reopen();

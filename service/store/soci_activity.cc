@@ -18,7 +18,8 @@ struct EmailRow {
     return "e.id, e.provider_id, e.to_address, e.subject, e.body, " + d.ts("e.created") + ", " +
            d.ts("e.sent_at") + ", e.attempts, e.last_error";
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(to), soci::into(subject),
         soci::into(body), soci::into(created), soci::into(sent_at, sent_ind),
         soci::into(attempts), soci::into(last_error, error_ind);

@@ -29,7 +29,8 @@ struct AdminRow {
            ", a.failed_logins, " +
            d.ts("a.locked_until") + ", " + d.ts("a.created") + ", " + d.ts("a.updated");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(email), soci::into(firstname),
         soci::into(lastname), soci::into(role_name), soci::into(status), soci::into(mfa),
         soci::into(api_key_allowed), soci::into(all_orgs), soci::into(totp_enrolled),

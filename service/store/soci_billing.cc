@@ -25,7 +25,8 @@ struct InvoiceRow {
            ", i.status, i.users, i.price_per_user_cents, i.currency, i.billed_cents, "
            "i.paid_cents";
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(number), soci::into(period), soci::into(issued),
         soci::into(due), soci::into(status), soci::into(users), soci::into(price),
         soci::into(currency), soci::into(billed), soci::into(paid);

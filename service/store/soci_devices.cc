@@ -20,7 +20,8 @@ struct DeviceRow {
            "v.version, " + boolColumn("v.active") + ", " + d.ts("v.last_contact") +
            ", v.uptime_seconds, " + boolColumn("v.remote_assist") + ", " + d.ts("v.created");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(org_id), soci::into(display_name),
         soci::into(hostname), soci::into(os), soci::into(os_family), soci::into(version),
         soci::into(active), soci::into(last_contact, contact_ind), soci::into(uptime),
@@ -55,7 +56,8 @@ struct CommandRow {
            "c.created_by, " + d.ts("c.created") + ", " + d.ts("c.sent_at") + ", " +
            d.ts("c.finished_at");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(org_id), soci::into(device_id),
         soci::into(type), soci::into(status), soci::into(output), soci::into(created_by),
         soci::into(created), soci::into(sent_at, sent_ind), soci::into(finished_at, finished_ind);

@@ -15,6 +15,7 @@
 #include "store/records.h"
 #include "store/soci_tx.h"
 #include "store/sql_params.h"
+#include "store/statement_cache.h"
 
 namespace mtp::store::detail {
 
@@ -67,7 +68,60 @@ void select(soci::session& sql, const std::string& q, SqlParams& p, Bind&& bind,
   while (st.fetch()) onRow();
 }
 
-inline long long count(soci::session& sql, const std::string& q, SqlParams& p) {
+// Binds intos and uses to a cached statement the way `pt, soci::into(x), ...` binds them to a
+// statement being prepared, so the same row holders serve both.
+struct StatementBinder {
+  soci::statement& st;
+  template <class T>
+  StatementBinder& operator,(T&& exchange) {
+    st.exchange(std::forward<T>(exchange));
+    return *this;
+  }
+};
+
+// The same three on a Connection: its cached statement for `q` when it has a cache. The
+// bindings point at the caller's locals, so they are released before returning; a statement
+// whose use threw is dropped from the cache.
+inline long long exec(Connection& c, const std::string& q, SqlParams& p) {
+  if (c.statements == nullptr) return exec(c.session, q, p);
+  soci::statement& st = c.statements->get(c.session, q);
+  try {
+    StatementBinder b{st};
+    p.bind(b);
+    st.define_and_bind();
+    st.execute(true);
+    const long long n = st.get_affected_rows();
+    st.bind_clean_up();
+    return n;
+  } catch (...) {
+    c.statements->forget(q);
+    throw;
+  }
+}
+
+template <class Bind, class OnRow>
+void select(Connection& c, const std::string& q, SqlParams& p, Bind&& bind, OnRow&& onRow) {
+  if (c.statements == nullptr) {
+    select(c.session, q, p, std::forward<Bind>(bind), std::forward<OnRow>(onRow));
+    return;
+  }
+  soci::statement& st = c.statements->get(c.session, q);
+  try {
+    StatementBinder b{st};
+    bind(b);
+    p.bind(b);
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) onRow();
+    st.bind_clean_up();
+  } catch (...) {
+    c.statements->forget(q);
+    throw;
+  }
+}
+
+template <class Conn>
+long long count(Conn& sql, const std::string& q, SqlParams& p) {
   long long n = 0;
   select(sql, q, p, [&](auto& pt) { pt, soci::into(n); }, [] {});
   return n;

@@ -20,7 +20,7 @@ std::string reachSql(std::string_view col, const OrgReach& reach, SqlParams& p) 
   return reach.all ? std::string() : " AND " + inList(col, reach.ids, p);
 }
 
-bool orgExists(soci::session& sql, const TenantScope& scope, const std::string& org_id) {
+bool orgExists(Connection& sql, const TenantScope& scope, const std::string& org_id) {
   SqlParams p;
   return count(sql,
                "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
@@ -93,7 +93,8 @@ struct HomeUserRow {
            d.ts("u.password_expiration_date") + ", " + d.ts("u.scheduled_suspension_at") + ", " +
            d.ts("u.scheduled_activation_at") + ", " + d.ts("u.created");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(org_id), soci::into(org_name, org_ind), soci::into(username),
         soci::into(email), soci::into(firstname), soci::into(lastname), soci::into(state),
         soci::into(locked), soci::into(expired), soci::into(pw_set), soci::into(sudo),
@@ -145,7 +146,8 @@ struct HomeDeviceRow {
     return "v.id, v.org_id, o.name, v.display_name, v.hostname, v.os, v.os_family, v.version, " +
            boolColumn("v.active") + ", " + d.ts("v.last_contact") + ", v.uptime_seconds";
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(org_id), soci::into(org_name, org_ind),
         soci::into(display_name), soci::into(hostname), soci::into(os), soci::into(os_family),
         soci::into(version), soci::into(active), soci::into(last_contact, lc_ind),

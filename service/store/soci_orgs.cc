@@ -36,7 +36,8 @@ struct OrgRow {
            "su.org_id = o.id), (SELECT COUNT(*) FROM devices dv WHERE dv.provider_id = "
            "o.provider_id AND dv.org_id = o.id)";
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(name), soci::into(max_users, max_ind),
         soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated),
         soci::into(user_count), soci::into(device_count);

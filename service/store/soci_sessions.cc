@@ -30,7 +30,8 @@ struct SessionRow {
     return "s.jti, s.provider_id, s.admin_id, s.kind, s.org_id, " + boolColumn("s.mfa") + ", " +
            d.ts("s.created") + ", " + d.ts("s.expires_at") + ", " + d.ts("s.revoked_at");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(jti), soci::into(provider_id), soci::into(admin_id), soci::into(kind),
         soci::into(org_id, org_ind), soci::into(mfa), soci::into(created),
         soci::into(expires_at), soci::into(revoked_at, revoked_ind);

@@ -129,7 +129,7 @@ Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(T
   if (!lease) return fail(lease.error());
   for (int attempt = 0;; ++attempt) {
     soci::session& s = lease->session();
-    SociTx tx(s, dialect_, options_.clock, !reading);
+    SociTx tx(s, dialect_, options_.clock, !reading, &lease->statements());
     bool ran = false;
     Result<void> result = [&]() -> Result<void> {
       try {

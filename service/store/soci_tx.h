@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "store/dialect.h"
+#include "store/statement_cache.h"
 #include "store/store.h"
 
 namespace soci {
@@ -19,9 +20,10 @@ class SqlParams;
 class SociTx final : public Tx {
  public:
   // `writing`: the unit of work is a write transaction (Store::write).
+  // `statements`: the connection's prepared statements (null: prepare each time).
   SociTx(soci::session& session, const Dialect& dialect, std::function<UnixTime()> clock,
-         bool writing)
-      : sql_(session), d_(dialect), clock_(std::move(clock)), writing_(writing) {}
+         bool writing, StatementCache* statements = nullptr)
+      : sql_{session, statements}, d_(dialect), clock_(std::move(clock)), writing_(writing) {}
 
   bool lost() const { return lost_; }
   Status classify(const std::exception& e);
@@ -280,7 +282,7 @@ class SociTx final : public Tx {
   Result<void> writeTags(const TenantScope& scope, const std::string& org_id,
                          const std::vector<std::string>& tags);
 
-  soci::session& sql_;
+  Connection sql_;
   const Dialect& d_;
   std::function<UnixTime()> clock_;
   bool writing_ = false;

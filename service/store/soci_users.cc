@@ -57,7 +57,8 @@ struct UserRow {
            d.ts("u.scheduled_activation_at") + ", " + d.ts("u.locked_at") + ", " +
            d.ts("u.password_set_at") + ", " + d.ts("u.created") + ", " + d.ts("u.updated");
   }
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(org_id), soci::into(username),
         soci::into(email), soci::into(firstname), soci::into(lastname), soci::into(state),
         soci::into(totp), soci::into(sudo), soci::into(pwless), soci::into(samba),

@@ -33,7 +33,8 @@ class SqlParams {
   }
   std::string boolean(bool v) { return integer(v ? 1 : 0); }
 
-  void bind(soci::details::prepare_temp_type& pt) {
+  template <class Binder>
+  void bind(Binder& pt) {
     for (Entry& e : entries_) {
       if (e.kind == Kind::kText) {
         pt, soci::use(strings_[e.index], e.ind, e.name);

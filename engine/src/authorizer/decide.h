@@ -90,6 +90,15 @@ inline Tri evalTraced(Tracer& t, std::uint16_t pi, const PolicyPlan& p, const Ev
   else return evalPlan(p, ctx, principal_bits, org_bits);
 }
 
+// The same for a request on an org: the context is built only if a condition needs it
+// (coverage counts every condition evaluated, in order, so it takes evalTraced).
+template <class Tracer, class Context>
+inline Tri evalOnOrg(Tracer& t, std::uint16_t pi, const PolicyPlan& p, const Context& context,
+                     std::uint64_t principal_bits, std::uint64_t org_bits, bool forbid) {
+  if constexpr (Tracer::kCover) return t.eval(pi, p, context(), principal_bits, org_bits, forbid);
+  else return evalPlanWithOrg(p, context, principal_bits, org_bits);
+}
+
 enum class Reach : std::uint8_t { kOk, kNotGranted, kExpired };
 
 // Whether an admin (allOrganizations, default role) with `grant` (its grant on the org, or
@@ -276,7 +285,9 @@ template <class Tracer>
     if constexpr (Tracer::kCover) t.role(role, false);
     for (std::uint16_t pi : cp.permits_by_action[r.action]) {
       const CompiledPolicy& p = cp.policies[pi];
-      const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), false);
+      const Tri v = org != nullptr
+                        ? evalOnOrg(t, pi, ix.plans.by_policy[pi], context, ix.admin_bits[a], ix.org_bits[o], false)
+                        : evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), false);
       if constexpr (Tracer::kOn)
         t.step("policy", p.info.id, v == Tri::kTrue,
                v == Tri::kError ? "permit errored: skipped" : (v == Tri::kTrue ? "permit matched" : "permit did not match"));
@@ -299,7 +310,9 @@ template <class Tracer>
   // 9. forbidden_by_policy: any matching (or erroring) forbid denies.
   for (std::uint16_t pi : cp.forbids_by_action[r.action]) {
     const CompiledPolicy& p = cp.policies[pi];
-    const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), true);
+    const Tri v = org != nullptr
+                      ? evalOnOrg(t, pi, ix.plans.by_policy[pi], context, ix.admin_bits[a], ix.org_bits[o], true)
+                      : evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), true);
     if constexpr (Tracer::kOn)
       t.step("policy", p.info.id, v == Tri::kFalse,
              v == Tri::kError ? "forbid errored: denies" : (v == Tri::kTrue ? "forbid matched" : "forbid did not match"));

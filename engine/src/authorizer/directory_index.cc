@@ -62,6 +62,7 @@ void buildPlans(const PolicySet& policies, DirectoryIndex& ix) {
   for (std::size_t p = 0; p < cp.policies.size(); ++p) {
     for (const auto& c : cp.policies[p].when) ix.plans.by_policy[p].when.push_back(refOf(*c));
     for (const auto& c : cp.policies[p].unless) ix.plans.by_policy[p].unless.push_back(refOf(*c));
+    ix.plans.by_policy[p].split();
   }
   ix.admin_bits = std::move(admin_bits);
   ix.org_bits = std::move(org_bits);

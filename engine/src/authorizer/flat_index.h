@@ -165,8 +165,12 @@ class IdTable {
     }
   }
 
+  // The home slot's line and the next slot's (the next line when the home slot ends its line:
+  // where a displaced key most often is).
   void prefetch(std::uint64_t h) const {
-    __builtin_prefetch(&slots_[home(h)]);
+    const std::size_t i = home(h);
+    __builtin_prefetch(&slots_[i]);
+    __builtin_prefetch(&slots_[(i + 1) & mask_]);
   }
   std::size_t bytes() const { return count_ * sizeof(Slot); }
 

@@ -90,6 +90,15 @@ inline Tri evalTraced(Tracer& t, std::uint16_t pi, const PolicyPlan& p, const Ev
   else return evalPlan(p, ctx, principal_bits, org_bits);
 }
 
+// The same for a request on an org: the context is built only if a condition needs it
+// (coverage counts every condition evaluated, in order, so it takes evalTraced).
+template <class Tracer, class Context>
+inline Tri evalOnOrg(Tracer& t, std::uint16_t pi, const PolicyPlan& p, const Context& context,
+                     std::uint64_t principal_bits, std::uint64_t org_bits, bool forbid) {
+  if constexpr (Tracer::kCover) return t.eval(pi, p, context(), principal_bits, org_bits, forbid);
+  else return evalPlanWithOrg(p, context, principal_bits, org_bits);
+}
+
 enum class Reach : std::uint8_t { kOk, kNotGranted, kExpired };
 
 // Whether an admin (allOrganizations, default role) with `grant` (its grant on the org, or
@@ -199,13 +208,13 @@ struct PolicyContext {
   if (names) {
     ctx.principal.id = ix.admins[admin.index].id;
     ctx.principal.email = ix.admin_emails[admin.index];
-    ctx.principal.provider = ix.providers[admin.provider].id;
+    ctx.principal.provider = ix.providers[ix.admin_provider[admin.index]].id;
   }
   ctx.principal.default_role = admin.role;
   ctx.principal.role = role;
-  ctx.principal.mfa_required = admin.mfa_required;
-  ctx.principal.api_key_allowed = admin.api_key_allowed;
-  ctx.principal.all_organizations = admin.all_organizations;
+  ctx.principal.mfa_required = admin.mfaRequired();
+  ctx.principal.api_key_allowed = admin.apiKeyAllowed();
+  ctx.principal.all_organizations = admin.allOrganizations();
   if (scope == Scope::kOrg) {
     pc.org = names ? OrgView{ix.orgs[o].id, ix.org_names[o], ix.org_tags[o]} : OrgView{};
     ctx.org = &pc.org;
@@ -216,133 +225,35 @@ struct PolicyContext {
   }
 }
 
+// A list over every org the admin reaches: some role the admin holds must have the action.
 template <class Tracer>
-Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r, Tracer& t) {
+[[gnu::noinline]] Decision decideAnyOrg(const CompiledPolicies& cp, const DirectoryIndex& ix, const Request& r,
+                                        Tracer& t, std::uint32_t a) {
+  const auto& roles = cp.roles;
+  const AdminRec& rec = ix.admins[a];
+  if (roles[rec.role].info.actions.has(r.action)) {
+    if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[rec.role].info.id, true, "any org");
+    return Decision{true, Reason::kAllowed, roles[rec.role].info.id};
+  }
+  for (std::uint32_t g = rec.first_grant; g < rec.first_grant + rec.grant_count; ++g) {
+    const GrantRec& gr = ix.grants[g];
+    if (gr.role == kNoRole || (gr.expires && gr.expires_at <= r.time)) continue;
+    if (roles[gr.role].info.actions.has(r.action)) {
+      if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[gr.role].info.id, true, "any org");
+      return Decision{true, Reason::kAllowed, roles[gr.role].info.id};
+    }
+  }
+  t.step("role_lacks_action", roles[rec.role].info.id, false, "no role the admin holds has it");
+  return deny(Reason::kRoleLacksAction, roles[rec.role].info.id);
+}
+
+// Checks 7-9 with the effective role known: the role or a custom permit, escalation, forbids.
+template <class Tracer>
+[[gnu::noinline]] Decision decidePolicies(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
+                                          Tracer& t, const AdminSlot* admin, std::uint32_t a, RoleId role,
+                                          Scope scope, const OrgSlot* org, std::uint32_t o) {
   const auto& cp = ps.compiled();
   const ActionMeta& actions = ix.actions;
-  // 1. unknown_action
-  if (r.action >= actions.count) {
-    t.step("unknown_action", "action", false);
-    return deny(Reason::kUnknownAction, "check:unknown_action");
-  }
-  const Scope scope = actions.scope[r.action];
-  if constexpr (Tracer::kOn) t.step("unknown_action", actionInfo(r.action).name, true);
-  // An org launch session asking about any org is asked about its one org.
-  const bool launch_any = r.any_organization && r.session_scope == SessionScope::kOrgLaunch;
-  const std::string_view org_id = launch_any ? r.launch_org : r.organization;
-  const bool any_org = r.any_organization && !launch_any;
-
-  // Each id is hashed once. The admin's slot, the org's slot and the grant slot of the pair
-  // are addressed by those hashes alone: their cache lines are fetched together.
-  const bool names_org = scope == Scope::kOrg && !org_id.empty();
-  const std::uint64_t ha = hashId(r.admin);
-  const std::uint64_t ho = names_org ? hashId(org_id) : 0;
-  ix.admin_table.prefetch(ha);
-  if (names_org) {
-    ix.org_table.prefetch(ho);
-    ix.grant_table.prefetch(pairHash(ha, ho));
-  }
-
-  // 2. unknown_admin, provider_mismatch
-  const AdminSlot* admin = ix.findAdminSlot(r.admin, ha);
-  if (admin == nullptr) {
-    t.step("unknown_admin", r.admin, false);
-    return deny(Reason::kUnknownAdmin, "check:unknown_admin");
-  }
-  const std::uint32_t a = admin->index;
-  const OrgSlot* org = names_org ? ix.findOrgSlot(org_id, ho) : nullptr;
-  const std::uint32_t o = org != nullptr ? org->index : kNotFound;
-  // The admin's grant on the org (check 6 reads it); one implies the org is the admin's
-  // provider's, so the org's record is read only without one.
-  const GrantSlot* grant = org != nullptr && admin->has_grants ? ix.findGrant(ha, ho, a, o) : nullptr;
-  const bool other_provider =
-      (!r.provider.empty() && r.provider != std::string_view(ix.providers[admin->provider].id)) ||
-      (org != nullptr && grant == nullptr && ix.org_provider[o] != admin->provider);
-  if (other_provider) {
-    t.step("provider_mismatch", r.provider.empty() ? org_id : r.provider, false);
-    return deny(Reason::kProviderMismatch, "check:provider_mismatch");
-  }
-  if constexpr (Tracer::kOn) t.step("provider_mismatch", ix.providers[admin->provider].id, true);
-
-  // 3. admin_not_active
-  if (admin->status != static_cast<std::uint8_t>(AdminStatus::kActive)) {
-    if constexpr (Tracer::kOn)
-      t.step("admin_not_active", adminStatusName(static_cast<AdminStatus>(admin->status)), false);
-    return deny(Reason::kAdminNotActive, "check:admin_not_active");
-  }
-  if constexpr (Tracer::kOn) t.step("admin_not_active", "active", true);
-
-  // 4. api_access_disabled: an API key without apiKeyAllowed. (Generating one without it is
-  // refused after check 5, so an unverified or enrollment-only session hears mfa_required.)
-  const bool self_apikey = r.action == actions.self_apikey;
-  if (!admin->api_key_allowed && r.auth_method == AuthMethod::kApiKey) {
-    t.step("api_access_disabled", "apiKeyAllowed", false);
-    return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
-  }
-  if constexpr (Tracer::kOn) t.step("api_access_disabled", "apiKeyAllowed", true);
-
-  // 5. mfa_required: an API key is its own credential, except for generating a key.
-  const bool mfa_required = admin->mfa_required;  // enableMultiFactor or requireAdminMFA
-  if (mfa_required && !r.mfa && !actions.mfa_exempt.has(r.action) &&
-      (r.auth_method == AuthMethod::kSession || self_apikey)) {
-    if constexpr (Tracer::kOn)
-      t.step("mfa_required",
-             ix.providers[admin->provider].require_admin_mfa ? "requireAdminMFA" : "enableMultiFactor", false);
-    return deny(Reason::kMfaRequired, "check:mfa_required");
-  }
-  if constexpr (Tracer::kOn) t.step("mfa_required", mfa_required ? "verified" : "not required", true);
-
-  // 5, session_scope: the credential's scope covers the request.
-  if (r.session_scope != SessionScope::kFull && !sessionCovers(r, actionInfo(r.action), org_id)) {
-    t.step("session_scope", r.session_scope == SessionScope::kOrgLaunch ? r.launch_org : "enrollment", false);
-    return deny(Reason::kSessionScope, "check:session_scope");
-  }
-  if constexpr (Tracer::kOn) t.step("session_scope", "covered", true);
-  if (self_apikey && !admin->api_key_allowed) {
-    t.step("api_access_disabled", "apiKeyAllowed", false);
-    return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
-  }
-
-  // A list over every org the admin reaches: some role the admin holds must have the action.
-  if (scope == Scope::kOrg && any_org) {
-    const auto& roles = cp.roles;
-    const AdminRec& rec = ix.admins[a];
-    if (roles[rec.role].info.actions.has(r.action)) {
-      if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[rec.role].info.id, true, "any org");
-      return Decision{true, Reason::kAllowed, roles[rec.role].info.id};
-    }
-    for (std::uint32_t g = rec.first_grant; g < rec.first_grant + rec.grant_count; ++g) {
-      const GrantRec& gr = ix.grants[g];
-      if (gr.role == kNoRole || (gr.expires && gr.expires_at <= r.time)) continue;
-      if (roles[gr.role].info.actions.has(r.action)) {
-        if constexpr (Tracer::kOn) t.step("role_lacks_action", roles[gr.role].info.id, true, "any org");
-        return Decision{true, Reason::kAllowed, roles[gr.role].info.id};
-      }
-    }
-    t.step("role_lacks_action", roles[rec.role].info.id, false, "no role the admin holds has it");
-    return deny(Reason::kRoleLacksAction, roles[rec.role].info.id);
-  }
-
-  // 6. org_unknown, org_not_granted, grant_expired
-  RoleId role = admin->role;
-  if (scope == Scope::kOrg) {
-    if (org == nullptr) {
-      t.step("org_unknown", org_id, false);
-      return deny(Reason::kOrgUnknown, "check:org_unknown");
-    }
-    switch (reachWith(ix, grant, admin->all_organizations, admin->role, r.time, role)) {
-      case Reach::kNotGranted:
-        t.step("org_not_granted", org_id, false);
-        return deny(Reason::kOrgNotGranted, "check:org_not_granted");
-      case Reach::kExpired:
-        t.step("grant_expired", org_id, false);
-        return deny(Reason::kGrantExpired, "check:grant_expired");
-      case Reach::kOk:
-        break;
-    }
-    if constexpr (Tracer::kOn)
-      t.step("org_not_granted", ix.orgs[o].id, true, admin->all_organizations ? "allOrganizations" : "granted");
-  }
 
   // What policies see; built only when a policy is consulted (the role-only path reads no
   // names, tags or emails, and does not even zero the context).
@@ -374,7 +285,9 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
     if constexpr (Tracer::kCover) t.role(role, false);
     for (std::uint16_t pi : cp.permits_by_action[r.action]) {
       const CompiledPolicy& p = cp.policies[pi];
-      const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits(), false);
+      const Tri v = org != nullptr
+                        ? evalOnOrg(t, pi, ix.plans.by_policy[pi], context, ix.admin_bits[a], ix.org_bits[o], false)
+                        : evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), false);
       if constexpr (Tracer::kOn)
         t.step("policy", p.info.id, v == Tri::kTrue,
                v == Tri::kError ? "permit errored: skipped" : (v == Tri::kTrue ? "permit matched" : "permit did not match"));
@@ -397,13 +310,147 @@ Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r,
   // 9. forbidden_by_policy: any matching (or erroring) forbid denies.
   for (std::uint16_t pi : cp.forbids_by_action[r.action]) {
     const CompiledPolicy& p = cp.policies[pi];
-    const Tri v = evalTraced(t, pi, ix.plans.by_policy[pi], context(), admin->principal_bits, orgBits(), true);
+    const Tri v = org != nullptr
+                      ? evalOnOrg(t, pi, ix.plans.by_policy[pi], context, ix.admin_bits[a], ix.org_bits[o], true)
+                      : evalTraced(t, pi, ix.plans.by_policy[pi], context(), ix.admin_bits[a], orgBits(), true);
     if constexpr (Tracer::kOn)
       t.step("policy", p.info.id, v == Tri::kFalse,
              v == Tri::kError ? "forbid errored: denies" : (v == Tri::kTrue ? "forbid matched" : "forbid did not match"));
     if (v != Tri::kFalse) return deny(Reason::kForbiddenByPolicy, p.info.id);
   }
   return Decision{true, Reason::kAllowed, granted_by};
+}
+
+template <class Tracer>
+Decision decide(const PolicySet& ps, const DirectoryIndex& ix, const Request& r, Tracer& t) {
+  const auto& cp = ps.compiled();
+  const ActionMeta& actions = ix.actions;
+  // 1. unknown_action
+  if (r.action >= actions.count) {
+    t.step("unknown_action", "action", false);
+    return deny(Reason::kUnknownAction, "check:unknown_action");
+  }
+  const Scope scope = actions.scope[r.action];
+  if constexpr (Tracer::kOn) t.step("unknown_action", actionInfo(r.action).name, true);
+  // An org launch session asking about any org is asked about its one org.
+  const bool launch_any = r.any_organization && r.session_scope == SessionScope::kOrgLaunch;
+  const std::string_view org_id = launch_any ? r.launch_org : r.organization;
+  const bool any_org = r.any_organization && !launch_any;
+
+  // Each id is read and hashed once. The admin's slot, the org's slot and the grant slot of
+  // the pair are addressed by those hashes alone: their cache lines are fetched together.
+  const bool names_org = scope == Scope::kOrg && !org_id.empty();
+  const IdKey ka = idKey(r.admin);
+  const IdKey ko = names_org ? idKey(org_id) : IdKey{};
+  ix.admin_table.prefetch(ka.hash);
+  if (names_org) {
+    ix.org_table.prefetch(ko.hash);
+    ix.grant_table.prefetch(pairHash(ka.hash, ko.hash));
+  }
+
+  // 2. unknown_admin, provider_mismatch
+  const AdminSlot* admin = ix.findAdminSlot(r.admin, ka);
+  if (admin == nullptr) {
+    t.step("unknown_admin", r.admin, false);
+    return deny(Reason::kUnknownAdmin, "check:unknown_admin");
+  }
+  const std::uint32_t a = admin->index;
+  const OrgSlot* org = names_org ? ix.findOrgSlot(org_id, ko) : nullptr;
+  const std::uint32_t o = org != nullptr ? org->index : kNotFound;
+  // The admin's grant on the org (check 6 reads it); one implies the org is the admin's
+  // provider's, so the org's provider is read only without one.
+  const GrantSlot* grant = org != nullptr && admin->hasGrants() ? ix.findGrant(ka.hash, ko.hash, a, o) : nullptr;
+  const bool other_provider =
+      (!r.provider.empty() && r.provider != std::string_view(ix.providers[ix.admin_provider[a]].id)) ||
+      (org != nullptr && grant == nullptr && ix.org_provider[o] != ix.admin_provider[a]);
+  if (other_provider) {
+    t.step("provider_mismatch", r.provider.empty() ? org_id : r.provider, false);
+    return deny(Reason::kProviderMismatch, "check:provider_mismatch");
+  }
+  if constexpr (Tracer::kOn) t.step("provider_mismatch", ix.providers[ix.admin_provider[a]].id, true);
+
+  // Checks 3-5 pass at once when the request's own bits meet none of the admin's flags (not
+  // active; no API key allowed, for an API key; MFA required, without verified MFA), the
+  // credential is a full one and the action is not generating an API key. Otherwise, or when
+  // tracing, they are made one by one, in order.
+  const bool self_apikey = r.action == actions.self_apikey;
+  const unsigned request_bits = AdminSlot::kNotActive |
+                                (r.auth_method == AuthMethod::kApiKey ? AdminSlot::kNoApiKey : 0u) |
+                                (r.mfa ? 0u : AdminSlot::kMfaRequired);
+  if (Tracer::kOn || (admin->flags & request_bits) != 0 || r.session_scope != SessionScope::kFull || self_apikey) {
+    // 3. admin_not_active
+    if (!admin->active()) {
+      if constexpr (Tracer::kOn) t.step("admin_not_active", adminStatusName(ix.admins[a].status), false);
+      return deny(Reason::kAdminNotActive, "check:admin_not_active");
+    }
+    if constexpr (Tracer::kOn) t.step("admin_not_active", "active", true);
+
+    // 4. api_access_disabled: an API key without apiKeyAllowed. (Generating one without it is
+    // refused after check 5, so an unverified or enrollment-only session hears mfa_required.)
+    if (!admin->apiKeyAllowed() && r.auth_method == AuthMethod::kApiKey) {
+      t.step("api_access_disabled", "apiKeyAllowed", false);
+      return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
+    }
+    if constexpr (Tracer::kOn) t.step("api_access_disabled", "apiKeyAllowed", true);
+
+    // 5. mfa_required: an API key is its own credential, except for generating a key.
+    const bool mfa_required = admin->mfaRequired();  // enableMultiFactor or requireAdminMFA
+    if (mfa_required && !r.mfa && !actions.mfa_exempt.has(r.action) &&
+        (r.auth_method == AuthMethod::kSession || self_apikey)) {
+      if constexpr (Tracer::kOn)
+        t.step("mfa_required",
+               ix.providers[ix.admin_provider[a]].require_admin_mfa ? "requireAdminMFA" : "enableMultiFactor", false);
+      return deny(Reason::kMfaRequired, "check:mfa_required");
+    }
+    if constexpr (Tracer::kOn) t.step("mfa_required", mfa_required ? "verified" : "not required", true);
+
+    // 5, session_scope: the credential's scope covers the request.
+    if (r.session_scope != SessionScope::kFull && !sessionCovers(r, actionInfo(r.action), org_id)) {
+      t.step("session_scope", r.session_scope == SessionScope::kOrgLaunch ? r.launch_org : "enrollment", false);
+      return deny(Reason::kSessionScope, "check:session_scope");
+    }
+    if constexpr (Tracer::kOn) t.step("session_scope", "covered", true);
+    if (self_apikey && !admin->apiKeyAllowed()) {
+      t.step("api_access_disabled", "apiKeyAllowed", false);
+      return deny(Reason::kApiAccessDisabled, "check:api_access_disabled");
+    }
+  }
+
+  if (scope == Scope::kOrg && any_org) return decideAnyOrg(cp, ix, r, t, a);
+
+
+  // 6. org_unknown, org_not_granted, grant_expired
+  RoleId role = admin->role;
+  if (scope == Scope::kOrg) {
+    if (org == nullptr) {
+      t.step("org_unknown", org_id, false);
+      return deny(Reason::kOrgUnknown, "check:org_unknown");
+    }
+    switch (reachWith(ix, grant, admin->allOrganizations(), admin->role, r.time, role)) {
+      case Reach::kNotGranted:
+        t.step("org_not_granted", org_id, false);
+        return deny(Reason::kOrgNotGranted, "check:org_not_granted");
+      case Reach::kExpired:
+        t.step("grant_expired", org_id, false);
+        return deny(Reason::kGrantExpired, "check:grant_expired");
+      case Reach::kOk:
+        break;
+    }
+    if constexpr (Tracer::kOn)
+      t.step("org_not_granted", ix.orgs[o].id, true, admin->allOrganizations() ? "allOrganizations" : "granted");
+  }
+
+  // 7-9 for the usual request (no custom policy on the action, no target): the effective role
+  // decides. Otherwise, and when tracing or counting coverage, decidePolicies.
+  if constexpr (!Tracer::kOn && !Tracer::kCover) {
+    if (!actions.policed.has(r.action) && !r.target.present) [[likely]] {
+      if (scope == Scope::kSelf) return Decision{true, Reason::kAllowed, "builtin:self"};
+      const auto& info = cp.roles[role].info;
+      if (info.actions.has(r.action)) return Decision{true, Reason::kAllowed, info.id};
+      return deny(Reason::kRoleLacksAction, info.id);
+    }
+  }
+  return decidePolicies(ps, ix, r, t, admin, a, role, scope, org, o);
 }
 
 }  // namespace mtp::engine::detail

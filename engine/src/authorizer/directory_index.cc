@@ -62,8 +62,9 @@ void buildPlans(const PolicySet& policies, DirectoryIndex& ix) {
   for (std::size_t p = 0; p < cp.policies.size(); ++p) {
     for (const auto& c : cp.policies[p].when) ix.plans.by_policy[p].when.push_back(refOf(*c));
     for (const auto& c : cp.policies[p].unless) ix.plans.by_policy[p].unless.push_back(refOf(*c));
+    ix.plans.by_policy[p].split();
   }
-  ix.admin_table.forEach([&](AdminSlot& s) { s.principal_bits = admin_bits[s.index]; });
+  ix.admin_bits = std::move(admin_bits);
   ix.org_bits = std::move(org_bits);
 }
 
@@ -78,6 +79,9 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
   ix->actions.mfa_exempt = mfaExemptActions();
   ix->actions.escalation = escalationActions();
   ix->actions.self_apikey = findAction("self.apikey").value_or(kNoAction);
+  for (std::size_t i = 0; i < 64; ++i)
+    if (!policies.compiled().permits_by_action[i].empty() || !policies.compiled().forbids_by_action[i].empty())
+      ix->actions.policed.add(static_cast<ActionId>(i));
   std::size_t org_total = 0;
   for (const auto& p : data.providers) org_total += p.organizations.size();
   ix->providers.reserve(data.providers.size());
@@ -118,10 +122,11 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
   ix->org_table.reserve(ix->orgs.size(), ix->hot.take(IdTable<OrgSlot>::bytesFor(ix->orgs.size())));
   for (std::uint32_t i = 0; i < ix->orgs.size(); ++i) {
     OrgRec& o = ix->orgs[i];
-    o.hash = hashId(o.id);
+    const IdKey k = idKey(o.id);
+    o.hash = k.hash;
     OrgSlot slot;
     slot.index = i;
-    if (!ix->org_table.insert(o.id, o.hash, slot, org_key))
+    if (!ix->org_table.insert(o.id, k, slot, org_key))
       return std::unexpected(Status::invalidArgument("duplicate organization id " + q(o.id)));
   }
 
@@ -135,7 +140,7 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
   for (const auto& a : data.admins) {
     AdminRec rec;
     rec.id = a.id;
-    rec.hash = hashId(a.id);
+    rec.hash = idKey(a.id).hash;
     const auto pi = ix->findProvider(a.provider);
     if (pi == kNotFound)
       return std::unexpected(Status::invalidArgument("admin " + q(a.id) + " has unknown provider " + q(a.provider)));
@@ -168,20 +173,20 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     if (rec.all_organizations) ix->providers[pi].all_org_admins.push_back(ai);
     ix->admins.push_back(std::move(rec));
     ix->admin_emails.push_back(a.email);
+    ix->admin_provider.push_back(pi);
   }
   ix->admin_table.reserve(ix->admins.size(), ix->hot.take(IdTable<AdminSlot>::bytesFor(ix->admins.size())));
   for (std::uint32_t i = 0; i < ix->admins.size(); ++i) {
     const AdminRec& rec = ix->admins[i];
     AdminSlot slot;
     slot.index = i;
-    slot.provider = rec.provider;
     slot.role = rec.role;
-    slot.status = static_cast<std::uint8_t>(rec.status);
-    slot.mfa_required = rec.enable_multi_factor || ix->providers[rec.provider].require_admin_mfa;
-    slot.api_key_allowed = rec.api_key_allowed;
-    slot.all_organizations = rec.all_organizations;
-    slot.has_grants = rec.grant_count > 0;
-    if (!ix->admin_table.insert(rec.id, rec.hash, slot, admin_key))
+    const bool mfa_required = rec.enable_multi_factor || ix->providers[rec.provider].require_admin_mfa;
+    slot.flags = static_cast<std::uint8_t>(
+        (rec.status != AdminStatus::kActive ? AdminSlot::kNotActive : 0) |
+        (rec.api_key_allowed ? 0 : AdminSlot::kNoApiKey) | (mfa_required ? AdminSlot::kMfaRequired : 0) |
+        (rec.all_organizations ? AdminSlot::kAllOrganizations : 0) | (rec.grant_count > 0 ? AdminSlot::kHasGrants : 0));
+    if (!ix->admin_table.insert(rec.id, idKey(rec.id), slot, admin_key))
       return std::unexpected(Status::invalidArgument("duplicate admin id " + q(rec.id)));
   }
 
@@ -205,8 +210,7 @@ Result<std::unique_ptr<DirectoryIndex>> DirectoryIndex::build(const PolicySet& p
     for (std::uint32_t g = rec.first_grant; g < rec.first_grant + rec.grant_count; ++g) {
       const GrantRec& gr = ix->grants[g];
       GrantSlot slot;
-      slot.admin = a;
-      slot.org = gr.org;
+      slot.key = GrantSlot::keyOf(a, gr.org);
       slot.role = gr.role;
       if (gr.expires && gr.expires_at >= 0 && gr.expires_at <= UnixTime{0xffffffff}) {
         slot.expiry = GrantSlot::kInlineTime;
@@ -247,6 +251,7 @@ std::size_t DirectoryIndex::bytes() const {
   n += admin_emails.capacity() * sizeof(std::string);
   for (const auto& e : admin_emails) n += stringBytes(e);
   n += provider_by_id.bytes() + hot.bytes();  // the hot tables, with the arena's rounding
+  n += admin_provider.capacity() * 4 + admin_bits.capacity() * 8;
   n += org_admin_offsets.capacity() * 4 + org_admins.capacity() * 4 + org_bits.capacity() * 8 +
        org_provider.capacity() * 4;
   return n;

@@ -55,30 +55,34 @@ struct AdminRec {
   std::string id;
 };
 
-// What a decision reads of an admin, beside its id: one cache line.
-struct alignas(64) AdminSlot {
-  std::uint64_t hash = 0;
-  std::uint32_t index = kNotFound;  // dense admin index
-  std::uint32_t provider = 0;
-  RoleId role = kNoRole;            // the default role
-  std::uint8_t status = 0;          // AdminStatus
-  bool mfa_required = false;        // enableMultiFactor or the provider's requireAdminMFA
-  bool api_key_allowed = false;
-  bool all_organizations = false;
-  bool has_grants = false;
-  std::uint8_t key_len = 0;
-  std::uint64_t principal_bits = 0;  // the admin's static policy conditions (PolicyPlans)
-  char key[32] = {};
+// What a decision reads of an admin, beside its id: 32 bytes, two to a cache line (the
+// admin's provider and its policy bits are read from dense arrays when needed).
+struct alignas(32) AdminSlot {
+  std::uint64_t key[3] = {0, 0, 0};  // IdKey::w
+  std::uint32_t index = kNotFound;   // dense admin index
+  RoleId role = kNoRole;             // the default role
+  std::uint8_t flags = 0;            // k* below
+  std::uint8_t key_len = kEmptyKey;
+  // Flags. The first three are what checks 3-5 deny on: a request whose own bits (kNotActive
+  // always, kNoApiKey for an API key, kMfaRequired without verified MFA) meet none of them
+  // passes those checks with one test.
+  static constexpr std::uint8_t kNotActive = 1, kNoApiKey = 2, kMfaRequired = 4, kAllOrganizations = 8,
+                                kHasGrants = 16;
+  bool active() const { return (flags & kNotActive) == 0; }
+  bool apiKeyAllowed() const { return (flags & kNoApiKey) == 0; }
+  bool mfaRequired() const { return (flags & kMfaRequired) != 0; }  // enableMultiFactor or requireAdminMFA
+  bool allOrganizations() const { return (flags & kAllOrganizations) != 0; }
+  bool hasGrants() const { return (flags & kHasGrants) != 0; }
 };
-static_assert(sizeof(AdminSlot) == 64);
+static_assert(sizeof(AdminSlot) == 32);
 
 // An org's id and index: half a cache line, two to a line. The org's provider is read (from
 // the compact org_provider) only when the admin holds no grant on it (a grant implies the
 // admin's provider).
 struct alignas(32) OrgSlot {
-  std::uint32_t index = kNotFound;  // dense org index
-  std::uint8_t key_len = 0;
-  char key[27] = {};
+  std::uint64_t key[3] = {0, 0, 0};  // IdKey::w
+  std::uint32_t index = kNotFound;   // dense org index
+  std::uint8_t key_len = kEmptyKey;
 };
 static_assert(sizeof(OrgSlot) == 32);
 
@@ -88,6 +92,7 @@ struct ActionMeta {
   std::array<Scope, 64> scope{};
   ActionSet mfa_exempt;
   ActionSet escalation;
+  ActionSet policed;  // actions with a custom permit or forbid
   ActionId self_apikey = kNoAction;
 };
 
@@ -100,6 +105,8 @@ struct DirectoryIndex {
   std::vector<std::uint32_t> org_provider;  // by org index: 4 bytes an org, so it stays in cache
   std::vector<AdminRec> admins;
   std::vector<std::string> admin_emails;            // by admin index
+  std::vector<std::uint32_t> admin_provider;  // by admin index: 4 bytes an admin
+  std::vector<std::uint64_t> admin_bits;  // by admin index: its static policy conditions (PolicyPlans)
   std::vector<GrantRec> grants;  // grants of an admin are contiguous, sorted by org
   StringIndex provider_by_id;
   HotArena hot;  // holds the three tables below
@@ -120,18 +127,18 @@ struct DirectoryIndex {
   std::uint32_t findProvider(std::string_view id) const {
     return provider_by_id.find(id, [this](std::uint32_t i) -> std::string_view { return providers[i].id; });
   }
-  const AdminSlot* findAdminSlot(std::string_view id, std::uint64_t h) const {
-    return admin_table.find(id, h, [this](std::uint32_t i) -> std::string_view { return admins[i].id; });
+  const AdminSlot* findAdminSlot(std::string_view id, const IdKey& k) const {
+    return admin_table.find(id, k, [this](std::uint32_t i) -> std::string_view { return admins[i].id; });
   }
-  const OrgSlot* findOrgSlot(std::string_view id, std::uint64_t h) const {
-    return org_table.find(id, h, [this](std::uint32_t i) -> std::string_view { return orgs[i].id; });
+  const OrgSlot* findOrgSlot(std::string_view id, const IdKey& k) const {
+    return org_table.find(id, k, [this](std::uint32_t i) -> std::string_view { return orgs[i].id; });
   }
   std::uint32_t findOrg(std::string_view id) const {
-    const OrgSlot* s = findOrgSlot(id, hashId(id));
+    const OrgSlot* s = findOrgSlot(id, idKey(id));
     return s ? s->index : kNotFound;
   }
   std::uint32_t findAdmin(std::string_view id) const {
-    const AdminSlot* s = findAdminSlot(id, hashId(id));
+    const AdminSlot* s = findAdminSlot(id, idKey(id));
     return s ? s->index : kNotFound;
   }
 

@@ -22,6 +22,22 @@ struct CondRef {
 
 struct PolicyPlan {
   std::vector<CondRef> when, unless;
+  // The same split for evalPlanWithOrg: the precomputed conditions as masks of their bits, the
+  // others (evaluated per request) in order.
+  std::uint64_t when_principal = 0, when_org = 0, unless_principal = 0, unless_org = 0;
+  std::vector<CondRef> when_eval, unless_eval;
+  void split() {
+    for (const CondRef& c : when) {
+      if (c.kind == CondRef::kPrincipalBit) when_principal |= std::uint64_t{1} << c.bit;
+      else if (c.kind == CondRef::kOrgBit) when_org |= std::uint64_t{1} << c.bit;
+      else when_eval.push_back(c);
+    }
+    for (const CondRef& c : unless) {
+      if (c.kind == CondRef::kPrincipalBit) unless_principal |= std::uint64_t{1} << c.bit;
+      else if (c.kind == CondRef::kOrgBit) unless_org |= std::uint64_t{1} << c.bit;
+      else unless_eval.push_back(c);
+    }
+  }
 };
 
 struct PolicyPlans {
@@ -56,6 +72,33 @@ inline Tri evalPlan(const PolicyPlan& p, const EvalContext& ctx, std::uint64_t p
   bool unless_error = false;
   for (const CondRef& c : p.unless) {
     const Tri t = condValue(c, ctx, principal_bits, org_bits);
+    if (t == Tri::kTrue) return Tri::kFalse;
+    if (t == Tri::kError) unless_error = true;
+  }
+  return unless_error ? Tri::kError : Tri::kTrue;
+}
+
+// evalPlan for a request on an org (the context has one, so no org condition errors), with
+// the precomputed conditions tested first as masks and `context()` (the EvalContext) asked for
+// only when a condition is evaluated. The same outcome as evalPlan: a policy's value does not
+// depend on the order its conditions are evaluated in (any false `when` is false, else any
+// error is an error; then any true `unless` is false, else any error is an error).
+template <class Context>
+inline Tri evalPlanWithOrg(const PolicyPlan& p, const Context& context, std::uint64_t principal_bits,
+                           std::uint64_t org_bits) {
+  if ((principal_bits & p.when_principal) != p.when_principal || (org_bits & p.when_org) != p.when_org)
+    return Tri::kFalse;
+  bool when_error = false;
+  for (const CondRef& c : p.when_eval) {
+    const Tri t = c.cond->eval(context());
+    if (t == Tri::kFalse) return Tri::kFalse;
+    if (t == Tri::kError) when_error = true;
+  }
+  if (when_error) return Tri::kError;
+  if ((principal_bits & p.unless_principal) != 0 || (org_bits & p.unless_org) != 0) return Tri::kFalse;
+  bool unless_error = false;
+  for (const CondRef& c : p.unless_eval) {
+    const Tri t = c.cond->eval(context());
     if (t == Tri::kTrue) return Tri::kFalse;
     if (t == Tri::kError) unless_error = true;
   }

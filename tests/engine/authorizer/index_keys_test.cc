@@ -20,8 +20,10 @@ std::string idOf(char c, std::size_t n, char last) {
 }
 
 TEST(IndexKeys, LongAndBoundaryLengthIdsAreFoundAndCompared) {
-  // Admin slots hold 32 bytes inline, org slots 39: lengths on both sides of each.
-  const std::vector<std::size_t> lengths = {1, 24, 31, 32, 33, 38, 39, 40, 64, 200};
+  // Slots hold ids of up to 24 bytes inline (read as overlapping words: 1-3, 4-7, 8-15 and
+  // 16-24 bytes are read differently), longer ones are compared in the record: lengths on both
+  // sides of each boundary.
+  const std::vector<std::size_t> lengths = {1, 2, 3, 4, 7, 8, 15, 16, 17, 23, 24, 25, 31, 32, 33, 38, 39, 40, 64, 200};
   DirectoryData d;
   ProviderData p{idOf('p', 50, '1'), false, {}};
   for (std::size_t n : lengths) {

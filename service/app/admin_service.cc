@@ -402,6 +402,7 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
     return appendEvent(tx, actor, "admin_update", id, changes);
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
@@ -430,6 +431,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
     return tx.deleteAdmin(actor.scope(), id);
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
@@ -465,6 +467,7 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     return appendEvent(tx, actor, "admin_suspended", id, {Change{"status", from, "suspended"}});
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/background_retry.h"
+#include "app/credential_cache.h"
 #include "app/result.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
@@ -45,6 +46,9 @@ class AppContext {
   auth::TokenCodec& tokens() { return tokens_; }
   auth::ApiKeyHasher& apiKeys() { return api_keys_; }
   const AppConfig& config() const { return config_; }
+  // Verified credentials kept between requests; used only while the change listener is in
+  // step with the change feed (it enables, disables and evicts them).
+  CredentialCache& credentials() { return credentials_; }
   std::int64_t now() const { return clock_(); }
 
   // Reloads the directory (providers, orgs, admins, grants) from the store and swaps the
@@ -83,6 +87,7 @@ class AppContext {
   AppConfig config_;
   std::function<std::int64_t()> clock_;
   std::mutex refresh_;
+  CredentialCache credentials_;
   std::unique_ptr<BackgroundRetry> refresh_retry_;  // last: it stops before the rest goes
 };
 

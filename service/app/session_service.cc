@@ -298,6 +298,7 @@ AppResult<void> SessionService::logout(const Actor& actor) {
     return {};
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetSession(actor.session_jti);
   return {};
 }
 
@@ -342,6 +343,7 @@ AppResult<void> consumeLink(AppContext& app, const std::string& token, store::To
                             const std::string& client_ip, const LinkEffect& effect) {
   if (token.empty()) return failWith(AppError::invalid(kBadToken));
   const std::string hash = hashOneTimeToken(token);
+  std::string revoked_admin;
   auto done = app.store().transact([&](Tx& tx) -> Result<void> {
     auto t = tx.consumeToken(hash, kind, app.now());
     if (!t) {
@@ -359,9 +361,11 @@ AppResult<void> consumeLink(AppContext& app, const std::string& token, store::To
     a.provider_id = admin->provider_id;
     a.email = admin->email;
     a.client_ip = client_ip;
+    revoked_admin = admin->id;
     return effect(tx, scope, *admin, a);
   });
   if (!done) return failWith(fromStore(done.error()));
+  app.credentials().forgetAdmin(revoked_admin);  // a link may have revoked sessions
   return {};
 }
 
@@ -514,6 +518,7 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
     return {};
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetSession(actor.session_jti);
   TotpConfirmation out;
   if (fresh) {
     read->admin.totp_enrolled = true;
@@ -595,6 +600,7 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
     return {};
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetAdmin(actor.admin_id);  // every other session ended
   if (!fresh) return std::optional<IssuedSession>{};
   return std::optional<IssuedSession>{issue(app_, *fresh, std::move(read->admin))};
 }
@@ -616,6 +622,7 @@ AppResult<std::string> SessionService::newApiKey(const Actor& actor) {
     return {};
   });
   if (!done) return failWith(fromStore(done.error()));
+  app_.credentials().forgetAdmin(actor.admin_id);  // the old key stops now
   return key.key;
 }
 

@@ -41,6 +41,11 @@ bool ChangeListener::waitSynced(std::chrono::milliseconds limit) {
 }
 
 void ChangeListener::setSynced(bool v) {
+  // Cached credentials are trusted only while every revocation is heard.
+  if (v)
+    app_.credentials().enable();
+  else
+    app_.credentials().disable();
   std::lock_guard lock(mu_);
   synced_.store(v);
   cv_.notify_all();
@@ -87,13 +92,18 @@ void ChangeListener::run() {
     std::set<std::pair<Kind, std::string>> parts;
     for (const auto& c : batch->changes) {
       ++changes_;
-      if (c.kind == "admin")
+      if (c.kind == "admin") {
         parts.emplace(Kind::kAdmin, c.id);
-      else if (c.kind == "org")
+        app_.credentials().forgetApiKeysOf(c.id);  // deleting an admin deletes its keys
+      } else if (c.kind == "org") {
         parts.emplace(Kind::kOrg, c.id);
-      else if (c.kind == "provider")
+      } else if (c.kind == "provider") {
         need_full = true;
-      // session, api_key: not cached here (read from the store per request).
+      } else if (c.kind == "session") {
+        app_.credentials().forgetSession(c.id);
+      } else if (c.kind == "api_key") {
+        app_.credentials().forgetApiKeysOf(c.id);
+      }
     }
     if (!need_full && parts.size() > options_.max_incremental) need_full = true;
     if (!need_full && !parts.empty()) {

@@ -6,7 +6,8 @@
 //  - a provider (created, deleted, its MFA requirement), a bigger batch, a gap (a lost or new
 //    connection, a missed change) or a failed update: a full reload (AppContext::refreshDirectory).
 //    From the gap until that reload has succeeded, synced() is false and /readyz answers 503.
-//  - sessions and API keys: nothing is cached (every request reads them from the store).
+//  - sessions and API keys: evicted from AppContext::credentials(), which is enabled only while
+//    synced() (so a revocation is never missed by a cached credential).
 //
 // Thread-safety: every method from any thread; stop() joins and must run before the AppContext
 // goes away.

@@ -10,6 +10,7 @@
 #include "store/bulk_sinks.h"
 #include "store/errors.h"
 #include "store/migrations.h"
+#include "store/soci_exec.h"
 #include "store/soci_tx.h"
 
 namespace mtp::store {
@@ -124,6 +125,18 @@ Result<void> SociStore::write(const std::function<Result<void>(Tx&)>& fn) {
   return runUnit(false, fn);
 }
 
+// BEGIN, COMMIT and ROLLBACK: prepared once per connection on SQLite, where parsing them is a
+// visible part of a small read; sent as they are to PostgreSQL (one round trip either way).
+void SociStore::control(soci::session& s, StatementCache& statements, const char* sql) {
+  if (dialect_.postgres()) {
+    s << sql;
+    return;
+  }
+  Connection c{s, &statements};
+  SqlParams none;
+  exec(c, sql, none);
+}
+
 Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn) {
   auto lease = pool_.lease(options_.lease_timeout);
   if (!lease) return fail(lease.error());
@@ -133,7 +146,7 @@ Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(T
     bool ran = false;
     Result<void> result = [&]() -> Result<void> {
       try {
-        s << dialect_.begin(reading);
+        control(s, lease->statements(), dialect_.begin(reading));
       } catch (const std::exception& e) {
         return fail(tx.classify(e));
       }
@@ -148,7 +161,7 @@ Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(T
       }
       if (!out || tx.lost() || reading) {
         try {
-          s << (out && reading && !tx.lost() ? "COMMIT" : "ROLLBACK");
+          control(s, lease->statements(), out && reading && !tx.lost() ? "COMMIT" : "ROLLBACK");
         } catch (const std::exception& e) {
           Status st = tx.classify(e);
           if (out) out = fail(st);
@@ -157,7 +170,7 @@ Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(T
         return out;
       }
       try {
-        s << "COMMIT";
+        control(s, lease->statements(), "COMMIT");
       } catch (const std::exception& e) {
         Status st = tx.classify(e);
         try {

@@ -27,6 +27,7 @@ class SociStore final : public Store {
 
  private:
   Result<void> runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn);
+  void control(soci::session& s, StatementCache& statements, const char* sql);
   // Runs `fn(session)` outside a unit of work (migrations, ping), re-opening a lost
   // connection and retrying once.
   Result<int> withSession(const std::function<Result<int>(soci::session&)>& fn);

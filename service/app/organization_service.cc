@@ -153,7 +153,8 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
 
 AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& actor,
                                                                  const std::string& id,
-                                                                 const OrgChanges& in) {
+                                                                 const OrgChanges& in,
+                                                                 const IfMatch& if_match) {
   std::optional<std::string> name;
   if (in.name) {
     auto n = checkName(*in.name);
@@ -171,8 +172,9 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   }
   bool changed = false;
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
-    auto cur = tx.getOrganization(actor.scope(), id);
+    auto cur = tx.getOrganization(actor.scope(), id);  // holds the row until the commit
     if (!cur) return cur;
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return store::fail(ok.error());
     store::OrganizationRecord next = *cur;
     std::vector<Change> changes;
     if (name && *name != cur->name) {
@@ -206,10 +208,12 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   return std::move(*out);
 }
 
-AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id) {
+AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id,
+                                            const IfMatch& if_match) {
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto cur = tx.getOrganization(actor.scope(), id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     if (auto ok = tx.deleteOrganization(actor.scope(), id); !ok) return ok;
     return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
   });

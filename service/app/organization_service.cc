@@ -223,13 +223,14 @@ AppResult<void> OrganizationService::remove(const Actor& actor, const std::strin
 }
 
 AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::string& org_id,
-                                             std::string bytes) {
+                                             std::string bytes, const IfMatch& if_match) {
   auto type = sniffImageType(bytes);
   if (!type) return failWith(AppError::invalid("the logo must be a PNG or JPEG image"));
   if (bytes.size() > kMaxLogoBytes) return failWith(AppError::invalid("the logo must be at most 1 MiB"));
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto cur = tx.getOrganization(actor.scope(), org_id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     std::string from;
     if (cur->has_logo) {
       if (auto old = tx.getOrganizationLogo(actor.scope(), org_id)) from = old->content_type;

@@ -76,7 +76,9 @@ class OrganizationService {
 
   // REQUIRES: sniffImageType(bytes) is set and bytes.size() <= kMaxLogoBytes (else
   // kInvalidArgument). `organization_update` with change {field: "logo"}.
-  AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes);
+  // With If-Match: the org's version (a new logo raises it).
+  AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes,
+                          const IfMatch& if_match = {});
   AppResult<store::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
 
   // A session scoped to the org (kOrgLaunch), MFA as the caller's, for config().launch_ttl;

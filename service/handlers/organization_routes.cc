@@ -145,7 +145,7 @@ HandlerResult putLogo(app::OrganizationService& svc, RequestContext& ctx) {
   if (!app::sniffImageType(ctx.body())) {
     return std::unexpected(Error::unsupportedMediaType("the logo must be a PNG or JPEG image"));
   }
-  auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()));
+  auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()), ifMatchOf(ctx));
   if (!done) return http::fail(done.error());
   return Response::noContent();
 }

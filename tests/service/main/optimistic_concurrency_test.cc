@@ -68,11 +68,17 @@ TEST_P(OptimisticConcurrencyTest, OrgEtagIfMatchAnd412) {
   auto list = body(call("GET", "/api/v2/providers/" + p + "/organizations", owner.token));
   EXPECT_EQ(list["results"][0]["version"], 5) << list.dump();
 
+  // The logo is part of the org: If-Match on its PUT, and a new logo is a new version.
+  const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(16, '\0');
+  EXPECT_EQ(call("PUT", org() + "/logo", owner.token, png, {{"If-Match", "\"4\""}}).status, 412);
+  EXPECT_EQ(call("PUT", org() + "/logo", owner.token, png, {{"If-Match", "\"5\""}}).status, 204);
+  EXPECT_EQ(call("GET", org(), owner.token).header("etag"), "\"6\"");
+
   // DELETE: a stale If-Match keeps the org; the current one deletes it.
-  r = call("DELETE", org(), owner.token, "", {{"If-Match", "\"4\""}});
+  r = call("DELETE", org(), owner.token, "", {{"If-Match", "\"5\""}});
   EXPECT_EQ(r.status, 412) << r.body;
   EXPECT_EQ(call("GET", org(), owner.token).status, 200);
-  EXPECT_EQ(call("DELETE", org(), owner.token, "", {{"If-Match", "\"5\""}}).status, 204);
+  EXPECT_EQ(call("DELETE", org(), owner.token, "", {{"If-Match", "\"6\""}}).status, 204);
 }
 
 TEST_P(OptimisticConcurrencyTest, UserEtagIfMatchAnd412) {

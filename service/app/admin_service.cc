@@ -309,7 +309,18 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
 // ---- update
 
 AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id, const AdminChanges& ch,
-                                             const Authorization& authz) {
+                                             const Authorization& authz, const IfMatch& if_match) {
+  for (int attempt = 0;; ++attempt) {
+    bool stale = false;
+    auto out = updateOnce(actor, id, ch, authz, if_match, &stale);
+    if (!stale) return out;
+    if (attempt >= 4) return failWith(AppError::unavailable(1));  // hot row: let the client retry
+  }
+}
+
+AppResult<AdminDetails> AdminService::updateOnce(Actor actor, const std::string& id, const AdminChanges& ch,
+                                                 const Authorization& authz, const IfMatch& if_match,
+                                                 bool* stale) {
   const std::int64_t now = app_.now();
   if (ch.email) {
     if (auto e = checkEmailShape(*ch.email)) return failWith(AppError::invalid(*e));
@@ -343,6 +354,7 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
   });
   if (!current) return failWith(fromStore(current.error()));
   const AdminRecord& before = current->admin;
+  if (auto ok = if_match.check(before.version, "the administrator"); !ok) return failWith(fromStore(ok.error()));
   if (provider_requires_mfa && ch.enable_multi_factor && !*ch.enable_multi_factor && before.enable_multi_factor)
     return failWith(AppError::invalid(
         "field `enableMultiFactor` cannot be turned off while the provider requires MFA of every administrator"));
@@ -386,6 +398,14 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
   const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
   if (policies == nullptr) return failWith(AppError::internal());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    // The row as it is now, held until the commit: `after` was computed from `before`.
+    auto held = tx.getAdmin(actor.scope(), id);
+    if (!held) return store::fail(held.error());
+    if (auto ok = if_match.check(held->version, "the administrator"); !ok) return ok;
+    if (held->version != before.version) {
+      *stale = true;
+      return store::fail(Status::unavailable("the administrator changed meanwhile"));
+    }
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), before, after); !ok) return ok;
     if (auto ok = tx.updateAdmin(actor.scope(), after); !ok) {
       if (ok.error().isConflict())
@@ -409,7 +429,8 @@ AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id,
 
 // ---- delete
 
-AppResult<void> AdminService::remove(Actor actor, const std::string& id, const Authorization& authz) {
+AppResult<void> AdminService::remove(Actor actor, const std::string& id, const Authorization& authz,
+                                     const IfMatch& if_match) {
   if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot delete their own account"));
   const std::int64_t now = app_.now();
   if (auto ok = checkTarget(actor, id, "admins.delete", authz); !ok) return failWith(ok.error());
@@ -418,6 +439,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
+    if (auto ok = if_match.check(a->version, "the administrator"); !ok) return ok;
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, std::nullopt); !ok) return ok;
     if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
     if (auto ok = tx.revokeApiKeys(actor.scope(), id); !ok) return ok;

@@ -24,6 +24,7 @@
 #include "app/actor.h"
 #include "app/admin_target_rules.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "mtp/engine/request.h"
 #include "store/list_query.h"
@@ -102,14 +103,18 @@ class AdminService {
   AppResult<AdminDetails> create(Actor actor, const NewAdmin& input, const Authorization& authz);
   // The escalation check compares the actor with the admin as it would be after the change.
   // Turning apiKeyAllowed off revokes the admin's API keys in the same transaction.
+  // With If-Match: 412 unless the admin's version is one it names (checked under the row lock
+  // in the write transaction). A concurrent change between the read and the write makes the
+  // update start again from the new row (no lost update).
   AppResult<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
-                                 const Authorization& authz);
+                                 const Authorization& authz, const IfMatch& if_match = {});
   // Every account action below first asks the Authorization for the escalation check on the admin as
   // it is (app/admin_target_rules.h): an admin with a role or orgs beyond the actor's is out of
   // reach. Suspending, deleting or demoting the provider's last active billing admin: kConflict.
 
   // Revokes the admin's sessions and keys and deletes it. Refuses the actor's own account.
-  AppResult<void> remove(Actor actor, const std::string& id, const Authorization& authz);
+  AppResult<void> remove(Actor actor, const std::string& id, const Authorization& authz,
+                         const IfMatch& if_match = {});
 
   // active|pending → suspended; every session of the admin is revoked at once. Refuses the
   // actor's own account; kConflict if already suspended.
@@ -141,6 +146,10 @@ class AdminService {
  private:
   AppResult<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
                               const Authorization& authz);
+
+  // One attempt of update(); *stale when the row changed between its read and its write.
+  AppResult<AdminDetails> updateOnce(Actor actor, const std::string& id, const AdminChanges& changes,
+                                     const Authorization& authz, const IfMatch& if_match, bool* stale);
 
   AppContext& app_;
 };

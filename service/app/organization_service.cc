@@ -153,7 +153,8 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
 
 AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& actor,
                                                                  const std::string& id,
-                                                                 const OrgChanges& in) {
+                                                                 const OrgChanges& in,
+                                                                 const IfMatch& if_match) {
   std::optional<std::string> name;
   if (in.name) {
     auto n = checkName(*in.name);
@@ -171,8 +172,9 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   }
   bool changed = false;
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
-    auto cur = tx.getOrganization(actor.scope(), id);
+    auto cur = tx.getOrganization(actor.scope(), id);  // holds the row until the commit
     if (!cur) return cur;
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return store::fail(ok.error());
     store::OrganizationRecord next = *cur;
     std::vector<Change> changes;
     if (name && *name != cur->name) {
@@ -206,10 +208,12 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
   return std::move(*out);
 }
 
-AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id) {
+AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id,
+                                            const IfMatch& if_match) {
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto cur = tx.getOrganization(actor.scope(), id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     if (auto ok = tx.deleteOrganization(actor.scope(), id); !ok) return ok;
     return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
   });
@@ -219,13 +223,14 @@ AppResult<void> OrganizationService::remove(const Actor& actor, const std::strin
 }
 
 AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::string& org_id,
-                                             std::string bytes) {
+                                             std::string bytes, const IfMatch& if_match) {
   auto type = sniffImageType(bytes);
   if (!type) return failWith(AppError::invalid("the logo must be a PNG or JPEG image"));
   if (bytes.size() > kMaxLogoBytes) return failWith(AppError::invalid("the logo must be at most 1 MiB"));
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto cur = tx.getOrganization(actor.scope(), org_id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     std::string from;
     if (cur->has_logo) {
       if (auto old = tx.getOrganizationLogo(actor.scope(), org_id)) from = old->content_type;

@@ -17,6 +17,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/list_query.h"
 #include "store/records.h"
@@ -69,13 +70,15 @@ class OrganizationService {
   AppResult<store::OrganizationRecord> create(const Actor& actor, const OrgCreate& in);
   // `organization_update` with one change per field that changed; nothing changed: no write.
   AppResult<store::OrganizationRecord> update(const Actor& actor, const std::string& id,
-                                              const OrgChanges& in);
+                                              const OrgChanges& in, const IfMatch& if_match = {});
   // `organization_delete`; grants, tags and the logo go with the org.
-  AppResult<void> remove(const Actor& actor, const std::string& id);
+  AppResult<void> remove(const Actor& actor, const std::string& id, const IfMatch& if_match = {});
 
   // REQUIRES: sniffImageType(bytes) is set and bytes.size() <= kMaxLogoBytes (else
   // kInvalidArgument). `organization_update` with change {field: "logo"}.
-  AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes);
+  // With If-Match: the org's version (a new logo raises it).
+  AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes,
+                          const IfMatch& if_match = {});
   AppResult<store::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
 
   // A session scoped to the org (kOrgLaunch), MFA as the caller's, for config().launch_ttl;

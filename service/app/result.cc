@@ -12,8 +12,13 @@ AppError fromStore(const store::Status& s) {
     case C::kConflict: return AppError::conflict(s.message);
     case C::kFailedPrecondition: return AppError::precondition(s.message);
     case C::kUnavailable:
+    {
       spdlog::warn("store unavailable: {}", s.message);
-      return AppError::unavailable(2);
+      // The store's kUnavailable messages are its own words (never database text): say why.
+      AppError e = AppError::unavailable(2);
+      if (!s.message.empty()) e.message = "service unavailable: " + s.message;
+      return e;
+    }
     case C::kInternal: break;
   }
   spdlog::error("store error: {}", s.message);

@@ -179,7 +179,8 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
 AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
                                                        const std::string& org_id,
                                                        const std::string& id,
-                                                       const UserChanges& in) {
+                                                       const UserChanges& in,
+                                                       const IfMatch& if_match) {
   if (in.username) {
     if (auto e = checkUsername(*in.username)) return failWith(*e);
   }
@@ -193,8 +194,9 @@ AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
     if (auto e = checkText(*in.lastname, "lastname", false)) return failWith(*e);
   }
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
-    auto cur = tx.getSystemUser(actor.scope(), org_id, id);
+    auto cur = tx.getSystemUser(actor.scope(), org_id, id);  // holds the row until the commit
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
     store::SystemUserRecord next = *cur;
     std::vector<Change> changes;
     auto text = [&](const std::optional<std::string>& v, std::string& field, const char* name) {
@@ -228,10 +230,11 @@ AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
 }
 
 AppResult<void> UserService::remove(const Actor& actor, const std::string& org_id,
-                                    const std::string& id) {
+                                    const std::string& id, const IfMatch& if_match) {
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the user"); !ok) return ok;
     if (auto d = tx.deleteSystemUser(actor.scope(), org_id, id); !d) return d;
     return appendEvent(tx, actor, "user_delete", org_id, id, {{"username", cur->username, ""}});
   });

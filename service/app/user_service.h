@@ -15,6 +15,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/list_query.h"
 #include "store/records.h"
@@ -62,9 +63,11 @@ class UserService {
                                             const UserCreate& in);
   // `user_update` with one change per field that changed; nothing changed: no write.
   AppResult<store::SystemUserRecord> update(const Actor& actor, const std::string& org_id,
-                                            const std::string& id, const UserChanges& in);
+                                            const std::string& id, const UserChanges& in,
+                                            const IfMatch& if_match = {});
   // `user_delete`.
-  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id);
+  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
+                         const IfMatch& if_match = {});
 
   // One account action, with its event: unlock → `user_unlocked`; suspend →
   // `user_suspended`; activate → `user_activated`; force password reset →

@@ -26,6 +26,7 @@
 #include "app/admin_text.h"
 #include "handlers/actor.h"
 #include "http/app_errors.h"
+#include "handlers/etag.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -64,7 +65,8 @@ json adminJson(const store::AdminRecord& a) {
               {"totpEnrolled", a.totp_enrolled},
               {"allOrganizations", a.all_organizations},
               {"organizationAccessTotal", a.organization_access_total},
-              {"created", app::formatRfc3339(a.created)}};
+              {"created", app::formatRfc3339(a.created)},
+              {"version", a.version}};
 }
 
 json detailsJson(const app::AdminDetails& d, std::int64_t now) {
@@ -180,7 +182,7 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
 HandlerResult getAdmin(app::AdminService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), std::string(ctx.param("id")));
   if (!d) return http::fail(d.error());
-  return Response::json(detailsJson(*d, ctx.now()));
+  return withEtag(Response::json(detailsJson(*d, ctx.now())), d->admin.version);
 }
 
 HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
@@ -208,13 +210,14 @@ HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (!grants) return std::unexpected(grants.error());
   ch.organizations = std::move(*grants);
 
-  auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, ctx.authorization());
+  auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, ctx.authorization(), ifMatchOf(ctx));
   if (!d) return http::fail(d.error());
-  return Response::json(detailsJson(*d, ctx.now()));
+  return withEtag(Response::json(detailsJson(*d, ctx.now())), d->admin.version);
 }
 
 HandlerResult deleteAdmin(app::AdminService& svc, RequestContext& ctx) {
-  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization()); !r) return http::fail(r.error());
+  if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization(), ifMatchOf(ctx)); !r)
+    return http::fail(r.error());
   return Response::noContent();
 }
 

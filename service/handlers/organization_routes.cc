@@ -31,6 +31,7 @@
 #include "app/activity_service.h"
 #include "app/organization_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
@@ -62,7 +63,8 @@ json orgJson(const store::OrganizationRecord& o) {
               {"tags", o.tags},
               {"hasLogo", o.has_logo},
               {"created", app::formatRfc3339(o.created)},
-              {"updated", app::formatRfc3339(o.updated)}};
+              {"updated", app::formatRfc3339(o.updated)},
+              {"version", o.version}};
 }
 
 const http::ListSpec& orgListSpec() {
@@ -105,7 +107,7 @@ HandlerResult createOrg(app::OrganizationService& svc, RequestContext& ctx) {
 HandlerResult getOrg(app::OrganizationService& svc, RequestContext& ctx) {
   auto org = svc.get(actorOf(ctx), ctx.organization());
   if (!org) return http::fail(org.error());
-  return Response::json(orgJson(*org));
+  return withEtag(Response::json(orgJson(*org)), org->version);
 }
 
 HandlerResult putOrg(app::OrganizationService& svc, RequestContext& ctx) {
@@ -126,14 +128,14 @@ HandlerResult putOrg(app::OrganizationService& svc, RequestContext& ctx) {
   auto tags = body->optionalStringArray("tags");
   if (!tags) return std::unexpected(tags.error());
   ch.tags = *tags;
-  auto org = svc.update(actorOf(ctx), ctx.organization(), ch);
+  auto org = svc.update(actorOf(ctx), ctx.organization(), ch, ifMatchOf(ctx));
   if (!org) return http::fail(org.error());
-  return Response::json(orgJson(*org));
+  return withEtag(Response::json(orgJson(*org)), org->version);
 }
 
 HandlerResult deleteOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto done = svc.remove(actorOf(ctx), ctx.organization());
+  auto done = svc.remove(actorOf(ctx), ctx.organization(), ifMatchOf(ctx));
   if (!done) return http::fail(done.error());
   return Response::noContent();
 }
@@ -143,7 +145,7 @@ HandlerResult putLogo(app::OrganizationService& svc, RequestContext& ctx) {
   if (!app::sniffImageType(ctx.body())) {
     return std::unexpected(Error::unsupportedMediaType("the logo must be a PNG or JPEG image"));
   }
-  auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()));
+  auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()), ifMatchOf(ctx));
   if (!done) return http::fail(done.error());
   return Response::noContent();
 }

@@ -31,6 +31,7 @@
 #include "handlers/actor.h"
 #include "http/app_errors.h"
 #include "handlers/bulk_results.h"
+#include "handlers/etag.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -68,7 +69,8 @@ json userJson(const store::SystemUserRecord& u) {
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
               {"created", app::formatRfc3339(u.created)},
-              {"organization", u.org_id}};
+              {"organization", u.org_id},
+              {"version", u.version}};
 }
 
 const http::ListSpec& userListSpec() {
@@ -149,7 +151,7 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
 HandlerResult getUser(app::UserService& svc, RequestContext& ctx) {
   auto u = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u));
+  return withEtag(Response::json(userJson(*u)), u->version);
 }
 
 HandlerResult putUser(app::UserService& svc, RequestContext& ctx) {
@@ -171,14 +173,14 @@ HandlerResult putUser(app::UserService& svc, RequestContext& ctx) {
     if (!v) return std::unexpected(v.error());
     *target = *v;
   }
-  auto u = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ch);
+  auto u = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ch, ifMatchOf(ctx));
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u));
+  return withEtag(Response::json(userJson(*u)), u->version);
 }
 
 HandlerResult deleteUser(app::UserService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto done = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
+  auto done = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ifMatchOf(ctx));
   if (!done) return http::fail(done.error());
   return Response::noContent();
 }

@@ -15,6 +15,7 @@ std::string_view errorCodeName(ErrorCode code) {
     case ErrorCode::kPreconditionFailed: return "precondition_failed";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
+    case ErrorCode::kUnprocessable: return "unprocessable";
     case ErrorCode::kTooManyRequests: return "too_many_requests";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";
@@ -33,6 +34,7 @@ int httpStatus(ErrorCode code) {
     case ErrorCode::kPreconditionFailed: return 412;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kUnprocessable: return 422;
     case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;

@@ -20,6 +20,7 @@ enum class ErrorCode {
   kPreconditionFailed,    // 412
   kPayloadTooLarge,       // 413
   kUnsupportedMediaType,  // 415
+  kUnprocessable,         // 422 (an Idempotency-Key reused with another request)
   kTooManyRequests,       // 429
   kUnavailable,           // 503 (+ Retry-After)
   kInternal,              // 500
@@ -59,6 +60,7 @@ struct Error {
   static Error unsupportedMediaType(std::string m = "content type must be application/json") {
     return {ErrorCode::kUnsupportedMediaType, std::move(m)};
   }
+  static Error unprocessable(std::string m) { return {ErrorCode::kUnprocessable, std::move(m)}; }
   static Error tooManyRequests(int retry_after_seconds, std::string m = "too many requests") {
     Error e{ErrorCode::kTooManyRequests, std::move(m)};
     e.retry_after_seconds = retry_after_seconds;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "auth/digest.h"
 #include "auth/random.h"
 #include "http/app_errors.h"
 
@@ -136,6 +137,14 @@ Response errorResponse(const Error& e, std::string_view request_id) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
   return r;
+}
+
+std::string idempotencyKeyProblem(std::string_view key) {
+  if (key.empty() || key.size() > 255) return "the Idempotency-Key header must be 1 to 255 characters";
+  for (char c : key) {
+    if (c < 0x20 || c > 0x7e) return "the Idempotency-Key header must be printable ASCII";
+  }
+  return "";
 }
 
 // ---- Pipeline -----------------------------------------------------------------------------
@@ -349,6 +358,62 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     }
   }
 
+  // Idempotency-Key (http/idempotency.h): an authenticated POST with the header.
+  std::optional<std::string_view> key;
+  if (options_.idempotency && in.method == "POST" && ctx.principal_) key = ctx.header("idempotency-key");
+  if (!key) return runHandler(route, ctx);
+  if (auto problem = idempotencyKeyProblem(*key); !problem.empty()) {
+    return fail(Error::invalidArgument(problem));
+  }
+  const Principal& who = *ctx.principal_;
+  const std::string key_hash = auth::sha256Hex(who.admin_id + "\n" + who.provider_id + "\n" + in.method +
+                                               "\n" + in.path + "\n" + std::string(*key));
+  const std::string request_hash = auth::sha256Hex(ctx.organization_ + "\n" + in.body);
+  IdempotencyKeys& keys = *options_.idempotency;
+  const IdempotencyKeys::Begin begun = keys.begin(key_hash, request_hash);
+  switch (begun.kind) {
+    case IdempotencyKeys::Kind::kRun: break;
+    case IdempotencyKeys::Kind::kReplay: {
+      Response r;
+      r.status = begun.answer.status;
+      r.content_type = begun.answer.content_type;
+      r.body = begun.answer.body;
+      r.headers.emplace_back("Idempotent-Replayed", "true");
+      addSecurityHeaders(r, request_id);
+      return r;
+    }
+    case IdempotencyKeys::Kind::kMismatch:
+      return fail(Error::unprocessable("this Idempotency-Key was used with a different request"));
+    case IdempotencyKeys::Kind::kInFlight: {
+      Error e = Error::conflict("a request with this Idempotency-Key is in progress");
+      e.retry_after_seconds = 1;
+      return fail(e);
+    }
+    case IdempotencyKeys::Kind::kAlreadyApplied:
+      return fail(Error::conflict(
+          "the request with this Idempotency-Key was applied but its answer was lost: read the "
+          "resource to see the outcome"));
+    case IdempotencyKeys::Kind::kUnavailable:
+      return fail(Error::unavailable(1, "service unavailable: the Idempotency-Key cannot be checked"));
+  }
+  Response r;
+  keys.runMarked(key_hash, [&] { r = runHandler(route, ctx); });
+  if (r.status < 500 && r.status != 429) {
+    StoredAnswer answer{r.status, r.content_type, r.body};
+    keys.finish(key_hash, &answer);
+  } else {
+    keys.finish(key_hash, nullptr);
+  }
+  return r;
+}
+
+Response Pipeline::runHandler(const Route& route, RequestContext& ctx) const {
+  const std::string& request_id = ctx.request_id_;
+  auto fail = [&](const Error& e) {
+    Response r = errorResponse(e, request_id);
+    addSecurityHeaders(r, request_id);
+    return r;
+  };
   // The handler, inside the one catch-all: details to the log, a generic 500 to the client.
   HandlerResult result = [&]() -> HandlerResult {
     try {

@@ -20,6 +20,7 @@
 
 #include "app/authorization.h"
 #include "http/errors.h"
+#include "http/idempotency.h"
 #include "http/metrics.h"
 #include "http/principal.h"
 #include "http/request_context.h"
@@ -41,6 +42,8 @@ struct PipelineOptions {
   // Told of every decision after the decision log line (a decision log plugs in here). Must
   // not throw; may be empty.
   app::DecisionSink on_decision;
+  // Idempotency-Key on authenticated POSTs (http/idempotency.h); null: the header is ignored.
+  std::shared_ptr<IdempotencyKeys> idempotency;
 };
 
 // The HTTP response of an Error, with `request_id` in the body.
@@ -67,6 +70,8 @@ class Pipeline {
  private:
   Response run(const IncomingRequest& in, std::string& route_label) const;
   std::string clientIp(const IncomingRequest& in) const;
+  // The handler inside the one catch-all (a generic 500, details in the log).
+  Response runHandler(const Route& route, RequestContext& ctx) const;
 
   RouteTable routes_;
   std::shared_ptr<Authenticator> authenticator_;

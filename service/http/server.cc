@@ -211,6 +211,7 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
   popts.clock = options.clock;
   popts.on_denied = options.on_denied;
   popts.on_decision = options.on_decision;
+  popts.idempotency = options.idempotency;
   auto pipeline = Pipeline::create(std::move(*table), std::move(authenticator), std::move(engine),
                                    std::move(metrics), std::move(popts));
   if (!pipeline) return std::unexpected(std::move(pipeline.error()));

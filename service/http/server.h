@@ -44,6 +44,7 @@ struct ServerOptions {
   std::function<std::int64_t()> clock;       // see PipelineOptions
   DenialFn on_denied;                        // see PipelineOptions
   app::DecisionSink on_decision;             // see PipelineOptions (a decision log)
+  std::shared_ptr<IdempotencyKeys> idempotency;  // see PipelineOptions
   // The web UI (http/static_files.h; null: API only) and its cookie session
   // (http/browser_session.h).
   std::shared_ptr<const StaticFiles> web;

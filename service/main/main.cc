@@ -144,6 +144,12 @@ int main(int argc, char** argv) {
                  "On SIGTERM/SIGINT, the longest wait for the requests in flight to be answered")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  int idempotency_lease = 60;
+  cli.add_option("--idempotency-lease-seconds", idempotency_lease,
+                 "How long an unfinished Idempotency-Key reservation (a crash mid-request) holds "
+                 "retries off with 409 before they may run again (docs/consistency.md)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   // Issue 14 item 1: the decision log (docs/deploy.md).
   double decision_log_mb = 100;
   cli.add_option("--decision-log", o.decision_log.path,
@@ -197,6 +203,7 @@ int main(int argc, char** argv) {
   o.rate_limits.enabled = !no_rate_limits;
   o.ready_at_start = false;  // /readyz: 503 until the bootstrap below has finished
   o.follow_changes = true;   // issue 16: changes by other replicas, mtpctl and jobs
+  o.idempotency_lease = std::chrono::seconds(idempotency_lease);
   auto mtpd = mtp::service::Mtpd::start(o);
   if (!mtpd) {
     std::cerr << "mtpd: " << mtpd.error() << "\n";

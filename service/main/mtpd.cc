@@ -14,6 +14,7 @@
 #include "handlers/session_authenticator.h"
 #include "http/log_format.h"
 #include "main/db_files.h"
+#include "main/idempotency_keys.h"
 #include "mtp/engine/policy_set.h"
 
 namespace mtp::service {
@@ -57,6 +58,12 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->store_ = std::move(*store);
   auto version = m->store_->migrate();
   if (!version) return std::unexpected("database: " + version.error().message);
+  // Issue 11 item 5: a database mtpd cannot write (a read-only file or server, a full disk)
+  // is refused at start, not discovered by the first client.
+  if (auto probe = m->store_->probeWrite(); !probe) {
+    return std::unexpected("database: not writable (" + probe.error().message +
+                           "): mtpd needs a database it can write");
+  }
 
   m->policies_dir_ = o.policies;
   auto policies = engine::PolicySet::load(o.policies);
@@ -127,6 +134,8 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     if (!written) spdlog::warn("denial {} not written to the activity log", decision_id);
   };
   store::Store* st = m->store_.get();
+  // Idempotency-Key on POST (http/idempotency.h), kept in the store.
+  sopt.idempotency = std::make_shared<StoreIdempotencyKeys>(*m->store_, clock, o.idempotency_lease);
   auto routes = handlers::allRoutes(*m->app_);
   // The rate-limit hook: wraps the limited routes' handlers by method and pattern (issue 10 item 4).
   http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
@@ -137,7 +146,10 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
          if (!ready->load()) return "starting";
          if (listener != nullptr && !listener->synced()) return "directory reloading";
          auto ping = st->ping();
-         return ping ? "" : "database unreachable";
+         if (!ping) return "database unreachable";
+         // After a write failed on storage, not ready until a write (or this probe) commits.
+         auto writable = st->writable();
+         return writable ? "" : "database not writable: " + writable.error().message;
        }))
     routes.push_back(std::move(r));
   auto server = http::Server::start(

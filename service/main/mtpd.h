@@ -51,6 +51,9 @@ struct MtpdOptions {
   // waits for the listener at most `follow_wait`; /readyz answers 503 while it is not in step.
   bool follow_changes = false;
   std::chrono::milliseconds follow_wait{5000};
+  // Issue 11 item 2: how long an Idempotency-Key reservation may stay unfinished (a crash)
+  // before a retry may run again, or learn that the first request wrote (docs/consistency.md).
+  std::chrono::seconds idempotency_lease{60};
 };
 
 class Mtpd {

@@ -5,11 +5,28 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
 
+#include <optional>
 #include <string>
 
 namespace mtp::store::detail {
 
 namespace {
+
+// SQLite's storage failures by their text (SOCI 4.0.3 does not always carry the code).
+std::optional<Status> sqliteStorageText(const std::string& what) {
+  if (what.find("database or disk is full") != std::string::npos) {
+    return Status::unavailable("database storage is full");
+  }
+  if (what.find("readonly database") != std::string::npos ||
+      what.find("read-only") != std::string::npos || what.find("query_only") != std::string::npos) {
+    return Status::unavailable("database is read-only");
+  }
+  if (what.find("disk I/O error") != std::string::npos ||
+      what.find("unable to open database") != std::string::npos) {
+    return Status::unavailable("database storage error");
+  }
+  return std::nullopt;
+}
 
 Status fromPostgres(const soci::postgresql_soci_error& e, soci::session& session, bool* lost) {
   const std::string state = e.sqlstate();
@@ -25,6 +42,11 @@ Status fromPostgres(const soci::postgresql_soci_error& e, soci::session& session
   if (state == "23514" || state == "23502" || state.starts_with("22")) {
     return Status::invalidArgument("value rejected by the database");
   }
+  // Storage: disk full (53100), out of memory or connections (53xxx), a read-only server
+  // (25006: a standby, default_transaction_read_only): not a bug, a state to wait out.
+  if (state == "53100") return Status::unavailable("database storage is full");
+  if (state == "25006") return Status::unavailable("database is read-only");
+  if (state.starts_with("53")) return Status::unavailable("database out of resources");
   // Serialization failure, deadlock, lock or statement timeout: the caller may retry.
   if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
     return Status::unavailable("database busy");
@@ -46,6 +68,13 @@ Status fromSqlite(const soci::sqlite3_soci_error& e) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::unavailable("database busy");
+    case SQLITE_FULL:
+      return Status::unavailable("database storage is full");
+    case SQLITE_READONLY:
+      return Status::unavailable("database is read-only");
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return Status::unavailable("database storage error");
     default:
       break;
   }
@@ -57,6 +86,7 @@ Status fromSqlite(const soci::sqlite3_soci_error& e) {
   if (what.find("database is locked") != std::string::npos) {
     return Status::unavailable("database busy");
   }
+  if (auto s = sqliteStorageText(what)) return *s;
   return Status::internal("database error: " + what);
 }
 
@@ -90,6 +120,7 @@ Status classifyError(const std::exception& e, soci::session& session, Backend ba
       if (what.find("database is locked") != std::string::npos) {
         return Status::unavailable("database busy");
       }
+      if (auto s = sqliteStorageText(what)) return *s;
     }
     return Status::internal("database error: " + what);
   }

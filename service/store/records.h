@@ -36,6 +36,7 @@ struct OrganizationRecord {
   std::int64_t device_count = 0;  // read-only: its devices now
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
 struct LogoRecord {
@@ -63,6 +64,7 @@ struct AdminRecord {
   std::optional<UnixTime> locked_until;
   UnixTime created = 0;
   UnixTime updated = 0;
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
 // What login and MFA need; never part of a list.
@@ -262,6 +264,7 @@ struct SystemUserRecord {
   bool password_set = false;      // a password hash is on file
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
 // A user as the user portal's sign-in needs it: the record and the stored hash.

@@ -13,7 +13,7 @@ struct AdminRow {
   std::string id, provider_id, email, firstname, lastname, role_name, status;
   int mfa = 0, api_key_allowed = 0, all_orgs = 0, totp_enrolled = 0, password_set = 0,
       api_key_set = 0, failed_logins = 0;
-  long long access_total = 0, locked_until = 0, created = 0, updated = 0;
+  long long access_total = 0, locked_until = 0, created = 0, updated = 0, version = 1;
   soci::indicator locked_ind = soci::i_ok;
 
   static std::string columns(const Dialect& d) {
@@ -27,7 +27,8 @@ struct AdminRow {
            "o2.provider_id = a.provider_id) ELSE (SELECT COUNT(*) FROM admin_org_grants g2 "
            "WHERE g2.provider_id = a.provider_id AND g2.admin_id = a.id) END"
            ", a.failed_logins, " +
-           d.ts("a.locked_until") + ", " + d.ts("a.created") + ", " + d.ts("a.updated");
+           d.ts("a.locked_until") + ", " + d.ts("a.created") + ", " + d.ts("a.updated") +
+           ", a.version";
   }
   template <class Binder>
   void bind(Binder& pt) {
@@ -36,7 +37,7 @@ struct AdminRow {
         soci::into(api_key_allowed), soci::into(all_orgs), soci::into(totp_enrolled),
         soci::into(password_set), soci::into(api_key_set), soci::into(access_total),
         soci::into(failed_logins), soci::into(locked_until, locked_ind), soci::into(created),
-        soci::into(updated);
+        soci::into(updated), soci::into(version);
   }
   AdminRecord record() const {
     AdminRecord r;
@@ -58,6 +59,7 @@ struct AdminRow {
     r.locked_until = opt(locked_until, locked_ind);
     r.created = created;
     r.updated = updated;
+    r.version = version;
     return r;
   }
 };
@@ -142,7 +144,7 @@ Result<AdminRecord> SociTx::getAdminByEmail(const TenantScope& scope, const std:
 Result<void> SociTx::updateAdmin(const TenantScope& scope, const AdminRecord& r) {
   return guarded([&]() -> Result<void> {
     SqlParams p;
-    std::string q = "UPDATE admins SET email = " + p.text(r.email) +
+    std::string q = "UPDATE admins SET version = version + 1, email = " + p.text(r.email) +
                     ", firstname = " + p.text(r.firstname) + ", lastname = " + p.text(r.lastname) +
                     ", role_name = " + p.text(r.role_name) +
                     ", status = " + p.text(std::string(adminStatusText(r.status))) +
@@ -250,7 +252,7 @@ Result<void> SociTx::setPasswordHash(const TenantScope& scope, const std::string
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE admins SET password_hash = " + p.text(password_hash) +
+             "UPDATE admins SET version = version + 1, password_hash = " + p.text(password_hash) +
                  ", updated = " + d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND id = " + p.text(id),
              p),
@@ -264,7 +266,7 @@ Result<void> SociTx::setTotpSecret(const TenantScope& scope, const std::string& 
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE admins SET totp_secret = " + p.optText(secret) + ", totp_enrolled = " +
+             "UPDATE admins SET version = version + 1, totp_secret = " + p.optText(secret) + ", totp_enrolled = " +
                  p.boolean(false) + ", totp_last_step = NULL, updated = " +
                  d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND id = " + p.text(id),
@@ -279,7 +281,7 @@ Result<void> SociTx::setTotpEnrolled(const TenantScope& scope, const std::string
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE admins SET totp_enrolled = " + p.boolean(enrolled) +
+             "UPDATE admins SET version = version + 1, totp_enrolled = " + p.boolean(enrolled) +
                  ", updated = " + d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND id = " + p.text(id),
              p),
@@ -293,7 +295,7 @@ Result<bool> SociTx::acceptTotpStep(const TenantScope& scope, const std::string&
     SqlParams p;
     long long changed =
         exec(sql_,
-             "UPDATE admins SET totp_last_step = " + p.integer(step) + " WHERE provider_id = " +
+             "UPDATE admins SET version = version + 1, totp_last_step = " + p.integer(step) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND id = " + p.text(id) +
                  " AND (totp_last_step IS NULL OR totp_last_step < " + p.integer(step) + ")",
              p);
@@ -328,7 +330,7 @@ Result<FailedLogin> SociTx::recordFailedLogin(const TenantScope& scope, const st
     const std::string count = p.integer(out.count);
     const std::string until = out.locked ? d_.tsParam(p.integer(lock_until)) : std::string("NULL");
     long long changed = exec(sql_,
-                             "UPDATE admins SET failed_logins = " + count + ", locked_until = " + until +
+                             "UPDATE admins SET version = version + 1, failed_logins = " + count + ", locked_until = " + until +
                                  " WHERE provider_id = " + p.text(scope.provider_id) +
                                  " AND id = " + p.text(id),
                              p);
@@ -341,7 +343,7 @@ Result<void> SociTx::clearFailedLogins(const TenantScope& scope, const std::stri
   return guarded([&]() -> Result<void> {
     SqlParams p;
     return requireOne(exec(sql_,
-                           "UPDATE admins SET failed_logins = 0, locked_until = NULL "
+                           "UPDATE admins SET version = version + 1, failed_logins = 0, locked_until = NULL "
                            "WHERE provider_id = " +
                                p.text(scope.provider_id) + " AND id = " + p.text(id),
                            p),

@@ -24,7 +24,7 @@ struct OrgRow {
   long long max_users = 0;
   soci::indicator max_ind = soci::i_ok;
   int remote_assist = 0, has_logo = 0;
-  long long created = 0, updated = 0, user_count = 0, device_count = 0;
+  long long created = 0, updated = 0, user_count = 0, device_count = 0, version = 1;
 
   // The live user and device counts are index range counts (provider_id, org_id, ...).
   static std::string columns(const Dialect& d) {
@@ -34,13 +34,13 @@ struct OrgRow {
            d.ts("o.created") + ", " + d.ts("o.updated") +
            ", (SELECT COUNT(*) FROM system_users su WHERE su.provider_id = o.provider_id AND "
            "su.org_id = o.id), (SELECT COUNT(*) FROM devices dv WHERE dv.provider_id = "
-           "o.provider_id AND dv.org_id = o.id)";
+           "o.provider_id AND dv.org_id = o.id), o.version";
   }
   template <class Binder>
   void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(name), soci::into(max_users, max_ind),
         soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated),
-        soci::into(user_count), soci::into(device_count);
+        soci::into(user_count), soci::into(device_count), soci::into(version);
   }
   OrganizationRecord record() const {
     OrganizationRecord r;
@@ -54,6 +54,7 @@ struct OrgRow {
     r.updated = updated;
     r.user_count = user_count;
     r.device_count = device_count;
+    r.version = version;
     return r;
   }
 };
@@ -193,7 +194,7 @@ Result<void> SociTx::updateOrganization(const TenantScope& scope, const Organiza
     std::string q = "UPDATE organizations SET name = " + p.text(r.name) +
                     ", max_system_users = " + p.optInteger(r.max_system_users) +
                     ", remote_assist = " + p.boolean(r.remote_assist) +
-                    ", updated = " + d_.tsParam(p.integer(now())) +
+                    ", updated = " + d_.tsParam(p.integer(now())) + ", version = version + 1" +
                     " WHERE provider_id = " + p.text(scope.provider_id) + " AND id = " + p.text(r.id);
     if (auto one = requireOne(exec(sql_, q, p), "organization"); !one) return one;
     return writeTags(scope, r.id, r.tags);
@@ -262,7 +263,16 @@ Result<Page<OrganizationRecord>> SociTx::listOrganizations(const TenantScope& sc
 Result<void> SociTx::setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                          const LogoRecord& logo) {
   return guarded([&]() -> Result<void> {
-    holdRow("organizations", scope, org_id);  // one replacement at a time
+    // One replacement at a time (the row lock), and a new org version (hasLogo, the ETag).
+    SqlParams v;
+    if (auto one = requireOne(exec(sql_,
+                                   "UPDATE organizations SET version = version + 1 WHERE provider_id = " +
+                                       v.text(scope.provider_id) + " AND id = " + v.text(org_id),
+                                   v),
+                              "organization");
+        !one) {
+      return one;
+    }
     SqlParams del;
     exec(sql_,
          "DELETE FROM organization_logos WHERE provider_id = " + del.text(scope.provider_id) +

@@ -117,6 +117,34 @@ Result<void> SociStore::ping() {
   return {};
 }
 
+namespace {
+
+bool storageFailure(const Status& s) {
+  return s.isUnavailable() &&
+         (s.message == "database is read-only" || s.message == "database storage is full" ||
+          s.message == "database storage error");
+}
+
+}  // namespace
+
+Result<void> SociStore::probeWrite() {
+  // The probe row lives in idempotency_keys under a key no SHA-256 hex can be.
+  auto r = runUnit(false, [&](Tx& tx) -> Result<void> {
+    IdempotencyRecord probe;
+    probe.key_hash = "~probe";
+    probe.created = tx.now();
+    probe.lease_until = tx.now();
+    return tx.putIdempotencyKey(probe);
+  });
+  if (!r) return r;
+  return {};
+}
+
+Result<void> SociStore::writable() {
+  if (!write_failing_.load()) return {};
+  return probeWrite();
+}
+
 Result<void> SociStore::read(const std::function<Result<void>(Tx&)>& fn) {
   return runUnit(true, fn);
 }
@@ -138,6 +166,17 @@ void SociStore::control(soci::session& s, StatementCache& statements, const char
 }
 
 Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(Tx&)>& fn) {
+  Result<void> r = runUnitOnce(reading, fn);
+  if (!reading) {
+    // Readiness follows the storage: a write that failed on it marks the store not writable
+    // until a write commits (writable()).
+    if (r) write_failing_.store(false);
+    else if (storageFailure(r.error())) write_failing_.store(true);
+  }
+  return r;
+}
+
+Result<void> SociStore::runUnitOnce(bool reading, const std::function<Result<void>(Tx&)>& fn) {
   auto lease = pool_.lease(options_.lease_timeout);
   if (!lease) return fail(lease.error());
   for (int attempt = 0;; ++attempt) {
@@ -158,6 +197,16 @@ Result<void> SociStore::runUnit(bool reading, const std::function<Result<void>(T
         out = fail(tx.classify(e));
       } catch (...) {
         out = fail(Status::internal("unit of work threw a non-standard exception"));
+      }
+      if (out && !reading && !tx.lost()) {
+        // A keyed request's write commits with the key's `committed` flag (idempotency_store.h).
+        if (const std::string* key = IdempotencyMark::current()) {
+          try {
+            tx.markIdempotencyCommitted(*key);
+          } catch (const std::exception& e) {
+            out = fail(tx.classify(e));
+          }
+        }
       }
       if (!out || tx.lost() || reading) {
         try {

@@ -240,6 +240,13 @@ class SociTx final : public Tx {
   Result<void> markEmailFailed(const std::string& id, const std::string& error) override;
   Result<std::int64_t> deleteExpiredSessions(UnixTime now) override;
 
+  Result<IdempotencyRecord> getIdempotencyKey(const std::string& key_hash) override;
+  Result<void> putIdempotencyKey(const IdempotencyRecord& record) override;
+  Result<void> deleteIdempotencyKey(const std::string& key_hash) override;
+  Result<std::int64_t> purgeIdempotencyKeys(UnixTime before) override;
+  // For SociStore::runUnit: sets the key's `committed` in this unit (throws as SOCI does).
+  void markIdempotencyCommitted(const std::string& key_hash);
+
   // For SociStore::loadDirectory.
   Result<mtp::engine::DirectoryData> loadDirectory();
   // For SociStore::loadDirectoryPart.

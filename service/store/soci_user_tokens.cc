@@ -18,7 +18,7 @@ Result<void> SociTx::setSystemUserPassword(const TenantScope& scope, const std::
             : std::string("NULL");
     return requireOne(
         exec(sql_,
-             "UPDATE system_users SET password_hash = " + p.text(password_hash) +
+             "UPDATE system_users SET version = version + 1, password_hash = " + p.text(password_hash) +
                  ", password_set_at = " + d_.tsParam(p.integer(at)) +
                  ", password_expiration_date = " + expiry + ", password_expired = " +
                  p.boolean(false) + ", failed_logins = 0, updated = " + d_.tsParam(p.integer(at)) +

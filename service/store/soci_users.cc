@@ -42,7 +42,7 @@ struct UserRow {
   std::string id, provider_id, org_id, username, email, firstname, lastname, state;
   int totp = 0, sudo = 0, pwless = 0, samba = 0, locked = 0, failed = 0, expired = 0, pw_set = 0;
   long long exp_date = 0, susp_at = 0, act_at = 0, locked_at = 0, pw_set_at = 0, created = 0,
-            updated = 0;
+            updated = 0, version = 1;
   soci::indicator exp_ind = soci::i_ok, susp_ind = soci::i_ok, act_ind = soci::i_ok,
                   locked_ind = soci::i_ok, pw_set_ind = soci::i_ok;
 
@@ -55,7 +55,8 @@ struct UserRow {
            ", CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END, " +
            d.ts("u.password_expiration_date") + ", " + d.ts("u.scheduled_suspension_at") + ", " +
            d.ts("u.scheduled_activation_at") + ", " + d.ts("u.locked_at") + ", " +
-           d.ts("u.password_set_at") + ", " + d.ts("u.created") + ", " + d.ts("u.updated");
+           d.ts("u.password_set_at") + ", " + d.ts("u.created") + ", " + d.ts("u.updated") +
+           ", u.version";
   }
   template <class Binder>
   void bind(Binder& pt) {
@@ -65,7 +66,7 @@ struct UserRow {
         soci::into(locked), soci::into(failed), soci::into(expired), soci::into(pw_set),
         soci::into(exp_date, exp_ind), soci::into(susp_at, susp_ind), soci::into(act_at, act_ind),
         soci::into(locked_at, locked_ind), soci::into(pw_set_at, pw_set_ind), soci::into(created),
-        soci::into(updated);
+        soci::into(updated), soci::into(version);
   }
   SystemUserRecord record() const {
     SystemUserRecord r;
@@ -92,6 +93,7 @@ struct UserRow {
     r.password_set_at = opt(pw_set_at, pw_set_ind);
     r.created = created;
     r.updated = updated;
+    r.version = version;
     return r;
   }
 };
@@ -177,7 +179,7 @@ Result<void> SociTx::updateSystemUser(const TenantScope& scope, const SystemUser
     }
     SqlParams p;
     std::string q =
-        "UPDATE system_users SET username = " + p.text(r.username) + ", email = " +
+        "UPDATE system_users SET version = version + 1, username = " + p.text(r.username) + ", email = " +
         p.text(r.email) + ", firstname = " + p.text(r.firstname) + ", lastname = " +
         p.text(r.lastname) + ", state = " + p.text(std::string(userStateText(r.state))) +
         ", totp_enabled = " + p.boolean(r.totp_enabled) + ", sudo = " + p.boolean(r.sudo) +
@@ -244,7 +246,7 @@ Result<void> SociTx::setSystemUserState(const TenantScope& scope, const std::str
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE system_users SET state = " + p.text(std::string(userStateText(state))) +
+             "UPDATE system_users SET version = version + 1, state = " + p.text(std::string(userStateText(state))) +
                  ", updated = " + d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
                  " AND id = " + p.text(id),
@@ -259,7 +261,7 @@ Result<void> SociTx::unlockSystemUser(const TenantScope& scope, const std::strin
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE system_users SET account_locked = " + p.boolean(false) +
+             "UPDATE system_users SET version = version + 1, account_locked = " + p.boolean(false) +
                  ", failed_logins = 0, locked_at = NULL, updated = " +
                  d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
@@ -275,7 +277,7 @@ Result<void> SociTx::expireSystemUserPassword(const TenantScope& scope, const st
     SqlParams p;
     return requireOne(
         exec(sql_,
-             "UPDATE system_users SET password_expired = " + p.boolean(true) + ", updated = " +
+             "UPDATE system_users SET version = version + 1, password_expired = " + p.boolean(true) + ", updated = " +
                  d_.tsParam(p.integer(now())) + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
                  " AND id = " + p.text(id),
@@ -301,7 +303,7 @@ Result<int> SociTx::recordSystemUserFailedLogin(const TenantScope& scope,
     }
     const long long changed =
         exec(sql_,
-             "UPDATE system_users SET failed_logins = failed_logins + 1, account_locked = " +
+             "UPDATE system_users SET version = version + 1, failed_logins = failed_logins + 1, account_locked = " +
                  lock + ", locked_at = " + locked_at + " WHERE provider_id = " +
                  p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) + " AND id = " +
                  p.text(id) + " AND NOT account_locked",
@@ -360,7 +362,7 @@ Result<std::int64_t> SociTx::applyPasswordExpirationDays(const TenantScope& scop
     }
     return static_cast<std::int64_t>(
         exec(sql_,
-             "UPDATE system_users SET password_expiration_date = " + date +
+             "UPDATE system_users SET version = version + 1, password_expiration_date = " + date +
                  " WHERE provider_id = " + p.text(scope.provider_id) + " AND org_id = " +
                  p.text(org_id) + " AND password_hash IS NOT NULL AND password_set_at IS NOT NULL",
              p));
@@ -373,7 +375,7 @@ Result<void> SociTx::clearSystemUserFailedLogins(const TenantScope& scope,
   return guarded([&]() -> Result<void> {
     SqlParams p;
     return requireOne(exec(sql_,
-                           "UPDATE system_users SET failed_logins = 0 WHERE provider_id = " +
+                           "UPDATE system_users SET version = version + 1, failed_logins = 0 WHERE provider_id = " +
                                p.text(scope.provider_id) + " AND org_id = " + p.text(org_id) +
                                " AND id = " + p.text(id),
                            p),

@@ -31,6 +31,7 @@
 #include "store/bulk_load.h"
 #include "store/device_store.h"
 #include "store/home_store.h"
+#include "store/idempotency_store.h"
 #include "store/list_query.h"
 #include "store/org_store.h"
 #include "store/records.h"
@@ -59,7 +60,8 @@ class Tx : public OrgStore,
            public BillingStore,
            public HomeStore,
            public ActivityStore,
-           public AccessReviewStore {
+           public AccessReviewStore,
+           public IdempotencyStore {
  public:
   ~Tx() override = default;
   virtual UnixTime now() const = 0;  // the clock the store uses for defaults
@@ -92,6 +94,13 @@ class Store {
   Result<void> checkSchema();
   // A round trip to the database (readiness).
   virtual Result<void> ping() = 0;
+  // A committed write of a probe row (issue 11 item 5): kUnavailable "database is
+  // read-only" / "database storage is full" / "database storage error" when the database
+  // cannot be written. mtpd refuses to start when it fails.
+  virtual Result<void> probeWrite() = 0;
+  // OK while writes work. After a write failed on storage (full, read-only, I/O error), a
+  // probe write decides, and its success (or any committed write) clears the state (readiness).
+  virtual Result<void> writable() = 0;
 
   // Runs `fn` in a read transaction (a consistent snapshot on PostgreSQL). The result of
   // `fn` is returned; an error from it rolls back. `fn` may run twice (retry after a lost

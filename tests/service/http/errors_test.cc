@@ -18,6 +18,7 @@ TEST(Errors, EveryCodeHasTheSpecsNameAndStatus) {
       {ErrorCode::kPreconditionFailed, "precondition_failed", 412},
       {ErrorCode::kPayloadTooLarge, "payload_too_large", 413},
       {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
+      {ErrorCode::kUnprocessable, "unprocessable", 422},
       {ErrorCode::kTooManyRequests, "too_many_requests", 429},
       {ErrorCode::kUnavailable, "unavailable", 503},
       {ErrorCode::kInternal, "internal", 500},

@@ -69,7 +69,7 @@ struct PsaAlertRecord {
   std::string org_id;
   std::string subject_id;
   std::string subject_name;
-  std::optional<UnixTime> since;  // the device's last contact
+  std::optional<UnixTime> since;  // when the user was locked; the device's last contact
 };
 
 struct IntegrationRequestRecord {

@@ -316,15 +316,23 @@ Result<std::vector<PsaAlertRecord>> SociTx::psaAlerts(const TenantScope& scope, 
     std::vector<PsaAlertRecord> out;
     PsaAlertRecord a;
     {
+      // The lock time is part of the alert: a user locked again later is a new alert.
       SqlParams p;
+      long long locked = 0;
+      soci::indicator locked_ind = soci::i_null;
       select(sql_,
-             "SELECT org_id, id, username FROM system_users WHERE provider_id = " + p.text(scope.provider_id) +
-                 " AND account_locked AND " + inList("org_id", org_ids, p) +
+             "SELECT org_id, id, username, " + d_.ts("locked_at") + " FROM system_users WHERE provider_id = " +
+                 p.text(scope.provider_id) + " AND account_locked AND " + inList("org_id", org_ids, p) +
                  " ORDER BY org_id, id",
-             p, [&](auto& pt) { pt, soci::into(a.org_id), soci::into(a.subject_id), soci::into(a.subject_name); },
+             p,
+             [&](auto& pt) {
+               pt, soci::into(a.org_id), soci::into(a.subject_id), soci::into(a.subject_name),
+                   soci::into(locked, locked_ind);
+             },
              [&] {
                PsaAlertRecord x = a;
                x.alert_kind = "user_locked";
+               x.since = opt(locked, locked_ind);
                out.push_back(std::move(x));
              });
     }

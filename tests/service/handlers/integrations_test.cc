@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "fake_psa.h"
+#include "app/psa_sync.h"
 #include "main/psa_sync_job.h"
 #include "psa/psa_client.h"
 #include "service_fixture.h"
@@ -329,6 +330,48 @@ TEST_P(IntegrationsTest, EachAlertOpensOneTicket) {
   EXPECT_EQ(tickets->front().status, "opened");
   EXPECT_EQ(events("integration_ticket"), 1);
   EXPECT_TRUE(fake.violations().empty()) << fake.violations().front();
+}
+
+TEST_P(IntegrationsTest, AnInactiveDeviceOpensOneAutotaskTicket) {
+  FakePsa fake("autotask", kAt);
+  store::DeviceRecord v;
+  v.org_id = o1;
+  v.hostname = v.display_name = "old-laptop";
+  v.os = "Ubuntu 24.04";
+  v.os_family = "linux";
+  v.version = "1.0";
+  auto id = app().store().transact([&](store::Tx& tx) { return tx.createDevice(store::TenantScope{p}, v, "psatesthash"); });
+  ASSERT_TRUE(id.has_value());
+  store::DeviceCheckin c;
+  c.at = now() - 8 * 86400;
+  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) { return tx.recordCheckin(store::TenantScope{p}, *id, c); }));
+  json b = {{"siteUrl", fake.url()}, {"integrationCode", kAt.integration_code}, {"userName", kAt.username},
+            {"secret", kAt.secret}, {"ticketAlertKinds", {"device_inactive_7d"}}};
+  ASSERT_EQ(call("PUT", base() + "/autotask", owner.token, b.dump()).status, 200);
+  const json maps = {{{"organization", o1}, {"psaCompanyId", "29683"}, {"contractId", "500"}, {"serviceId", "77"}}};
+  ASSERT_EQ(call("PUT", base() + "/autotask/mappings", owner.token, json{{"mappings", maps}}.dump()).status, 200);
+  ASSERT_TRUE(fake.waitFor("/Tickets", 1, milliseconds(5000)));
+  std::this_thread::sleep_for(milliseconds(400));
+  EXPECT_EQ(fake.count("/Tickets"), 1u);
+  const json t = json::parse(fake.requests().back().body);
+  EXPECT_EQ(t["companyID"], 29683);
+  EXPECT_NE(t["title"].get<std::string>().find("old-laptop"), std::string::npos) << t.dump();
+  EXPECT_TRUE(fake.violations().empty()) << fake.violations().front();
+}
+
+TEST_P(IntegrationsTest, DailySyncIsQueuedOncePerDay) {
+  FakePsa fake("connectwise", kCw);
+  users(o1, 2);
+  ASSERT_EQ(putConnectWise(fake).status, 200);
+  const json maps = {{{"organization", o1}, {"psaCompanyId", "11"}, {"agreementId", "300"}, {"additionId", "25"}}};
+  ASSERT_EQ(call("PUT", base() + "/connectwise/mappings", owner.token, json{{"mappings", maps}}.dump()).status, 200);
+  EXPECT_EQ(app::runPsaPass(app(), false, true).queued_daily, 1);
+  const json run = waitRun("connectwise", "ok");
+  EXPECT_EQ(run["reason"], "daily");
+  EXPECT_EQ(app::runPsaPass(app(), false, true).queued_daily, 0);  // not again the same day
+  advance(86401);
+  EXPECT_EQ(app::runPsaPass(app(), false, true).queued_daily, 1);
+  ASSERT_TRUE(fake.waitFor("/additions/", 2, milliseconds(5000)));
 }
 
 TEST_P(IntegrationsTest, RequestsAreStoredWithAnEvent) {

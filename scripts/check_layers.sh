@@ -6,6 +6,7 @@
 #   engine            nothing of the service
 #   service/auth      auth/ only (and the engine)
 #   service/decisions decisions/ only (and the engine): mtpd's decision log and mtpctl's replay
+#   service/psa       psa/ only (and auth/): the PSA clients (ConnectWise, Autotask) over libcurl
 #   service/store     store/ only (and the engine): no auth/, http/, app/, handlers/, main/
 #   service/http      no store/, handlers/, main/
 #   service/app       no http/, handlers/, main/ (use cases know nothing of HTTP)
@@ -36,12 +37,13 @@ rules=(
   'engine-includes-service|engine|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|store|http|app|handlers|main|ctl)/'
   'auth-includes-upper|service/auth|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|http|app|handlers|main|ctl)/'
   'decisions-includes-service|service/decisions|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|store|http|app|handlers|main|ctl)/'
+  'psa-includes-upper|service/psa|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|http|app|handlers|main|ctl)/'
   'store-includes-upper|service/store|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|http|app|handlers|main|ctl)/'
   'http-includes-store-or-upper|service/http|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|handlers|main|ctl)/'
   'app-includes-http-or-upper|service/app|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(http|handlers|main|ctl)/'
   'handlers-include-store|service/handlers|^[[:space:]]*#[[:space:]]*include[[:space:]]+"store/'
   'handlers-use-store|service/handlers|store::'
-  'sql-outside-store|service/auth service/decisions service/http service/app service/handlers service/main service/ctl engine|soci::|sqlite3_[a-z_]+\(|PQ[a-zA-Z]+\('
+  'sql-outside-store|service/auth service/psa service/decisions service/http service/app service/handlers service/main service/ctl engine|soci::|sqlite3_[a-z_]+\(|PQ[a-zA-Z]+\('
   'engine-snapshot-outside-authorization|service tests/service|(\.|->)current\(\)|->snapshot\(\)|Snapshot::build\(|->(authorize|explain|orgsFor|adminsFor|effectiveActions)\(|^(service/app/authorization\.(h|cc)|service/decisions/impact\.cc|service/ctl/policy_[a-z_]+\.cc|service/ctl/access_review_command\.cc|tests/service/decisions/[a-z_]+\.cc)$'
 )
 

@@ -16,8 +16,10 @@
 #include "app/result.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
+#include "auth/secret_box.h"
 #include "auth/tokens.h"
 #include "mtp/engine/authorizer.h"
+#include "psa/psa_client.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -50,6 +52,15 @@ class AppContext {
   // step with the change feed (it enables, disables and evicts them).
   CredentialCache& credentials() { return credentials_; }
   std::int64_t now() const { return clock_(); }
+
+  // Secrets at rest (PSA credentials): set once by mtpd before serving; null until then
+  // (the integration use cases then answer kUnavailable).
+  void setSecrets(std::shared_ptr<const auth::SecretBox> box) { secrets_ = std::move(box); }
+  const auth::SecretBox* secrets() const { return secrets_.get(); }
+  // How the PSA use cases and the sync job reach a PSA (tests hand a factory of their own
+  // timeouts); set once by mtpd before serving.
+  void setPsaClients(psa::ClientFactory factory) { psa_clients_ = std::move(factory); }
+  const psa::ClientFactory& psaClients() const { return psa_clients_; }
 
   // Reloads the directory (providers, orgs, admins, grants) from the store and swaps the
   // engine's snapshot. Call after committing any change to them, before answering, so the
@@ -86,6 +97,8 @@ class AppContext {
   auth::ApiKeyHasher& api_keys_;
   AppConfig config_;
   std::function<std::int64_t()> clock_;
+  std::shared_ptr<const auth::SecretBox> secrets_;
+  psa::ClientFactory psa_clients_ = psa::defaultClientFactory();
   std::mutex refresh_;
   CredentialCache credentials_;
   std::unique_ptr<BackgroundRetry> refresh_retry_;  // last: it stops before the rest goes

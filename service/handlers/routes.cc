@@ -16,6 +16,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addHomeRoutes(routes, app);
   addUserLoginRoutes(routes, app);
   addAccessReviewRoutes(routes, app);
+  addIntegrationRoutes(routes, app);
   return routes;
 }
 

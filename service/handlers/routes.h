@@ -26,5 +26,6 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);        
 void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app);          // home widgets, me/home, org mdm
 void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app);     // user portal sign-in, org password policy
 void addAccessReviewRoutes(std::vector<http::Route>& out, app::AppContext& app);  // access review, certifications, remove-unused
+void addIntegrationRoutes(std::vector<http::Route>& out, app::AppContext& app);   // PSA integrations, mappings, syncs, requests
 
 }  // namespace mtp::handlers

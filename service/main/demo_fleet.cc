@@ -64,6 +64,42 @@ const std::array<DemoDevice, 3>& demoDevices() {
 std::string err(const app::AppError& e) { return e.message; }
 std::string err(const store::Status& s) { return s.message; }
 
+// A ConnectWise Manage integration against nothing real (demo: true; its syncs contact no
+// PSA), with the first two orgs mapped, as the Integrations tab shows one configured.
+std::expected<void, std::string> seedDemoIntegration(app::AppContext& app, const app::Actor& actor,
+                                                     const std::vector<store::OrganizationRecord>& orgs) {
+  if (app.secrets() == nullptr) return {};
+  store::IntegrationRecord r;
+  r.kind = "connectwise";
+  r.site_url = "https://demo.invalid";
+  r.company_id = "demo_msp";
+  r.integration_code = "demo-client-id";
+  r.username = "demoPublicKey";
+  r.secret_sealed = app.secrets()->seal("demo private key: no real PSA");
+  r.price_per_user_cents = 350;
+  r.ticket_alert_kinds = "user_locked";
+  r.demo = true;
+  std::vector<store::PsaMappingRecord> maps;
+  for (std::size_t i = 0; i < orgs.size() && i < 2; ++i) {
+    maps.push_back(store::PsaMappingRecord{orgs[i].id, orgs[i].name, std::to_string(101 + i), orgs[i].name + " (PSA)",
+                                           std::to_string(3001 + i), std::to_string(25 + i)});
+  }
+  auto done = app.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    if (auto p = tx.putIntegration(actor.scope(), r); !p) return p;
+    if (auto m = tx.replacePsaMappings(actor.scope(), r.kind, maps); !m) return m;
+    store::SyncRunRecord run;
+    run.kind = r.kind;
+    run.queued_at = run.next_attempt_at = app.now();
+    if (auto q = tx.queueSyncRun(actor.scope(), run); !q) return store::fail(q.error());
+    auto ev = app::systemEvent(actor.scope(), "integration_update", "integration", r.kind,
+                               {app::Change{"demo", "", "true"}}, {}, "system");
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    return {};
+  });
+  if (!done) return std::unexpected(err(done.error()));
+  return {};
+}
+
 }  // namespace
 
 std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const DemoOutcome& demo) {
@@ -188,6 +224,8 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
   }
   auto price = app::setBillingPrice(store, scope, 350, std::nullopt);
   if (!price) return std::unexpected(err(price.error()));
+  if (auto psa = seedDemoIntegration(app, actor, orgs->results); !psa) return std::unexpected(psa.error());
+  out.psa_integration = "ConnectWise Manage";
   return out;
 }
 
@@ -198,6 +236,10 @@ std::string demoFleetBanner(const DemoFleet& fleet, const std::string& url) {
   s += "  mtpctl agent --server " + url + " --connect-key " + fleet.connect_key +
        " --state /tmp/mtp-agent.json --every 5\n";
   s += "then restart it as an admin: POST /api/systems/{id}/command/builtin/restart (x-org-id).\n";
+  if (!fleet.psa_integration.empty()) {
+    s += "Integrations: a demo " + fleet.psa_integration +
+         " integration is configured against nothing real (demo: true; its syncs contact no PSA).\n";
+  }
   return s;
 }
 

@@ -26,6 +26,7 @@ struct DemoFleet {
   std::string connect_key;
   int users = 0;
   int devices = 0;
+  std::string psa_integration;  // the demo's PSA integration (against nothing real)
 };
 
 std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const DemoOutcome& demo);

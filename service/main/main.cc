@@ -25,6 +25,7 @@
 #include "main/demo_fleet.h"
 #include "main/outbox_sender.h"
 #include "main/job_lease.h"
+#include "main/psa_sync_job.h"
 #include "main/usage_job.h"
 
 namespace {
@@ -90,6 +91,9 @@ int main(int argc, char** argv) {
   o.listen = envOr("MTP_LISTEN", o.listen);
   o.policies = envOr("MTP_POLICIES", o.policies);  // default: the built-in roles only
   o.jwt_key_file = envOr("MTP_JWT_KEY_FILE", o.jwt_key_file);
+  o.secrets_key_file = envOr("MTP_SECRETS_KEY_FILE", "");
+  o.secrets_old_key_file = envOr("MTP_SECRETS_OLD_KEY_FILE", "");
+  int psa_poll_ms = 5000;
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   mtp::service::OutboxSenderOptions mail;
   int usage_interval = 3600;
@@ -115,6 +119,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(-1, 256));
   cli.add_option("--policies", o.policies, "Policy directory (env MTP_POLICIES)")->capture_default_str();
   cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start (env MTP_JWT_KEY_FILE)")
+      ->capture_default_str();
+  cli.add_option("--secrets-key-file", o.secrets_key_file,
+                 "Key sealing secrets at rest (PSA credentials); created 0600 on first start. Default: "
+                 "mtp-secrets.key beside --jwt-key-file (env MTP_SECRETS_KEY_FILE)");
+  cli.add_option("--secrets-old-key-file", o.secrets_old_key_file,
+                 "The previous secrets key during a rotation: values sealed under it still open "
+                 "(env MTP_SECRETS_OLD_KEY_FILE; docs/security.md)");
+  cli.add_option("--psa-poll-ms", psa_poll_ms,
+                 "How often the PSA sync job looks for queued syncs (\"sync now\" starts within this)")
+      ->check(CLI::Range(100, 600000))
       ->capture_default_str();
   cli.add_option("--trusted-proxy", o.trusted_proxies, "CIDR of a reverse proxy whose X-Forwarded-For is believed");
   cli.add_option("--usage-interval", usage_interval,
@@ -251,8 +265,9 @@ int main(int argc, char** argv) {
   }
 
   // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
-  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease;
-  for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"}}) {
+  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease;
+  for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"},
+                            std::pair{&psa_lease, "psa-sync"}}) {
     auto l = mtp::service::openJobLease(o.db, job);
     if (!l) {
       std::cerr << "mtpd: job lease: " << l.error() << "\n";
@@ -279,6 +294,12 @@ int main(int argc, char** argv) {
                                           std::chrono::milliseconds(usage_standby_ms));
   }
 
+  // Issue 12 item 1: PSA syncs (queued, daily, retries) and ticketing, off the request threads.
+  mtp::service::PsaSyncJobOptions psa_options;
+  psa_options.poll = std::chrono::milliseconds(psa_poll_ms);
+  psa_options.may_run = [l = psa_lease.get()] { return l->mayRun(); };
+  auto psa_job = mtp::service::PsaSyncJob::start(app, psa_options);
+
   (*mtpd)->markReady();
   // Secrets in `banner` go to stdout only, never to the log.
   std::cout << "mtpd listening on " << url << "\n" << banner << std::flush;
@@ -298,6 +319,7 @@ int main(int argc, char** argv) {
   (*mtpd)->drain(std::chrono::seconds(drain_seconds));  // before what the handlers use stops
   if (sender) sender->stop();  // before the store goes away
   if (usage) usage->stop();
+  psa_job->stop();
   (*mtpd)->stop();
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "app/actor.h"
 #include "app/authorization.h"
@@ -87,6 +88,15 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->passwords_->limitCallers(o.max_hashing_callers);
   m->app_ = std::make_unique<app::AppContext>(*m->store_, *m->authorizer_, *m->passwords_,
                                               *m->tokens_, *m->api_keys_, o.app, clock);
+  {
+    const std::filesystem::path secrets_key = o.secrets_key_file.empty()
+        ? std::filesystem::path(o.jwt_key_file).parent_path() / "mtp-secrets.key"
+        : std::filesystem::path(o.secrets_key_file);
+    auto box = auth::SecretBox::fromKeyFiles(secrets_key, o.secrets_old_key_file);
+    if (!box) return std::unexpected(box.error());
+    m->app_->setSecrets(std::make_shared<const auth::SecretBox>(std::move(*box)));
+    if (o.psa_clients) m->app_->setPsaClients(o.psa_clients);
+  }
   m->metrics_ = std::make_shared<http::Metrics>();
   if (o.follow_changes) {
     auto feed = store::openChangeFeed(o.db);

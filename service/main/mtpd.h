@@ -32,6 +32,13 @@ struct MtpdOptions {
   std::size_t max_hashing_callers = 0;
   std::string policies = "policies/builtin";  // the examples in policies/examples are opt-in
   std::string jwt_key_file = "mtp-jwt.key";
+  // Issue 12 item 1: the key that seals secrets at rest (auth/secret_box.h); empty:
+  // mtp-secrets.key beside jwt_key_file (created 0600 on first start). The previous key
+  // (optional) still opens values sealed before a rotation (docs/security.md).
+  std::string secrets_key_file;
+  std::string secrets_old_key_file;
+  // How PSA clients are made (empty: the real ones, psa::defaultClientFactory()).
+  psa::ClientFactory psa_clients;
   std::vector<std::string> trusted_proxies;
   app::AppConfig app;
   std::function<std::int64_t()> clock;  // empty: the system clock

@@ -200,6 +200,31 @@ class SociTx final : public Tx {
                                        const CertificationRecord& record) override;
   Result<std::vector<CertificationRecord>> latestCertifications(const TenantScope& scope) override;
 
+  // PSA integrations: soci_psa.cc.
+  Result<void> putIntegration(const TenantScope& scope, const IntegrationRecord& record) override;
+  Result<IntegrationRecord> getIntegration(const TenantScope& scope, const std::string& kind) override;
+  Result<std::vector<IntegrationRecord>> listIntegrations(const TenantScope& scope) override;
+  Result<bool> deleteIntegration(const TenantScope& scope, const std::string& kind) override;
+  Result<void> replacePsaMappings(const TenantScope& scope, const std::string& kind,
+                                  const std::vector<PsaMappingRecord>& mappings) override;
+  Result<std::vector<PsaMappingRecord>> listPsaMappings(const TenantScope& scope, const std::string& kind) override;
+  Result<std::string> queueSyncRun(const TenantScope& scope, const SyncRunRecord& run) override;
+  Result<std::vector<SyncRunRecord>> listSyncRuns(const TenantScope& scope, const std::string& kind,
+                                                  int limit) override;
+  Result<std::vector<SyncRunRecord>> dueSyncRuns(UnixTime now, int limit) override;
+  Result<bool> claimSyncRun(const TenantScope& scope, const std::string& id, UnixTime at) override;
+  Result<void> finishSyncRun(const TenantScope& scope, const SyncRunRecord& run) override;
+  Result<std::vector<IntegrationRecord>> integrationsDueDaily(UnixTime since) override;
+  Result<std::vector<IntegrationRecord>> ticketingIntegrations() override;
+  Result<bool> addPsaTicket(const TenantScope& scope, const std::string& kind, const PsaTicketRecord& ticket) override;
+  Result<std::vector<PsaTicketRecord>> listPsaTickets(const TenantScope& scope, const std::string& kind) override;
+  Result<void> markPsaTicketOpened(const TenantScope& scope, const std::string& kind, const std::string& alert_key,
+                                   const std::string& psa_ticket_id) override;
+  Result<std::vector<PsaAlertRecord>> psaAlerts(const TenantScope& scope, const std::vector<std::string>& org_ids,
+                                                UnixTime inactive_before) override;
+  Result<std::string> addIntegrationRequest(const TenantScope& scope, const IntegrationRequestRecord& record) override;
+  Result<std::vector<IntegrationRequestRecord>> listIntegrationRequests(const TenantScope& scope) override;
+
   Result<std::string> createDevice(const TenantScope& scope, const DeviceRecord& record,
                                    const std::string& device_key_hash) override;
   Result<DeviceRecord> getDevice(const TenantScope& scope, const std::string& org_id,

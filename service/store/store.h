@@ -34,6 +34,7 @@
 #include "store/idempotency_store.h"
 #include "store/list_query.h"
 #include "store/org_store.h"
+#include "store/psa_store.h"
 #include "store/records.h"
 #include "store/scope.h"
 #include "store/session_store.h"
@@ -61,7 +62,8 @@ class Tx : public OrgStore,
            public HomeStore,
            public ActivityStore,
            public AccessReviewStore,
-           public IdempotencyStore {
+           public IdempotencyStore,
+           public PsaStore {
  public:
   ~Tx() override = default;
   virtual UnixTime now() const = 0;  // the clock the store uses for defaults

@@ -30,7 +30,8 @@ const char* targetName(Target t) {
 // What a path parameter names, from its name and the segment before it.
 // kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
 // kWidget: a Home widget id (`/home/{id}`), a name of the closed set, not a tenant's row.
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kOther };
+// kIntegration: a PSA kind (`/integrations/{kind}`), a name of the closed set.
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kIntegration, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -42,6 +43,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (before.ends_with("/api/systemusers/")) return ParamKind::kSystemUser;
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   if (before.ends_with("/home/")) return ParamKind::kWidget;
+  if (before.ends_with("/integrations/")) return ParamKind::kIntegration;
   return ParamKind::kOther;
 }
 
@@ -108,6 +110,17 @@ class IsolationMatrixTest : public ServiceTest {
         if (mail) d << "mail" << mail->size();
         auto billing = tx.getBillingInformation(scope);
         if (billing) d << "billing" << billing->name << billing->city << billing->updated;
+        auto integrations = tx.listIntegrations(scope);
+        if (integrations)
+          for (const auto& i : *integrations) {
+            d << i.kind << i.site_url << i.updated << i.enabled;
+            auto maps = tx.listPsaMappings(scope, i.kind);
+            if (maps) d << "maps" << maps->size();
+            auto runs = tx.listSyncRuns(scope, i.kind, 100);
+            if (runs) d << "runs" << runs->size();
+          }
+        auto requests = tx.listIntegrationRequests(scope);
+        if (requests) d << "requests" << requests->size();
         auto invoices = tx.listInvoices(scope);
         if (invoices)
           for (const auto& i : *invoices) d << i.id << i.paid_cents << static_cast<int>(i.status) << ",";
@@ -256,6 +269,9 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
               break;
             case ParamKind::kWidget:
               put(p, "recent_os_releases");  // needs nothing beyond the route's home.read
+              break;
+            case ParamKind::kIntegration:
+              put(p, "connectwise");
               break;
             case ParamKind::kOther: break;
           }

@@ -1,0 +1,88 @@
+// PSA integrations (issue 12 item 1): a provider's ConnectWise Manage and Autotask
+// integrations — configuration with write-only credentials (sealed by the AppContext's
+// SecretBox; never in a response, event or log after entry), a connection test, the org
+// mappings, "sync now" (queued; mtpd's sync job runs it, app/psa_sync.h), the sync outcomes,
+// and the Integrations tab's "request an integration" / "sign up for beta".
+//
+// Every mutation writes its activity event in the same transaction:
+//   integration_update, integration_delete, integration_mappings_update,
+//   integration_sync_queued, integration_request.
+//
+// Thread-safety: stateless beyond the AppContext; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.h"
+#include "app/app_context.h"
+#include "app/result.h"
+#include "store/store.h"
+
+namespace mtp::app {
+
+using PsaMapping = store::PsaMappingRecord;
+using SyncRun = store::SyncRunRecord;
+using IntegrationRequest = store::IntegrationRequestRecord;
+
+inline constexpr const char* kPsaKinds[] = {"connectwise", "autotask"};
+inline constexpr const char* kPsaAlertKinds[] = {"user_locked", "device_inactive_7d"};
+bool isPsaKind(const std::string& kind);
+
+// PUT .../integrations/{kind}. `secret` empty keeps the stored one (kInvalidArgument when
+// there is none yet).
+struct IntegrationInput {
+  std::string site_url;
+  std::string company_id;
+  std::string integration_code;
+  std::string username;
+  std::optional<std::string> secret;
+  bool enabled = true;
+  std::int64_t price_per_user_cents = 0;
+  std::vector<std::string> ticket_alert_kinds;
+};
+
+struct IntegrationView {
+  std::string kind;
+  bool configured = false;
+  store::IntegrationRecord record;  // secret_sealed cleared
+  std::vector<std::string> ticket_alert_kinds;
+  std::int64_t mapped_organizations = 0;
+  std::optional<store::SyncRunRecord> last_sync;
+};
+
+struct ConnectionTest {
+  bool ok = false;
+  std::string message;
+};
+
+class IntegrationService {
+ public:
+  explicit IntegrationService(AppContext& app) : app_(app) {}
+
+  // Both kinds, configured or not.
+  AppResult<std::vector<IntegrationView>> list(const Actor& actor);
+  AppResult<IntegrationView> put(Actor actor, const std::string& kind, const IntegrationInput& in);
+  // Removes the integration with its mappings, runs and tickets (nothing to remove: OK).
+  AppResult<void> remove(Actor actor, const std::string& kind);
+  // Calls the PSA with the stored credentials (bounded by the client's timeouts).
+  // kConflict when not configured.
+  AppResult<ConnectionTest> test(const Actor& actor, const std::string& kind);
+  AppResult<std::vector<store::PsaMappingRecord>> mappings(const Actor& actor, const std::string& kind);
+  // Replaces every mapping. Each org must be the provider's and in `reach` (the caller's
+  // orgs.read reach): otherwise kNotFound naming it, and nothing is written.
+  AppResult<std::vector<store::PsaMappingRecord>> putMappings(Actor actor, const std::string& kind,
+                                                              const std::vector<store::PsaMappingRecord>& mappings,
+                                                              const store::OrgReach& reach);
+  // Queues a sync (or answers the one already queued). kConflict when not configured.
+  AppResult<store::SyncRunRecord> queueSync(Actor actor, const std::string& kind);
+  AppResult<std::vector<store::SyncRunRecord>> syncs(const Actor& actor, const std::string& kind, int limit);
+  // kind: integration | beta.
+  AppResult<store::IntegrationRequestRecord> request(Actor actor, const std::string& kind, const std::string& text);
+
+ private:
+  AppContext& app_;
+};
+
+}  // namespace mtp::app

@@ -16,6 +16,29 @@
 namespace mtp::app {
 namespace {
 
+// TOTP secrets at rest (issue 10 item 8): sealed with the server's secret box (the same key as
+// the PSA credentials, docs/security.md) when mtpd has one. A value stored before this, in
+// clear, still opens as it is; it is sealed at the next enrollment.
+std::string sealTotpSecret(AppContext& app, const std::string& secret) {
+  const auth::SecretBox* box = app.secrets();
+  return box ? box->seal(secret) : secret;
+}
+
+std::optional<std::string> openTotpSecret(AppContext& app, const std::string& stored) {
+  if (!stored.starts_with("v1:")) return stored;  // stored in clear before sealing
+  const auth::SecretBox* box = app.secrets();
+  if (box == nullptr) {
+    spdlog::error("a sealed TOTP secret, but no secret key is loaded");
+    return std::nullopt;
+  }
+  auto plain = box->open(stored);
+  if (!plain) {
+    spdlog::error("a TOTP secret does not open: {}", plain.error());
+    return std::nullopt;
+  }
+  return std::move(*plain);
+}
+
 using store::Result;
 using store::Status;
 using store::Tx;
@@ -217,8 +240,10 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     if (!has_code) {
       mfa = Mfa::kMissing;
     } else {
-      step = auth::totp::verify(*w.cred.totp_secret, *in.totp, static_cast<std::time_t>(now),
-                                w.cred.totp_last_step.value_or(-1));
+      auto secret = openTotpSecret(app_, *w.cred.totp_secret);
+      if (secret)
+        step = auth::totp::verify(*secret, *in.totp, static_cast<std::time_t>(now),
+                                  w.cred.totp_last_step.value_or(-1));
       mfa = step ? Mfa::kVerified : Mfa::kWrong;
     }
   }
@@ -451,7 +476,7 @@ AppResult<TotpEnrollment> SessionService::startTotpEnrollment(const Actor& actor
     if (admin->totp_enrolled && !actor.mfa)
       return store::fail(Status::conflict(
           "TOTP is already enrolled; sign in with it to re-enroll, or ask for a TOTP reset"));
-    if (auto r = tx.setTotpSecret(scope, actor.admin_id, out.secret); !r) return r;
+    if (auto r = tx.setTotpSecret(scope, actor.admin_id, sealTotpSecret(app_, out.secret)); !r) return r;
     Actor a = actor;
     a.email = admin->email;
     out.otpauth_uri = auth::totp::otpauthUri(app_.config().issuer, admin->email, out.secret);
@@ -492,7 +517,9 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
   if (!read->cred.totp_secret)
     return failWith(AppError::precondition("no TOTP enrollment in progress"));
   if (read->cred.totp_enrolled) return failWith(AppError::conflict("TOTP is already enrolled"));
-  auto step = auth::totp::verify(*read->cred.totp_secret, code, static_cast<std::time_t>(now),
+  auto secret = openTotpSecret(app_, *read->cred.totp_secret);
+  if (!secret) return failWith(AppError::internal());
+  auto step = auth::totp::verify(*secret, code, static_cast<std::time_t>(now),
                                  read->cred.totp_last_step.value_or(-1));
   if (!step) return failWith(AppError::invalid("invalid TOTP code"));
 

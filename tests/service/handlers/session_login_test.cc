@@ -252,6 +252,14 @@ TEST_P(SessionLoginTest, UnenrolledAdminGetsAnEnrollmentOnlySession) {
   EXPECT_EQ(login(a.email, kPassword, code(secret)).status, 401);
   advance(30);
   EXPECT_EQ(login(a.email, kPassword, code(secret)).status, 200);
+
+  // At rest the secret is sealed with the server's secret key (issue 10 item 8), never clear.
+  auto cred = app().store().query(
+      [&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{p}, a.id); });
+  ASSERT_TRUE(cred);
+  ASSERT_TRUE(cred->totp_secret);
+  EXPECT_TRUE(cred->totp_secret->starts_with("v1:")) << "stored in clear";
+  EXPECT_EQ(cred->totp_secret->find(secret), std::string::npos);
 }
 
 TEST_P(SessionLoginTest, EnrollmentSessionExpiresSoon) {

@@ -80,9 +80,11 @@ void ChangeListener::run() {
       continue;
     }
     reported_down = false;
+    bool policy = false;
     if (batch->gap) {
       setSynced(false);
       need_full = true;
+      policy = true;
     }
     std::set<std::pair<Kind, std::string>> parts;
     for (const auto& c : batch->changes) {
@@ -93,6 +95,8 @@ void ChangeListener::run() {
         parts.emplace(Kind::kOrg, c.id);
       else if (c.kind == "provider")
         need_full = true;
+      else if (c.kind == "policy")
+        policy = true;
       // session, api_key: not cached here (read from the store per request).
     }
     if (!need_full && parts.size() > options_.max_incremental) need_full = true;
@@ -114,6 +118,7 @@ void ChangeListener::run() {
         need_full = true;
       }
     }
+    if (policy && options_.on_policy) options_.on_policy();
     if (need_full) {
       if (fullReload()) {
         need_full = false;

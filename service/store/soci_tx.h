@@ -238,6 +238,14 @@ class SociTx final : public Tx {
   Result<void> markEmailFailed(const std::string& id, const std::string& error) override;
   Result<std::int64_t> deleteExpiredSessions(UnixTime now) override;
 
+  Result<std::int64_t> pushPolicyVersion(const std::vector<PolicyFileRecord>& files,
+                                         const std::string& content_hash,
+                                         const std::string& created_by) override;
+  Result<std::vector<PolicyVersionRecord>> listPolicyVersions() override;
+  Result<std::optional<PolicyVersionRecord>> getActivePolicy() override;
+  Result<std::optional<std::int64_t>> activePolicyVersion() override;
+  Result<void> activatePolicyVersion(std::int64_t version, const std::string& changed_by) override;
+
   // For SociStore::loadDirectory.
   Result<mtp::engine::DirectoryData> loadDirectory();
   // For SociStore::loadDirectoryPart.

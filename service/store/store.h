@@ -33,6 +33,7 @@
 #include "store/home_store.h"
 #include "store/list_query.h"
 #include "store/org_store.h"
+#include "store/policy_store.h"
 #include "store/records.h"
 #include "store/scope.h"
 #include "store/session_store.h"
@@ -59,7 +60,8 @@ class Tx : public OrgStore,
            public BillingStore,
            public HomeStore,
            public ActivityStore,
-           public AccessReviewStore {
+           public AccessReviewStore,
+           public PolicyStore {
  public:
   ~Tx() override = default;
   virtual UnixTime now() const = 0;  // the clock the store uses for defaults

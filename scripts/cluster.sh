@@ -134,8 +134,12 @@ up() {
   g=$(spawn "$D/monitor.log" bash -c "PGBIN='$PGBIN'; P='$P'; $(declare -f as_pg); as_pg pg_autoctl create monitor --pgdata '$P/mon' --pgport $p0 --hostname 127.0.0.1 --auth trust --no-ssl --run")
   echo "MTP_CLUSTER_MONITOR_PGID=$g" >>"$D/cluster.env"
   wait_until 60 "the monitor" psql_at "$p0" -d pg_auto_failover -c "SELECT 1"
-  # Loopback: notice a lost node in about 3 s instead of 20 (defaults: 5000, 5000, 2, 2000, 20000).
+  # Loopback: notice a lost node in about 3 s instead of 20 and promote the standby 5 s later
+  # instead of 30 (defaults: 5000, 5000, 2, 2000, 20000, 30000). The nodes' keepers demote a
+  # primary cut off from the monitor and standby after 3 s instead of 20 (set below), so the
+  # demote timeout still exceeds it: no two primaries.
   psql_at "$p0" -d pg_auto_failover \
+    -c "ALTER SYSTEM SET pgautofailover.primary_demote_timeout = 5000" \
     -c "ALTER SYSTEM SET pgautofailover.health_check_period = 1000" \
     -c "ALTER SYSTEM SET pgautofailover.health_check_timeout = 1000" \
     -c "ALTER SYSTEM SET pgautofailover.health_check_max_retries = 1" \
@@ -159,8 +163,13 @@ up() {
       wait_until 120 "primary + secondary" checkpoint_then_ready "$p1"
     fi
   done
-  for i in 1 2; do  # pg_hba.conf is not replicated: both nodes
+  for i in 1 2; do
+    # pg_hba.conf is not replicated: both nodes.
     echo "host mtp mtp 127.0.0.1/32 scram-sha-256" | as_pg tee -a "$P/n$i/pg_hba.conf" >/dev/null
+    # A primary cut off from the monitor and the standby demotes itself after 3 s (default 20),
+    # before the monitor's demote timeout (5 s, above) lets the standby take over.
+    as_pg pg_autoctl config set --pgdata "$P/n$i" timeout.network_partition_timeout 3 >/dev/null
+    as_pg pg_autoctl reload --pgdata "$P/n$i" >/dev/null 2>&1 || true
   done
   psql_at "$p1" -d postgres -c "SELECT pg_reload_conf()" >/dev/null
   psql_at "$p2" -d postgres -c "SELECT pg_reload_conf()" >/dev/null

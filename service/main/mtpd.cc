@@ -81,6 +81,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
     policies = std::move(*files);
     policy_version = std::string(policies->version());
   }
+  m->policy_label_ = policy_version;
   auto dir = m->store_->loadDirectory();
   if (!dir) return std::unexpected("database: " + dir.error().message);
   auto authorizer = engine::Authorizer::create(policies, std::move(*dir));
@@ -132,8 +133,10 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   if (!o.decision_log.path.empty()) {
     auto dl = decisions::DecisionLog::open(o.decision_log);
     if (!dl) return std::unexpected(dl.error());
+    // The change listener may swap policies in from now on (reloadDbPolicies).
+    std::lock_guard lock(m->policy_mu_);
     m->decision_log_ = std::move(*dl);
-    m->decision_log_->setPolicyVersion(policy_version);
+    m->decision_log_->setPolicyVersion(m->policy_label_);
     sopt.on_decision = [dl = m->decision_log_](const engine::Request& r, const engine::Decision& d,
                                                const app::DecisionInfo& info) { dl->write(r, d, info.decision_id); };
   }
@@ -191,7 +194,8 @@ std::expected<void, std::string> Mtpd::reloadDbPolicies(bool only_if_changed) {
     return std::unexpected("policy version " + std::to_string(db->version) + ": " + swapped.error().message);
   }
   live_db_version_->store(db->version);
-  if (decision_log_) decision_log_->setPolicyVersion(db->label());
+  policy_label_ = db->label();
+  if (decision_log_) decision_log_->setPolicyVersion(policy_label_);
   spdlog::info("policies: version {} from the database is live", db->label());
   return {};
 }
@@ -207,7 +211,8 @@ std::expected<void, std::string> Mtpd::reloadPolicies() {
   }
   auto swapped = authorizer_->replacePolicies(*policies);
   if (!swapped) return std::unexpected(swapped.error().message);
-  if (decision_log_) decision_log_->setPolicyVersion((*policies)->version());
+  policy_label_ = std::string((*policies)->version());
+  if (decision_log_) decision_log_->setPolicyVersion(policy_label_);
   return {};
 }
 

@@ -109,6 +109,7 @@ class Mtpd {
   std::string policies_dir_;
   bool policies_from_db_ = false;
   std::mutex policy_mu_;  // one policy reload at a time (SIGHUP, the change listener)
+  std::string policy_label_;  // the live set's version, as the decision log records it (policy_mu_)
   // Shared with the change listener's callback.
   std::shared_ptr<std::atomic<std::int64_t>> live_db_version_ =
       std::make_shared<std::atomic<std::int64_t>>(0);

@@ -247,8 +247,6 @@ TEST_P(ClusterProcessTest, APushedPolicyIsLiveOnBothReplicasWithinOneSecond) {
   ASSERT_EQ(v1.rc, 0) << v1.out;
   auto args = mtpdArgs();
   args.push_back("--policies-from-db");
-  args.push_back("--usage-interval");
-  args.push_back("0");
   Child c(args), d(args);
   const std::uint16_t port_c = portOf(c), port_d = portOf(d);
   ASSERT_NE(port_c, 0) << c.output();

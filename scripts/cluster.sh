@@ -13,8 +13,8 @@
 # are chosen free. Works as root (PostgreSQL refuses root: every PostgreSQL command runs as
 # `postgres` through runuser, with a clean environment, see /work/shared/STACK.md) and as a
 # normal user. Binaries: MTPD_BIN / MTPCTL_BIN, or build/, build-rel/, build-asan/ of this tree.
-# The monitor's failure detection is lowered for loopback (a node is unhealthy after ~3 s, not
-# 20 s); mtpd runs --policies-from-db (the builtin roles are pushed as version 1 on first start).
+# The monitor's failure detection is lowered for loopback (a node is lost after ~8 s, not 20 s,
+# and the standby promoted 10 s later, not 30); mtpd runs --policies-from-db (the builtin roles are pushed as version 1 on first start).
 # The first start bootstraps a provider and its owner: set MTP_BOOTSTRAP_EMAIL and
 # MTP_BOOTSTRAP_PASSWORD, or read the one-time password in $MTP_CLUSTER_DIR/mtpd-a.log.
 set -euo pipefail
@@ -134,17 +134,19 @@ up() {
   g=$(spawn "$D/monitor.log" bash -c "PGBIN='$PGBIN'; P='$P'; $(declare -f as_pg); as_pg pg_autoctl create monitor --pgdata '$P/mon' --pgport $p0 --hostname 127.0.0.1 --auth trust --no-ssl --run")
   echo "MTP_CLUSTER_MONITOR_PGID=$g" >>"$D/cluster.env"
   wait_until 60 "the monitor" psql_at "$p0" -d pg_auto_failover -c "SELECT 1"
-  # Loopback: notice a lost node in about 3 s instead of 20 and promote the standby 5 s later
-  # instead of 30 (defaults: 5000, 5000, 2, 2000, 20000, 30000). The nodes' keepers demote a
-  # primary cut off from the monitor and standby after 3 s instead of 20 (set below), so the
-  # demote timeout still exceeds it: no two primaries.
+  # Loopback: declare a node lost after about 8 s instead of 20 and promote the standby 10 s later
+  # instead of 30 (defaults: period 5000, timeout 5000, 2 retries 2000 apart, unhealthy 20000,
+  # demote 30000). A postmaster that dies is restarted by its keeper in a second or two, well
+  # within that, without a failover. The keepers demote a primary cut off from the monitor and
+  # the standby after 5 s instead of 20 (set below), before the demote timeout: never two
+  # primaries.
   psql_at "$p0" -d pg_auto_failover \
-    -c "ALTER SYSTEM SET pgautofailover.primary_demote_timeout = 5000" \
     -c "ALTER SYSTEM SET pgautofailover.health_check_period = 1000" \
-    -c "ALTER SYSTEM SET pgautofailover.health_check_timeout = 1000" \
-    -c "ALTER SYSTEM SET pgautofailover.health_check_max_retries = 1" \
-    -c "ALTER SYSTEM SET pgautofailover.health_check_retry_delay = 500" \
-    -c "ALTER SYSTEM SET pgautofailover.node_considered_unhealthy_timeout = 3000" \
+    -c "ALTER SYSTEM SET pgautofailover.health_check_timeout = 2000" \
+    -c "ALTER SYSTEM SET pgautofailover.health_check_max_retries = 2" \
+    -c "ALTER SYSTEM SET pgautofailover.health_check_retry_delay = 1000" \
+    -c "ALTER SYSTEM SET pgautofailover.node_considered_unhealthy_timeout = 8000" \
+    -c "ALTER SYSTEM SET pgautofailover.primary_demote_timeout = 10000" \
     -c "SELECT pg_reload_conf()" >/dev/null
 
   local i port
@@ -166,9 +168,9 @@ up() {
   for i in 1 2; do
     # pg_hba.conf is not replicated: both nodes.
     echo "host mtp mtp 127.0.0.1/32 scram-sha-256" | as_pg tee -a "$P/n$i/pg_hba.conf" >/dev/null
-    # A primary cut off from the monitor and the standby demotes itself after 3 s (default 20),
-    # before the monitor's demote timeout (5 s, above) lets the standby take over.
-    as_pg pg_autoctl config set --pgdata "$P/n$i" timeout.network_partition_timeout 3 >/dev/null
+    # A primary cut off from the monitor and the standby demotes itself after 5 s (default 20),
+    # before the monitor's demote timeout (10 s, above) lets the standby take over.
+    as_pg pg_autoctl config set --pgdata "$P/n$i" timeout.network_partition_timeout 5 >/dev/null
     as_pg pg_autoctl reload --pgdata "$P/n$i" >/dev/null 2>&1 || true
   done
   psql_at "$p1" -d postgres -c "SELECT pg_reload_conf()" >/dev/null

@@ -122,6 +122,7 @@ class HaClusterTest : public ::testing::Test {
     port_a_ = static_cast<std::uint16_t>(std::stoi(m[0]));
     port_b_ = static_cast<std::uint16_t>(std::stoi(m[1]));
     pg_ports_ = {pg[1], pg[2]};
+    monitor_port_ = pg[0];
     proxy_ = static_cast<std::uint16_t>(std::stoi(e["MTP_CLUSTER_URL"].substr(e["MTP_CLUSTER_URL"].rfind(':') + 1)));
     mtpd_a_pgid_ = std::stoi(e["MTP_CLUSTER_MTPD_A_PGID"]);
     node_pgid_ = {std::stoi(e["MTP_CLUSTER_NODE1_PGID"]), std::stoi(e["MTP_CLUSTER_NODE2_PGID"])};
@@ -141,19 +142,41 @@ class HaClusterTest : public ::testing::Test {
   void TearDown() override {
     store_.reset();
     if (!started_) return;
+    // On failure the logs stay (MTP_CLUSTER_KEEP=1: everything is stopped, the folder kept).
+    if (HasFailure()) env_.push_back("MTP_CLUSTER_KEEP=1");
+    if (HasFailure()) std::printf("[ha] logs kept in %s\n", dir_.c_str());
     auto down = runProcess({"/bin/bash", (sourceDir() / "scripts" / "cluster.sh").string(), "down"}, env_);
     EXPECT_EQ(down.rc, 0) << down.out;
     std::printf("[ha] whole test including up and down: %lld ms\n", msSince(t0_));
   }
 
-  // The node (0 or 1) whose PostgreSQL accepts writes; -1 if none answers as primary.
-  int primaryNode() {
-    for (int i = 0; i < 2; ++i) {
-      auto r = pqRows("host=127.0.0.1 port=" + pg_ports_[i] + " user=postgres dbname=postgres connect_timeout=2",
-                      "SELECT pg_is_in_recovery()");
-      if (!r.empty() && r[0][0] == "f") return i;
+  // The node (0 or 1) whose PostgreSQL accepts writes, waiting up to `limit` for one; -1 if
+  // none answers as primary (the formation's state is printed then).
+  int primaryNode(std::chrono::milliseconds limit = 30s) {
+    int found = -1;
+    msUntil([&] {
+      for (int i = 0; i < 2; ++i) {
+        auto r = pqRows("host=127.0.0.1 port=" + pg_ports_[i] + " user=postgres dbname=postgres connect_timeout=2",
+                        "SELECT pg_is_in_recovery()");
+        if (!r.empty() && r[0][0] == "f") found = i;
+      }
+      return found >= 0;
+    }, limit);
+    if (found < 0) {
+      auto st = runProcess({"/bin/bash", (sourceDir() / "scripts" / "cluster.sh").string(), "status"}, env_);
+      std::printf("[ha] no primary answers:\n%s\n", st.out.c_str());
     }
-    return -1;
+    return found;
+  }
+  // Waits until the monitor sees a primary and a secondary again, each in the state it was
+  // assigned (the formation healed: a failover is possible again).
+  bool waitFormationHealthy(std::chrono::milliseconds limit) {
+    return msUntil([&] {
+             auto r = pqRows("host=127.0.0.1 port=" + monitor_port_ + " user=postgres dbname=pg_auto_failover connect_timeout=2",
+                             "SELECT count(*) FROM pgautofailover.node WHERE reportedstate = goalstate "
+                             "AND reportedstate IN ('primary', 'secondary')");
+             return !r.empty() && r[0][0] == "2";
+           }, limit) >= 0;
   }
   pid_t postmasterPid(int node) {
     std::ifstream in(dir_ / "pg" / ("n" + std::to_string(node + 1)) / "postmaster.pid");
@@ -171,6 +194,7 @@ class HaClusterTest : public ::testing::Test {
   std::string db_, provider_, owner_token_;
   std::uint16_t port_a_ = 0, port_b_ = 0, proxy_ = 0;
   std::vector<std::string> pg_ports_;
+  std::string monitor_port_;
   int mtpd_a_pgid_ = 0;
   std::vector<int> node_pgid_;
   std::unique_ptr<store::Store> store_;
@@ -195,13 +219,14 @@ class Ledger {
     std::lock_guard lock(mu_);
     return writes_;
   }
-  // Milliseconds until `n` writes in a row (by any writer) were acknowledged.
-  bool waitHealthy(int n, std::chrono::milliseconds limit) {
+  // True once the last `n` writes (by any writer), all started at `since_ms` or later, were
+  // acknowledged; false after `limit`.
+  bool waitHealthy(int n, std::chrono::milliseconds limit, long long since_ms = 0) {
     return msUntil([&] {
              std::lock_guard lock(mu_);
              if (writes_.size() < static_cast<std::size_t>(n)) return false;
              for (std::size_t i = writes_.size() - n; i < writes_.size(); ++i)
-               if (writes_[i].status != 201) return false;
+               if (writes_[i].status != 201 || writes_[i].start_ms < since_ms) return false;
              return true;
            }, limit) >= 0;
   }
@@ -310,22 +335,28 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   // (1) kill -9 of the primary's postmaster: its keeper restarts it in place.
   const long long k1 = ledger.nowMs();
   ASSERT_EQ(::kill(postmasterPid(primary), SIGKILL), 0);
-  EXPECT_TRUE(ledger.waitHealthy(20, 40s)) << "writes did not recover after the postmaster was killed";
-  std::this_thread::sleep_for(1s);
+  EXPECT_TRUE(ledger.waitHealthy(20, 40s, k1)) << "writes did not recover after the postmaster was killed";
+  const int after_restart = primaryNode();
+  std::printf("[ha] after kill -9 of node %d's postmaster: node %d is primary (%s)\n", primary + 1, after_restart + 1,
+              after_restart == primary ? "restarted in place by its keeper" : "the monitor failed over");
+  // The old node back as the standby (pg_rewind), as the monitor sees it, before the next failure.
+  const auto heal = Clock::now();
+  ASSERT_TRUE(waitFormationHealthy(60s)) << "no synchronous standby again after the postmaster kill";
+  std::printf("[ha] formation healed (primary + secondary for the monitor) %lld ms later\n", msSince(heal));
   // (2) The whole primary node lost (keeper and postgres): the monitor promotes the standby.
   const int before = primaryNode();
   ASSERT_GE(before, 0);
   const long long k2 = ledger.nowMs();
   ASSERT_EQ(::kill(-node_pgid_[before], SIGKILL), 0);
   ::kill(postmasterPid(before), SIGKILL);  // its postgres too, if it left the group
-  EXPECT_TRUE(ledger.waitHealthy(20, 60s)) << "writes did not recover after the primary node was lost";
+  EXPECT_TRUE(ledger.waitHealthy(20, 60s, k2)) << "writes did not recover after the primary node was lost";
   EXPECT_EQ(primaryNode(), 1 - before) << "the standby was not promoted";
   std::this_thread::sleep_for(1s);
   // (3) One mtpd killed: HAProxy sends everything to the other.
   const long long k3 = ledger.nowMs();
   ASSERT_EQ(::kill(-mtpd_a_pgid_, SIGKILL), 0);
   std::this_thread::sleep_for(3s);
-  EXPECT_TRUE(ledger.waitHealthy(20, 20s)) << "writes did not recover after one mtpd was killed";
+  EXPECT_TRUE(ledger.waitHealthy(20, 20s, k3)) << "writes did not recover after one mtpd was killed";
   const long long end = ledger.nowMs();
   ledger.stop();
   const auto writes = ledger.writes();

@@ -109,17 +109,23 @@ inline void checkChangesPropagate(const Replicas& r) {
   const std::string org_id = nlohmann::json::parse(org.body).value("id", "");
   const std::string email = "manager-" + auth::randomHex(4) + "@msp.example";
   const std::string password = "Cluster-manager-pass-" + auth::randomHex(6);
-  const auto written = Clock::now();
   const std::string admin = createManager(*r.store, r.provider, email, password, org_id);
+  const auto written = Clock::now();  // committed
   ASSERT_FALSE(admin.empty());
   std::string token;
+  // The login (argon2id: hundreds of ms under ASan on a loaded machine) is not propagation:
+  // its own duration is left out of the bound.
+  const auto login_t0 = Clock::now();
   ASSERT_EQ(login(r.b, email, password, &token), 200);
+  const long long login_ms = msSince(login_t0);
   const std::string org_path = base + "/organizations/" + org_id;
   long long ms = msUntil([&] { return get(r.b, org_path, token) == 200; });
   const long long since_write = msSince(written);
   EXPECT_GE(ms, 0) << "the admin and grant written in the store never reached B";
-  EXPECT_LT(since_write, 1000 + 500) << "admin + grant usable on B " << since_write << " ms after the commit (incl. a login)";
-  std::printf("[%s] admin + grant written in the store: usable via B after %lld ms\n", label, since_write);
+  EXPECT_LT(since_write - login_ms, 1000) << "admin + grant usable on B " << since_write << " ms after the commit, "
+                                          << login_ms << " ms of it in the login";
+  std::printf("[%s] admin + grant written in the store: usable via B after %lld ms (%lld ms without the login)\n",
+              label, since_write, since_write - login_ms);
 
   // API key generated through A, used through B; regenerated through A: the old one refused on B.
   // (A follows the store's write on its own feed: on SQLite its poll may come after B's.)

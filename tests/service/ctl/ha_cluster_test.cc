@@ -8,7 +8,7 @@
 //    the monitor promotes the standby; the multi-host URL finds it), (3) one mtpd is killed:
 //    every acknowledged write is in the database afterwards with exactly one activity event,
 //    and what the clients saw meanwhile (outage, answers) is printed for the operator's note.
-// Bounded (about 2 minutes; ctest timeout 240 s, RUN_SERIAL: it needs the cores); skipped with
+// Bounded (about 2 minutes; ctest timeout 300 s, RUN_SERIAL: it needs the cores); skipped with
 // a message when pg_autoctl or haproxy is not installed (scripts/install-deps.sh).
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -335,13 +335,13 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   // (1) kill -9 of the primary's postmaster: its keeper restarts it in place.
   const long long k1 = ledger.nowMs();
   ASSERT_EQ(::kill(postmasterPid(primary), SIGKILL), 0);
-  EXPECT_TRUE(ledger.waitHealthy(20, 40s, k1)) << "writes did not recover after the postmaster was killed";
+  ASSERT_TRUE(ledger.waitHealthy(20, 30s, k1)) << "writes did not recover after the postmaster was killed";
   const int after_restart = primaryNode();
   std::printf("[ha] after kill -9 of node %d's postmaster: node %d is primary (%s)\n", primary + 1, after_restart + 1,
               after_restart == primary ? "restarted in place by its keeper" : "the monitor failed over");
   // The old node back as the standby (pg_rewind), as the monitor sees it, before the next failure.
   const auto heal = Clock::now();
-  ASSERT_TRUE(waitFormationHealthy(60s)) << "no synchronous standby again after the postmaster kill";
+  ASSERT_TRUE(waitFormationHealthy(40s)) << "no synchronous standby again after the postmaster kill";
   std::printf("[ha] formation healed (primary + secondary for the monitor) %lld ms later\n", msSince(heal));
   // (2) The whole primary node lost (keeper and postgres): the monitor promotes the standby.
   const int before = primaryNode();
@@ -349,7 +349,7 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   const long long k2 = ledger.nowMs();
   ASSERT_EQ(::kill(-node_pgid_[before], SIGKILL), 0);
   ::kill(postmasterPid(before), SIGKILL);  // its postgres too, if it left the group
-  EXPECT_TRUE(ledger.waitHealthy(20, 60s, k2)) << "writes did not recover after the primary node was lost";
+  ASSERT_TRUE(ledger.waitHealthy(20, 45s, k2)) << "writes did not recover after the primary node was lost";
   EXPECT_EQ(primaryNode(), 1 - before) << "the standby was not promoted";
   std::this_thread::sleep_for(1s);
   // (3) One mtpd killed: HAProxy sends everything to the other.
@@ -376,11 +376,8 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   std::map<std::string, int> events;
   for (const auto& r : rows) events[r[0]] = std::stoi(r[1]);
   int lost = 0, wrong_events = 0;
-  for (const auto& id : acknowledged) {
-    auto it = events.find(id);
-    if (it == events.end()) ++lost;
-    else if (it->second != 1) ++wrong_events;
-  }
+  for (const auto& id : acknowledged)
+    if (!events.contains(id)) ++lost;
   for (const auto& [id, n] : events)
     if (n != 1) ++wrong_events;
   EXPECT_EQ(lost, 0) << lost << " acknowledged writes are missing";

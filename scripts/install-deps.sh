@@ -15,6 +15,9 @@ PACKAGES=(
   libxxhash-dev
   postgresql-15 postgresql-client-15 curl wrk ccache
   chromium
+  # The cluster on loopback (scripts/cluster.sh) and its test: HA PostgreSQL managed by
+  # pg_auto_failover, HAProxy in front of the mtpd replicas.
+  postgresql-15-auto-failover pg-auto-failover-cli haproxy
 )
 # The web UI (web/) builds with Node.js and npm: Debian's when none is installed (a
 # NodeSource nodejs, which bundles npm, counts). Vite needs Node 20.19 or newer.

@@ -8,6 +8,7 @@
 #include "access_review_command.h"
 #include "billing_commands.h"
 #include "os_release_commands.h"
+#include "policy_store_commands.h"
 #include "ops_commands.h"
 #include "seed_commands.h"
 #endif
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   mtp::ctl::addOsReleaseCommands(app);
   mtp::ctl::addSeedCommands(app);
   mtp::ctl::addAccessReviewCommand(app);
+  mtp::ctl::addPolicyStoreCommands(*app.get_subcommand("policy"));
 #endif
   try {
     app.parse(argc, argv);

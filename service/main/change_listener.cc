@@ -85,9 +85,11 @@ void ChangeListener::run() {
       continue;
     }
     reported_down = false;
+    bool policy = false;
     if (batch->gap) {
       setSynced(false);
       need_full = true;
+      policy = true;
     }
     std::set<std::pair<Kind, std::string>> parts;
     for (const auto& c : batch->changes) {
@@ -103,6 +105,8 @@ void ChangeListener::run() {
         app_.credentials().forgetSession(c.id);
       } else if (c.kind == "api_key") {
         app_.credentials().forgetApiKeysOf(c.id);
+      } else if (c.kind == "policy") {
+        policy = true;
       }
     }
     if (!need_full && parts.size() > options_.max_incremental) need_full = true;
@@ -124,6 +128,7 @@ void ChangeListener::run() {
         need_full = true;
       }
     }
+    if (policy && options_.on_policy) options_.on_policy();
     if (need_full) {
       if (fullReload()) {
         need_full = false;

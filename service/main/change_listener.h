@@ -6,6 +6,7 @@
 //  - a provider (created, deleted, its MFA requirement), a bigger batch, a gap (a lost or new
 //    connection, a missed change) or a failed update: a full reload (AppContext::refreshDirectory).
 //    From the gap until that reload has succeeded, synced() is false and /readyz answers 503.
+//  - a policy version made active (policy:<version>, schema 012): options.on_policy();
 //  - sessions and API keys: evicted from AppContext::credentials(), which is enabled only while
 //    synced() (so a revocation is never missed by a cached credential).
 //
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -30,6 +32,9 @@ struct ChangeListenerOptions {
   std::chrono::milliseconds wait{100};   // one feed wait (the SQLite poll interval)
   std::chrono::milliseconds retry{500};  // after the database could not be reached
   std::size_t max_incremental = 256;     // distinct admins + orgs in one batch; more: full reload
+  // Called (on the listener's thread) after a 'policy' change, and after every full reload
+  // that follows a gap (a missed change may be a policy's); empty: policy changes are ignored.
+  std::function<void()> on_policy;
 };
 
 class ChangeListener {

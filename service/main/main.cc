@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   o.db = envOr("MTP_DB", o.db);
   o.listen = envOr("MTP_LISTEN", o.listen);
   o.policies = envOr("MTP_POLICIES", o.policies);  // default: the built-in roles only
+  o.policies_from_db = envOr("MTP_POLICIES_FROM_DB", "") == "1";
   o.jwt_key_file = envOr("MTP_JWT_KEY_FILE", o.jwt_key_file);
   o.secrets_key_file = envOr("MTP_SECRETS_KEY_FILE", "");
   o.secrets_old_key_file = envOr("MTP_SECRETS_OLD_KEY_FILE", "");
@@ -118,6 +119,9 @@ int main(int argc, char** argv) {
                  "worker thread; 0: no bound")
       ->check(CLI::Range(-1, 256));
   cli.add_option("--policies", o.policies, "Policy directory (env MTP_POLICIES)")->capture_default_str();
+  cli.add_flag("--policies-from-db", o.policies_from_db,
+               "Run the database's active policy version (mtpctl policy push/rollback) instead of "
+               "--policies, and swap in every new one at once (a cluster; env MTP_POLICIES_FROM_DB=1)");
   cli.add_option("--jwt-key-file", o.jwt_key_file, "Session signing key; created 0600 on first start (env MTP_JWT_KEY_FILE)")
       ->capture_default_str();
   cli.add_option("--secrets-key-file", o.secrets_key_file,
@@ -309,7 +313,7 @@ int main(int argc, char** argv) {
     sigwait(&signals, &sig);
     if (sig != SIGHUP) break;
     auto p = (*mtpd)->reloadPolicies();
-    if (p) spdlog::info("SIGHUP: policies reloaded from {}", o.policies);
+    if (p) spdlog::info("SIGHUP: policies reloaded from {}", o.policies_from_db ? "the database" : o.policies);
     else spdlog::error("SIGHUP: policies not reloaded, the live set stays:\n{}", p.error());
     auto r = app.refreshDirectory();
     if (r) spdlog::info("SIGHUP: directory reloaded");

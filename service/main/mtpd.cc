@@ -16,6 +16,7 @@
 #include "http/log_format.h"
 #include "main/db_files.h"
 #include "main/idempotency_keys.h"
+#include "main/db_policies.h"
 #include "mtp/engine/policy_set.h"
 
 namespace mtp::service {
@@ -67,16 +68,31 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   }
 
   m->policies_dir_ = o.policies;
-  auto policies = engine::PolicySet::load(o.policies);
-  if (!policies) {
-    std::string msg = "policies:";
-    for (const auto& d : policies.error()) msg += "\n  " + d.str();
-    return std::unexpected(msg);
+  m->policies_from_db_ = o.policies_from_db;
+  std::shared_ptr<const engine::PolicySet> policies;
+  std::string policy_version;
+  if (o.policies_from_db) {
+    o.follow_changes = true;  // a pushed version is announced on the change feed
+    auto db = loadDbPolicies(*m->store_);
+    if (!db) return std::unexpected("policies: " + db.error());
+    policies = db->set;
+    policy_version = db->label();
+    m->live_db_version_->store(db->version);
+    spdlog::info("policies: version {} from the database", policy_version);
+  } else {
+    auto files = engine::PolicySet::load(o.policies);
+    if (!files) {
+      std::string msg = "policies:";
+      for (const auto& d : files.error()) msg += "\n  " + d.str();
+      return std::unexpected(msg);
+    }
+    policies = std::move(*files);
+    policy_version = std::string(policies->version());
   }
-  const std::string policy_version((*policies)->version());
+  m->policy_label_ = policy_version;
   auto dir = m->store_->loadDirectory();
   if (!dir) return std::unexpected("database: " + dir.error().message);
-  auto authorizer = engine::Authorizer::create(*policies, std::move(*dir));
+  auto authorizer = engine::Authorizer::create(policies, std::move(*dir));
   if (!authorizer) return std::unexpected("directory: " + authorizer.error().message);
   m->authorizer_ = std::move(*authorizer);
 
@@ -101,7 +117,16 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   if (o.follow_changes) {
     auto feed = store::openChangeFeed(o.db);
     if (!feed) return std::unexpected("change feed: " + feed.error().message);
-    m->listener_ = ChangeListener::start(std::move(*feed), *m->app_);
+    ChangeListenerOptions lo;
+    if (o.policies_from_db) {
+      // A new active version (or a gap, which may hide one): swap it in; a version that does
+      // not compile here is logged and the live set stays.
+      lo.on_policy = [mp = m.get()] {
+        auto r = mp->reloadDbPolicies(true);
+        if (!r) spdlog::error("policies: not reloaded from the database, the live set stays:\n{}", r.error());
+      };
+    }
+    m->listener_ = ChangeListener::start(std::move(*feed), *m->app_, lo);
     if (!m->listener_->waitSynced(o.follow_wait)) {
       spdlog::warn("change feed: not in step after {} ms: /readyz answers 503 until it is",
                    o.follow_wait.count());
@@ -125,8 +150,10 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   if (!o.decision_log.path.empty()) {
     auto dl = decisions::DecisionLog::open(o.decision_log);
     if (!dl) return std::unexpected(dl.error());
+    // The change listener may swap policies in from now on (reloadDbPolicies).
+    std::lock_guard lock(m->policy_mu_);
     m->decision_log_ = std::move(*dl);
-    m->decision_log_->setPolicyVersion(policy_version);
+    m->decision_log_->setPolicyVersion(m->policy_label_);
     sopt.on_decision = [dl = m->decision_log_](const engine::Request& r, const engine::Decision& d,
                                                const app::DecisionInfo& info) { dl->write(r, d, info.decision_id); };
   }
@@ -174,7 +201,30 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   return m;
 }
 
+std::expected<void, std::string> Mtpd::reloadDbPolicies(bool only_if_changed) {
+  std::lock_guard lock(policy_mu_);
+  if (only_if_changed) {
+    auto active = activeDbPolicyVersion(*store_);
+    if (!active) return std::unexpected(active.error());
+    if (!*active || **active == live_db_version_->load()) return {};
+  }
+  auto db = loadDbPolicies(*store_);
+  if (!db) return std::unexpected(db.error());
+  if (only_if_changed && db->version == live_db_version_->load()) return {};
+  auto swapped = authorizer_->replacePolicies(db->set);
+  if (!swapped) {
+    return std::unexpected("policy version " + std::to_string(db->version) + ": " + swapped.error().message);
+  }
+  live_db_version_->store(db->version);
+  policy_label_ = db->label();
+  if (decision_log_) decision_log_->setPolicyVersion(policy_label_);
+  spdlog::info("policies: version {} from the database is live", db->label());
+  return {};
+}
+
 std::expected<void, std::string> Mtpd::reloadPolicies() {
+  if (policies_from_db_) return reloadDbPolicies(false);
+  std::lock_guard lock(policy_mu_);
   auto policies = engine::PolicySet::load(policies_dir_);
   if (!policies) {
     std::string msg;
@@ -183,7 +233,8 @@ std::expected<void, std::string> Mtpd::reloadPolicies() {
   }
   auto swapped = authorizer_->replacePolicies(*policies);
   if (!swapped) return std::unexpected(swapped.error().message);
-  if (decision_log_) decision_log_->setPolicyVersion((*policies)->version());
+  policy_label_ = std::string((*policies)->version());
+  if (decision_log_) decision_log_->setPolicyVersion(policy_label_);
   return {};
 }
 

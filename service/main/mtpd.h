@@ -10,6 +10,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ struct MtpdOptions {
   // Issue 11 item 2: how long an Idempotency-Key reservation may stay unfinished (a crash)
   // before a retry may run again, or learn that the first request wrote (docs/consistency.md).
   std::chrono::seconds idempotency_lease{60};
+  // Issue 16 item 2: run the database's active policy version (mtpctl policy push/rollback)
+  // instead of the files in `policies`, and swap in every new one the change feed announces
+  // (this turns follow_changes on). Start fails when no version was ever pushed.
+  bool policies_from_db = false;
 };
 
 class Mtpd {
@@ -90,9 +95,12 @@ class Mtpd {
   // Stops the server (joining its threads) before anything the handlers use goes away.
   void stop();
 
-  // Reads the policy directory again and swaps the new set in; on any error the live set
-  // stays and every diagnostic is returned (one per line).
+  // Reads the policy directory (or, with policies_from_db, the database's active version)
+  // again and swaps the new set in; on any error the live set stays and every diagnostic is
+  // returned (one per line).
   std::expected<void, std::string> reloadPolicies();
+  // The database's policy version live here (0 unless policies_from_db).
+  std::int64_t livePolicyVersion() const { return live_db_version_->load(); }
 
  private:
   Mtpd() = default;
@@ -106,7 +114,15 @@ class Mtpd {
   std::shared_ptr<decisions::DecisionLog> decision_log_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<ChangeListener> listener_;  // stopped in stop(), after the server
+  // The database's active version when it is not the live one: compiled and swapped in.
+  std::expected<void, std::string> reloadDbPolicies(bool only_if_changed);
   std::string policies_dir_;
+  bool policies_from_db_ = false;
+  std::mutex policy_mu_;  // one policy reload at a time (SIGHUP, the change listener)
+  std::string policy_label_;  // the live set's version, as the decision log records it (policy_mu_)
+  // Shared with the change listener's callback.
+  std::shared_ptr<std::atomic<std::int64_t>> live_db_version_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   std::shared_ptr<std::atomic<bool>> ready_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
 };

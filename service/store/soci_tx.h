@@ -271,6 +271,13 @@ class SociTx final : public Tx {
   Result<std::int64_t> purgeIdempotencyKeys(UnixTime before) override;
   // For SociStore::runUnit: sets the key's `committed` in this unit (throws as SOCI does).
   void markIdempotencyCommitted(const std::string& key_hash);
+  Result<std::int64_t> pushPolicyVersion(const std::vector<PolicyFileRecord>& files,
+                                         const std::string& content_hash,
+                                         const std::string& created_by) override;
+  Result<std::vector<PolicyVersionRecord>> listPolicyVersions() override;
+  Result<std::optional<PolicyVersionRecord>> getActivePolicy() override;
+  Result<std::optional<std::int64_t>> activePolicyVersion() override;
+  Result<void> activatePolicyVersion(std::int64_t version, const std::string& changed_by) override;
 
   // For SociStore::loadDirectory.
   Result<mtp::engine::DirectoryData> loadDirectory();

@@ -35,6 +35,7 @@
 #include "store/list_query.h"
 #include "store/org_store.h"
 #include "store/psa_store.h"
+#include "store/policy_store.h"
 #include "store/records.h"
 #include "store/scope.h"
 #include "store/session_store.h"
@@ -63,7 +64,8 @@ class Tx : public OrgStore,
            public ActivityStore,
            public AccessReviewStore,
            public IdempotencyStore,
-           public PsaStore {
+           public PsaStore,
+           public PolicyStore {
  public:
   ~Tx() override = default;
   virtual UnixTime now() const = 0;  // the clock the store uses for defaults

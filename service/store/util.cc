@@ -120,27 +120,47 @@ Result<ConnectSpec> parseConnectUrl(std::string_view url, int connect_timeout_se
     if (!u->empty()) kv["user"] = *u;
     if (has_pass) kv["password"] = *p;
   }
-  std::string_view host = rest, port;
-  if (host.starts_with('[')) {  // [::1]:5432
-    auto close = host.find(']');
-    if (close == std::string_view::npos) return fail(Status::invalidArgument("bad host in url"));
-    port = host.substr(close + 1);
-    host = host.substr(1, close - 1);
-    if (!port.empty() && port.front() != ':') return fail(Status::invalidArgument("bad port"));
-    if (!port.empty()) port.remove_prefix(1);
-  } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
-    port = host.substr(colon + 1);
-    host = host.substr(0, colon);
-  }
-  if (!host.empty()) kv["host"] = std::string(host);
-  if (!port.empty()) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-    if (ec != std::errc() || p != port.data() + port.size() || n <= 0 || n > 65535) {
-      return fail(Status::invalidArgument("bad port in database url"));
+  // host[:port], or a list of them separated by commas (libpq's multi-host URL: a cluster's
+  // nodes, tried in order; target_session_attrs=read-write finds the primary).
+  std::string hosts, ports;
+  bool any_port = false;
+  std::size_t n_hosts = 0;
+  for (std::string_view list = rest;;) {
+    const auto comma = list.find(',');
+    std::string_view host = list.substr(0, comma), port;
+    if (host.starts_with('[')) {  // [::1]:5432
+      auto close = host.find(']');
+      if (close == std::string_view::npos) return fail(Status::invalidArgument("bad host in url"));
+      port = host.substr(close + 1);
+      host = host.substr(1, close - 1);
+      if (!port.empty() && port.front() != ':') return fail(Status::invalidArgument("bad port"));
+      if (!port.empty()) port.remove_prefix(1);
+    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
     }
-    kv["port"] = std::string(port);
+    if (!port.empty()) {
+      int n = 0;
+      auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+      if (ec != std::errc() || p != port.data() + port.size() || n <= 0 || n > 65535) {
+        return fail(Status::invalidArgument("bad port in database url"));
+      }
+      any_port = true;
+    }
+    if (host.empty() && (comma != std::string_view::npos || n_hosts > 0)) {
+      return fail(Status::invalidArgument("empty host in a multi-host database url"));
+    }
+    if (n_hosts++ > 0) {
+      hosts.push_back(',');
+      ports.push_back(',');
+    }
+    hosts.append(host);
+    ports.append(port);
+    if (comma == std::string_view::npos) break;
+    list = list.substr(comma + 1);
   }
+  if (!hosts.empty()) kv["host"] = hosts;
+  if (any_port) kv["port"] = ports;
   if (!db.empty()) {
     auto d = percentDecode(db);
     if (!d) return fail(Status::invalidArgument("bad percent-encoding in database url"));

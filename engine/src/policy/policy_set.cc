@@ -114,24 +114,30 @@ Result<std::shared_ptr<const PolicySet>, Diagnostics> PolicySet::compile(
   return compileWith(sources, sink);
 }
 
-Result<std::shared_ptr<const PolicySet>, Diagnostics> PolicySet::load(
-    const std::filesystem::path& dir) {
+namespace {
+
+// The policy files below `dir` (sorted by path, test files left out), read; every problem
+// goes to `sink` and the readable files are returned anyway; `listed` false when the folder
+// itself could not be read.
+std::vector<PolicySource> readPolicyFiles(const std::filesystem::path& dir,
+                                          detail::DiagnosticSink& sink, bool& listed) {
+  listed = false;
   namespace fs = std::filesystem;
-  detail::DiagnosticSink sink;
   std::vector<PolicySource> sources;
   try {
     const std::string dir_name = dir.generic_string();
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
       sink.add(dir_name, 0, 0, "file_error", "not a readable directory");
-      return std::unexpected(sink.take());
+      return sources;
     }
     std::vector<fs::path> files;
     fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
       sink.add(dir_name, 0, 0, "file_error", "cannot read directory: " + ec.message());
-      return std::unexpected(sink.take());
+      return sources;
     }
+    listed = true;
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) break;
       std::error_code fec;
@@ -166,6 +172,26 @@ Result<std::shared_ptr<const PolicySet>, Diagnostics> PolicySet::load(
   } catch (const std::exception& e) {
     sink.add(dir.generic_string(), 0, 0, "file_error", std::string("cannot read: ") + e.what());
   }
+  return sources;
+}
+
+}  // namespace
+
+Result<std::vector<PolicySource>, Diagnostics> PolicySet::readSources(
+    const std::filesystem::path& dir) {
+  detail::DiagnosticSink sink;
+  bool listed = false;
+  auto sources = readPolicyFiles(dir, sink, listed);
+  if (!sink.empty() || sink.full()) return std::unexpected(sink.take());
+  return sources;
+}
+
+Result<std::shared_ptr<const PolicySet>, Diagnostics> PolicySet::load(
+    const std::filesystem::path& dir) {
+  detail::DiagnosticSink sink;
+  bool listed = false;
+  auto sources = readPolicyFiles(dir, sink, listed);
+  if (!listed) return std::unexpected(sink.take());
   // Files that could not be read are already in the sink; compiling the rest anyway shows
   // every problem in one run.
   return compileWith(sources, sink);

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,8 @@
 
 #include "auth/password.h"
 #include "auth/random.h"
+#include "child_process.h"
+#include "cluster_checks.h"
 #include "http_client.h"
 #include "smtp_sink.h"
 #include "store/store.h"
@@ -56,97 +59,10 @@ std::string pqValue(const std::string& url, const std::string& sql) {
   return out;
 }
 
-// A child process with its stdout and stderr collected by a reader thread (so that a chatty
-// child never blocks on a full pipe).
-class Child {
- public:
-  Child(std::vector<std::string> argv, std::vector<std::string> env = {}) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::dup2(fds[1], 2);
-      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-    reader_ = std::thread([this] {
-      char buf[4096];
-      for (;;) {
-        const ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) break;
-        std::lock_guard lock(mu_);
-        out_.append(buf, static_cast<std::size_t>(n));
-      }
-    });
-  }
-  ~Child() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (reader_.joinable()) reader_.join();
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  pid_t pid() const { return pid_; }
-  std::string output() const {
-    std::lock_guard lock(mu_);
-    return out_;
-  }
-  // Waits until the output matches `re`; returns the first capture group ("" on timeout).
-  std::string waitFor(const std::string& re, std::chrono::milliseconds timeout = 20s) {
-    const std::regex rx(re);
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      std::smatch m;
-      const std::string o = output();
-      if (std::regex_search(o, m, rx)) return m.size() > 1 ? m[1].str() : m[0].str();
-      if (exited_ || ::waitpid(pid_, &status_, WNOHANG) == pid_) {
-        exited_ = true;
-        return "";
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return "";
-  }
-  // The exit status (as waitpid gives it), or -1 if it did not exit in time (then killed).
-  int wait(std::chrono::milliseconds timeout = 20s) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (!exited_ && std::chrono::steady_clock::now() < end) {
-      if (::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
-      else std::this_thread::sleep_for(10ms);
-    }
-    if (!exited_) return -1;
-    if (reader_.joinable()) reader_.join();
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int status_ = 0;
-  bool exited_ = false;
-  mutable std::mutex mu_;
-  std::string out_;
-  std::thread reader_;
-};
-
-struct RunResult {
-  int rc = -1;
-  std::string out;
-};
+using Child = ChildProcess;
 
 RunResult run(std::vector<std::string> argv, std::vector<std::string> env = {}) {
-  Child c(std::move(argv), std::move(env));
-  const int st = c.wait(60s);
-  return {st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, c.output()};
+  return runProcess(std::move(argv), std::move(env));
 }
 
 
@@ -157,15 +73,7 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-// Milliseconds until `done()` is true, polling every 5 ms; -1 after `limit`.
-long long msUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = 3000ms) {
-  const auto t0 = Clock::now();
-  while (Clock::now() - t0 < limit) {
-    if (done()) return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
-    std::this_thread::sleep_for(5ms);
-  }
-  return -1;
-}
+using cluster::msUntil;
 
 class ClusterProcessTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -223,48 +131,17 @@ class ClusterProcessTest : public ::testing::TestWithParam<std::string> {
   }
   static int login(std::uint16_t port, const std::string& email, const std::string& password,
                    std::string* token = nullptr) {
-    HttpClient c(port);
-    auto r = c.json("POST", "/api/v2/auth/login", nlohmann::json{{"email", email}, {"password", password}}.dump());
-    if (token && r.status == 200) *token = nlohmann::json::parse(r.body).value("token", "");
-    return r.status;
+    return cluster::login(port, email, password, token);
   }
   static int get(std::uint16_t port, const std::string& path, const std::string& token, bool api_key = false) {
-    HttpClient c(port);
-    Headers h;
-    if (api_key) h.emplace_back("x-api-key", token);
-    else h.emplace_back("Authorization", "Bearer " + token);
-    return c.request("GET", path, h).status;
+    return cluster::get(port, path, token, api_key);
   }
   static mtp::test::HttpResponse call(std::uint16_t port, const std::string& method, const std::string& path,
                                       const std::string& token, const std::string& body = "{}") {
-    HttpClient c(port);
-    return c.json(method, path, body, {{"Authorization", "Bearer " + token}});
+    return cluster::call(port, method, path, token, body);
   }
-
-  // An admin of the provider, written straight into the database (as mtpctl or another
-  // replica would): a manager with API keys allowed, granted `org`.
   std::string createManager(const std::string& email, const std::string& password, const std::string& org) {
-    auth::PasswordHasher hasher;
-    auto hash = hasher.hash(password);
-    EXPECT_TRUE(hash.has_value());
-    store::AdminRecord a;
-    a.provider_id = provider_;
-    a.email = email;
-    a.firstname = "Cluster";
-    a.lastname = "Manager";
-    a.role_name = "manager";
-    a.status = store::AdminStatus::kActive;
-    a.api_key_allowed = true;
-    const store::TenantScope scope{provider_};
-    auto id = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
-      auto created = tx.createAdmin(scope, a, hash ? std::optional<std::string>(*hash) : std::nullopt);
-      if (!created) return created;
-      auto put = tx.putGrant(scope, store::GrantRecord{*created, org, "", std::nullopt, 0});
-      if (!put) return store::fail(put.error());
-      return created;
-    });
-    EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);
-    return id.value_or("");
+    return cluster::createManager(*store_, provider_, email, password, org);
   }
 
   std::filesystem::path dir_;
@@ -277,94 +154,8 @@ class ClusterProcessTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(ClusterProcessTest, ChangesThroughOneReplicaAreInForceOnTheOtherWithinOneSecond) {
-  const std::string base = "/api/v2/providers/" + provider_;
-  // An org created through A, an admin granted it written straight into the database.
-  auto org = call(port_a_, "POST", base + "/organizations", owner_token_, R"({"name":"Cluster org"})");
-  ASSERT_EQ(org.status, 201) << org.body;
-  const std::string org_id = nlohmann::json::parse(org.body).value("id", "");
-  const std::string email = "manager-" + auth::randomHex(4) + "@msp.example";
-  const std::string password = "Cluster-manager-pass-" + auth::randomHex(6);
-  const auto written = Clock::now();
-  const std::string admin = createManager(email, password, org_id);
-  ASSERT_FALSE(admin.empty());
-  std::string token;
-  ASSERT_EQ(login(port_b_, email, password, &token), 200);
-  const std::string org_path = base + "/organizations/" + org_id;
-  long long ms = msUntil([&] { return get(port_b_, org_path, token) == 200; });
-  const long long since_write =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - written).count();
-  EXPECT_GE(ms, 0) << "the admin and grant written in the store never reached B";
-  EXPECT_LT(since_write, 1000 + 500) << "admin + grant usable on B " << since_write << " ms after the commit (incl. a login)";
-  std::printf("[cluster %s] admin + grant written in the store: usable via B after %lld ms\n", GetParam().c_str(), since_write);
-
-  // API key generated through A, used through B; regenerated through A: the old one refused on B.
-  // (A follows the store's write on its own feed: on SQLite its poll may come after B's.)
-  ASSERT_GE(msUntil([&] { return get(port_a_, org_path, token) == 200; }, 1000ms), 0);
-  auto k1 = call(port_a_, "POST", "/api/v2/me/apikey", token);
-  ASSERT_EQ(k1.status, 201) << k1.body;
-  const std::string key1 = nlohmann::json::parse(k1.body).value("apiKey", "");
-  ms = msUntil([&] { return get(port_b_, "/api/v2/me", key1, true) == 200; });
-  EXPECT_GE(ms, 0);
-  EXPECT_LT(ms, 1000) << "API key usable on B after " << ms << " ms";
-  auto k2 = call(port_a_, "POST", "/api/v2/me/apikey", token);
-  ASSERT_EQ(k2.status, 201) << k2.body;
-  const std::string key2 = nlohmann::json::parse(k2.body).value("apiKey", "");
-  ms = msUntil([&] { return get(port_b_, "/api/v2/me", key1, true) == 401; });
-  EXPECT_GE(ms, 0) << "the regenerated (old) key still works on B";
-  EXPECT_LT(ms, 1000);
-  std::printf("[cluster %s] API key regenerated via A: old key refused via B after %lld ms\n", GetParam().c_str(), ms);
-  EXPECT_EQ(get(port_b_, "/api/v2/me", key2, true), 200);
-
-  // Grant removed through A: the org is out of reach through B.
-  auto unlink = call(port_a_, "DELETE", "/api/v2/administrators/" + admin + "/organizationlinks/" + org_id, owner_token_, "");
-  ASSERT_TRUE(unlink.status == 200 || unlink.status == 204) << unlink.status << " " << unlink.body;
-  ms = msUntil([&] { return get(port_b_, org_path, token) != 200; });
-  EXPECT_GE(ms, 0) << "the removed grant still works on B";
-  EXPECT_LT(ms, 1000);
-  std::printf("[cluster %s] grant removed via A: refused via B after %lld ms\n", GetParam().c_str(), ms);
-
-  // Session revoked (logout) through A: refused through B.
-  auto out = call(port_a_, "POST", "/api/v2/auth/logout", token, "");
-  ASSERT_TRUE(out.status == 200 || out.status == 204) << out.status << " " << out.body;
-  ms = msUntil([&] { return get(port_b_, "/api/v2/me", token) == 401; });
-  EXPECT_GE(ms, 0) << "the revoked session still works on B";
-  EXPECT_LT(ms, 1000);
-  std::printf("[cluster %s] session revoked via A: refused via B after %lld ms\n", GetParam().c_str(), ms);
-
-  // Suspended through A: its API key refused through B, 10 times (suspend, then restore).
-  std::vector<long long> delays;
-  for (int i = 0; i < 10; ++i) {
-    ASSERT_EQ(get(port_b_, "/api/v2/me", key2, true), 200) << "round " << i;
-    const auto t0 = Clock::now();
-    auto s = call(port_a_, "POST", base + "/administrators/" + admin + "/suspend", owner_token_);
-    ASSERT_EQ(s.status, 200) << s.body;
-    ms = msUntil([&] { return get(port_b_, "/api/v2/me", key2, true) != 200; });
-    ASSERT_GE(ms, 0) << "a suspended admin's API key still works on B";
-    delays.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
-    EXPECT_LT(delays.back(), 1000) << "round " << i;
-    auto r = call(port_a_, "POST", base + "/administrators/" + admin + "/restore", owner_token_);
-    ASSERT_EQ(r.status, 200) << r.body;
-    ASSERT_GE(msUntil([&] { return get(port_b_, "/api/v2/me", key2, true) == 200; }), 0);
-  }
-  std::sort(delays.begin(), delays.end());
-  std::printf("[cluster %s] admin suspended via A, refused via B (from the suspend request): median %lld ms, max %lld ms (10 rounds)\n",
-              GetParam().c_str(), delays[delays.size() / 2], delays.back());
-
-  // A provider created by mtpctl: its owner usable through B.
-  const std::string owner2 = "owner2-" + auth::randomHex(4) + "@msp2.example";
-  const std::string pass2 = "Quartz-walrus-tangerine-48!";
-  auto made = run({MTP_MTPCTL_BIN, "provider", "create", "--db", db_, "--name", "Second MSP", "--owner-email", owner2,
-                   "--owner-password", pass2});
-  ASSERT_EQ(made.rc, 0) << made.out;
-  const auto created = Clock::now();
-  std::string token2;
-  ASSERT_EQ(login(port_b_, owner2, pass2, &token2), 200);
-  ms = msUntil([&] { return get(port_b_, "/api/v2/me", token2) == 200; });
-  const long long usable = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - created).count();
-  EXPECT_GE(ms, 0) << "the provider created by mtpctl never became usable on B";
-  EXPECT_LT(usable, 1000) << "usable after " << usable << " ms (incl. a login)";
-  std::printf("[cluster %s] provider created by mtpctl: owner usable via B %lld ms after mtpctl exited (incl. a login)\n",
-              GetParam().c_str(), usable);
+  cluster::checkChangesPropagate(cluster::Replicas{"cluster " + GetParam(), port_a_, port_b_, provider_, owner_token_, db_,
+                                                   store_.get(), MTP_MTPCTL_BIN});
 }
 
 TEST_P(ClusterProcessTest, ALostFeedConnectionReloadsInFullAndIsReadyAgain) {
@@ -434,6 +225,80 @@ TEST_P(ClusterProcessTest, TheOutboxIsSentOnceByOneReplica) {
   const bool a_sent = a_->output().find("outbox: email") != std::string::npos;
   const bool b_sent = b_->output().find("outbox: email") != std::string::npos;
   EXPECT_NE(a_sent, b_sent) << "the outbox was sent by " << (a_sent ? "both replicas" : "neither replica");
+}
+
+// Issue 16 item 2: replicas C and D run the database's policies (--policies-from-db); a version
+// pushed by mtpctl is in force on both within 1 s, a rollback likewise; a version that compiles
+// but cannot replace the live set on a replica (it drops a role an admin holds) leaves the live
+// set in place there.
+TEST_P(ClusterProcessTest, APushedPolicyIsLiveOnBothReplicasWithinOneSecond) {
+  const std::string builtin = (sourceDir() / "policies" / "builtin").string();
+  const auto freeze = dir_ / "freeze";
+  std::filesystem::create_directories(freeze);
+  std::filesystem::copy_file(sourceDir() / "policies" / "builtin" / "roles.yaml", freeze / "roles.yaml");
+  {
+    std::ofstream(freeze / "freeze.yaml") << "policies:\n"
+                                             "  - id: no-org-reads-in-freeze\n"
+                                             "    effect: forbid\n"
+                                             "    actions: [orgs.read]\n"
+                                             "    when: org.tags contains \"change-freeze\"\n";
+  }
+  auto v1 = run({MTP_MTPCTL_BIN, "policy", "push", "--db", db_, builtin});
+  ASSERT_EQ(v1.rc, 0) << v1.out;
+  auto args = mtpdArgs();
+  args.push_back("--policies-from-db");
+  Child c(args), d(args);
+  const std::uint16_t port_c = portOf(c), port_d = portOf(d);
+  ASSERT_NE(port_c, 0) << c.output();
+  ASSERT_NE(port_d, 0) << d.output();
+  EXPECT_NE(c.output().find("policies: version v1:"), std::string::npos) << c.output();
+
+  const std::string base = "/api/v2/providers/" + provider_;
+  auto org = call(port_a_, "POST", base + "/organizations", owner_token_, R"({"name":"Frozen","tags":["change-freeze"]})");
+  ASSERT_EQ(org.status, 201) << org.body;
+  const std::string org_path = base + "/organizations/" + nlohmann::json::parse(org.body).value("id", "");
+  for (auto port : {port_c, port_d})
+    ASSERT_GE(msUntil([&] { return get(port, org_path, owner_token_) == 200; }), 0);
+
+  // Push: the forbid is in force on both.
+  auto v2 = run({MTP_MTPCTL_BIN, "policy", "push", "--db", db_, freeze.string()});
+  ASSERT_EQ(v2.rc, 0) << v2.out;
+  auto t0 = Clock::now();
+  auto both = [&](int status) {
+    return get(port_c, org_path, owner_token_) == status && get(port_d, org_path, owner_token_) == status;
+  };
+  long long ms = msUntil([&] { return both(403); });
+  EXPECT_GE(ms, 0) << "the pushed policy never reached both replicas\n" << c.output() << d.output();
+  long long since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  EXPECT_LT(since, 1000) << "pushed policy live on both after " << since << " ms";
+  std::printf("[cluster %s] policy pushed by mtpctl: live on both replicas %lld ms after mtpctl exited\n",
+              GetParam().c_str(), since);
+  EXPECT_FALSE(c.waitFor("policies: version (v2:[0-9a-f]+) from the database is live", 2s).empty()) << c.output();
+  // A and B (file policies) are not concerned.
+  EXPECT_EQ(get(port_a_, org_path, owner_token_), 200);
+
+  // Rollback to version 1: the forbid is gone on both.
+  auto back = run({MTP_MTPCTL_BIN, "policy", "rollback", "--db", db_, "1"});
+  ASSERT_EQ(back.rc, 0) << back.out;
+  t0 = Clock::now();
+  ms = msUntil([&] { return both(200); });
+  EXPECT_GE(ms, 0) << "the rollback never reached both replicas";
+  since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  EXPECT_LT(since, 1000) << "rollback live on both after " << since << " ms";
+  std::printf("[cluster %s] policy rollback by mtpctl: live on both replicas %lld ms after mtpctl exited\n",
+              GetParam().c_str(), since);
+
+  // A version without the owner's role compiles (push accepts it) but cannot be swapped in:
+  // each replica logs it and keeps the live set.
+  const auto no_owner_role = dir_ / "tiny";
+  std::filesystem::create_directories(no_owner_role);
+  std::ofstream(no_owner_role / "roles.yaml") << "roles:\n  - id: read_only\n    title: Read Only\n    grants: [orgs.read]\n";
+  auto v3 = run({MTP_MTPCTL_BIN, "policy", "push", "--db", db_, no_owner_role.string()});
+  if (v3.rc == 0) {
+    ASSERT_FALSE(c.waitFor("policies: not reloaded from the database, the live set stays", 3s).empty()) << c.output();
+    EXPECT_EQ(get(port_c, org_path, owner_token_), 200);
+    EXPECT_EQ(get(port_d, org_path, owner_token_), 200);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ClusterProcessTest, ::testing::Values("sqlite", "postgresql"),

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "auth/random.h"
+#include "child_process.h"
 #include "http_client.h"
 #include "store/store.h"
 
@@ -46,97 +47,10 @@ bool pqExec(const std::string& url, const std::string& sql) {
   return ok;
 }
 
-// A child process with its stdout and stderr collected by a reader thread (so that a chatty
-// child never blocks on a full pipe).
-class Child {
- public:
-  Child(std::vector<std::string> argv, std::vector<std::string> env = {}) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::dup2(fds[1], 2);
-      for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-    reader_ = std::thread([this] {
-      char buf[4096];
-      for (;;) {
-        const ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) break;
-        std::lock_guard lock(mu_);
-        out_.append(buf, static_cast<std::size_t>(n));
-      }
-    });
-  }
-  ~Child() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (reader_.joinable()) reader_.join();
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  pid_t pid() const { return pid_; }
-  std::string output() const {
-    std::lock_guard lock(mu_);
-    return out_;
-  }
-  // Waits until the output matches `re`; returns the first capture group ("" on timeout).
-  std::string waitFor(const std::string& re, std::chrono::milliseconds timeout = 20s) {
-    const std::regex rx(re);
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      std::smatch m;
-      const std::string o = output();
-      if (std::regex_search(o, m, rx)) return m.size() > 1 ? m[1].str() : m[0].str();
-      if (exited_ || ::waitpid(pid_, &status_, WNOHANG) == pid_) {
-        exited_ = true;
-        return "";
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return "";
-  }
-  // The exit status (as waitpid gives it), or -1 if it did not exit in time (then killed).
-  int wait(std::chrono::milliseconds timeout = 20s) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (!exited_ && std::chrono::steady_clock::now() < end) {
-      if (::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
-      else std::this_thread::sleep_for(10ms);
-    }
-    if (!exited_) return -1;
-    if (reader_.joinable()) reader_.join();
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int status_ = 0;
-  bool exited_ = false;
-  mutable std::mutex mu_;
-  std::string out_;
-  std::thread reader_;
-};
-
-struct RunResult {
-  int rc = -1;
-  std::string out;
-};
+using Child = ChildProcess;
 
 RunResult run(std::vector<std::string> argv, std::vector<std::string> env = {}) {
-  Child c(std::move(argv), std::move(env));
-  const int st = c.wait(60s);
-  return {st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1, c.output()};
+  return runProcess(std::move(argv), std::move(env));
 }
 
 class OpsProcessTest : public ::testing::TestWithParam<std::string> {

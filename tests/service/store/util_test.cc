@@ -19,6 +19,25 @@ TEST(StoreUtil, PostgresUrlBecomesConninfoWithTimeouts) {
   EXPECT_NE(spec->soci_connect.find("sslmode='disable'"), std::string::npos);
 }
 
+TEST(StoreUtil, MultiHostPostgresUrlListsEveryNode) {
+  // pg_auto_failover's formation URI: every node, the primary found by target_session_attrs.
+  auto spec = parseConnectUrl(
+      "postgresql://mtp:pw@127.0.0.1:6001,127.0.0.1:6002/mtp?target_session_attrs=read-write", 2);
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_NE(spec->soci_connect.find("host='127.0.0.1,127.0.0.1'"), std::string::npos) << spec->soci_connect;
+  EXPECT_NE(spec->soci_connect.find("port='6001,6002'"), std::string::npos) << spec->soci_connect;
+  EXPECT_NE(spec->soci_connect.find("target_session_attrs='read-write'"), std::string::npos);
+  auto mixed = parseConnectUrl("postgresql://db1,[::1]:6002/mtp", 2);
+  ASSERT_TRUE(mixed) << mixed.error().message;
+  EXPECT_NE(mixed->soci_connect.find("host='db1,::1'"), std::string::npos) << mixed->soci_connect;
+  EXPECT_NE(mixed->soci_connect.find("port=',6002'"), std::string::npos) << mixed->soci_connect;
+  auto no_port = parseConnectUrl("postgresql://db1,db2/mtp", 2);
+  ASSERT_TRUE(no_port);
+  EXPECT_EQ(no_port->soci_connect.find("port="), std::string::npos) << no_port->soci_connect;
+  EXPECT_FALSE(parseConnectUrl("postgresql://db1,/mtp", 2));
+  EXPECT_FALSE(parseConnectUrl("postgresql://db1:5432,db2:0/mtp", 2));
+}
+
 TEST(StoreUtil, SqliteUrlGetsBusyTimeout) {
   auto spec = parseConnectUrl("sqlite:/tmp/x.db", 5);
   ASSERT_TRUE(spec);

@@ -62,6 +62,11 @@ class PolicySet {
   static Result<std::shared_ptr<const PolicySet>, Diagnostics> load(
       const std::filesystem::path& dir);
 
+  // The files load() would compile (the same files, order and names), read but not compiled:
+  // for storing a set elsewhere (`mtpctl policy push`). Any unreadable file is an error.
+  static Result<std::vector<PolicySource>, Diagnostics> readSources(
+      const std::filesystem::path& dir);
+
   std::optional<RoleId> findRole(std::string_view id) const;
   std::size_t roleCount() const;
   const RoleInfo& role(RoleId id) const;  // REQUIRES: id < roleCount()

@@ -8,11 +8,13 @@
 //   DELETE /api/systemusers/{id}                           users.delete  (x-org-id) → 204
 //   POST   /api/systemusers/{id}/unlock                    users.unlock
 //   POST   /api/systemusers/{id}/expire                    users.reset_password (force reset)
+//   POST   /api/systemusers/{id}/resetmfa                  users.reset_mfa (TOTP enrollment cleared)
 //   POST   /api/systemusers/{id}/state/activate            users.activate
 //
 // Bulk actions: the route's users.read (any org reached) lets the request in; then EACH user
 // is authorized on its own with the engine (unlock → users.unlock, suspend → users.suspend,
-// force_password_reset → users.reset_password, resend_activation → users.update) for that
+// force_password_reset → users.reset_password, resend_activation → users.update, reset_mfa →
+// users.reset_mfa) for that
 // user's org, and runs in its own transaction with its own event. An org outside the caller's
 // reach, of another provider or unknown, and a missing user all answer 404 for that item;
 // nothing is written for it. The answer is 200 with one HTTP-like status per item.
@@ -122,17 +124,21 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
   auto password = body->optionalString("password");
   if (!password) return std::unexpected(password.error());
   in.password = *password;
+  // JumpCloud's default: a user created with a password is ACTIVATED, one without is STAGED
+  // (with an activation email); `state` (or `activated`) given says otherwise.
   auto activated = body->optionalBool("activated");
   if (!activated) return std::unexpected(activated.error());
-  in.activated = activated->value_or(false);
+  in.activated = activated->value_or(in.password.has_value());
   auto state = body->optionalString("state");
   if (!state) return std::unexpected(state.error());
   if (*state) {
-    if (**state == "ACTIVATED") {
-      in.activated = true;
-    } else if (**state != "STAGED") {
+    if (**state != "ACTIVATED" && **state != "STAGED") {
       return std::unexpected(Error::invalidArgument("field `state` must be STAGED or ACTIVATED"));
     }
+    if (*activated && **activated != (**state == "ACTIVATED")) {
+      return std::unexpected(Error::invalidArgument("fields `state` and `activated` disagree"));
+    }
+    in.activated = **state == "ACTIVATED";
   }
   for (auto [field, target] : {std::pair{"sudo", &in.sudo},
                                std::pair{"passwordless_sudo", &in.passwordless_sudo},
@@ -201,6 +207,7 @@ constexpr BulkKind kBulkKinds[] = {
     {"suspend", app::UserAction::kSuspend, "users.suspend"},
     {"force_password_reset", app::UserAction::kForcePasswordReset, "users.reset_password"},
     {"resend_activation", app::UserAction::kResendActivation, "users.update"},
+    {"reset_mfa", app::UserAction::kResetMfa, "users.reset_mfa"},
 };
 
 HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
@@ -218,7 +225,8 @@ HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
   }
   if (kind == nullptr) {
     return std::unexpected(Error::invalidArgument(
-        "field `action` must be unlock, suspend, force_password_reset or resend_activation"));
+        "field `action` must be unlock, suspend, force_password_reset, resend_activation or "
+        "reset_mfa"));
   }
   const json& users = body->json().contains("users") ? body->json()["users"] : json();
   if (!users.is_array() || users.empty() || users.size() > kMaxBulkUsers) {
@@ -282,6 +290,10 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   out.push_back(Route{"POST", one + "/expire", Access::action("users.reset_password"),
                       OrgSource::header("x-org-id"), [svc](RequestContext& c) {
                         return actOnUser(*svc, c, app::UserAction::kForcePasswordReset);
+                      }});
+  out.push_back(Route{"POST", one + "/resetmfa", Access::action("users.reset_mfa"),
+                      OrgSource::header("x-org-id"), [svc](RequestContext& c) {
+                        return actOnUser(*svc, c, app::UserAction::kResetMfa);
                       }});
   out.push_back(Route{"POST", one + "/state/activate", Access::action("users.activate"),
                       OrgSource::header("x-org-id"), [svc](RequestContext& c) {

@@ -58,6 +58,8 @@ struct AdminRecord {
   bool totp_enrolled = false;
   bool password_set = false;
   bool api_key_set = false;                  // an unrevoked API key exists
+  std::optional<std::string> api_key_prefix;  // that key's display prefix (never the key)
+  std::optional<UnixTime> api_key_created;    // and when it was generated
   std::int64_t organization_access_total = 0;  // all orgs when all_organizations, else grants
   int failed_logins = 0;
   std::optional<UnixTime> locked_until;
@@ -262,6 +264,14 @@ struct SystemUserRecord {
   bool password_set = false;      // a password hash is on file
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
+};
+
+// How many users an org and its provider hold against their caps (UserStore::holdUserCapacity).
+struct UserCapacity {
+  std::int64_t org_users = 0;
+  std::optional<std::int64_t> org_cap;       // the org's max_system_users; nullopt: none
+  std::int64_t provider_users = 0;
+  std::optional<std::int64_t> provider_cap;  // the provider's billing user cap; nullopt: none
 };
 
 // A user as the user portal's sign-in needs it: the record and the stored hash.

@@ -72,6 +72,8 @@ class SociTx final : public Tx {
 
   Result<std::string> createSystemUser(const TenantScope& scope, const SystemUserRecord& record,
                                        const std::optional<std::string>& password_hash) override;
+  Result<UserCapacity> holdUserCapacity(const TenantScope& scope,
+                                        const std::string& org_id) override;
   Result<SystemUserRecord> getSystemUser(const TenantScope& scope, const std::string& org_id,
                                          const std::string& id) override;
   Result<void> updateSystemUser(const TenantScope& scope, const SystemUserRecord& record) override;

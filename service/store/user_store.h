@@ -25,6 +25,12 @@ class UserStore {
   virtual Result<std::string> createSystemUser(const TenantScope& scope,
                                                const SystemUserRecord& record,
                                                const std::optional<std::string>& password_hash) = 0;
+  // The org's and the provider's user counts and caps, for a create that must stay within them.
+  // In a write unit on PostgreSQL the provider's and the org's rows stay locked until the unit
+  // ends, so two creates of one provider run one after the other and neither overshoots a cap
+  // (SQLite's write units run one at a time anyway). kNotFound when the org is not the scope's.
+  virtual Result<UserCapacity> holdUserCapacity(const TenantScope& scope,
+                                                const std::string& org_id) = 0;
   virtual Result<SystemUserRecord> getSystemUser(const TenantScope& scope,
                                                  const std::string& org_id,
                                                  const std::string& id) = 0;

@@ -36,6 +36,7 @@
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
+#include "handlers/user_json.h"
 #include "http/json_body.h"
 #include "http/query.h"
 #include "mtp/engine/action.h"
@@ -51,27 +52,6 @@ using http::Response;
 using nlohmann::json;
 
 constexpr std::size_t kMaxBulkUsers = 100;
-
-json userJson(const store::SystemUserRecord& u) {
-  return json{{"id", u.id},
-              {"_id", u.id},
-              {"username", u.username},
-              {"email", u.email},
-              {"firstname", u.firstname},
-              {"lastname", u.lastname},
-              {"state", std::string(store::userStateText(u.state))},
-              {"activated", u.state == store::UserState::kActivated},
-              {"suspended", u.state == store::UserState::kSuspended},
-              {"account_locked", u.account_locked},
-              {"password_expired", u.password_expired},
-              {"password_expiration_date", optTime(u.password_expiration_date)},
-              {"totp_enabled", u.totp_enabled},
-              {"sudo", u.sudo},
-              {"passwordless_sudo", u.passwordless_sudo},
-              {"samba_service_user", u.samba_service_user},
-              {"created", app::formatRfc3339(u.created)},
-              {"organization", u.org_id}};
-}
 
 const http::ListSpec& userListSpec() {
   static const http::ListSpec spec{

@@ -40,6 +40,8 @@ class OrgStore {
   virtual Result<Page<OrganizationRecord>> listOrganizations(const TenantScope& scope,
                                                              const OrgReach& reach,
                                                              const ListQuery& query) = 0;
+  // Every org id of the provider, in id order.
+  virtual Result<std::vector<std::string>> listOrganizationIds(const TenantScope& scope) = 0;
   virtual Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                            const LogoRecord& logo) = 0;
   virtual Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,

@@ -266,6 +266,13 @@ struct SystemUserRecord {
   UnixTime updated = 0;
 };
 
+// A user whose scheduled suspension or activation is due (UserStore::listDueUserSchedules).
+struct DueUserSchedule {
+  std::string provider_id;
+  std::string org_id;
+  std::string user_id;
+};
+
 // How many users an org and its provider hold against their caps (UserStore::holdUserCapacity).
 struct UserCapacity {
   std::int64_t org_users = 0;

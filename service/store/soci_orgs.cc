@@ -165,6 +165,19 @@ Result<std::string> SociTx::createOrganization(const TenantScope& scope,
   });
 }
 
+Result<std::vector<std::string>> SociTx::listOrganizationIds(const TenantScope& scope) {
+  return guarded([&]() -> Result<std::vector<std::string>> {
+    SqlParams p;
+    std::vector<std::string> out;
+    std::string id;
+    select(sql_,
+           "SELECT id FROM organizations WHERE provider_id = " + p.text(scope.provider_id) +
+               " ORDER BY id",
+           p, [&](auto& pt) { pt, soci::into(id); }, [&] { out.push_back(id); });
+    return out;
+  });
+}
+
 Result<OrganizationRecord> SociTx::getOrganization(const TenantScope& scope,
                                                    const std::string& id) {
   return guarded([&]() -> Result<OrganizationRecord> {

@@ -145,6 +145,31 @@ Result<std::string> SociTx::createSystemUser(const TenantScope& scope, const Sys
   });
 }
 
+Result<std::vector<DueUserSchedule>> SociTx::listDueUserSchedules(UnixTime at, int limit) {
+  return guarded([&]() -> Result<std::vector<DueUserSchedule>> {
+    std::vector<DueUserSchedule> out;
+    DueUserSchedule row;
+    long long when = 0;
+    // Two index range scans (schema 013's partial indexes), merged.
+    for (const char* col : {"scheduled_suspension_at", "scheduled_activation_at"}) {
+      SqlParams p;
+      select(sql_,
+             "SELECT provider_id, org_id, id, " + d_.ts(col) + " FROM system_users WHERE " +
+                 std::string(col) + " IS NOT NULL AND " + col + " <= " +
+                 d_.tsParam(p.integer(at)) + " ORDER BY " + col + " LIMIT " +
+                 p.integer(limit),
+             p,
+             [&](auto& pt) {
+               pt, soci::into(row.provider_id), soci::into(row.org_id), soci::into(row.user_id),
+                   soci::into(when);
+             },
+             [&] { out.push_back(row); });
+    }
+    if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  });
+}
+
 Result<UserCapacity> SociTx::holdUserCapacity(const TenantScope& scope,
                                               const std::string& org_id) {
   return guarded([&]() -> Result<UserCapacity> {

@@ -84,6 +84,9 @@ class UserStore {
   virtual Result<void> setSystemUserPassword(const TenantScope& scope, const std::string& org_id,
                                              const std::string& id, const std::string& password_hash,
                                              int expiration_days) = 0;
+  // Every provider's users with a scheduled suspension or activation at or before `at`, the
+  // oldest first, at most `limit` (mtpd's schedule job; not scoped: it serves every tenant).
+  virtual Result<std::vector<DueUserSchedule>> listDueUserSchedules(UnixTime at, int limit) = 0;
   // Activation tokens of org users (only the hash is stored; kind is always activation).
   virtual Result<void> createUserToken(const TenantScope& scope, const UserTokenRecord& record) = 0;
   // The token, if unused and not expired at `at`, marked used (good once, even under a race);

@@ -17,6 +17,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app);
 void addSessionRoutes(std::vector<http::Route>& out, app::AppContext& app);       // auth/*, me/*
 void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app);      // provider, settings
 void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app);  // orgs, logo, launch, administratorlinks
+void addApplicationRoutes(std::vector<http::Route>& out, app::AppContext& app);   // an org's SAML/OIDC applications
 void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app); // admins, organizationlinks, explain
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
 void addBillingRoutes(std::vector<http::Route>& out, app::AppContext& app);       // billing usage, invoices, payments, information

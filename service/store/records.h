@@ -34,8 +34,18 @@ struct OrganizationRecord {
   bool has_logo = false;          // read-only
   std::int64_t user_count = 0;    // read-only: its system users now
   std::int64_t device_count = 0;  // read-only: its devices now
+  std::int64_t application_count = 0;  // read-only: its SAML/OIDC applications now
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
+};
+
+// A SAML or OIDC application of an org (the org list's applicationCount).
+struct ApplicationRecord {
+  std::string id;  // empty on create: the store generates one
+  std::string org_id;
+  std::string name;  // unique per org, case-insensitively
+  std::string type;  // saml or oidc
+  UnixTime created = 0;  // 0 on create: now
 };
 
 struct LogoRecord {

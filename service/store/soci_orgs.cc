@@ -24,7 +24,7 @@ struct OrgRow {
   long long max_users = 0;
   soci::indicator max_ind = soci::i_ok;
   int remote_assist = 0, has_logo = 0;
-  long long created = 0, updated = 0, user_count = 0, device_count = 0;
+  long long created = 0, updated = 0, user_count = 0, device_count = 0, application_count = 0;
 
   // The live user and device counts are index range counts (provider_id, org_id, ...).
   static std::string columns(const Dialect& d) {
@@ -34,12 +34,13 @@ struct OrgRow {
            d.ts("o.created") + ", " + d.ts("o.updated") +
            ", (SELECT COUNT(*) FROM system_users su WHERE su.provider_id = o.provider_id AND "
            "su.org_id = o.id), (SELECT COUNT(*) FROM devices dv WHERE dv.provider_id = "
-           "o.provider_id AND dv.org_id = o.id)";
+           "o.provider_id AND dv.org_id = o.id), (SELECT COUNT(*) FROM organization_applications "
+           "ap WHERE ap.provider_id = o.provider_id AND ap.org_id = o.id)";
   }
   void bind(soci::details::prepare_temp_type& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(name), soci::into(max_users, max_ind),
         soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated),
-        soci::into(user_count), soci::into(device_count);
+        soci::into(user_count), soci::into(device_count), soci::into(application_count);
   }
   OrganizationRecord record() const {
     OrganizationRecord r;
@@ -53,6 +54,7 @@ struct OrgRow {
     r.updated = updated;
     r.user_count = user_count;
     r.device_count = device_count;
+    r.application_count = application_count;
     return r;
   }
 };

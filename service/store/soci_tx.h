@@ -42,6 +42,11 @@ class SociTx final : public Tx {
                                                      const OrgReach& reach,
                                                      const ListQuery& query) override;
   Result<std::vector<std::string>> listOrganizationIds(const TenantScope& scope) override;
+  Result<std::vector<ApplicationRecord>> listApplications(const TenantScope& scope,
+                                                          const std::string& org_id) override;
+  Result<std::string> createApplication(const TenantScope& scope, const ApplicationRecord& record) override;
+  Result<ApplicationRecord> deleteApplication(const TenantScope& scope, const std::string& org_id,
+                                              const std::string& id) override;
   Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                    const LogoRecord& logo) override;
   Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,

@@ -326,7 +326,7 @@ TEST_P(HomeTest, ManageHomeIsSavedAtOnceAndValidated) {
   const std::string me = "/api/v2/me/home";
   auto def = call("GET", me, w.scoped.token);
   ASSERT_EQ(def.status, 200) << def.body;
-  EXPECT_EQ(body(def)["widgets"].size(), 16u);
+  EXPECT_EQ(body(def)["widgets"].size(), 18u);
   EXPECT_EQ(body(def)["upcomingPasswordExpirationDays"], 14);
   EXPECT_EQ(body(def)["longUptimeDays"], 30);
   EXPECT_EQ(body(def)["scheduledDays"], 7);
@@ -339,7 +339,7 @@ TEST_P(HomeTest, ManageHomeIsSavedAtOnceAndValidated) {
                           R"({"widgets":"new_users"})"}) {
     EXPECT_EQ(call("PUT", me, w.scoped.token, bad).status, 400) << bad;
   }
-  EXPECT_EQ(body(call("GET", me, w.scoped.token))["widgets"].size(), 16u);  // nothing saved
+  EXPECT_EQ(body(call("GET", me, w.scoped.token))["widgets"].size(), 18u);  // nothing saved
 
   auto put = call("PUT", me, w.scoped.token,
                   R"({"widgets":["new_users","user_lockouts"],"upcomingPasswordExpirationDays":20,"scheduledDays":3})");

@@ -18,13 +18,16 @@
 
 namespace mtp::app {
 
+// An application as the use cases hand it out.
+using Application = store::ApplicationRecord;
+
 class ApplicationService {
  public:
   explicit ApplicationService(AppContext& app) : app_(app) {}
 
-  AppResult<std::vector<store::ApplicationRecord>> list(const Actor& actor, const std::string& org_id);
+  AppResult<std::vector<Application>> list(const Actor& actor, const std::string& org_id);
   // `name`: 1..255 bytes of printable text, unique per org (kConflict); `type`: saml or oidc.
-  AppResult<store::ApplicationRecord> create(const Actor& actor, const std::string& org_id,
+  AppResult<Application> create(const Actor& actor, const std::string& org_id,
                                              const std::string& name, const std::string& type);
   AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id);
 

@@ -25,7 +25,7 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json applicationJson(const store::ApplicationRecord& a) {
+json applicationJson(const app::Application& a) {
   return json{{"id", a.id},
               {"name", a.name},
               {"type", a.type},

@@ -14,7 +14,6 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addDeviceRoutes(routes, app);
   addAgentRoutes(routes, app);
   addUserRoutes(routes, app);
-  addUserScheduleRoutes(routes, app);
   addHomeRoutes(routes, app);
   addUserLoginRoutes(routes, app);
   addAccessReviewRoutes(routes, app);

@@ -23,8 +23,7 @@ void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);    
 void addBillingRoutes(std::vector<http::Route>& out, app::AppContext& app);       // billing usage, invoices, payments, information
 void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app);        // devices, systems, commands, connect key
 void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);         // agent/v1 (Public, own keys)
-void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk)
-void addUserScheduleRoutes(std::vector<http::Route>& out, app::AppContext& app);  // users' scheduled suspension/activation
+void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk, schedules)
 void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app);          // home widgets, me/home, org mdm
 void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app);     // user portal sign-in, org password policy
 void addAccessReviewRoutes(std::vector<http::Route>& out, app::AppContext& app);  // access review, certifications, remove-unused

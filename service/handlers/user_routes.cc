@@ -10,6 +10,11 @@
 //   POST   /api/systemusers/{id}/expire                    users.reset_password (force reset)
 //   POST   /api/systemusers/{id}/resetmfa                  users.reset_mfa (TOTP enrollment cleared)
 //   POST   /api/systemusers/{id}/state/activate            users.activate
+//   PUT/DELETE /api/systemusers/{id}/schedule/suspension    users.suspend  {start_date} / clear
+//   PUT/DELETE /api/systemusers/{id}/schedule/activation    users.activate {start_date} / clear
+//     (JumpCloud's scheduled state changes, one per user and kind: start_date RFC 3339 in the
+//     future; a suspension only for an ACTIVATED user, an activation only for a STAGED or
+//     SUSPENDED one, else 412; mtpd's schedule job carries each out when due)
 //
 // Bulk actions: the route's users.read (any org reached) lets the request in; then EACH user
 // is authorized on its own with the engine (unlock → users.unlock, suspend → users.suspend,
@@ -27,8 +32,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 
 #include "app/activity_service.h"
+#include "app/user_schedule_service.h"
 #include "app/user_service.h"
 #include "handlers/actor.h"
 #include "http/app_errors.h"
@@ -36,10 +43,10 @@
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
-#include "handlers/user_json.h"
 #include "http/json_body.h"
 #include "http/query.h"
 #include "mtp/engine/action.h"
+#include "mtp/engine/request.h"
 
 namespace mtp::handlers {
 
@@ -52,6 +59,29 @@ using http::Response;
 using nlohmann::json;
 
 constexpr std::size_t kMaxBulkUsers = 100;
+
+json userJson(const store::SystemUserRecord& u) {
+  return json{{"id", u.id},
+              {"_id", u.id},
+              {"username", u.username},
+              {"email", u.email},
+              {"firstname", u.firstname},
+              {"lastname", u.lastname},
+              {"state", std::string(store::userStateText(u.state))},
+              {"activated", u.state == store::UserState::kActivated},
+              {"suspended", u.state == store::UserState::kSuspended},
+              {"account_locked", u.account_locked},
+              {"password_expired", u.password_expired},
+              {"password_expiration_date", optTime(u.password_expiration_date)},
+              {"totp_enabled", u.totp_enabled},
+              {"sudo", u.sudo},
+              {"passwordless_sudo", u.passwordless_sudo},
+              {"samba_service_user", u.samba_service_user},
+              {"scheduled_suspension_date", optTime(u.scheduled_suspension_at)},
+              {"scheduled_activation_date", optTime(u.scheduled_activation_at)},
+              {"created", app::formatRfc3339(u.created)},
+              {"organization", u.org_id}};
+}
 
 const http::ListSpec& userListSpec() {
   static const http::ListSpec spec{
@@ -176,6 +206,25 @@ HandlerResult actOnUser(app::UserService& svc, RequestContext& ctx, app::UserAct
   return Response::json(userJson(*u));
 }
 
+HandlerResult putSchedule(app::UserScheduleService& svc, RequestContext& ctx, app::ScheduledChange change) {
+  auto body = http::JsonBody::parse(ctx, {"start_date"});
+  if (!body) return std::unexpected(body.error());
+  auto text = body->requiredString("start_date");
+  if (!text) return std::unexpected(text.error());
+  auto at = engine::parseRfc3339(*text);
+  if (!at) return std::unexpected(Error::invalidArgument("field `start_date` must be an RFC 3339 time"));
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, *at);
+  if (!u) return http::fail(u.error());
+  return Response::json(userJson(*u));
+}
+
+HandlerResult clearSchedule(app::UserScheduleService& svc, RequestContext& ctx, app::ScheduledChange change) {
+  if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, std::nullopt);
+  if (!u) return http::fail(u.error());
+  return Response::json(userJson(*u));
+}
+
 struct BulkKind {
   std::string_view name;
   app::UserAction action;
@@ -279,6 +328,16 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
                       OrgSource::header("x-org-id"), [svc](RequestContext& c) {
                         return actOnUser(*svc, c, app::UserAction::kActivate);
                       }});
+  auto schedules = std::make_shared<app::UserScheduleService>(app);
+  for (auto [path, action, change] :
+       {std::tuple{"/api/systemusers/{id}/schedule/suspension", "users.suspend", app::ScheduledChange::kSuspension},
+        std::tuple{"/api/systemusers/{id}/schedule/activation", "users.activate", app::ScheduledChange::kActivation}}) {
+    const app::ScheduledChange c = change;
+    out.push_back(Route{"PUT", path, Access::action(action), OrgSource::header("x-org-id"),
+                        [schedules, c](RequestContext& ctx) { return putSchedule(*schedules, ctx, c); }});
+    out.push_back(Route{"DELETE", path, Access::action(action), OrgSource::header("x-org-id"),
+                        [schedules, c](RequestContext& ctx) { return clearSchedule(*schedules, ctx, c); }});
+  }
 }
 
 }  // namespace mtp::handlers

@@ -5,6 +5,7 @@
 // Total Organizations, removing an all-orgs admin from one org, and org applications.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -212,7 +213,7 @@ TEST_P(UserGapsTest, HomeTotalUsersAndOrganizationsCountTheReachedOrgs) {
     std::map<std::string, std::int64_t> out;
     auto r = call("GET", home, token);
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& w : body(r)["widgets"]) out[w["id"]] = w["count"];
+    for (const auto& w : body(r)["widgets"]) out[w["id"].get<std::string>()] = w["count"].get<std::int64_t>();
     return out;
   };
   auto all = counts(owner_.token);
@@ -241,7 +242,7 @@ TEST_P(UserGapsTest, AllOrgsAdminRemovedFromOneOrgKeepsEveryOtherOrg) {
     std::set<std::string> out;
     auto r = call("GET", "/api/v2/organizations/" + org + "/administratorlinks?limit=100", owner_.token);
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& x : body(r)["results"]) out.insert(x["id"]);
+    for (const auto& x : body(r)["results"]) out.insert(x["id"].get<std::string>());
     return out;
   };
   ASSERT_TRUE(ids(b).contains(all.id));

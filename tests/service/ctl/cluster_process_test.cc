@@ -462,7 +462,7 @@ TEST_P(ClusterProcessTest, AScheduledSuspensionIsCarriedOutOnceByOneReplica) {
     return u ? u->state : store::UserState::kStaged;
   };
   ASSERT_GE(msUntil([&] { return state() == store::UserState::kSuspended; }, 10000ms), 0);
-  const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - due).count();
+  const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(t)).count();
   std::this_thread::sleep_for(1s);  // several more passes of both replicas
   store::ActivityQuery q;
   q.event_type = "user_suspended";

@@ -609,6 +609,7 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
                                           const Authorization& authz) {
   auto current = get(actor, id);
   if (!current) return failWith(current.error());
+  if (current->admin.all_organizations) return removeOneOfAllOrgs(std::move(actor), *current, org, authz);
   std::optional<GrantRecord> previous;
   for (const auto& g : current->grants) {
     if (g.org_id == org) previous = g;
@@ -630,6 +631,64 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
     if (auto ok = tx.deleteGrant(actor.scope(), id, org); !ok) return ok;
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_update", id, {Change{"organizations", grantText(*previous), ""}}, org);
+  });
+  if (!done) return failWith(fromStore(done.error()));
+  app_.refreshAfterCommit({AppContext::adminRef(id)});
+  return {};
+}
+
+// An all-orgs admin removed from one org: their access becomes a grant (default role, no
+// expiry) of every other org of the provider, and they no longer follow new orgs
+// (docs/policies.md, "Removing an all-orgs admin from one org").
+AppResult<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
+                                                 const std::string& org, const Authorization& authz) {
+  const std::string& id = current.admin.id;
+  auto orgs = app_.store().query(
+      [&](store::Tx& tx) { return tx.listOrganizationIds(actor.scope()); });
+  if (!orgs) return failWith(fromStore(orgs.error()));
+  if (std::find(orgs->begin(), orgs->end(), org) == orgs->end()) return failWith(AppError::notFound());
+  if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current.admin, current.grants, app_.now(), authz);
+      !ok)
+    return failWith(ok.error());
+  // The escalation check: the actor must reach the org removed and every org granted, and
+  // the admin's default role must be within the actor's role in each.
+  std::vector<engine::TargetGrant> tgs;
+  tgs.reserve(orgs->size());
+  tgs.push_back({org, {}});
+  for (const auto& o : *orgs) {
+    if (o != org) tgs.push_back({o, {}});
+  }
+  engine::Target target;
+  target.present = true;
+  target.role = current.admin.role_name;
+  target.email = current.admin.email;
+  target.organizations = std::span<const engine::TargetGrant>(tgs);
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+
+  const auto now = app_.now();
+  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto a = tx.getAdmin(actor.scope(), id);
+    if (!a) return store::fail(a.error());
+    if (!a->all_organizations) {
+      return store::fail(store::Status::conflict("the administrator's access changed meanwhile; retry"));
+    }
+    auto ids = tx.listOrganizationIds(actor.scope());  // the orgs as of this transaction
+    if (!ids) return store::fail(ids.error());
+    store::AdminRecord next = *a;
+    next.all_organizations = false;
+    if (auto u = tx.updateAdmin(actor.scope(), next); !u) return u;
+    std::string granted;
+    for (const auto& o : *ids) {
+      if (o == org) continue;
+      GrantRecord g{id, o, {}, std::nullopt, now};
+      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return ok;
+      granted += (granted.empty() ? "" : ", ") + grantText(g);
+    }
+    loadActorEmail(tx, actor);
+    return appendEvent(tx, actor, "admin_update", id,
+                       {Change{"allOrganizations", "true", "false"},
+                        Change{"organizations", "all", granted}},
+                       org);
   });
   if (!done) return failWith(fromStore(done.error()));
   app_.refreshAfterCommit({AppContext::adminRef(id)});

@@ -135,6 +135,8 @@ class AdminService {
   AppResult<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
                                    const Authorization& authz);
   // Removes the grant of one org; the actor must reach that org (escalation check on reach).
+  // An allOrganizations admin removed from one org keeps every other org as a grant of the
+  // default role and stops following new orgs (the actor must reach each org granted).
   AppResult<void> deleteGrant(Actor actor, const std::string& id, const std::string& org,
                               const Authorization& authz);
 
@@ -144,6 +146,8 @@ class AdminService {
                                    const Authorization& authz);
 
  private:
+  AppResult<void> removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
+                                     const std::string& org, const Authorization& authz);
   AppResult<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
                               const Authorization& authz);
 

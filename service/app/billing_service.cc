@@ -22,9 +22,9 @@ std::string cents(std::int64_t v) { return std::to_string(v); }
 // An event of the operator's command line (no admin behind it).
 store::ActivityRecord cliEvent(const store::TenantScope& scope, std::string type,
                                std::string resource_type, std::string resource_id,
-                               const std::vector<Change>& changes) {
+                               const std::vector<Change>& changes, std::string_view via = "cli") {
   return app::systemEvent(scope, std::move(type), std::move(resource_type),
-                          std::move(resource_id), changes, {}, "cli");
+                          std::move(resource_id), changes, {}, std::string(via));
 }
 
 }  // namespace
@@ -148,7 +148,7 @@ AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScop
 }
 
 AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope& scope,
-                                   Month month, std::int64_t now) {
+                                   Month month, std::int64_t now, std::string_view via) {
   const std::string period = monthText(month);
   CloseOutcome out;
   auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
@@ -187,7 +187,8 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope
     auto ev = cliEvent(scope, "invoice_create", "invoice", inv.id,
                           {{"period", "", period},
                            {"users", "", std::to_string(hwm)},
-                           {"billed", "", cents(inv.billed_cents)}});
+                           {"billed", "", cents(inv.billed_cents)}},
+                       via);
     if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
     out.kind = CloseOutcome::Kind::kCreated;
     out.invoice = inv;
@@ -345,6 +346,26 @@ AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::stri
     return failWith(fromStore(r.error()));
   }
   return out;
+}
+
+AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now) {
+  const Month month = previousMonth(monthOf(now));
+  auto all = store.query([](store::Tx& tx) { return tx.listProviders(); });
+  if (!all) return failWith(fromStore(all.error()));
+  std::int64_t created = 0;
+  std::optional<AppError> first_error;
+  const std::int64_t month_end = firstDayOf(monthOf(now)) * kDay;
+  for (const auto& p : *all) {
+    if (p.created >= month_end) continue;  // no month to bill before the provider existed
+    auto r = closeMonth(store, store::TenantScope{p.id}, month, now, "system");
+    if (!r) {
+      if (!first_error) first_error = r.error();
+      continue;
+    }
+    if (r->kind == CloseOutcome::Kind::kCreated) ++created;
+  }
+  if (first_error) return failWith(*first_error);
+  return created;
 }
 
 }  // namespace mtp::app

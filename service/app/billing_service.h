@@ -93,8 +93,14 @@ struct CloseOutcome {
 // kInvoiceDueDays later, with one `invoice_create` event (initiated by the system) in the
 // same transaction. Idempotent: a provider whose `month` already has an invoice gets nothing
 // new (kAlreadyClosed). A provider without a price gets nothing (kNoPrice).
+// `via` is the event's auth method: "cli" for the operator, "system" for mtpd's job.
 AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope& scope,
-                                   Month month, std::int64_t now);
+                                   Month month, std::int64_t now, std::string_view via = "cli");
+
+// mtpd's invoice job: closes the month before `now`'s for every provider that has not been
+// billed for it yet (closeMonth, so at most one invoice per provider and month however many
+// passes or replicas run). Returns how many invoices it created.
+AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now);
 
 // The operator's price per user (and optional user cap), with one `billing_settings_update`
 // event initiated by the system.

@@ -18,7 +18,7 @@ constexpr std::int64_t kOsReleaseDays = 14;
 constexpr std::int64_t kMdmWarnDays = 30;
 constexpr std::int64_t kMdmUrgentDays = 10;
 
-enum class Kind { kUser, kDevice, kAdmins, kMdm, kReports, kOsReleases };
+enum class Kind { kUser, kDevice, kAdmins, kMdm, kReports, kOsReleases, kOrgs };
 
 struct WidgetDef {
   const char* id;
@@ -31,8 +31,10 @@ struct WidgetDef {
 using UW = store::HomeUserWidget;
 using DW = store::HomeDeviceWidget;
 
-const std::array<WidgetDef, 16>& defs() {
-  static const std::array<WidgetDef, 16> d = {{
+const std::array<WidgetDef, 18>& defs() {
+  static const std::array<WidgetDef, 18> d = {{
+      {"total_users", Kind::kUser, "users.read", UW::kAll},
+      {"total_organizations", Kind::kOrgs, "orgs.read"},
       {"user_lockouts", Kind::kUser, "users.read", UW::kLockouts},
       {"expired_passwords", Kind::kUser, "users.read", UW::kExpiredPasswords},
       {"upcoming_password_expirations", Kind::kUser, "users.read", UW::kUpcomingExpirations},
@@ -146,6 +148,17 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const store::TenantScope& sc
       if (!page) return store::fail(page.error());
       out.total_count = page->total_count;
       out.reports = std::move(page->results);
+      return out;
+    }
+    case Kind::kOrgs: {
+      store::ListQuery q;
+      q.limit = std::clamp(limit, 1, store::ListQuery::kMaxLimit);
+      q.skip = skip;
+      q.sort = {{"name", false}};
+      auto page = tx.listOrganizations(scope, reach, q);
+      if (!page) return store::fail(page.error());
+      out.total_count = page->total_count;
+      if (limit > 0) out.orgs = std::move(page->results);
       return out;
     }
     case Kind::kOsReleases: {

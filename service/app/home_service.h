@@ -7,6 +7,8 @@
 // the org reach to count over and counts in SQL (store::Tx::countHomeUsers, ...).
 //
 // Definitions (times are the request's `now`):
+// - total_users: every user of the orgs reached (users.read); total_organizations: the orgs
+//   reached (orgs.read), listed by name with their user and device counts.
 // - user_lockouts: locked; expired_passwords: forced or past the expiration date;
 //   upcoming_password_expirations: expiring within N days (Manage Home, default 14);
 //   new_users: created in the past 7 days; scheduled_suspensions / scheduled_activations:
@@ -84,6 +86,7 @@ struct HomeDetail {
   std::vector<MdmStatusItem> mdm;
   std::vector<store::ReportRecord> reports;
   std::vector<store::OsReleaseRecord> os_releases;
+  std::vector<store::OrganizationRecord> orgs;
 };
 
 struct MfaResult {

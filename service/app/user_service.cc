@@ -50,6 +50,19 @@ std::optional<AppError> checkEmail(std::string_view e) {
   return std::nullopt;
 }
 
+// Why one more user would exceed a cap, or nullopt when it fits.
+std::optional<std::string> capExceeded(const store::UserCapacity& c) {
+  if (c.org_cap && c.org_users + 1 > *c.org_cap) {
+    return "the organization has reached its maximum of " + std::to_string(*c.org_cap) +
+           " users (maxSystemUsers); raise it or remove a user first";
+  }
+  if (c.provider_cap && c.provider_users + 1 > *c.provider_cap) {
+    return "the provider has reached its user cap of " + std::to_string(*c.provider_cap) +
+           " users across its organizations; raise the cap or remove a user first";
+  }
+  return std::nullopt;
+}
+
 std::string boolText(bool b) { return b ? "true" : "false"; }
 
 Actor withEmail(store::Tx& tx, const Actor& actor) {
@@ -155,6 +168,11 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
       r.password_expiration_date =
           now + static_cast<store::UnixTime>(policy->password_expiration_days) * 86400;
     }
+    // The caps, checked where the user is written: the org's and the provider's rows stay
+    // locked until this unit ends, so concurrent creates cannot both take the last place.
+    auto capacity = tx.holdUserCapacity(actor.scope(), org_id);
+    if (!capacity) return store::fail(capacity.error());
+    if (auto full = capExceeded(*capacity)) return store::fail(store::Status::conflict(*full));
     auto id = tx.createSystemUser(actor.scope(), r, hash);
     if (!id) return store::fail(id.error());
     if (auto ev = appendEvent(tx, actor, "user_create", org_id, *id,
@@ -283,6 +301,14 @@ AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const st
                                    cur->org_id + "\n");
         }
         break;
+      case UserAction::kResetMfa: {
+        event = "user_mfa_reset";
+        changes.push_back({"totp_enabled", boolText(cur->totp_enabled), "false"});
+        store::SystemUserRecord next = *cur;
+        next.totp_enabled = false;
+        changed = tx.updateSystemUser(scope, next);
+        break;
+      }
       case UserAction::kResendActivation:
         if (cur->state != store::UserState::kStaged) {
           return store::fail(store::Status::failedPrecondition("the user is not STAGED"));

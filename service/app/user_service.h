@@ -47,7 +47,14 @@ struct UserChanges {
 };
 
 // The account actions, as bulk requests and single routes name them.
-enum class UserAction { kUnlock, kSuspend, kActivate, kForcePasswordReset, kResendActivation };
+enum class UserAction {
+  kUnlock,
+  kSuspend,
+  kActivate,
+  kForcePasswordReset,
+  kResendActivation,
+  kResetMfa,
+};
 
 class UserService {
  public:
@@ -72,7 +79,8 @@ class UserService {
   // One account action, with its event: unlock → `user_unlocked`; suspend →
   // `user_suspended`; activate → `user_activated`; force password reset →
   // `user_password_expired` plus an email; resend activation → `user_activation_resent` plus
-  // an email (kPreconditionFailed unless the user is STAGED, or has no email).
+  // an email (kPreconditionFailed unless the user is STAGED, or has no email); reset MFA →
+  // `user_mfa_reset` (the TOTP enrollment is cleared: the user enrolls again).
   AppResult<store::SystemUserRecord> act(const Actor& actor, const std::string& org_id,
                                          const std::string& id, UserAction action);
 

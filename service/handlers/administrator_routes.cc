@@ -61,6 +61,9 @@ json adminJson(const store::AdminRecord& a) {
               {"status", std::string(store::adminStatusText(a.status))},
               {"apiKeyAllowed", a.api_key_allowed},
               {"apiKeySet", a.api_key_set},
+              {"apiKeyPrefix", a.api_key_prefix ? json(*a.api_key_prefix) : json(nullptr)},
+              {"apiKeyCreated",
+               a.api_key_created ? json(app::formatRfc3339(*a.api_key_created)) : json(nullptr)},
               {"enableMultiFactor", a.enable_multi_factor},
               {"totpEnrolled", a.totp_enrolled},
               {"allOrganizations", a.all_organizations},
@@ -285,6 +288,16 @@ HandlerResult removeLink(app::AdminService& svc, RequestContext& ctx) {
   return Response::noContent();
 }
 
+// DELETE /api/v2/organizations/{id}/administratorlinks/{adminId}: the org's view of the same
+// removal (an allOrganizations admin keeps every other org as a grant).
+HandlerResult removeOrgLink(app::AdminService& svc, RequestContext& ctx) {
+  if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
+  auto r = svc.deleteGrant(actorOf(ctx), std::string(ctx.param("adminId")), std::string(ctx.param("id")),
+                           ctx.authorization());
+  if (!r) return http::fail(r.error());
+  return Response::noContent();
+}
+
 HandlerResult explainAdmin(app::AdminService& svc, RequestContext& ctx) {
   app::ExplainQuery q;
   if (auto a = ctx.queryParam("action")) q.action = std::string(*a);
@@ -353,6 +366,8 @@ void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app)
   route("GET", links, "admins.read", listLinks);
   route("POST", links, "admins.grant_access", addLink);
   route("DELETE", links + "/{orgId}", "admins.grant_access", removeLink);
+  route("DELETE", "/api/v2/organizations/{id}/administratorlinks/{adminId}", "admins.grant_access",
+        removeOrgLink);
   route("GET", "/api/v2/administrators/{id}/explain", "admins.read", explainAdmin);
 }
 

@@ -149,6 +149,12 @@ json detailResults(const app::HomeDetail& d) {
                        {"status", m.status}});
   }
   for (const auto& r : d.reports) out.push_back(reportJson(r));
+  for (const auto& o : d.orgs) {
+    out.push_back(json{{"id", o.id},
+                       {"name", o.name},
+                       {"userCount", o.user_count},
+                       {"deviceCount", o.device_count}});
+  }
   for (const auto& o : d.os_releases) {
     out.push_back(json{{"id", o.id},
                        {"osFamily", o.os_family},

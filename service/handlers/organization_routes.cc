@@ -16,8 +16,8 @@
 // - PUT is partial: absent fields stay; `maxSystemUsers: null` removes the cap.
 // - A logo is recognised by its bytes (PNG signature + IHDR, or JPEG SOI); the Content-Type
 //   header is not trusted and the stored type is the sniffed one. Anything else: 415.
-// - userCount and deviceCount are the org's users and devices now; applicationCount is 0
-//   (MTP models no SSO applications).
+// - userCount, deviceCount and applicationCount are the org's users, devices and SAML/OIDC
+//   applications (application_routes.cc) now.
 // - administratorlinks also needs admins.read (it shows admins' emails and roles), asked of
 //   the engine in the handler: a command runner, who reaches orgs but lacks admins.read, gets 403.
 // - administratorlinks lists the admins who reach the org now (the store: allOrganizations
@@ -58,7 +58,7 @@ json orgJson(const store::OrganizationRecord& o) {
               {"maxSystemUsers", o.max_system_users ? json(*o.max_system_users) : json(nullptr)},
               {"userCount", o.user_count},
               {"deviceCount", o.device_count},
-              {"applicationCount", 0},
+              {"applicationCount", o.application_count},
               {"remoteAssist", o.remote_assist},
               {"tags", o.tags},
               {"hasLogo", o.has_logo},

@@ -7,6 +7,7 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addSessionRoutes(routes, app);
   addProviderRoutes(routes, app);
   addOrganizationRoutes(routes, app);
+  addApplicationRoutes(routes, app);
   addAdministratorRoutes(routes, app);
   addActivityRoutes(routes, app);
   addBillingRoutes(routes, app);

@@ -17,12 +17,13 @@ std::vector<http::Route> allRoutes(app::AppContext& app);
 void addSessionRoutes(std::vector<http::Route>& out, app::AppContext& app);       // auth/*, me/*
 void addProviderRoutes(std::vector<http::Route>& out, app::AppContext& app);      // provider, settings
 void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app);  // orgs, logo, launch, administratorlinks
+void addApplicationRoutes(std::vector<http::Route>& out, app::AppContext& app);   // an org's SAML/OIDC applications
 void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app); // admins, organizationlinks, explain
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
 void addBillingRoutes(std::vector<http::Route>& out, app::AppContext& app);       // billing usage, invoices, payments, information
 void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app);        // devices, systems, commands, connect key
 void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);         // agent/v1 (Public, own keys)
-void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk)
+void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk, schedules)
 void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app);          // home widgets, me/home, org mdm
 void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app);     // user portal sign-in, org password policy
 void addAccessReviewRoutes(std::vector<http::Route>& out, app::AppContext& app);  // access review, certifications, remove-unused

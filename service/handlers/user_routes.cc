@@ -8,11 +8,18 @@
 //   DELETE /api/systemusers/{id}                           users.delete  (x-org-id) → 204
 //   POST   /api/systemusers/{id}/unlock                    users.unlock
 //   POST   /api/systemusers/{id}/expire                    users.reset_password (force reset)
+//   POST   /api/systemusers/{id}/resetmfa                  users.reset_mfa (TOTP enrollment cleared)
 //   POST   /api/systemusers/{id}/state/activate            users.activate
+//   PUT/DELETE /api/systemusers/{id}/schedule/suspension    users.suspend  {start_date} / clear
+//   PUT/DELETE /api/systemusers/{id}/schedule/activation    users.activate {start_date} / clear
+//     (JumpCloud's scheduled state changes, one per user and kind: start_date RFC 3339 in the
+//     future; a suspension only for an ACTIVATED user, an activation only for a STAGED or
+//     SUSPENDED one, else 412; mtpd's schedule job carries each out when due)
 //
 // Bulk actions: the route's users.read (any org reached) lets the request in; then EACH user
 // is authorized on its own with the engine (unlock → users.unlock, suspend → users.suspend,
-// force_password_reset → users.reset_password, resend_activation → users.update) for that
+// force_password_reset → users.reset_password, resend_activation → users.update, reset_mfa →
+// users.reset_mfa) for that
 // user's org, and runs in its own transaction with its own event. An org outside the caller's
 // reach, of another provider or unknown, and a missing user all answer 404 for that item;
 // nothing is written for it. The answer is 200 with one HTTP-like status per item.
@@ -25,8 +32,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 
 #include "app/activity_service.h"
+#include "app/user_schedule_service.h"
 #include "app/user_service.h"
 #include "handlers/actor.h"
 #include "http/app_errors.h"
@@ -38,6 +47,7 @@
 #include "http/json_body.h"
 #include "http/query.h"
 #include "mtp/engine/action.h"
+#include "mtp/engine/request.h"
 
 namespace mtp::handlers {
 
@@ -68,6 +78,8 @@ json userJson(const store::SystemUserRecord& u) {
               {"sudo", u.sudo},
               {"passwordless_sudo", u.passwordless_sudo},
               {"samba_service_user", u.samba_service_user},
+              {"scheduled_suspension_date", optTime(u.scheduled_suspension_at)},
+              {"scheduled_activation_date", optTime(u.scheduled_activation_at)},
               {"created", app::formatRfc3339(u.created)},
               {"organization", u.org_id},
               {"version", u.version}};
@@ -124,17 +136,21 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
   auto password = body->optionalString("password");
   if (!password) return std::unexpected(password.error());
   in.password = *password;
+  // JumpCloud's default: a user created with a password is ACTIVATED, one without is STAGED
+  // (with an activation email); `state` (or `activated`) given says otherwise.
   auto activated = body->optionalBool("activated");
   if (!activated) return std::unexpected(activated.error());
-  in.activated = activated->value_or(false);
+  in.activated = activated->value_or(in.password.has_value());
   auto state = body->optionalString("state");
   if (!state) return std::unexpected(state.error());
   if (*state) {
-    if (**state == "ACTIVATED") {
-      in.activated = true;
-    } else if (**state != "STAGED") {
+    if (**state != "ACTIVATED" && **state != "STAGED") {
       return std::unexpected(Error::invalidArgument("field `state` must be STAGED or ACTIVATED"));
     }
+    if (*activated && **activated != (**state == "ACTIVATED")) {
+      return std::unexpected(Error::invalidArgument("fields `state` and `activated` disagree"));
+    }
+    in.activated = **state == "ACTIVATED";
   }
   for (auto [field, target] : {std::pair{"sudo", &in.sudo},
                                std::pair{"passwordless_sudo", &in.passwordless_sudo},
@@ -192,6 +208,25 @@ HandlerResult actOnUser(app::UserService& svc, RequestContext& ctx, app::UserAct
   return Response::json(userJson(*u));
 }
 
+HandlerResult putSchedule(app::UserScheduleService& svc, RequestContext& ctx, app::ScheduledChange change) {
+  auto body = http::JsonBody::parse(ctx, {"start_date"});
+  if (!body) return std::unexpected(body.error());
+  auto text = body->requiredString("start_date");
+  if (!text) return std::unexpected(text.error());
+  auto at = engine::parseRfc3339(*text);
+  if (!at) return std::unexpected(Error::invalidArgument("field `start_date` must be an RFC 3339 time"));
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, *at);
+  if (!u) return http::fail(u.error());
+  return Response::json(userJson(*u));
+}
+
+HandlerResult clearSchedule(app::UserScheduleService& svc, RequestContext& ctx, app::ScheduledChange change) {
+  if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, std::nullopt);
+  if (!u) return http::fail(u.error());
+  return Response::json(userJson(*u));
+}
+
 struct BulkKind {
   std::string_view name;
   app::UserAction action;
@@ -203,6 +238,7 @@ constexpr BulkKind kBulkKinds[] = {
     {"suspend", app::UserAction::kSuspend, "users.suspend"},
     {"force_password_reset", app::UserAction::kForcePasswordReset, "users.reset_password"},
     {"resend_activation", app::UserAction::kResendActivation, "users.update"},
+    {"reset_mfa", app::UserAction::kResetMfa, "users.reset_mfa"},
 };
 
 HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
@@ -220,7 +256,8 @@ HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
   }
   if (kind == nullptr) {
     return std::unexpected(Error::invalidArgument(
-        "field `action` must be unlock, suspend, force_password_reset or resend_activation"));
+        "field `action` must be unlock, suspend, force_password_reset, resend_activation or "
+        "reset_mfa"));
   }
   const json& users = body->json().contains("users") ? body->json()["users"] : json();
   if (!users.is_array() || users.empty() || users.size() > kMaxBulkUsers) {
@@ -285,10 +322,24 @@ void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app) {
                       OrgSource::header("x-org-id"), [svc](RequestContext& c) {
                         return actOnUser(*svc, c, app::UserAction::kForcePasswordReset);
                       }});
+  out.push_back(Route{"POST", one + "/resetmfa", Access::action("users.reset_mfa"),
+                      OrgSource::header("x-org-id"), [svc](RequestContext& c) {
+                        return actOnUser(*svc, c, app::UserAction::kResetMfa);
+                      }});
   out.push_back(Route{"POST", one + "/state/activate", Access::action("users.activate"),
                       OrgSource::header("x-org-id"), [svc](RequestContext& c) {
                         return actOnUser(*svc, c, app::UserAction::kActivate);
                       }});
+  auto schedules = std::make_shared<app::UserScheduleService>(app);
+  for (auto [path, action, change] :
+       {std::tuple{"/api/systemusers/{id}/schedule/suspension", "users.suspend", app::ScheduledChange::kSuspension},
+        std::tuple{"/api/systemusers/{id}/schedule/activation", "users.activate", app::ScheduledChange::kActivation}}) {
+    const app::ScheduledChange c = change;
+    out.push_back(Route{"PUT", path, Access::action(action), OrgSource::header("x-org-id"),
+                        [schedules, c](RequestContext& ctx) { return putSchedule(*schedules, ctx, c); }});
+    out.push_back(Route{"DELETE", path, Access::action(action), OrgSource::header("x-org-id"),
+                        [schedules, c](RequestContext& ctx) { return clearSchedule(*schedules, ctx, c); }});
+  }
 }
 
 }  // namespace mtp::handlers

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tuple>
+
 #include "auth/random.h"
 #include "main/bootstrap.h"
 
@@ -127,6 +129,22 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
         return store::fail(r.error());
       org_ids.push_back(*id);
       out.organizations.push_back(o.name);
+    }
+    // A few SSO applications, so that the org list's applicationCount shows real rows.
+    for (const auto& [k, name, type] : {std::tuple{0, "Salesforce", "saml"}, std::tuple{0, "Slack", "oidc"},
+                                        std::tuple{1, "Zoom", "saml"}}) {
+      if (static_cast<std::size_t>(k) >= org_ids.size()) continue;
+      store::ApplicationRecord app_rec;
+      app_rec.org_id = org_ids[static_cast<std::size_t>(k)];
+      app_rec.name = name;
+      app_rec.type = type;
+      auto id = tx.createApplication(scope, app_rec);
+      if (!id) return store::fail(id.error());
+      if (auto r = tx.appendActivity(scope, systemEvent(p.id, "application_create", "application", *id,
+                                                        nlohmann::json::array({change("name", name), change("type", type)}),
+                                                        app_rec.org_id));
+          !r)
+        return store::fail(r.error());
     }
 
     for (std::size_t i = 0; i < demoAdmins().size(); ++i) {

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -26,7 +27,10 @@
 #include "main/outbox_sender.h"
 #include "main/job_lease.h"
 #include "main/psa_sync_job.h"
+#include "main/periodic_job.h"
 #include "main/usage_job.h"
+#include "app/billing_service.h"
+#include "app/user_schedule_service.h"
 
 namespace {
 
@@ -99,6 +103,8 @@ int main(int argc, char** argv) {
   mtp::service::OutboxSenderOptions mail;
   int usage_interval = 3600;
   int usage_standby_ms = 2000;
+  int schedule_interval_ms = 30000;
+  int invoice_interval = 3600;
   int smtp_poll_ms = 5000;
   mail.smtp_url = envOr("MTP_SMTP", "");
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
@@ -137,6 +143,16 @@ int main(int argc, char** argv) {
   cli.add_option("--trusted-proxy", o.trusted_proxies, "CIDR of a reverse proxy whose X-Forwarded-For is believed");
   cli.add_option("--usage-interval", usage_interval,
                  "Seconds between usage snapshots of every org (billing; 0: never)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  cli.add_option("--user-schedule-interval-ms", schedule_interval_ms,
+                 "Milliseconds between passes of the job that carries out users' scheduled suspensions "
+                 "and activations when due (0: never)")
+      ->check(CLI::Range(0, 3600000))
+      ->capture_default_str();
+  cli.add_option("--invoice-close-interval", invoice_interval,
+                 "Seconds between checks that every provider's previous month is invoiced (the monthly "
+                 "close; 0: never, leave it to mtpctl billing close-month)")
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
   cli.add_option("--job-standby-ms", usage_standby_ms,
@@ -269,9 +285,10 @@ int main(int argc, char** argv) {
   }
 
   // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
-  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease;
+  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease, schedule_lease, invoice_lease;
   for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"},
-                            std::pair{&psa_lease, "psa-sync"}}) {
+                            std::pair{&psa_lease, "psa-sync"}, std::pair{&schedule_lease, "user-schedules"},
+                            std::pair{&invoice_lease, "invoice-close"}}) {
     auto l = mtp::service::openJobLease(o.db, job);
     if (!l) {
       std::cerr << "mtpd: job lease: " << l.error() << "\n";
@@ -303,6 +320,29 @@ int main(int argc, char** argv) {
   psa_options.poll = std::chrono::milliseconds(psa_poll_ms);
   psa_options.may_run = [l = psa_lease.get()] { return l->mayRun(); };
   auto psa_job = mtp::service::PsaSyncJob::start(app, psa_options);
+  // Issue 12: users' scheduled suspensions and activations, and the monthly invoice close.
+  std::unique_ptr<mtp::service::PeriodicJob> schedules, invoices;
+  if (schedule_interval_ms > 0) {
+    schedules = mtp::service::PeriodicJob::start(
+        "user schedules", std::chrono::milliseconds(schedule_interval_ms),
+        [&store = app.store()] {
+          const auto p = mtp::app::runDueUserSchedules(store, static_cast<std::int64_t>(std::time(nullptr)));
+          if (p.changed + p.cleared > 0) {
+            spdlog::info("user schedules: {} carried out, {} cleared, {} failed", p.changed, p.cleared, p.failed);
+          }
+        },
+        [l = schedule_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
+  }
+  if (invoice_interval > 0) {
+    invoices = mtp::service::PeriodicJob::start(
+        "invoice close", std::chrono::seconds(invoice_interval),
+        [&store = app.store()] {
+          auto n = mtp::app::closePreviousMonth(store, static_cast<std::int64_t>(std::time(nullptr)));
+          if (!n) spdlog::warn("invoice close: {}", n.error().message);
+          else if (*n > 0) spdlog::info("invoice close: {} invoices created", *n);
+        },
+        [l = invoice_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
+  }
 
   (*mtpd)->markReady();
   // Secrets in `banner` go to stdout only, never to the log.
@@ -324,6 +364,8 @@ int main(int argc, char** argv) {
   if (sender) sender->stop();  // before the store goes away
   if (usage) usage->stop();
   psa_job->stop();
+  if (schedules) schedules->stop();
+  if (invoices) invoices->stop();
   (*mtpd)->stop();
   return 0;
 }

@@ -24,6 +24,7 @@ enum class HomeUserWidget {
   kPasswordlessSudo,
   kWithoutPassword,  // no password on file
   kSamba,
+  kAll,  // every user (Home's Total Users)
 };
 
 struct HomeUserQuery {

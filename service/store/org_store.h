@@ -40,6 +40,16 @@ class OrgStore {
   virtual Result<Page<OrganizationRecord>> listOrganizations(const TenantScope& scope,
                                                              const OrgReach& reach,
                                                              const ListQuery& query) = 0;
+  // --- an org's SAML/OIDC applications (soci_applications.cc); kNotFound for an org that is
+  // not the scope's. Create: kConflict when the name exists in the org; returns the id.
+  virtual Result<std::vector<ApplicationRecord>> listApplications(const TenantScope& scope,
+                                                                  const std::string& org_id) = 0;
+  virtual Result<std::string> createApplication(const TenantScope& scope,
+                                                const ApplicationRecord& record) = 0;
+  virtual Result<ApplicationRecord> deleteApplication(const TenantScope& scope, const std::string& org_id,
+                                                      const std::string& id) = 0;
+  // Every org id of the provider, in id order.
+  virtual Result<std::vector<std::string>> listOrganizationIds(const TenantScope& scope) = 0;
   virtual Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                            const LogoRecord& logo) = 0;
   virtual Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,

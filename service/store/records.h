@@ -34,9 +34,19 @@ struct OrganizationRecord {
   bool has_logo = false;          // read-only
   std::int64_t user_count = 0;    // read-only: its system users now
   std::int64_t device_count = 0;  // read-only: its devices now
+  std::int64_t application_count = 0;  // read-only: its SAML/OIDC applications now
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
   std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
+};
+
+// A SAML or OIDC application of an org (the org list's applicationCount).
+struct ApplicationRecord {
+  std::string id;  // empty on create: the store generates one
+  std::string org_id;
+  std::string name;  // unique per org, case-insensitively
+  std::string type;  // saml or oidc
+  UnixTime created = 0;  // 0 on create: now
 };
 
 struct LogoRecord {
@@ -59,6 +69,8 @@ struct AdminRecord {
   bool totp_enrolled = false;
   bool password_set = false;
   bool api_key_set = false;                  // an unrevoked API key exists
+  std::optional<std::string> api_key_prefix;  // that key's display prefix (never the key)
+  std::optional<UnixTime> api_key_created;    // and when it was generated
   std::int64_t organization_access_total = 0;  // all orgs when all_organizations, else grants
   int failed_logins = 0;
   std::optional<UnixTime> locked_until;
@@ -265,6 +277,21 @@ struct SystemUserRecord {
   UnixTime created = 0;           // 0 on create: now
   UnixTime updated = 0;
   std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
+};
+
+// A user whose scheduled suspension or activation is due (UserStore::listDueUserSchedules).
+struct DueUserSchedule {
+  std::string provider_id;
+  std::string org_id;
+  std::string user_id;
+};
+
+// How many users an org and its provider hold against their caps (UserStore::holdUserCapacity).
+struct UserCapacity {
+  std::int64_t org_users = 0;
+  std::optional<std::int64_t> org_cap;       // the org's max_system_users; nullopt: none
+  std::int64_t provider_users = 0;
+  std::optional<std::int64_t> provider_cap;  // the provider's billing user cap; nullopt: none
 };
 
 // A user as the user portal's sign-in needs it: the record and the stored hash.

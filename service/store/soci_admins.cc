@@ -13,8 +13,10 @@ struct AdminRow {
   std::string id, provider_id, email, firstname, lastname, role_name, status;
   int mfa = 0, api_key_allowed = 0, all_orgs = 0, totp_enrolled = 0, password_set = 0,
       api_key_set = 0, failed_logins = 0;
-  long long access_total = 0, locked_until = 0, created = 0, updated = 0, version = 1;
-  soci::indicator locked_ind = soci::i_ok;
+  long long access_total = 0, locked_until = 0, created = 0, updated = 0, version = 1, key_created = 0;
+  soci::indicator locked_ind = soci::i_ok, key_prefix_ind = soci::i_null,
+                  key_created_ind = soci::i_null;
+  std::string key_prefix;
 
   static std::string columns(const Dialect& d) {
     return "a.id, a.provider_id, a.email, a.firstname, a.lastname, a.role_name, a.status, " +
@@ -28,7 +30,13 @@ struct AdminRow {
            "WHERE g2.provider_id = a.provider_id AND g2.admin_id = a.id) END"
            ", a.failed_logins, " +
            d.ts("a.locked_until") + ", " + d.ts("a.created") + ", " + d.ts("a.updated") +
-           ", a.version";
+           ", a.version"
+           // The unrevoked key's display prefix and creation (at most one is unrevoked).
+           ", (SELECT k.prefix FROM api_keys k WHERE k.provider_id = a.provider_id AND "
+           "k.admin_id = a.id AND k.revoked_at IS NULL ORDER BY k.created DESC LIMIT 1), "
+           "(SELECT " + d.ts("k.created") + " FROM api_keys k WHERE k.provider_id = "
+           "a.provider_id AND k.admin_id = a.id AND k.revoked_at IS NULL ORDER BY k.created "
+           "DESC LIMIT 1)";
   }
   template <class Binder>
   void bind(Binder& pt) {
@@ -37,7 +45,8 @@ struct AdminRow {
         soci::into(api_key_allowed), soci::into(all_orgs), soci::into(totp_enrolled),
         soci::into(password_set), soci::into(api_key_set), soci::into(access_total),
         soci::into(failed_logins), soci::into(locked_until, locked_ind), soci::into(created),
-        soci::into(updated), soci::into(version);
+        soci::into(updated), soci::into(version), soci::into(key_prefix, key_prefix_ind),
+        soci::into(key_created, key_created_ind);
   }
   AdminRecord record() const {
     AdminRecord r;
@@ -54,6 +63,8 @@ struct AdminRow {
     r.totp_enrolled = totp_enrolled != 0;
     r.password_set = password_set != 0;
     r.api_key_set = api_key_set != 0;
+    if (key_prefix_ind != soci::i_null) r.api_key_prefix = key_prefix;
+    r.api_key_created = opt(key_created, key_created_ind);
     r.organization_access_total = access_total;
     r.failed_logins = failed_logins;
     r.locked_until = opt(locked_until, locked_ind);

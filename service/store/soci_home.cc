@@ -70,6 +70,8 @@ UserWidgetSql userWidgetSql(const Dialect& d, const HomeUserQuery& q, SqlParams&
       return {"u.password_hash IS NULL", "u.username, u.id"};
     case HomeUserWidget::kSamba:
       return {"u.samba_service_user", "u.username, u.id"};
+    case HomeUserWidget::kAll:
+      return {"1 = 1", "u.username, u.id"};
   }
   return {"1 = 0", "u.id"};
 }

@@ -24,7 +24,7 @@ struct OrgRow {
   long long max_users = 0;
   soci::indicator max_ind = soci::i_ok;
   int remote_assist = 0, has_logo = 0;
-  long long created = 0, updated = 0, user_count = 0, device_count = 0, version = 1;
+  long long created = 0, updated = 0, user_count = 0, device_count = 0, version = 1, application_count = 0;
 
   // The live user and device counts are index range counts (provider_id, org_id, ...).
   static std::string columns(const Dialect& d) {
@@ -34,13 +34,14 @@ struct OrgRow {
            d.ts("o.created") + ", " + d.ts("o.updated") +
            ", (SELECT COUNT(*) FROM system_users su WHERE su.provider_id = o.provider_id AND "
            "su.org_id = o.id), (SELECT COUNT(*) FROM devices dv WHERE dv.provider_id = "
-           "o.provider_id AND dv.org_id = o.id), o.version";
+           "o.provider_id AND dv.org_id = o.id), o.version, (SELECT COUNT(*) FROM organization_applications "
+           "ap WHERE ap.provider_id = o.provider_id AND ap.org_id = o.id)";
   }
   template <class Binder>
   void bind(Binder& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(name), soci::into(max_users, max_ind),
         soci::into(remote_assist), soci::into(has_logo), soci::into(created), soci::into(updated),
-        soci::into(user_count), soci::into(device_count), soci::into(version);
+        soci::into(user_count), soci::into(device_count), soci::into(version), soci::into(application_count);
   }
   OrganizationRecord record() const {
     OrganizationRecord r;
@@ -55,6 +56,7 @@ struct OrgRow {
     r.user_count = user_count;
     r.device_count = device_count;
     r.version = version;
+    r.application_count = application_count;
     return r;
   }
 };
@@ -164,6 +166,19 @@ Result<std::string> SociTx::createOrganization(const TenantScope& scope,
     exec(sql_, q, p);
     if (auto t = writeTags(scope, id, r.tags); !t) return fail(t.error());
     return id;
+  });
+}
+
+Result<std::vector<std::string>> SociTx::listOrganizationIds(const TenantScope& scope) {
+  return guarded([&]() -> Result<std::vector<std::string>> {
+    SqlParams p;
+    std::vector<std::string> out;
+    std::string id;
+    select(sql_,
+           "SELECT id FROM organizations WHERE provider_id = " + p.text(scope.provider_id) +
+               " ORDER BY id",
+           p, [&](auto& pt) { pt, soci::into(id); }, [&] { out.push_back(id); });
+    return out;
   });
 }
 

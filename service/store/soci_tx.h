@@ -43,6 +43,12 @@ class SociTx final : public Tx {
   Result<Page<OrganizationRecord>> listOrganizations(const TenantScope& scope,
                                                      const OrgReach& reach,
                                                      const ListQuery& query) override;
+  Result<std::vector<std::string>> listOrganizationIds(const TenantScope& scope) override;
+  Result<std::vector<ApplicationRecord>> listApplications(const TenantScope& scope,
+                                                          const std::string& org_id) override;
+  Result<std::string> createApplication(const TenantScope& scope, const ApplicationRecord& record) override;
+  Result<ApplicationRecord> deleteApplication(const TenantScope& scope, const std::string& org_id,
+                                              const std::string& id) override;
   Result<void> setOrganizationLogo(const TenantScope& scope, const std::string& org_id,
                                    const LogoRecord& logo) override;
   Result<LogoRecord> getOrganizationLogo(const TenantScope& scope,
@@ -74,6 +80,9 @@ class SociTx final : public Tx {
 
   Result<std::string> createSystemUser(const TenantScope& scope, const SystemUserRecord& record,
                                        const std::optional<std::string>& password_hash) override;
+  Result<std::vector<DueUserSchedule>> listDueUserSchedules(UnixTime at, int limit) override;
+  Result<UserCapacity> holdUserCapacity(const TenantScope& scope,
+                                        const std::string& org_id) override;
   Result<SystemUserRecord> getSystemUser(const TenantScope& scope, const std::string& org_id,
                                          const std::string& id) override;
   Result<void> updateSystemUser(const TenantScope& scope, const SystemUserRecord& record) override;

@@ -148,6 +148,67 @@ Result<std::string> SociTx::createSystemUser(const TenantScope& scope, const Sys
   });
 }
 
+Result<std::vector<DueUserSchedule>> SociTx::listDueUserSchedules(UnixTime at, int limit) {
+  return guarded([&]() -> Result<std::vector<DueUserSchedule>> {
+    std::vector<DueUserSchedule> out;
+    DueUserSchedule row;
+    long long when = 0;
+    // Two index range scans (schema 013's partial indexes), merged.
+    for (const char* col : {"scheduled_suspension_at", "scheduled_activation_at"}) {
+      SqlParams p;
+      select(sql_,
+             "SELECT provider_id, org_id, id, " + d_.ts(col) + " FROM system_users WHERE " +
+                 std::string(col) + " IS NOT NULL AND " + col + " <= " +
+                 d_.tsParam(p.integer(at)) + " ORDER BY " + col + " LIMIT " +
+                 p.integer(limit),
+             p,
+             [&](auto& pt) {
+               pt, soci::into(row.provider_id), soci::into(row.org_id), soci::into(row.user_id),
+                   soci::into(when);
+             },
+             [&] { out.push_back(row); });
+    }
+    if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  });
+}
+
+Result<UserCapacity> SociTx::holdUserCapacity(const TenantScope& scope,
+                                              const std::string& org_id) {
+  return guarded([&]() -> Result<UserCapacity> {
+    // The provider first, then the org: every capacity check takes them in this order.
+    holdRow("providers", scope, scope.provider_id);
+    if (!lockRow("organizations", scope, org_id)) {
+      return fail(Status::notFound("organization not found"));
+    }
+    UserCapacity out;
+    SqlParams p;
+    long long org_cap = 0, org_users = 0;
+    soci::indicator org_cap_ind = soci::i_null;
+    select(sql_,
+           "SELECT o.max_system_users, (SELECT COUNT(*) FROM system_users su WHERE "
+           "su.provider_id = o.provider_id AND su.org_id = o.id) FROM organizations o WHERE "
+           "o.provider_id = " + p.text(scope.provider_id) + " AND o.id = " + p.text(org_id),
+           p, [&](auto& pt) { pt, soci::into(org_cap, org_cap_ind), soci::into(org_users); },
+           [&] {});
+    out.org_users = org_users;
+    if (org_cap_ind != soci::i_null) out.org_cap = org_cap;
+    SqlParams cp;
+    out.provider_users = count(
+        sql_, "SELECT COUNT(*) FROM system_users WHERE provider_id = " + cp.text(scope.provider_id),
+        cp);
+    SqlParams bp;
+    long long cap = 0;
+    soci::indicator cap_ind = soci::i_null;
+    select(sql_,
+           "SELECT user_cap FROM billing_settings WHERE provider_id = " +
+               bp.text(scope.provider_id),
+           bp, [&](auto& pt) { pt, soci::into(cap, cap_ind); }, [&] {});
+    if (cap_ind != soci::i_null) out.provider_cap = cap;
+    return out;
+  });
+}
+
 Result<SystemUserRecord> SociTx::getSystemUser(const TenantScope& scope, const std::string& org_id,
                                                const std::string& id) {
   return guarded([&]() -> Result<SystemUserRecord> {

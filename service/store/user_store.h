@@ -25,6 +25,12 @@ class UserStore {
   virtual Result<std::string> createSystemUser(const TenantScope& scope,
                                                const SystemUserRecord& record,
                                                const std::optional<std::string>& password_hash) = 0;
+  // The org's and the provider's user counts and caps, for a create that must stay within them.
+  // In a write unit on PostgreSQL the provider's and the org's rows stay locked until the unit
+  // ends, so two creates of one provider run one after the other and neither overshoots a cap
+  // (SQLite's write units run one at a time anyway). kNotFound when the org is not the scope's.
+  virtual Result<UserCapacity> holdUserCapacity(const TenantScope& scope,
+                                                const std::string& org_id) = 0;
   virtual Result<SystemUserRecord> getSystemUser(const TenantScope& scope,
                                                  const std::string& org_id,
                                                  const std::string& id) = 0;
@@ -78,6 +84,9 @@ class UserStore {
   virtual Result<void> setSystemUserPassword(const TenantScope& scope, const std::string& org_id,
                                              const std::string& id, const std::string& password_hash,
                                              int expiration_days) = 0;
+  // Every provider's users with a scheduled suspension or activation at or before `at`, the
+  // oldest first, at most `limit` (mtpd's schedule job; not scoped: it serves every tenant).
+  virtual Result<std::vector<DueUserSchedule>> listDueUserSchedules(UnixTime at, int limit) = 0;
   // Activation tokens of org users (only the hash is stored; kind is always activation).
   virtual Result<void> createUserToken(const TenantScope& scope, const UserTokenRecord& record) = 0;
   // The token, if unused and not expired at `at`, marked used (good once, even under a race);

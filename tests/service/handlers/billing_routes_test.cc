@@ -6,6 +6,7 @@
 
 #include "app/activity_service.h"
 #include "app/billing_service.h"
+#include "auth/random.h"
 #include "service_fixture.h"
 
 namespace mtp::testing {
@@ -332,6 +333,42 @@ TEST_P(BillingRoutesTest, OnlyBillingRolesReadAndUpdateBilling) {
   EXPECT_EQ(j["billed"], 500);
   EXPECT_EQ(j["paid"], 3);
   EXPECT_EQ(j["owed"], 497);
+}
+
+TEST_P(BillingRoutesTest, TheInvoiceJobClosesThePreviousMonthOncePerProvider) {
+  // mtpd's job (--invoice-close-interval) at a time 40 days on: the month before that one.
+  auto p = createProvider("Priced");
+  auto unpriced = createProvider("Unpriced");
+  price(p, 250);
+  const std::int64_t t = now() + 40 * 86400;
+  const app::Month billed = app::previousMonth(app::monthOf(t));
+  // A provider created after that month ended has nothing to bill for it.
+  const std::string young = auth::newId();
+  store::ProviderRecord rec{young, "Young", false, t, t};
+  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) {
+    return tx.createProvider(store::TenantScope{young}, rec);
+  }).has_value());
+  price(young, 250);
+
+  auto n = app::closePreviousMonth(app().store(), t);
+  ASSERT_TRUE(n.has_value()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  n = app::closePreviousMonth(app().store(), t + 3600);  // the next pass, or another replica
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(*n, 0);
+  auto invoices = app().store().query([&](store::Tx& tx) { return tx.listInvoices(store::TenantScope{p}); });
+  ASSERT_TRUE(invoices.has_value());
+  ASSERT_EQ(invoices->size(), 1u);
+  EXPECT_EQ((*invoices)[0].period, app::monthText(billed));
+  auto created = events(p, "invoice_create");
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].initiated_by_type, "system");
+  EXPECT_EQ(created[0].auth_method, "system");
+  for (const auto& other : {unpriced, young}) {
+    auto none = app().store().query([&](store::Tx& tx) { return tx.listInvoices(store::TenantScope{other}); });
+    ASSERT_TRUE(none.has_value());
+    EXPECT_TRUE(none->empty()) << other;
+  }
 }
 
 MTP_SERVICE_BACKENDS(BillingRoutesTest);

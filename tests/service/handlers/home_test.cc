@@ -326,11 +326,11 @@ TEST_P(HomeTest, ManageHomeIsSavedAtOnceAndValidated) {
   const std::string me = "/api/v2/me/home";
   auto def = call("GET", me, w.scoped.token);
   ASSERT_EQ(def.status, 200) << def.body;
-  EXPECT_EQ(body(def)["widgets"].size(), 16u);
+  EXPECT_EQ(body(def)["widgets"].size(), 18u);
   EXPECT_EQ(body(def)["upcomingPasswordExpirationDays"], 14);
   EXPECT_EQ(body(def)["longUptimeDays"], 30);
   EXPECT_EQ(body(def)["scheduledDays"], 7);
-  EXPECT_EQ(counts(w.p, w.scoped.token).size(), 16u);
+  EXPECT_EQ(counts(w.p, w.scoped.token).size(), 18u);
 
   for (const char* bad : {R"({"widgets":["nope"]})", R"({"widgets":["new_users","new_users"]})",
                           R"({"widgets":[],"scheduledDays":0})",
@@ -339,7 +339,7 @@ TEST_P(HomeTest, ManageHomeIsSavedAtOnceAndValidated) {
                           R"({"widgets":"new_users"})"}) {
     EXPECT_EQ(call("PUT", me, w.scoped.token, bad).status, 400) << bad;
   }
-  EXPECT_EQ(body(call("GET", me, w.scoped.token))["widgets"].size(), 16u);  // nothing saved
+  EXPECT_EQ(body(call("GET", me, w.scoped.token))["widgets"].size(), 18u);  // nothing saved
 
   auto put = call("PUT", me, w.scoped.token,
                   R"({"widgets":["new_users","user_lockouts"],"upcomingPasswordExpirationDays":20,"scheduledDays":3})");
@@ -355,7 +355,7 @@ TEST_P(HomeTest, ManageHomeIsSavedAtOnceAndValidated) {
   ASSERT_EQ(body(r)["widgets"].size(), 2u);
   EXPECT_EQ(body(r)["widgets"][0]["id"], "user_lockouts");
   EXPECT_EQ(body(r)["widgets"][1]["id"], "new_users");
-  EXPECT_EQ(counts(w.p, w.owner.token).size(), 16u);
+  EXPECT_EQ(counts(w.p, w.owner.token).size(), 18u);
   // The N values apply: a password expiring in 18 days is upcoming within 20.
   user(w.p, w.a, [&](auto& u) { u.password_expiration_date = now() + 18 * kDay; });
   EXPECT_EQ(detail(w.p, w.scoped.token, "upcoming_password_expirations")["totalCount"], 1);

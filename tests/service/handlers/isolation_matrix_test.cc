@@ -31,7 +31,8 @@ const char* targetName(Target t) {
 // kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
 // kWidget: a Home widget id (`/home/{id}`), a name of the closed set, not a tenant's row.
 // kIntegration: a PSA kind (`/integrations/{kind}`), a name of the closed set.
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kIntegration, kOther };
+// kApplication: an application of the route's {id} org (`/organizations/{id}/applications/{appId}`).
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kIntegration, kApplication, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -39,6 +40,8 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   const std::string before = pattern.substr(0, at);
   if (before.ends_with("/organizations/")) return ParamKind::kOrg;
   if (before.ends_with("/administrators/")) return ParamKind::kAdmin;
+  if (before.ends_with("/administratorlinks/")) return ParamKind::kAdmin;  // an admin linked to {id}
+  if (before.ends_with("/applications/")) return ParamKind::kApplication;
   if (before.ends_with("/invoices/")) return ParamKind::kInvoice;  // an invoice of {pid}
   if (before.ends_with("/api/systemusers/")) return ParamKind::kSystemUser;
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
@@ -81,6 +84,9 @@ class IsolationMatrixTest : public ServiceTest {
             d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo;
             auto policy = tx.getPasswordPolicy(scope, o.id);
             if (policy) d << "policy" << policy->lockout_after_failures << "/" << policy->password_expiration_days;
+            auto apps = tx.listApplications(scope, o.id);
+            if (apps)
+              for (const auto& ap : *apps) d << "app" << ap.id << ap.name;
             d << ",";
           }
         auto admins = tx.listAdmins(scope, q);
@@ -105,7 +111,8 @@ class IsolationMatrixTest : public ServiceTest {
         if (users)
           for (const auto& u : users->results)
             d << u.id << u.username << u.email << static_cast<int>(u.state) << u.account_locked
-              << u.password_expired << u.sudo << u.updated << u.password_expiration_date.value_or(0) << ",";
+              << u.password_expired << u.sudo << u.updated << u.password_expiration_date.value_or(0)
+              << u.totp_enabled << u.scheduled_suspension_at.value_or(0) << u.scheduled_activation_at.value_or(0) << ",";
         auto mail = tx.listEmails(scope, false, 1000);
         if (mail) d << "mail" << mail->size();
         auto billing = tx.getBillingInformation(scope);
@@ -158,7 +165,20 @@ class IsolationMatrixTest : public ServiceTest {
     return id ? *id : "";
   }
 
+  // An application of `org` (straight into the store).
+  std::string seedApplication(const std::string& provider, const std::string& org) {
+    store::ApplicationRecord a;
+    a.org_id = org;
+    a.name = "app" + std::to_string(++apps_);
+    a.type = "saml";
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createApplication(store::TenantScope{provider}, a); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
   std::string a_, b_, a1_, a2_, b1_;
+  int apps_ = 0;
   int devices_ = 0;
   int users_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
@@ -266,6 +286,12 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
               break;
             case ParamKind::kInvoice:
               put(p, t == Target::kOwn ? invoice_a_ : t == Target::kOtherProvider ? invoice_b_ : "0000nosuchinvoice0000000");
+              break;
+            case ParamKind::kApplication:
+              put(p, t == Target::kOwn ? seedApplication(a_, own_org)
+                     : t == Target::kUngranted ? seedApplication(a_, a2_)
+                     : t == Target::kOtherProvider ? seedApplication(b_, b1_)
+                     : "0000nosuchapplication000");
               break;
             case ParamKind::kWidget:
               put(p, "recent_os_releases");  // needs nothing beyond the route's home.read

@@ -141,7 +141,7 @@ TEST_P(UsersTest, SystemUsersCrudWithinTheHeaderOrg) {
 
   auto r = org("POST", "/api/systemusers", admin.token, a,
                R"({"username":"alice","email":"alice@client.example","firstname":"Alice",)"
-               R"("password":"correct horse battery","sudo":true})");
+               R"("password":"correct horse battery","sudo":true,"state":"STAGED"})");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = body(r)["id"];
   EXPECT_EQ(body(r)["state"], "STAGED");

@@ -50,6 +50,8 @@ function columns(info: WidgetInfo): { title: string; get: (r: Row) => string }[]
       return [org, { title: 'Item', get: (r) => str(r.item ?? r.kind ?? r.type) }, { title: 'Expires', get: (r) => str(r.expiresAt) }, { title: 'Status', get: (r) => str(r.status) }];
     case 'report':
       return [{ title: 'Report', get: nameOf }, org, { title: 'Format', get: (r) => str(r.format) }, { title: 'Ready at', get: (r) => str(r.readyAt) }];
+    case 'org':
+      return [{ title: 'Organization', get: nameOf }, { title: 'Users', get: (r) => str(r.userCount) }, { title: 'Devices', get: (r) => str(r.deviceCount) }];
     case 'release':
       return [{ title: 'OS', get: (r) => str(r.os) }, { title: 'Version', get: (r) => str(r.version) }, { title: 'Build', get: (r) => str(r.build) }, { title: 'Released', get: (r) => str(r.released ?? r.releasedAt) }];
   }

@@ -1,6 +1,8 @@
 // The Home widgets: label, what a click lists, and the actions the seeds describe, each
 // offered only when the admin's effective actions include it.
 export type WidgetId =
+  | 'total_users'
+  | 'total_organizations'
   | 'user_lockouts'
   | 'expired_passwords'
   | 'upcoming_password_expirations'
@@ -36,13 +38,15 @@ const requireMfa: WidgetAction = { id: 'require_mfa', label: 'Require MFA', need
 export interface WidgetInfo {
   id: WidgetId;
   label: string;
-  group: 'Users' | 'Devices' | 'Administrators' | 'Organizations' | 'Releases';
-  kind: 'user' | 'device' | 'admin' | 'mdm' | 'report' | 'release';
+  group: 'Organizational stats' | 'Users' | 'Devices' | 'Administrators' | 'Organizations' | 'Releases';
+  kind: 'user' | 'device' | 'admin' | 'mdm' | 'report' | 'release' | 'org';
   actions: WidgetAction[];
   days?: 'upcomingPasswordExpirationDays' | 'longUptimeDays' | 'scheduledDays';
 }
 
 export const WIDGETS: WidgetInfo[] = [
+  { id: 'total_users', label: 'Total users', group: 'Organizational stats', kind: 'user', actions: [] },
+  { id: 'total_organizations', label: 'Total organizations', group: 'Organizational stats', kind: 'org', actions: [] },
   { id: 'user_lockouts', label: 'User lockouts', group: 'Users', kind: 'user', actions: [unlock, reset, suspend] },
   { id: 'expired_passwords', label: 'Expired passwords', group: 'Users', kind: 'user', actions: [resendReset] },
   { id: 'upcoming_password_expirations', label: 'Upcoming password expirations', group: 'Users', kind: 'user', actions: [resendReset], days: 'upcomingPasswordExpirationDays' },

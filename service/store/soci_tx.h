@@ -227,6 +227,35 @@ class SociTx final : public Tx {
   Result<DeviceRecord> findDeviceByKey(const std::string& device_key_hash) override;
   Result<std::string> findOrganizationProvider(const std::string& org_id) override;
 
+  // Saved commands and their results: soci_commands.cc.
+  Result<std::string> createSavedCommand(const TenantScope& scope,
+                                         const SavedCommandRecord& record) override;
+  Result<SavedCommandRecord> getSavedCommand(const TenantScope& scope, const std::string& org_id,
+                                             const std::string& id) override;
+  Result<Page<SavedCommandRecord>> listSavedCommands(const TenantScope& scope,
+                                                     const std::string& org_id,
+                                                     const ListQuery& query) override;
+  Result<void> updateSavedCommand(const TenantScope& scope,
+                                  const SavedCommandRecord& record) override;
+  Result<void> deleteSavedCommand(const TenantScope& scope, const std::string& org_id,
+                                  const std::string& id) override;
+  Result<std::string> createCommandResult(const TenantScope& scope,
+                                          const CommandResultRecord& record) override;
+  Result<std::vector<CommandResultRecord>> listCommandResults(const TenantScope& scope,
+                                                              const std::string& org_id,
+                                                              const std::string& command_id,
+                                                              const std::string& device_id,
+                                                              int limit) override;
+  Result<CommandResultRecord> getCommandResult(const TenantScope& scope,
+                                               const std::string& device_id,
+                                               const std::string& id) override;
+  Result<std::vector<CommandResultRecord>> takePendingCommandResults(const TenantScope& scope,
+                                                                     const std::string& device_id,
+                                                                     UnixTime at) override;
+  Result<void> finishCommandResult(const TenantScope& scope, const std::string& device_id,
+                                   const std::string& id, const CommandOutcome& outcome,
+                                   UnixTime at) override;
+
   Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) override;
   Result<SessionRecord> findSession(const std::string& jti) override;
   Result<std::vector<ApiKeyRecord>> findApiKeys(const std::string& prefix) override;

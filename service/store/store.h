@@ -29,6 +29,7 @@
 #include "store/admin_store.h"
 #include "store/billing_store.h"
 #include "store/bulk_load.h"
+#include "store/command_store.h"
 #include "store/device_store.h"
 #include "store/home_store.h"
 #include "store/list_query.h"
@@ -56,6 +57,7 @@ class Tx : public OrgStore,
            public UserStore,
            public SessionStore,
            public DeviceStore,
+           public CommandStore,
            public BillingStore,
            public HomeStore,
            public ActivityStore,

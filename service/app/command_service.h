@@ -30,6 +30,10 @@
 
 namespace mtp::app {
 
+// The rows as the handlers name them (the handlers see no store:: name).
+using SavedCommand = store::SavedCommandRecord;
+using CommandResult = store::CommandResultRecord;
+
 inline constexpr std::size_t kMaxScript = 32 * 1024;
 inline constexpr std::size_t kMaxCommandOutput = 64 * 1024;
 inline constexpr std::size_t kMaxRunDevices = 100;

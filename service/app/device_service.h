@@ -53,6 +53,10 @@ struct Registration {
   std::string org_id;
 };
 
+// A built-in command's row and a saved command's result, as the handlers name them.
+using DeviceCommand = store::DeviceCommandRecord;
+using ScriptResult = store::CommandResultRecord;
+
 // What a check-in hands the agent: the built-in commands (lock, restart, ...) and the saved
 // commands run on this device (app/command_service.h), each now marked sent.
 struct AgentWork {

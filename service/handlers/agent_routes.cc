@@ -27,7 +27,7 @@
 namespace mtp::handlers {
 
 nlohmann::json commandJson(const store::DeviceCommandRecord& c);           // device_routes.cc
-nlohmann::json commandResultJson(const store::CommandResultRecord& r);    // command_routes.cc
+nlohmann::json commandResultJson(const app::ScriptResult& r);             // command_routes.cc
 
 namespace {
 
@@ -83,10 +83,10 @@ HandlerResult commandResult(app::DeviceService& svc, RequestContext& ctx) {
   app::AgentReport report{body->status, body->output, body->exit_code, body->truncated};
   auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), report, ctx.clientIp());
   if (!c) return http::fail(c.error());
-  if (const auto* s = std::get_if<store::CommandResultRecord>(&*c)) {
+  if (const auto* s = std::get_if<app::ScriptResult>(&*c)) {
     return Response::json(commandResultJson(*s));
   }
-  return Response::json(commandJson(std::get<store::DeviceCommandRecord>(*c)));
+  return Response::json(commandJson(std::get<app::DeviceCommand>(*c)));
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json savedJson(const store::SavedCommandRecord& c) {
+json savedJson(const app::SavedCommand& c) {
   return json{{"id", c.id},
               {"name", c.name},
               {"targetOS", c.target_os},
@@ -54,7 +54,7 @@ json savedJson(const store::SavedCommandRecord& c) {
 }  // namespace
 
 // Shared with agent_routes.cc.
-json commandResultJson(const store::CommandResultRecord& r) {
+json commandResultJson(const app::CommandResult& r) {
   json exit = r.exit_code ? json(*r.exit_code) : json(nullptr);
   return json{{"id", r.id},
               {"command", r.command_id},

@@ -30,7 +30,8 @@ const char* targetName(Target t) {
 // What a path parameter names, from its name and the segment before it.
 // kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
 // kWidget: a Home widget id (`/home/{id}`), a name of the closed set, not a tenant's row.
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kOther };
+// kSavedCommand: a saved command of the route's x-org-id org (`/api/commands/{id}`).
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kSavedCommand, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -42,6 +43,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (before.ends_with("/api/systemusers/")) return ParamKind::kSystemUser;
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   if (before.ends_with("/home/")) return ParamKind::kWidget;
+  if (before.ends_with("/api/commands/")) return ParamKind::kSavedCommand;
   return ParamKind::kOther;
 }
 
@@ -77,6 +79,13 @@ class IsolationMatrixTest : public ServiceTest {
         if (orgs)
           for (const auto& o : orgs->results) {
             d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo;
+            auto saved = tx.listSavedCommands(scope, o.id, q);
+            if (saved)
+              for (const auto& c : saved->results) {
+                d << "cmd" << c.id << c.name << c.script << c.updated;
+                auto runs = tx.listCommandResults(scope, o.id, c.id, "", 100);
+                if (runs) d << "runs" << runs->size();
+              }
             auto policy = tx.getPasswordPolicy(scope, o.id);
             if (policy) d << "policy" << policy->lockout_after_failures << "/" << policy->password_expiration_days;
             d << ",";
@@ -133,6 +142,21 @@ class IsolationMatrixTest : public ServiceTest {
     return id ? *id : "";
   }
 
+  // A fresh saved command of `org`.
+  std::string seedSavedCommand(const std::string& provider, const std::string& org) {
+    store::SavedCommandRecord c;
+    c.org_id = org;
+    c.name = "cmd" + std::to_string(++commands_);
+    c.target_os = "linux";
+    c.shell = "sh";
+    c.script = "true";
+    c.created_by = "matrix";
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createSavedCommand(store::TenantScope{provider}, c); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
   // A fresh user of `org` (so that one allowed request does not change what the next see).
   std::string seedUser(const std::string& provider, const std::string& org) {
     store::SystemUserRecord u;
@@ -148,6 +172,7 @@ class IsolationMatrixTest : public ServiceTest {
   std::string a_, b_, a1_, a2_, b1_;
   int devices_ = 0;
   int users_ = 0;
+  int commands_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
   SeededAdmin victim_b_;
   std::string invoice_a_, invoice_b_;
@@ -253,6 +278,12 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
               break;
             case ParamKind::kInvoice:
               put(p, t == Target::kOwn ? invoice_a_ : t == Target::kOtherProvider ? invoice_b_ : "0000nosuchinvoice0000000");
+              break;
+            case ParamKind::kSavedCommand:
+              put(p, t == Target::kOwn ? seedSavedCommand(a_, own_org)
+                     : t == Target::kUngranted ? seedSavedCommand(a_, a2_)
+                     : t == Target::kOtherProvider ? seedSavedCommand(b_, b1_)
+                     : "0000nosuchcommand0000000");
               break;
             case ParamKind::kWidget:
               put(p, "recent_os_releases");  // needs nothing beyond the route's home.read

@@ -25,6 +25,7 @@
 #include "main/demo_fleet.h"
 #include "main/outbox_sender.h"
 #include "main/job_lease.h"
+#include "main/report_job.h"
 #include "main/usage_job.h"
 
 namespace {
@@ -244,8 +245,9 @@ int main(int argc, char** argv) {
   }
 
   // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
-  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease;
-  for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"}}) {
+  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, report_lease;
+  for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"},
+                            std::pair{&report_lease, "reports"}}) {
     auto l = mtp::service::openJobLease(o.db, job);
     if (!l) {
       std::cerr << "mtpd: job lease: " << l.error() << "\n";
@@ -272,6 +274,10 @@ int main(int argc, char** argv) {
                                           std::chrono::milliseconds(usage_standby_ms));
   }
 
+  // Issue 12 item 3: pending reports are built within a few seconds, old ones purged.
+  auto reports = mtp::service::ReportJob::start(app.store(), std::chrono::seconds(3),
+                                                [l = report_lease.get()] { return l->mayRun(); });
+
   (*mtpd)->markReady();
   // Secrets in `banner` go to stdout only, never to the log.
   std::cout << "mtpd listening on " << url << "\n" << banner << std::flush;
@@ -291,6 +297,7 @@ int main(int argc, char** argv) {
   (*mtpd)->drain(std::chrono::seconds(drain_seconds));  // before what the handlers use stops
   if (sender) sender->stop();  // before the store goes away
   if (usage) usage->stop();
+  reports->stop();
   (*mtpd)->stop();
   return 0;
 }

@@ -35,6 +35,7 @@
 #include "store/list_query.h"
 #include "store/org_store.h"
 #include "store/records.h"
+#include "store/report_store.h"
 #include "store/scope.h"
 #include "store/session_store.h"
 #include "store/status.h"
@@ -58,6 +59,7 @@ class Tx : public OrgStore,
            public SessionStore,
            public DeviceStore,
            public CommandStore,
+           public ReportStore,
            public BillingStore,
            public HomeStore,
            public ActivityStore,

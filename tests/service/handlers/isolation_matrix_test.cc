@@ -31,7 +31,9 @@ const char* targetName(Target t) {
 // kSystemUser: a user of the route's x-org-id org (`/api/systemusers/{id}`).
 // kWidget: a Home widget id (`/home/{id}`), a name of the closed set, not a tenant's row.
 // kSavedCommand: a saved command of the route's x-org-id org (`/api/commands/{id}`).
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kSavedCommand, kOther };
+// kReport: a report of {pid} (a devices report of the caller's granted org: every role with
+// orgs.read reads devices).
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kSavedCommand, kReport, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -44,6 +46,7 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   if (before.ends_with("/home/")) return ParamKind::kWidget;
   if (before.ends_with("/api/commands/")) return ParamKind::kSavedCommand;
+  if (before.ends_with("/reports/")) return ParamKind::kReport;
   return ParamKind::kOther;
 }
 
@@ -153,6 +156,19 @@ class IsolationMatrixTest : public ServiceTest {
     c.created_by = "matrix";
     auto id = app().store().transact(
         [&](store::Tx& tx) { return tx.createSavedCommand(store::TenantScope{provider}, c); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
+  // A devices report of `org`.
+  std::string seedReport(const std::string& provider, const std::string& org) {
+    store::ReportRequestRecord r;
+    r.kind = "devices";
+    r.format = "csv";
+    r.requested_by = "matrix";
+    r.org_ids = {org};
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createReportRequest(store::TenantScope{provider}, r); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
@@ -284,6 +300,11 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
                      : t == Target::kUngranted ? seedSavedCommand(a_, a2_)
                      : t == Target::kOtherProvider ? seedSavedCommand(b_, b1_)
                      : "0000nosuchcommand0000000");
+              break;
+            case ParamKind::kReport:
+              put(p, t == Target::kOwn ? seedReport(a_, own_org)
+                     : t == Target::kOtherProvider ? seedReport(b_, b1_)
+                     : "0000nosuchreport00000000");
               break;
             case ParamKind::kWidget:
               put(p, "recent_os_releases");  // needs nothing beyond the route's home.read

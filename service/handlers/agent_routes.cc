@@ -4,7 +4,7 @@
 //   POST /api/agent/v1/checkin               header x-device-key; {uptimeSeconds?, version?, hostname?,
 //                                            os?, osFamily?, displayName?} → {commands:[{id, type}]}
 //                                            (a saved command run on the device: {id, type: "script",
-//                                            command, name, shell, script})
+//                                            command, shell, script})
 //   POST /api/agent/v1/commands/{id}/result  header x-device-key; {status: done|failed, output?}
 //                                            → the command; for a script: {status: done|failed|
 //                                            timed_out|not_executed, exitCode?, output? (64 KiB at

@@ -81,14 +81,20 @@ TEST_P(ReportsTest, RequestBuildDownloadWithTheRequestersReach) {
   ASSERT_EQ(call("POST", base, owner.token, R"({"kind":"admins","format":"csv"})").status, 202);
   EXPECT_EQ(call("POST", base, help.token, R"({"kind":"admins","format":"csv"})").status, 202) << "help desk holds admins.read";
   ASSERT_EQ(app::buildPendingReports(app().store(), now()).value_or(-1), 3);
-  auto listed = body(call("GET", base, owner.token));
-  for (const auto& r : listed["results"]) EXPECT_EQ(r["status"], "ready") << r.dump();
+  const json listed = body(call("GET", base, owner.token));
+  for (const auto& r : listed["results"]) {
+    EXPECT_EQ(r["status"], "ready") << r.dump();
+  }
 
   // Home's reports ready counts them (the owner reaches every org).
   auto home = call("GET", "/api/v2/providers/" + p + "/home", owner.token);
   ASSERT_EQ(home.status, 200) << home.body;
-  for (const auto& w : body(home)["widgets"])
-    if (w["id"] == "reports_ready") EXPECT_EQ(w["count"], 5);
+  const json widgets = body(home)["widgets"];
+  for (const auto& w : widgets) {
+    if (w["id"] == "reports_ready") {
+      EXPECT_EQ(w["count"], 5);
+    }
+  }
 
   int requested = 0;
   for (const auto& e : activity(p)) requested += e.event_type == "report_requested";

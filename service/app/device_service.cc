@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/command_service.h"
 #include "app/one_time_token.h"
 #include "auth/random.h"
 
@@ -220,8 +221,8 @@ AppResult<store::DeviceRecord> DeviceService::deviceOfKey(const std::string& dev
   return *d;
 }
 
-AppResult<std::vector<store::DeviceCommandRecord>> DeviceService::checkin(
-    const std::string& device_key, const store::DeviceCheckin& facts) {
+AppResult<AgentWork> DeviceService::checkin(const std::string& device_key,
+                                            const store::DeviceCheckin& facts) {
   if (auto ok = checkFact("version", facts.version, false); !ok) return failWith(ok.error());
   if (auto ok = checkFact("hostname", facts.hostname, false); !ok) return failWith(ok.error());
   if (auto ok = checkFact("os", facts.os, false); !ok) return failWith(ok.error());
@@ -231,42 +232,77 @@ AppResult<std::vector<store::DeviceCommandRecord>> DeviceService::checkin(
   if (!device) return failWith(device.error());
   const store::TenantScope scope{device->provider_id};
   auto out = app_.store().transact(
-      [&](store::Tx& tx) -> store::Result<std::vector<store::DeviceCommandRecord>> {
+      [&](store::Tx& tx) -> store::Result<AgentWork> {
         store::DeviceCheckin c = facts;
         c.at = tx.now();
         if (auto r = tx.recordCheckin(scope, device->id, c); !r) return store::fail(r.error());
-        return tx.takePendingCommands(scope, device->id, c.at);
+        AgentWork work;
+        auto cmds = tx.takePendingCommands(scope, device->id, c.at);
+        if (!cmds) return store::fail(cmds.error());
+        work.commands = std::move(*cmds);
+        auto scripts = tx.takePendingCommandResults(scope, device->id, c.at);
+        if (!scripts) return store::fail(scripts.error());
+        work.scripts = std::move(*scripts);
+        return work;
       });
   if (!out) return failWith(fromStore(out.error()));
   return *out;
 }
 
-AppResult<store::DeviceCommandRecord> DeviceService::commandResult(const std::string& device_key,
-                                                                   const std::string& command_id,
-                                                                   const std::string& status,
-                                                                   const std::string& output,
-                                                                   const std::string& client_ip) {
-  if (status != "done" && status != "failed") {
-    return failWith(AppError::invalid("field `status` must be done or failed"));
-  }
-  if (output.size() > kMaxOutputBytes) {
-    return failWith(AppError::invalid("field `output` must be at most 16384 bytes"));
-  }
+AppResult<std::variant<store::DeviceCommandRecord, store::CommandResultRecord>>
+DeviceService::commandResult(const std::string& device_key, const std::string& command_id,
+                             const AgentReport& report, const std::string& client_ip) {
+  using Out = std::variant<store::DeviceCommandRecord, store::CommandResultRecord>;
   auto device = deviceOfKey(device_key);
   if (!device) return failWith(device.error());
   const store::TenantScope scope{device->provider_id};
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::DeviceCommandRecord> {
+  // A saved command's result of this device? (Another device's answers kNotFound, as a
+  // missing one: then it is looked up as a built-in command, which answers the same.)
+  auto script = app_.store().query(
+      [&](store::Tx& tx) { return tx.getCommandResult(scope, device->id, command_id); });
+  if (!script && !script.error().isNotFound()) return failWith(fromStore(script.error()));
+  if (script) {
+    auto outcome = checkCommandOutcome(
+        store::CommandOutcome{report.status, report.exit_code, report.output, report.truncated});
+    if (!outcome) return failWith(outcome.error());
+    auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<Out> {
+      auto at = tx.now();
+      if (auto r = tx.finishCommandResult(scope, device->id, command_id, *outcome, at); !r) {
+        return store::fail(r.error());
+      }
+      auto c = tx.getCommandResult(scope, device->id, command_id);
+      if (!c) return store::fail(c.error());
+      std::vector<Change> changes = {{"commandId", "", c->command_id},
+                                     {"resultId", "", command_id},
+                                     {"status", "sent", outcome->status}};
+      if (outcome->exit_code) changes.push_back({"exitCode", "", std::to_string(*outcome->exit_code)});
+      auto ev = deviceEvent(*device, "command_result", "device", device->id, changes, client_ip);
+      if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+      return Out{*c};
+    });
+    if (!out) return failWith(fromStore(out.error()));
+    return *out;
+  }
+  if (report.status != "done" && report.status != "failed") {
+    return failWith(AppError::invalid("field `status` must be done or failed"));
+  }
+  if (report.output.size() > kMaxOutputBytes) {
+    return failWith(AppError::invalid("field `output` must be at most 16384 bytes"));
+  }
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<Out> {
     auto at = tx.now();
     // Scoped to this device: another device's command answers kNotFound, as a missing one.
-    if (auto r = tx.finishCommand(scope, device->id, command_id, status, output, at); !r) {
+    if (auto r = tx.finishCommand(scope, device->id, command_id, report.status, report.output, at);
+        !r) {
       return store::fail(r.error());
     }
     auto c = tx.getCommand(scope, device->id, command_id);
     if (!c) return store::fail(c.error());
     auto ev = deviceEvent(*device, "device_command_result", "device", device->id,
-                          {{"commandId", "", command_id}, {"status", "sent", status}}, client_ip);
+                          {{"commandId", "", command_id}, {"status", "sent", report.status}},
+                          client_ip);
     if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
-    return *c;
+    return Out{*c};
   });
   if (!out) return failWith(fromStore(out.error()));
   return *out;

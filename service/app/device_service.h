@@ -11,19 +11,22 @@
 //   registration; the store keeps only its BLAKE2b hash (app/one_time_token.h).
 // A device key only ever reaches its own device (and so its own org and provider).
 //
-// Events: device_command_queued, connectkey_regenerated (admin), device_registered and
-// device_command_result (initiated by the device). A check-in (facts, last contact, handing
+// Events: device_command_queued, connectkey_regenerated (admin), device_registered,
+// device_command_result and command_result (a saved command's result: initiated by the device). A check-in (facts, last contact, handing
 // out pending commands) is telemetry and writes no event.
 // Thread-safety: safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/result.h"
+#include "store/command_store.h"
 #include "store/list_query.h"
 #include "store/records.h"
 #include "store/scope.h"
@@ -48,6 +51,26 @@ struct Registration {
   std::string device_id;
   std::string device_key;  // shown once
   std::string org_id;
+};
+
+// A built-in command's row and a saved command's result, as the handlers name them.
+using DeviceCommand = store::DeviceCommandRecord;
+using ScriptResult = store::CommandResultRecord;
+
+// What a check-in hands the agent: the built-in commands (lock, restart, ...) and the saved
+// commands run on this device (app/command_service.h), each now marked sent.
+struct AgentWork {
+  std::vector<store::DeviceCommandRecord> commands;
+  std::vector<store::CommandResultRecord> scripts;
+};
+
+// The agent's report of one command: status, output; for a saved command's result also the
+// exit code and whether the agent cut the output (store::CommandOutcome).
+struct AgentReport {
+  std::string status;
+  std::string output;
+  std::optional<std::int64_t> exit_code;
+  bool truncated = false;
 };
 
 class DeviceService {
@@ -78,14 +101,13 @@ class DeviceService {
   AppResult<Registration> registerDevice(const std::string& connect_key, const DeviceFacts& facts,
                                          const std::string& client_ip);
   // kUnauthenticated for an unknown device key. Returns the commands now marked sent.
-  AppResult<std::vector<store::DeviceCommandRecord>> checkin(const std::string& device_key,
-                                                             const store::DeviceCheckin& facts);
-  // kNotFound unless the command is this device's own and not finished yet.
-  AppResult<store::DeviceCommandRecord> commandResult(const std::string& device_key,
-                                                      const std::string& command_id,
-                                                      const std::string& status,
-                                                      const std::string& output,
-                                                      const std::string& client_ip);
+  AppResult<AgentWork> checkin(const std::string& device_key, const store::DeviceCheckin& facts);
+  // kNotFound unless the command (a built-in command or a saved command's result) is this
+  // device's own and not finished yet. A built-in command takes done|failed and output up to
+  // 16 KiB; a saved command's result is checked by app::checkCommandOutcome.
+  AppResult<std::variant<store::DeviceCommandRecord, store::CommandResultRecord>> commandResult(
+      const std::string& device_key, const std::string& command_id, const AgentReport& report,
+      const std::string& client_ip);
 
  private:
   std::string deriveConnectKey(const store::ConnectKeyRecord& k) const;

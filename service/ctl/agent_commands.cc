@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy_commands.h"
+#include "script_runner.h"
 
 namespace mtp::ctl {
 
@@ -44,7 +45,8 @@ HttpAnswer post(const std::string& url, const json& body, const std::string& dev
     a.error = "curl_easy_init failed";
     return a;
   }
-  const std::string payload = body.dump();
+  // Script output is bytes: anything that is not UTF-8 is sent as U+FFFD.
+  const std::string payload = body.dump(-1, ' ', false, json::error_handler_t::replace);
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   std::string key_header;
   if (!device_key.empty()) {
@@ -110,7 +112,20 @@ bool writeState(const std::string& path, const json& state) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-int checkinOnce(const std::string& server, const std::string& device_key) {
+// A saved command's script: run it with --execute, else report it not executed.
+json scriptResult(const json& c, const AgentOptions& o) {
+  if (!o.execute) {
+    return {{"status", "not_executed"},
+            {"output", "mtpctl agent: not executed (the agent runs without --execute)"}};
+  }
+  auto r = runScript(c.value("shell", ""), c.value("script", ""), o.command_timeout_seconds,
+                     o.output_cap);
+  json out = {{"status", r.status}, {"output", r.output}, {"truncated", r.truncated}};
+  if (r.exit_code) out["exitCode"] = *r.exit_code;
+  return out;
+}
+
+int checkinOnce(const std::string& server, const std::string& device_key, const AgentOptions& o) {
   json facts = {{"uptimeSeconds", uptimeSeconds()}, {"version", kAgentVersion}};
   auto a = post(server + "/api/agent/v1/checkin", facts, device_key);
   if (a.status != 200) {
@@ -125,16 +140,25 @@ int checkinOnce(const std::string& server, const std::string& device_key) {
   int rc = 0;
   for (const auto& c : j["commands"]) {
     const std::string id = c.value("id", ""), type = c.value("type", "");
-    // The reference agent acts on nothing: it only reports the command as handled.
-    json result = {{"status", "done"},
-                   {"output", "mtpctl agent: " + type + " acknowledged, not performed on the host"}};
+    // The reference agent performs no built-in command: it only reports it as handled.
+    const bool script = type == "script";
+    json result = script ? scriptResult(c, o)
+                         : json{{"status", "done"},
+                                {"output", "mtpctl agent: " + type +
+                                               " acknowledged, not performed on the host"}};
     auto r = post(server + "/api/agent/v1/commands/" + id + "/result", result, device_key);
     if (r.status != 200) {
       std::cerr << "mtpctl agent: result of command " << id << " failed: " << errorText(r) << "\n";
       rc = 1;
       continue;
     }
-    std::cout << "command " << id << " " << type << " done (not performed on the host)\n";
+    if (script) {
+      std::cout << "command " << id << " script " << result.value("status", "");
+      if (result.contains("exitCode")) std::cout << " exit " << result["exitCode"].get<int>();
+      std::cout << "\n";
+    } else {
+      std::cout << "command " << id << " " << type << " done (not performed on the host)\n";
+    }
   }
   std::cout.flush();
   return rc;
@@ -145,6 +169,11 @@ int checkinOnce(const std::string& server, const std::string& device_key) {
 int runAgent(const AgentOptions& o) {
   if (o.server.empty() || o.state_file.empty() || o.every_seconds < 0 || o.times < 0) {
     std::cerr << "mtpctl agent: --server and --state are required; --every and --times >= 0\n";
+    return 2;
+  }
+  if (o.command_timeout_seconds < 1 || o.command_timeout_seconds > 86400 || o.output_cap < 1 ||
+      o.output_cap > 64 * 1024) {
+    std::cerr << "mtpctl agent: --command-timeout is 1..86400 s, --output-cap 1..65536 bytes\n";
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -192,7 +221,7 @@ int runAgent(const AgentOptions& o) {
   }
   int rc = 0;
   for (int n = 1;; ++n) {
-    rc = checkinOnce(server, device_key);
+    rc = checkinOnce(server, device_key, o);
     if (o.every_seconds == 0 || (o.times > 0 && n >= o.times)) break;
     std::this_thread::sleep_for(std::chrono::seconds(o.every_seconds));
   }
@@ -204,7 +233,8 @@ void addAgentCommands(CLI::App& app) {
   auto* agent = app.add_subcommand(
       "agent",
       "A reference device agent: enrolls with the org's connect key, checks in, and answers every "
-      "command \"done\" WITHOUT acting on this host (it never locks, restarts or shuts down)");
+      "built-in command \"done\" WITHOUT acting on this host (it never locks, restarts or shuts "
+      "down); saved commands' scripts run only with --execute");
   agent->add_option("--server", opts->server, "mtpd's base URL, e.g. http://127.0.0.1:8080")->required();
   agent->add_option("--connect-key", opts->connect_key, "the org's connect key (to register once)");
   agent->add_option("--state", opts->state_file, "where the device id and key are kept (0600)")
@@ -212,6 +242,14 @@ void addAgentCommands(CLI::App& app) {
   agent->add_option("--every", opts->every_seconds, "check in every N seconds (0: once)");
   agent->add_option("--times", opts->times, "with --every: stop after N check-ins (0: never)");
   agent->add_option("--hostname", opts->hostname, "the hostname to report (default: this host's)");
+  agent->add_flag("--execute", opts->execute,
+                  "really run the scripts of saved commands (off: answer them not_executed)");
+  agent->add_option("--command-timeout", opts->command_timeout_seconds,
+                    "with --execute: kill a script after N seconds")
+      ->capture_default_str();
+  agent->add_option("--output-cap", opts->output_cap,
+                    "with --execute: keep at most N bytes of a script's output (at most 65536)")
+      ->capture_default_str();
   agent->callback([opts] { exitCode() = runAgent(*opts); });
 }
 

@@ -50,13 +50,19 @@ std::expected<AgentCheckinBody, http::Error> parseAgentCheckin(std::string_view 
 std::expected<AgentCommandResultBody, http::Error> parseAgentCommandResult(std::string_view content_type,
                                                                            std::string_view body,
                                                                            std::size_t max_bytes) {
-  auto b = http::JsonBody::parse(content_type, body, {"status", "output"}, max_bytes);
+  auto b = http::JsonBody::parse(content_type, body, {"status", "output", "exitCode", "truncated"},
+                                 max_bytes);
   if (!b) return std::unexpected(b.error());
   auto status = b->requiredString("status");
   if (!status) return std::unexpected(status.error());
   auto output = b->optionalString("output");
   if (!output) return std::unexpected(output.error());
-  return AgentCommandResultBody{std::move(*status), output->value_or("")};
+  auto exit_code = b->optionalInt("exitCode", INT32_MIN, INT32_MAX);
+  if (!exit_code) return std::unexpected(exit_code.error());
+  auto truncated = b->optionalBool("truncated");
+  if (!truncated) return std::unexpected(truncated.error());
+  return AgentCommandResultBody{std::move(*status), output->value_or(""), *exit_code,
+                                truncated->value_or(false)};
 }
 
 }  // namespace mtp::handlers

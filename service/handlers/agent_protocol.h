@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,8 @@
 namespace mtp::handlers {
 
 inline constexpr std::size_t kAgentMaxBody = 32 * 1024;
+// A command result carries up to 64 KiB of output, which JSON may escape up to six times.
+inline constexpr std::size_t kAgentMaxResultBody = 512 * 1024;
 
 // POST /api/agent/v1/register {connectKey, hostname, os, osFamily, version, displayName?}
 struct AgentRegisterBody {
@@ -36,12 +39,16 @@ std::expected<AgentCheckinBody, http::Error> parseAgentCheckin(std::string_view 
                                                                std::string_view body,
                                                                std::size_t max_bytes = kAgentMaxBody);
 
-// POST /api/agent/v1/commands/{id}/result {status, output?}
+// POST /api/agent/v1/commands/{id}/result {status, output?, exitCode?, truncated?}
+// (exitCode and truncated: a saved command's result).
 struct AgentCommandResultBody {
   std::string status;
   std::string output;
+  std::optional<std::int64_t> exit_code;
+  bool truncated = false;
 };
 std::expected<AgentCommandResultBody, http::Error> parseAgentCommandResult(
-    std::string_view content_type, std::string_view body, std::size_t max_bytes = kAgentMaxBody);
+    std::string_view content_type, std::string_view body,
+    std::size_t max_bytes = kAgentMaxResultBody);
 
 }  // namespace mtp::handlers

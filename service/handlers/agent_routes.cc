@@ -3,8 +3,12 @@
 //                                            → 201 {id, deviceKey, organization} (the device key once)
 //   POST /api/agent/v1/checkin               header x-device-key; {uptimeSeconds?, version?, hostname?,
 //                                            os?, osFamily?, displayName?} → {commands:[{id, type}]}
+//                                            (a saved command run on the device: {id, type: "script",
+//                                            command, shell, script})
 //   POST /api/agent/v1/commands/{id}/result  header x-device-key; {status: done|failed, output?}
-//                                            → the command
+//                                            → the command; for a script: {status: done|failed|
+//                                            timed_out|not_executed, exitCode?, output? (64 KiB at
+//                                            most: longer is cut, truncated), truncated?} → the result
 // An unknown (or revoked) connect key or device key answers 401 unauthenticated; a command that
 // is not the device's own (another device's, another org's, unknown, or already finished)
 // answers 404. A device key reaches its own device only.
@@ -12,6 +16,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <variant>
 
 #include "app/device_service.h"
 #include "handlers/agent_protocol.h"
@@ -21,7 +26,8 @@
 
 namespace mtp::handlers {
 
-nlohmann::json commandJson(const store::DeviceCommandRecord& c);  // device_routes.cc
+nlohmann::json commandJson(const store::DeviceCommandRecord& c);           // device_routes.cc
+nlohmann::json commandResultJson(const app::ScriptResult& r);             // command_routes.cc
 
 namespace {
 
@@ -63,17 +69,24 @@ HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
   auto cmds = svc.checkin(deviceKey(ctx), c);
   if (!cmds) return http::fail(cmds.error());
   json out = json::array();
-  for (const auto& cmd : *cmds) out.push_back({{"id", cmd.id}, {"type", cmd.type}});
+  for (const auto& cmd : cmds->commands) out.push_back({{"id", cmd.id}, {"type", cmd.type}});
+  for (const auto& s : cmds->scripts) {
+    out.push_back({{"id", s.id}, {"type", "script"}, {"command", s.command_id},
+                   {"shell", s.shell}, {"script", s.script}});
+  }
   return Response::json({{"commands", std::move(out)}});
 }
 
 HandlerResult commandResult(app::DeviceService& svc, RequestContext& ctx) {
-  auto body = parseAgentCommandResult(contentType(ctx), ctx.body(), maxBody(ctx));
+  auto body = parseAgentCommandResult(contentType(ctx), ctx.body(), ctx.route().max_body);
   if (!body) return std::unexpected(body.error());
-  auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), body->status, body->output,
-                             ctx.clientIp());
+  app::AgentReport report{body->status, body->output, body->exit_code, body->truncated};
+  auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), report, ctx.clientIp());
   if (!c) return http::fail(c.error());
-  return Response::json(commandJson(*c));
+  if (const auto* s = std::get_if<app::ScriptResult>(&*c)) {
+    return Response::json(commandResultJson(*s));
+  }
+  return Response::json(commandJson(std::get<app::DeviceCommand>(*c)));
 }
 
 }  // namespace
@@ -89,10 +102,9 @@ void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app) {
             [svc](RequestContext& c) { return checkin(*svc, c); }};
   Route res{"POST", "/api/agent/v1/commands/{id}/result", Access::publicRoute(), OrgSource::none(),
             [svc](RequestContext& c) { return commandResult(*svc, c); }};
-  for (Route* r : {&reg, &chk, &res}) {
-    r->max_body = kAgentMaxBody;
-    out.push_back(std::move(*r));
-  }
+  reg.max_body = chk.max_body = kAgentMaxBody;
+  res.max_body = kAgentMaxResultBody;
+  for (Route* r : {&reg, &chk, &res}) out.push_back(std::move(*r));
 }
 
 }  // namespace mtp::handlers

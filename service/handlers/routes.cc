@@ -12,6 +12,8 @@ std::vector<http::Route> allRoutes(app::AppContext& app) {
   addActivityRoutes(routes, app);
   addBillingRoutes(routes, app);
   addDeviceRoutes(routes, app);
+  addCommandRoutes(routes, app);
+  addReportRoutes(routes, app);
   addAgentRoutes(routes, app);
   addUserRoutes(routes, app);
   addHomeRoutes(routes, app);

@@ -22,6 +22,8 @@ void addAdministratorRoutes(std::vector<http::Route>& out, app::AppContext& app)
 void addActivityRoutes(std::vector<http::Route>& out, app::AppContext& app);      // activity (JSON, CSV)
 void addBillingRoutes(std::vector<http::Route>& out, app::AppContext& app);       // billing usage, invoices, payments, information
 void addDeviceRoutes(std::vector<http::Route>& out, app::AppContext& app);        // devices, systems, commands, connect key
+void addCommandRoutes(std::vector<http::Route>& out, app::AppContext& app);       // saved commands, run, results
+void addReportRoutes(std::vector<http::Route>& out, app::AppContext& app);        // reports: request, list, file
 void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app);         // agent/v1 (Public, own keys)
 void addUserRoutes(std::vector<http::Route>& out, app::AppContext& app);          // users (cross-org, systemusers, bulk, schedules)
 void addHomeRoutes(std::vector<http::Route>& out, app::AppContext& app);          // home widgets, me/home, org mdm

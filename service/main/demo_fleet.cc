@@ -169,13 +169,15 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
           {org.id, "", "vpp_token", now + (mdm_days[(oi + 1) % 4] + 1) * kDay},
           {org.id, "", "ade_token", now + 365 * kDay}};
       if (auto m = tx.putOrgMdm(scope, org.id, mdm); !m) return store::fail(m.error());
-      store::ReportRecord report;
+      // A users report of the org, requested 3 hours ago: mtpd's report job builds it.
+      store::ReportRequestRecord report;
       report.org_id = org.id;
-      report.name = "User access report";
+      report.kind = "users";
       report.format = oi % 2 ? "json" : "csv";
+      report.requested_by = actor.admin_id;
       report.created = now - 3 * 3600;
-      report.ready_at = now - 2 * 3600;
-      if (auto rp = tx.createReport(scope, report); !rp) return store::fail(rp.error());
+      report.org_ids = {org.id};
+      if (auto rp = tx.createReportRequest(scope, report); !rp) return store::fail(rp.error());
       // 35 days of usage (the snapshot job records today's real counts at start).
       for (std::int64_t d = 35; d >= 1; --d) {
         const auto users = static_cast<std::int64_t>(demoUsers().size()) - (d % 4);

@@ -28,6 +28,7 @@
 #include "main/job_lease.h"
 #include "main/psa_sync_job.h"
 #include "main/periodic_job.h"
+#include "main/report_job.h"
 #include "main/usage_job.h"
 #include "app/billing_service.h"
 #include "app/user_schedule_service.h"
@@ -285,10 +286,11 @@ int main(int argc, char** argv) {
   }
 
   // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
-  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease, schedule_lease, invoice_lease;
+  std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease, schedule_lease, invoice_lease,
+      report_lease;
   for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"},
                             std::pair{&psa_lease, "psa-sync"}, std::pair{&schedule_lease, "user-schedules"},
-                            std::pair{&invoice_lease, "invoice-close"}}) {
+                            std::pair{&invoice_lease, "invoice-close"}, std::pair{&report_lease, "reports"}}) {
     auto l = mtp::service::openJobLease(o.db, job);
     if (!l) {
       std::cerr << "mtpd: job lease: " << l.error() << "\n";
@@ -343,6 +345,9 @@ int main(int argc, char** argv) {
         },
         [l = invoice_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
   }
+  // Issue 12 item 3: pending reports are built within a few seconds, old ones purged.
+  auto reports = mtp::service::ReportJob::start(app.store(), std::chrono::seconds(3),
+                                                [l = report_lease.get()] { return l->mayRun(); });
 
   (*mtpd)->markReady();
   // Secrets in `banner` go to stdout only, never to the log.
@@ -366,6 +371,7 @@ int main(int argc, char** argv) {
   psa_job->stop();
   if (schedules) schedules->stop();
   if (invoices) invoices->stop();
+  reports->stop();
   (*mtpd)->stop();
   return 0;
 }

@@ -49,10 +49,9 @@ class HomeStore {
   // Every item in the reach, soonest expiry first.
   virtual Result<Page<OrgMdmItem>> listMdmItems(const TenantScope& scope, const OrgReach& reach,
                                                 int limit, int skip) = 0;
-  // Returns the id; kNotFound for an org that is not the scope's.
-  virtual Result<std::string> createReport(const TenantScope& scope,
-                                           const ReportRecord& record) = 0;
-  // Reports in the reach with since <= ready_at <= until, newest first.
+  // Reports ready (store/report_store.h) with since <= ready_at <= until whose orgs are all in
+  // the reach, newest first; the name is the kind's ("Users report"), org_id empty for a
+  // report of several orgs.
   virtual Result<Page<ReportRecord>> listReportsReady(const TenantScope& scope,
                                                       const OrgReach& reach, UnixTime since,
                                                       UnixTime until, int limit, int skip) = 0;

@@ -12,20 +12,20 @@
 
 namespace mtp::store::detail {
 
+std::string reportCoverSql(const OrgReach& reach, SqlParams& p);  // soci_reports.cc
+
 namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-std::string reachSql(std::string_view col, const OrgReach& reach, SqlParams& p) {
-  return reach.all ? std::string() : " AND " + inList(col, reach.ids, p);
+// "Users report" for the kind `users`.
+std::string reportTitle(std::string kind) {
+  if (!kind.empty()) kind[0] = static_cast<char>(kind[0] - 'a' + 'A');
+  return kind + " report";
 }
 
-bool orgExists(Connection& sql, const TenantScope& scope, const std::string& org_id) {
-  SqlParams p;
-  return count(sql,
-               "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
-                   p.text(scope.provider_id) + " AND id = " + p.text(org_id),
-               p) > 0;
+std::string reachSql(std::string_view col, const OrgReach& reach, SqlParams& p) {
+  return reach.all ? std::string() : " AND " + inList(col, reach.ids, p);
 }
 
 // The widget's predicate over system_users `u` (as the 005 index predicates spell it) and the
@@ -444,28 +444,6 @@ Result<Page<OrgMdmItem>> SociTx::listMdmItems(const TenantScope& scope, const Or
 
 // ---------------------------------------------------------------- reports
 
-Result<std::string> SociTx::createReport(const TenantScope& scope, const ReportRecord& r) {
-  if (r.format != "csv" && r.format != "json") {
-    return fail(Status::invalidArgument("format must be csv or json"));
-  }
-  return guard(*this, [&]() -> Result<std::string> {
-    if (!orgExists(sql_, scope, r.org_id)) {
-      return fail(Status::notFound("organization not found"));
-    }
-    std::string id = r.id.empty() ? newId() : r.id;
-    SqlParams p;
-    std::string ready = r.ready_at ? d_.tsParam(p.integer(*r.ready_at)) : "NULL";
-    exec(sql_,
-         "INSERT INTO reports (id, provider_id, org_id, name, format, created, ready_at) "
-         "VALUES (" +
-             p.text(id) + ", " + p.text(scope.provider_id) + ", " + p.text(r.org_id) + ", " +
-             p.text(r.name) + ", " + p.text(r.format) + ", " +
-             d_.tsParam(p.integer(r.created != 0 ? r.created : now())) + ", " + ready + ")",
-         p);
-    return id;
-  });
-}
-
 Result<Page<ReportRecord>> SociTx::listReportsReady(const TenantScope& scope,
                                                     const OrgReach& reach, UnixTime since,
                                                     UnixTime until, int limit, int skip) {
@@ -473,8 +451,8 @@ Result<Page<ReportRecord>> SociTx::listReportsReady(const TenantScope& scope,
   return guard(*this, [&]() -> Result<Page<ReportRecord>> {
     Page<ReportRecord> page;
     auto where = [&](SqlParams& p) {
-      return " WHERE r.provider_id = " + p.text(scope.provider_id) +
-             reachSql("r.org_id", reach, p) + " AND r.ready_at >= " +
+      return " WHERE r.provider_id = " + p.text(scope.provider_id) + " AND r.status = 'ready' AND " +
+             reportCoverSql(reach, p) + " AND r.ready_at >= " +
              d_.tsParam(p.integer(since)) + " AND r.ready_at <= " + d_.tsParam(p.integer(until));
     };
     SqlParams cp;
@@ -486,7 +464,7 @@ Result<Page<ReportRecord>> SociTx::listReportsReady(const TenantScope& scope,
     soci::indicator name_ind = soci::i_ok;
     long long created = 0, ready = 0;
     select(sql_,
-           "SELECT r.id, r.org_id, o.name, r.name, r.format, " + d_.ts("r.created") + ", " +
+           "SELECT r.id, COALESCE(r.org_id, ''), o.name, r.kind, r.format, " + d_.ts("r.created") + ", " +
                d_.ts("r.ready_at") +
                " FROM reports r LEFT JOIN organizations o ON o.provider_id = r.provider_id AND "
                "o.id = r.org_id" +
@@ -500,6 +478,7 @@ Result<Page<ReportRecord>> SociTx::listReportsReady(const TenantScope& scope,
            },
            [&] {
              row.org_name = name_ind == soci::i_null ? "" : name;
+             row.name = reportTitle(row.name);
              row.created = created;
              row.ready_at = ready;
              page.results.push_back(row);

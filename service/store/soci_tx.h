@@ -182,7 +182,6 @@ class SociTx final : public Tx {
                                     UnixTime before) override;
   Result<Page<OrgMdmItem>> listMdmItems(const TenantScope& scope, const OrgReach& reach,
                                         int limit, int skip) override;
-  Result<std::string> createReport(const TenantScope& scope, const ReportRecord& record) override;
   Result<Page<ReportRecord>> listReportsReady(const TenantScope& scope, const OrgReach& reach,
                                               UnixTime since, UnixTime until, int limit,
                                               int skip) override;
@@ -262,6 +261,52 @@ class SociTx final : public Tx {
   Result<ConnectKeyRecord> findConnectKey(const std::string& key_hash) override;
   Result<DeviceRecord> findDeviceByKey(const std::string& device_key_hash) override;
   Result<std::string> findOrganizationProvider(const std::string& org_id) override;
+
+  // Reports: soci_reports.cc.
+  Result<std::string> createReportRequest(const TenantScope& scope,
+                                          const ReportRequestRecord& record) override;
+  Result<ReportRequestRecord> getReportRequest(const TenantScope& scope,
+                                               const ReportReader& reader,
+                                               const std::string& id) override;
+  Result<Page<ReportRequestRecord>> listReportRequests(const TenantScope& scope,
+                                                       const ReportReader& reader, int limit,
+                                                       int skip) override;
+  Result<std::string> getReportContent(const TenantScope& scope, const std::string& id) override;
+  Result<std::vector<ReportRequestRecord>> pendingReportRequests(int limit) override;
+  Result<void> finishReportRequest(const TenantScope& scope, const std::string& id,
+                                   const std::string& status, const std::string& content,
+                                   std::int64_t row_count, const std::string& error,
+                                   UnixTime at) override;
+  Result<std::int64_t> purgeReports(UnixTime before) override;
+
+  // Saved commands and their results: soci_commands.cc.
+  Result<std::string> createSavedCommand(const TenantScope& scope,
+                                         const SavedCommandRecord& record) override;
+  Result<SavedCommandRecord> getSavedCommand(const TenantScope& scope, const std::string& org_id,
+                                             const std::string& id) override;
+  Result<Page<SavedCommandRecord>> listSavedCommands(const TenantScope& scope,
+                                                     const std::string& org_id,
+                                                     const ListQuery& query) override;
+  Result<void> updateSavedCommand(const TenantScope& scope,
+                                  const SavedCommandRecord& record) override;
+  Result<void> deleteSavedCommand(const TenantScope& scope, const std::string& org_id,
+                                  const std::string& id) override;
+  Result<std::string> createCommandResult(const TenantScope& scope,
+                                          const CommandResultRecord& record) override;
+  Result<std::vector<CommandResultRecord>> listCommandResults(const TenantScope& scope,
+                                                              const std::string& org_id,
+                                                              const std::string& command_id,
+                                                              const std::string& device_id,
+                                                              int limit) override;
+  Result<CommandResultRecord> getCommandResult(const TenantScope& scope,
+                                               const std::string& device_id,
+                                               const std::string& id) override;
+  Result<std::vector<CommandResultRecord>> takePendingCommandResults(const TenantScope& scope,
+                                                                     const std::string& device_id,
+                                                                     UnixTime at) override;
+  Result<void> finishCommandResult(const TenantScope& scope, const std::string& device_id,
+                                   const std::string& id, const CommandOutcome& outcome,
+                                   UnixTime at) override;
 
   Result<std::vector<LoginCandidate>> findAdminsByEmail(const std::string& email) override;
   Result<SessionRecord> findSession(const std::string& jti) override;

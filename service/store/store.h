@@ -29,6 +29,7 @@
 #include "store/admin_store.h"
 #include "store/billing_store.h"
 #include "store/bulk_load.h"
+#include "store/command_store.h"
 #include "store/device_store.h"
 #include "store/home_store.h"
 #include "store/idempotency_store.h"
@@ -37,6 +38,7 @@
 #include "store/psa_store.h"
 #include "store/policy_store.h"
 #include "store/records.h"
+#include "store/report_store.h"
 #include "store/scope.h"
 #include "store/session_store.h"
 #include "store/status.h"
@@ -59,6 +61,8 @@ class Tx : public OrgStore,
            public UserStore,
            public SessionStore,
            public DeviceStore,
+           public CommandStore,
+           public ReportStore,
            public BillingStore,
            public HomeStore,
            public ActivityStore,

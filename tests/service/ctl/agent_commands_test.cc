@@ -1,13 +1,17 @@
 // `mtpctl agent` end to end against a real mtpd (the fixture's, on loopback), both backends:
 // the binary registers with the org's connect key (device key kept in its 0600 state file),
 // checks in, answers the queued restart "done" without acting on the host, and the admin sees
-// the command done; a second run reuses the state file (no second device).
+// the command done; a second run reuses the state file (no second device). Saved commands:
+// without --execute the script is answered not_executed; with it, `echo hi; exit 3` comes back
+// as exit 3 and output "hi", a script past --command-timeout is killed (timed_out), and output
+// past --output-cap is cut (truncated).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -92,6 +96,66 @@ TEST_P(AgentCtlTest, RegistersChecksInAndAnswersCommandsWithoutActing) {
   auto bad = mtpctl("agent " + server + " --connect-key ck_wrong --state " + other);
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_FALSE(std::filesystem::exists(other));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_P(AgentCtlTest, ExecuteRunsSavedCommandsWithTimeoutAndOutputCap) {
+  const auto p = createProvider("MSP");
+  const auto org = createOrg(p, "Client");
+  const auto owner = createAdmin(p, SeedAdmin{"admin_billing", true, {}});
+  const auto runner = createAdmin(p, SeedAdmin{"command_runner", false, {SeedGrant{org, "", std::nullopt}}});
+  auto k = call("GET", "/api/v2/providers/" + p + "/organizations/" + org + "/connectkey", owner.token);
+  ASSERT_EQ(k.status, 200) << k.body;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("mtp-agent-exec-" + std::to_string(::getpid()) + "-" + GetParam());
+  std::filesystem::create_directories(dir);
+  const std::string state = (dir / "agent.json").string();
+  std::filesystem::remove(state);
+  const std::string agent = "agent --server http://127.0.0.1:" + std::to_string(port()) + " --state " + state;
+  auto reg = mtpctl(agent + " --connect-key " + body(k)["connectKey"].get<std::string>());
+  ASSERT_EQ(reg.code, 0) << reg.out;
+  std::ifstream in(state);
+  const std::string device = json::parse(in)["deviceId"];
+
+  const Headers h = {{"x-org-id", org}};
+  // Saves a command with `script`, runs it on the device, runs the agent with `flags`, and
+  // answers the device's result.
+  auto runWith = [&](const std::string& script, const std::string& flags) -> json {
+    auto c = call("POST", "/api/commands", runner.token,
+                  json{{"name", "t"}, {"targetOS", "linux"}, {"shell", "sh"}, {"script", script}}.dump(), h);
+    EXPECT_EQ(c.status, 201) << c.body;
+    const std::string id = body(c)["id"];
+    auto r = call("POST", "/api/commands/" + id + "/run", runner.token, json{{"devices", {device}}}.dump(), h);
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto run = mtpctl(agent + " " + flags);
+    EXPECT_EQ(run.code, 0) << run.out;
+    auto rs = call("GET", "/api/commands/" + id + "/results", runner.token, "", h);
+    EXPECT_EQ(rs.status, 200) << rs.body;
+    return body(rs)["results"][0];
+  };
+
+  auto off = runWith("echo hi; exit 3", "");
+  EXPECT_EQ(off["status"], "not_executed");
+  EXPECT_TRUE(off["exitCode"].is_null());
+
+  auto ran = runWith("echo hi; exit 3", "--execute");
+  EXPECT_EQ(ran["status"], "done");
+  EXPECT_EQ(ran["exitCode"], 3);
+  EXPECT_EQ(ran["output"], "hi\n");
+  EXPECT_EQ(ran["truncated"], false);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto slow = runWith("echo started; sleep 30", "--execute --command-timeout 1");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  EXPECT_EQ(slow["status"], "timed_out");
+  EXPECT_TRUE(slow["exitCode"].is_null());
+  EXPECT_EQ(slow["output"].get<std::string>().rfind("started\n", 0), 0u) << slow["output"];
+
+  auto capped = runWith("i=0; while [ $i -lt 500 ]; do echo 0123456789; i=$((i+1)); done", "--execute --output-cap 100");
+  EXPECT_EQ(capped["status"], "done");
+  EXPECT_EQ(capped["exitCode"], 0);
+  EXPECT_EQ(capped["output"].get<std::string>().size(), 100u);
+  EXPECT_EQ(capped["truncated"], true);
   std::filesystem::remove_all(dir);
 }
 

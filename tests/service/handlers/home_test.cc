@@ -407,30 +407,36 @@ TEST_P(HomeTest, MdmReportsAndOsReleases) {
   EXPECT_EQ(items["results"][0]["organization"], w.c);
   EXPECT_EQ(items["results"][0]["kind"], "apns_certificate");
 
-  // Reports: ready within 24 hours in A and C; older in A; not ready in B.
-  auto report = [&](const std::string& org, const std::string& name,
+  // Reports (store/report_store.h): ready within 24 hours in A and C; older in A; pending in B.
+  auto report = [&](const std::string& org, const std::string& kind,
                     std::optional<std::int64_t> ready) {
-    store::ReportRecord r;
+    store::ReportRequestRecord r;
     r.org_id = org;
-    r.name = name;
+    r.kind = kind;
     r.format = "csv";
-    r.ready_at = ready;
-    auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createReport(store::TenantScope{p}, r); });
+    r.requested_by = w.owner.id;
+    r.org_ids = {org};
+    auto id = app().store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+      auto made = tx.createReportRequest(store::TenantScope{p}, r);
+      if (!made || !ready) return made;
+      if (auto f = tx.finishReportRequest(store::TenantScope{p}, *made, "ready", "x", 1, "", *ready); !f)
+        return store::fail(f.error());
+      return made;
+    });
     ASSERT_TRUE(id.has_value());
   };
-  report(w.a, "Users, weekly", now() - 3600);
-  report(w.a, "Old", now() - 30 * 3600);
-  report(w.b, "Pending", std::nullopt);
-  report(w.c, "=Devices", now() - 7200);
+  report(w.a, "users", now() - 3600);
+  report(w.a, "admins", now() - 30 * 3600);
+  report(w.b, "activity", std::nullopt);
+  report(w.c, "devices", now() - 7200);
   EXPECT_EQ(counts(p, w.scoped.token)["reports_ready"], 1);
   EXPECT_EQ(counts(p, w.owner.token)["reports_ready"], 2);
   auto csv = call("GET", home(p) + "/reports_ready?format=csv", w.owner.token);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_NE(csv.body.find("id,organization,organizationName,name,format,created,readyAt"), std::string::npos);
-  EXPECT_NE(csv.body.find("\"Users, weekly\""), std::string::npos);
-  EXPECT_NE(csv.body.find("'=Devices"), std::string::npos);  // no formula injection
-  EXPECT_EQ(csv.body.find("Old"), std::string::npos);
+  EXPECT_NE(csv.body.find("Users report"), std::string::npos);
+  EXPECT_NE(csv.body.find("Devices report"), std::string::npos);
+  EXPECT_EQ(csv.body.find("Admins report"), std::string::npos);
   auto js = call("GET", home(p) + "/reports_ready?format=json", w.scoped.token);
   ASSERT_EQ(js.status, 200);
   EXPECT_EQ(body(js)["totalCount"], 1);

@@ -32,7 +32,10 @@ const char* targetName(Target t) {
 // kWidget: a Home widget id (`/home/{id}`), a name of the closed set, not a tenant's row.
 // kIntegration: a PSA kind (`/integrations/{kind}`), a name of the closed set.
 // kApplication: an application of the route's {id} org (`/organizations/{id}/applications/{appId}`).
-enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kIntegration, kApplication, kOther };
+// kSavedCommand: a saved command of the route's x-org-id org (`/api/commands/{id}`).
+// kReport: a report of {pid} (a devices report of the caller's granted org: every role with
+// orgs.read reads devices).
+enum class ParamKind { kProvider, kOrg, kAdmin, kDevice, kSystemUser, kInvoice, kWidget, kIntegration, kApplication, kSavedCommand, kReport, kOther };
 ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (param == "pid") return ParamKind::kProvider;
   if (param == "orgId") return ParamKind::kOrg;
@@ -47,6 +50,8 @@ ParamKind kindOf(const std::string& pattern, const std::string& param) {
   if (before.ends_with("/api/systems/")) return ParamKind::kDevice;  // a device of the x-org-id org
   if (before.ends_with("/home/")) return ParamKind::kWidget;
   if (before.ends_with("/integrations/")) return ParamKind::kIntegration;
+  if (before.ends_with("/api/commands/")) return ParamKind::kSavedCommand;
+  if (before.ends_with("/reports/")) return ParamKind::kReport;
   return ParamKind::kOther;
 }
 
@@ -82,6 +87,13 @@ class IsolationMatrixTest : public ServiceTest {
         if (orgs)
           for (const auto& o : orgs->results) {
             d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo;
+            auto saved = tx.listSavedCommands(scope, o.id, q);
+            if (saved)
+              for (const auto& c : saved->results) {
+                d << "cmd" << c.id << c.name << c.script << c.updated;
+                auto runs = tx.listCommandResults(scope, o.id, c.id, "", 100);
+                if (runs) d << "runs" << runs->size();
+              }
             auto policy = tx.getPasswordPolicy(scope, o.id);
             if (policy) d << "policy" << policy->lockout_after_failures << "/" << policy->password_expiration_days;
             auto apps = tx.listApplications(scope, o.id);
@@ -153,6 +165,34 @@ class IsolationMatrixTest : public ServiceTest {
     return id ? *id : "";
   }
 
+  // A fresh saved command of `org`.
+  std::string seedSavedCommand(const std::string& provider, const std::string& org) {
+    store::SavedCommandRecord c;
+    c.org_id = org;
+    c.name = "cmd" + std::to_string(++commands_);
+    c.target_os = "linux";
+    c.shell = "sh";
+    c.script = "true";
+    c.created_by = "matrix";
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createSavedCommand(store::TenantScope{provider}, c); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
+  // A devices report of `org`.
+  std::string seedReport(const std::string& provider, const std::string& org) {
+    store::ReportRequestRecord r;
+    r.kind = "devices";
+    r.format = "csv";
+    r.requested_by = "matrix";
+    r.org_ids = {org};
+    auto id = app().store().transact(
+        [&](store::Tx& tx) { return tx.createReportRequest(store::TenantScope{provider}, r); });
+    EXPECT_TRUE(id.has_value());
+    return id ? *id : "";
+  }
+
   // A fresh user of `org` (so that one allowed request does not change what the next see).
   std::string seedUser(const std::string& provider, const std::string& org) {
     store::SystemUserRecord u;
@@ -181,6 +221,7 @@ class IsolationMatrixTest : public ServiceTest {
   int apps_ = 0;
   int devices_ = 0;
   int users_ = 0;
+  int commands_ = 0;
   std::map<std::string, SeededAdmin> by_role_;
   SeededAdmin victim_b_;
   std::string invoice_a_, invoice_b_;
@@ -292,6 +333,17 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
                      : t == Target::kUngranted ? seedApplication(a_, a2_)
                      : t == Target::kOtherProvider ? seedApplication(b_, b1_)
                      : "0000nosuchapplication000");
+              break;
+            case ParamKind::kSavedCommand:
+              put(p, t == Target::kOwn ? seedSavedCommand(a_, own_org)
+                     : t == Target::kUngranted ? seedSavedCommand(a_, a2_)
+                     : t == Target::kOtherProvider ? seedSavedCommand(b_, b1_)
+                     : "0000nosuchcommand0000000");
+              break;
+            case ParamKind::kReport:
+              put(p, t == Target::kOwn ? seedReport(a_, own_org)
+                     : t == Target::kOtherProvider ? seedReport(b_, b1_)
+                     : "0000nosuchreport00000000");
               break;
             case ParamKind::kWidget:
               put(p, "recent_os_releases");  // needs nothing beyond the route's home.read

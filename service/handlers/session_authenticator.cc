@@ -20,7 +20,8 @@ class SessionAuthenticator final : public http::Authenticator {
   }
 
  private:
-  static http::Principal fromSession(const store::SessionRecord& session) {
+  template <class SessionRow>  // the store's session row
+  static http::Principal fromSession(const SessionRow& session) {
     http::Principal p;
     p.admin_id = session.admin_id;
     p.provider_id = session.provider_id;

@@ -35,6 +35,8 @@ test('admin with billing: bulk action with progress and one result per item; Man
   const results = page.getByTestId('bulk-results');
   await expect(results).toBeVisible();
   await expect(results.getByRole('listitem')).toHaveCount(Math.min(n, 20));
+  // The row buttons leave their disabled state once the run ends; measured after that.
+  await expect(table.getByRole('button', { name: /^Resend email/ }).first()).toBeEnabled();
   await checkA11y(page);
   await shot(page, 'home-bulk-results', info.project.name);
 

@@ -2,7 +2,16 @@
 -- one per request, as a credential-stuffing client would), keep-alive, and prints one JSON
 -- line with the answers by status.
 --   wrk -t2 -c16 -d20s -s bench/load/login_flood.lua URL
+-- MTP_FLOOD_DELAY_MS: each connection waits that long between two requests (a flood at a rate
+-- of about connections x 1000 / delay per second); unset or 0: as fast as wrk can.
+-- MTP_FLOOD_PATH=/healthz: the control, a flood of the same connections on the cheapest route.
 local threads = {}
+local delay_ms = tonumber(os.getenv("MTP_FLOOD_DELAY_MS") or "0") or 0
+local control_path = os.getenv("MTP_FLOOD_PATH")
+if control_path == "" then control_path = nil end
+if delay_ms > 0 then
+  function delay() return delay_ms end
+end
 local counter = 0
 
 function setup(thread)
@@ -16,6 +25,7 @@ end
 
 function request()
   counter = counter + 1
+  if control_path then return wrk.format("GET", control_path, {["Connection"] = "keep-alive"}) end
   local body = string.format('{"email":"flood-%d-%d@nowhere.example","password":"not the password at all"}', id, counter)
   return wrk.format("POST", "/api/v2/auth/login",
                     {["Content-Type"] = "application/json", ["Connection"] = "keep-alive"}, body)

@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   o.secrets_key_file = envOr("MTP_SECRETS_KEY_FILE", "");
   o.secrets_old_key_file = envOr("MTP_SECRETS_OLD_KEY_FILE", "");
   int psa_poll_ms = 5000;
+  bool psa_private_networks = envOr("MTP_PSA_ALLOW_PRIVATE_NETWORKS", "") == "1";
   o.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   mtp::service::OutboxSenderOptions mail;
   int usage_interval = 3600;
@@ -141,6 +142,10 @@ int main(int argc, char** argv) {
                  "How often the PSA sync job looks for queued syncs (\"sync now\" starts within this)")
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
+  cli.add_flag("--psa-allow-private-networks", psa_private_networks,
+               "Let PSA requests reach loopback, private and link-local addresses (an on-premises "
+               "ConnectWise; env MTP_PSA_ALLOW_PRIVATE_NETWORKS=1). Off: a site URL that leads to "
+               "one is refused (SSRF)");
   cli.add_option("--trusted-proxy", o.trusted_proxies, "CIDR of a reverse proxy whose X-Forwarded-For is believed");
   cli.add_option("--usage-interval", usage_interval,
                  "Seconds between usage snapshots of every org (billing; 0: never)")
@@ -236,6 +241,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   o.rate_limits.enabled = !no_rate_limits;
+  if (psa_private_networks) {
+    o.psa_clients = mtp::psa::defaultClientFactory(mtp::psa::Transport{.reach = mtp::psa::Reach::kAnyAddress});
+  }
   o.ready_at_start = false;  // /readyz: 503 until the bootstrap below has finished
   o.follow_changes = true;   // issue 16: changes by other replicas, mtpctl and jobs
   o.idempotency_lease = std::chrono::seconds(idempotency_lease);

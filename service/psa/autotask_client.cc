@@ -25,7 +25,7 @@ std::optional<long long> idOf(const std::string& s) {
 
 class AutotaskClient final : public PsaClient {
  public:
-  AutotaskClient(const Connection& c, Timeouts t) : base_(trimSlash(c.site_url) + "/atservicesrest/v1.0"), timeouts_(t) {
+  AutotaskClient(const Connection& c, Transport t) : base_(trimSlash(c.site_url) + "/atservicesrest/v1.0"), transport_(t) {
     headers_ = {{"ApiIntegrationCode", c.integration_code},
                 {"UserName", c.username},
                 {"Secret", c.secret},
@@ -34,7 +34,7 @@ class AutotaskClient final : public PsaClient {
   }
 
   PsaResult testConnection() override {
-    auto r = sendHttp("GET", base_ + "/ThresholdInformation", headers_, "", timeouts_);
+    auto r = sendHttp("GET", base_ + "/ThresholdInformation", headers_, "", transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("connection test", *r));
     return {};
@@ -48,7 +48,7 @@ class AutotaskClient final : public PsaClient {
     const json query = {{"filter", json::array({{{"op", "eq"}, {"field", "contractServiceID"}, {"value", *service}},
                                                 {{"op", "lte"}, {"field", "startDate"}, {"value", line.effective_date}},
                                                 {{"op", "gte"}, {"field", "endDate"}, {"value", line.effective_date}}})}};
-    auto units = sendHttp("POST", base_ + "/ContractServiceUnits/query", headers_, query.dump(), timeouts_);
+    auto units = sendHttp("POST", base_ + "/ContractServiceUnits/query", headers_, query.dump(), transport_);
     if (!units) return std::unexpected(units.error());
     if (!ok(units->status)) return std::unexpected(replyError("contract service units " + line.service_id, *units));
     const json found = json::parse(units->body, nullptr, false);
@@ -63,7 +63,7 @@ class AutotaskClient final : public PsaClient {
                              {"effectiveDate", line.effective_date},
                              {"unitChange", line.users - current},
                              {"adjustedUnitPrice", static_cast<double>(line.price_per_user_cents) / 100.0}};
-    auto r = sendHttp("POST", base_ + "/ContractServiceAdjustments", headers_, adjustment.dump(), timeouts_);
+    auto r = sendHttp("POST", base_ + "/ContractServiceAdjustments", headers_, adjustment.dump(), transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("contract service adjustment " + line.service_id, *r));
     return {};
@@ -78,7 +78,7 @@ class AutotaskClient final : public PsaClient {
                        {"description", t.description},
                        {"status", 1},
                        {"priority", 2}};
-    auto r = sendHttp("POST", base_ + "/Tickets", headers_, body.dump(), timeouts_);
+    auto r = sendHttp("POST", base_ + "/Tickets", headers_, body.dump(), transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("ticket", *r));
     const json reply = json::parse(r->body, nullptr, false);
@@ -88,13 +88,13 @@ class AutotaskClient final : public PsaClient {
 
  private:
   std::string base_;
-  Timeouts timeouts_;
+  Transport transport_;
   HeaderList headers_;
 };
 
 }  // namespace
 
-std::unique_ptr<PsaClient> makeAutotask(const Connection& c, Timeouts t) {
+std::unique_ptr<PsaClient> makeAutotask(const Connection& c, Transport t) {
   return std::make_unique<AutotaskClient>(c, t);
 }
 

@@ -7,7 +7,7 @@
 
 namespace mtp::psa::detail {
 
-std::unique_ptr<PsaClient> makeConnectWise(const Connection& c, Timeouts t);
-std::unique_ptr<PsaClient> makeAutotask(const Connection& c, Timeouts t);
+std::unique_ptr<PsaClient> makeConnectWise(const Connection& c, Transport t);
+std::unique_ptr<PsaClient> makeAutotask(const Connection& c, Transport t);
 
 }  // namespace mtp::psa::detail

@@ -24,8 +24,8 @@ bool ok(long status) { return status >= 200 && status < 300; }
 
 class ConnectWiseClient final : public PsaClient {
  public:
-  ConnectWiseClient(const Connection& c, Timeouts t)
-      : base_(trimSlash(c.site_url) + "/v4_6_release/apis/3.0"), timeouts_(t) {
+  ConnectWiseClient(const Connection& c, Transport t)
+      : base_(trimSlash(c.site_url) + "/v4_6_release/apis/3.0"), transport_(t) {
     headers_ = {{"Authorization", "Basic " + base64(c.company_id + "+" + c.username + ":" + c.secret)},
                 {"clientId", c.integration_code},
                 {"Accept", "application/json"},
@@ -33,7 +33,7 @@ class ConnectWiseClient final : public PsaClient {
   }
 
   PsaResult testConnection() override {
-    auto r = sendHttp("GET", base_ + "/system/info", headers_, "", timeouts_);
+    auto r = sendHttp("GET", base_ + "/system/info", headers_, "", transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("connection test", *r));
     return {};
@@ -49,7 +49,7 @@ class ConnectWiseClient final : public PsaClient {
         {{"op", "replace"}, {"path", "unitPrice"}, {"value", static_cast<double>(line.price_per_user_cents) / 100.0}},
     });
     auto r = sendHttp("PATCH", base_ + "/finance/agreements/" + line.agreement_id + "/additions/" + line.service_id,
-                      headers_, patch.dump(), timeouts_);
+                      headers_, patch.dump(), transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("agreement addition " + line.service_id, *r));
     return {};
@@ -59,7 +59,7 @@ class ConnectWiseClient final : public PsaClient {
     const json body = {{"summary", t.title.substr(0, 100)},
                        {"initialDescription", t.description},
                        {"company", {{"id", std::stoll(t.psa_company_id)}}}};
-    auto r = sendHttp("POST", base_ + "/service/tickets", headers_, body.dump(), timeouts_);
+    auto r = sendHttp("POST", base_ + "/service/tickets", headers_, body.dump(), transport_);
     if (!r) return std::unexpected(r.error());
     if (!ok(r->status)) return std::unexpected(replyError("ticket", *r));
     const json reply = json::parse(r->body, nullptr, false);
@@ -69,13 +69,13 @@ class ConnectWiseClient final : public PsaClient {
 
  private:
   std::string base_;
-  Timeouts timeouts_;
+  Transport transport_;
   HeaderList headers_;
 };
 
 }  // namespace
 
-std::unique_ptr<PsaClient> makeConnectWise(const Connection& c, Timeouts t) {
+std::unique_ptr<PsaClient> makeConnectWise(const Connection& c, Transport t) {
   return std::make_unique<ConnectWiseClient>(c, t);
 }
 

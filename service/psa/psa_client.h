@@ -33,9 +33,17 @@ struct Connection {
   std::string secret;            // ConnectWise private key; Autotask Secret
 };
 
-struct Timeouts {
+// Where a PSA request may connect. The PSAs are public SaaS, so by default an address that is
+// not public (loopback, private, link-local such as a cloud metadata service, carrier-grade NAT,
+// multicast, reserved) is refused when the connection is made, whatever name resolved to it:
+// an admin who types a site URL must not make mtpd call its own network (SSRF). kAnyAddress is
+// for an on-premises PSA (mtpd --psa-allow-private-networks) and the tests' loopback fake.
+enum class Reach { kPublicOnly, kAnyAddress };
+
+struct Transport {
   std::chrono::milliseconds connect{5000};
   std::chrono::milliseconds total{20000};
+  Reach reach = Reach::kPublicOnly;
 };
 
 // One mapped org's usage line for the month.
@@ -67,12 +75,12 @@ class PsaClient {
 };
 
 // The real clients (error for an unknown kind).
-std::expected<std::unique_ptr<PsaClient>, std::string> makeClient(const Connection& c, Timeouts t = {});
+std::expected<std::unique_ptr<PsaClient>, std::string> makeClient(const Connection& c, Transport t = {});
 
 // How the use cases get a client; tests may hand their own.
 using ClientFactory =
     std::function<std::expected<std::unique_ptr<PsaClient>, std::string>(const Connection&)>;
-ClientFactory defaultClientFactory(Timeouts t = {});
+ClientFactory defaultClientFactory(Transport t = {});
 
 // "12.34" for 1234 cents (the PSAs take prices as decimal numbers).
 std::string centsText(std::int64_t cents);

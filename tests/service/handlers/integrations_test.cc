@@ -27,7 +27,7 @@ const FakePsa::Credentials kAt{.integration_code = "INTCODE77", .username = "api
 class IntegrationsTest : public ServiceTest {
  protected:
   void configure(service::MtpdOptions& o) override {
-    o.psa_clients = psa::defaultClientFactory(psa::Timeouts{milliseconds(1000), milliseconds(1500)});
+    o.psa_clients = psa::defaultClientFactory(psa::Transport{milliseconds(1000), milliseconds(1500), psa::Reach::kAnyAddress});
   }
 
   void SetUp() override {
@@ -415,6 +415,43 @@ TEST_P(IntegrationsTest, IsolationOtherProviderAndRoles) {
 }
 
 MTP_SERVICE_BACKENDS(IntegrationsTest);
+
+// mtpd as it runs by default (no --psa-allow-private-networks): a site URL that leads to a
+// loopback, private or link-local address (a cloud metadata service) is refused when the
+// connection is made, by address or by name, and nothing reaches it (SSRF).
+class IntegrationsPublicOnlyTest : public IntegrationsTest {
+ protected:
+  void configure(service::MtpdOptions& o) override {
+    o.psa_clients = psa::defaultClientFactory(psa::Transport{milliseconds(1000), milliseconds(1500)});
+  }
+
+  void expectRefused(const std::string& site) {
+    auto put = call("PUT", base() + "/connectwise", owner.token,
+                    json{{"siteUrl", site}, {"companyId", kCw.company_id}, {"clientId", kCw.client_id},
+                         {"publicKey", kCw.username}, {"privateKey", kCw.secret}, {"pricePerUserCents", 250}}
+                        .dump());
+    ASSERT_EQ(put.status, 200) << put.body;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto t = call("POST", base() + "/connectwise/test", owner.token);
+    ASSERT_EQ(t.status, 200) << t.body;
+    EXPECT_EQ(body(t)["ok"], false) << site << ": " << t.body;
+    EXPECT_NE(body(t)["message"].get<std::string>().find("not public"), std::string::npos) << site << ": " << t.body;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(900)) << site;  // refused, not timed out
+  }
+};
+
+TEST_P(IntegrationsPublicOnlyTest, ASiteUrlLeadingToAnInternalAddressIsRefusedBeforeAnyRequest) {
+  FakePsa fake("connectwise", kCw);
+  const std::string port = fake.url().substr(fake.url().rfind(':'));
+  expectRefused(fake.url());                       // 127.0.0.1
+  expectRefused("http://localhost" + port);        // a name that resolves to loopback
+  expectRefused("http://[::1]" + port);
+  expectRefused("http://169.254.169.254");         // the metadata service
+  expectRefused("http://10.0.0.1:8080");
+  EXPECT_TRUE(fake.requests().empty()) << fake.requests().size();
+}
+
+MTP_SERVICE_BACKENDS(IntegrationsPublicOnlyTest);
 
 }  // namespace
 }  // namespace mtp::testing

@@ -1,8 +1,5 @@
 #include "auth/hash_pool.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 namespace mtp::auth {
@@ -11,15 +8,7 @@ HashPool::HashPool(std::size_t workers, std::size_t queue_capacity, std::chrono:
     : capacity_(std::max<std::size_t>(1, queue_capacity)), wait_(wait) {
   workers = std::max<std::size_t>(1, workers);
   threads_.reserve(workers);
-  for (std::size_t i = 0; i < workers; ++i) {
-    threads_.emplace_back([this] {
-      // Below the request threads (Linux nice is per thread): when the CPU is contended, a
-      // flood of sign-ins takes about a tenth of what the other requests get instead of half,
-      // and still every idle cycle. Best effort: a refusal leaves the default priority.
-      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice);
-      loop();
-    });
-  }
+  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
 }
 
 HashPool::~HashPool() {

@@ -3,8 +3,7 @@
 // on every HTTP request thread at once, behind a bounded queue. A caller whose work cannot be
 // queued (the queue is full), or finds every worker busy and does not start within `wait`, is
 // refused, so that the HTTP layer answers 503 with Retry-After fast instead of piling up
-// request threads. The workers run at nice 10, below the request threads, so that when the
-// CPU is contended, hashing (a sign-in flood) yields to every other request.
+// request threads.
 //
 // Thread-safety: run() from any thread; the destructor joins the workers (no run() after it).
 #pragma once
@@ -34,8 +33,6 @@ class HashPool {
 
   std::size_t workers() const { return threads_.size(); }
   std::size_t queueCapacity() const { return capacity_; }
-
-  static constexpr int kNice = 10;
 
  private:
   struct Task {

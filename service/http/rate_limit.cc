@@ -129,6 +129,13 @@ int RateLimiter::take(const std::string& key, const RateRule& rule) {
   return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rule.per_second)));
 }
 
+bool isLimitedRoute(std::string_view method, std::string_view pattern) {
+  for (const auto& l : kLimitedRoutes) {
+    if (method == l.method && pattern == l.pattern) return true;
+  }
+  return false;
+}
+
 void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimiter> limiter,
                      const RateLimitOptions& options) {
   if (!options.enabled || !limiter) return;

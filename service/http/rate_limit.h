@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -81,6 +82,10 @@ class RateLimiter {
   Clock clock_;
   std::array<Shard, kShards> shards_;
 };
+
+// Whether `method` `pattern` is one of the limited routes above (they hash a password or a
+// link token: the server answers them off its reactor threads, http/offload.h).
+bool isLimitedRoute(std::string_view method, std::string_view pattern);
 
 // The hook: wraps the limited routes of `routes` (see the table above) in place.
 void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimiter> limiter,

@@ -12,6 +12,7 @@
 #include <functional>
 #include <sstream>
 
+#include "http/rate_limit.h"
 #include "http/request_guard.h"
 
 namespace mtp::http {
@@ -93,37 +94,19 @@ class PistacheHandler : public Pistache::Http::Handler {
   HTTP_PROTOTYPE(PistacheHandler)
 
   PistacheHandler(std::shared_ptr<const Pipeline> p, std::shared_ptr<const StaticFiles> web,
-                  BrowserSessionOptions browser, std::shared_ptr<InFlight> inflight)
-      : pipeline_(std::move(p)), web_(std::move(web)), browser_(browser), inflight_(std::move(inflight)) {}
+                  BrowserSessionOptions browser, std::shared_ptr<InFlight> inflight,
+                  std::shared_ptr<OffloadPool> offload)
+      : pipeline_(std::move(p)),
+        web_(std::move(web)),
+        browser_(browser),
+        inflight_(std::move(inflight)),
+        offload_(std::move(offload)) {}
 
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter writer) override {
     inflight_->begin();  // ended by send() once the answer is written (http/drain.h)
     Response resp;
     try {
-      IncomingRequest in;
-      in.method = std::string(methodName(req.method()));
-      in.path = req.resource();
-      const auto& q = req.query();
-      for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
-        in.query.emplace_back(decodeQueryComponent(it->first), decodeQueryComponent(it->second));
-      }
-      // Pistache's Query is a map without order; keep a stable order for handlers.
-      std::sort(in.query.begin(), in.query.end());
-      for (const auto& h : req.headers().list()) {
-        std::ostringstream os;
-        h->write(os);
-        // Pistache 0.0.5's Accept::write() writes nothing: rebuild the value from its media.
-        const auto* accept = dynamic_cast<const Pistache::Http::Header::Accept*>(h.get());
-        if (accept && os.tellp() == 0) {
-          for (const auto& m : accept->media()) os << (os.tellp() > 0 ? ", " : "") << m.toString();
-        }
-        in.headers.emplace_back(lower(h->name()), os.str());
-      }
-      for (const auto& [name, raw] : req.headers().rawList()) {
-        in.headers.emplace_back(lower(name), raw.value());
-      }
-      in.body = req.body();
-      in.peer_ip = req.address().host();
+      IncomingRequest in = incoming(req);
       // The web UI: its files outside the API (http/static_files.h); its HttpOnly cookie
       // turned into the bearer credential and back (http/browser_session.h).
       if (servesUi(in)) {
@@ -131,13 +114,11 @@ class PistacheHandler : public Pistache::Http::Handler {
       } else {
         CookieList cookies;
         for (const auto& c : req.cookies()) cookies.emplace_back(c.name, c.value);
-        BrowserRequest browser;
-        if (auto refused = prepareBrowserRequest(in, cookies, browser)) {
-          resp = std::move(*refused);
-        } else {
-          resp = pipeline_->handle(in);
-          finishBrowserResponse(in, browser, resp, browser_);
+        if (offloaded(in)) {
+          offload(std::move(in), std::move(cookies), std::move(writer));
+          return;
         }
+        resp = answerApi(*pipeline_, browser_, in, cookies);
       }
     } catch (...) {
       // Only allocation failures can land here; answer something rather than hang.
@@ -148,6 +129,78 @@ class PistacheHandler : public Pistache::Http::Handler {
   }
 
  private:
+  static IncomingRequest incoming(const Pistache::Http::Request& req) {
+    IncomingRequest in;
+    in.method = std::string(methodName(req.method()));
+    in.path = req.resource();
+    const auto& q = req.query();
+    for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
+      in.query.emplace_back(decodeQueryComponent(it->first), decodeQueryComponent(it->second));
+    }
+    // Pistache's Query is a map without order; keep a stable order for handlers.
+    std::sort(in.query.begin(), in.query.end());
+    for (const auto& h : req.headers().list()) {
+      std::ostringstream os;
+      h->write(os);
+      // Pistache 0.0.5's Accept::write() writes nothing: rebuild the value from its media.
+      const auto* accept = dynamic_cast<const Pistache::Http::Header::Accept*>(h.get());
+      if (accept && os.tellp() == 0) {
+        for (const auto& m : accept->media()) os << (os.tellp() > 0 ? ", " : "") << m.toString();
+      }
+      in.headers.emplace_back(lower(h->name()), os.str());
+    }
+    for (const auto& [name, raw] : req.headers().rawList()) {
+      in.headers.emplace_back(lower(name), raw.value());
+    }
+    in.body = req.body();
+    in.peer_ip = req.address().host();
+    return in;
+  }
+
+  static Response answerApi(const Pipeline& pipeline, const BrowserSessionOptions& options, IncomingRequest& in,
+                            const CookieList& cookies) {
+    BrowserRequest browser;
+    if (auto refused = prepareBrowserRequest(in, cookies, browser)) return std::move(*refused);
+    Response resp = pipeline.handle(in);
+    finishBrowserResponse(in, browser, resp, options);
+    return resp;
+  }
+
+  // A route that hashes a password (http/offload.h), when the server offloads them.
+  bool offloaded(const IncomingRequest& in) const {
+    if (!offload_ || (in.method != "POST" && in.method != "PUT")) return false;
+    RouteMatch m = pipeline_->routes().match(in.method, in.path);
+    return m.route != nullptr && isLimitedRoute(m.route->method, m.route->pattern);
+  }
+
+  struct Offloaded {
+    IncomingRequest in;
+    CookieList cookies;
+    Pistache::Http::ResponseWriter writer;
+  };
+
+  // Answered by a worker (or 503 at once when its queue is full, or the server stops first).
+  void offload(IncomingRequest in, CookieList cookies, Pistache::Http::ResponseWriter writer) {
+    auto job = std::make_shared<Offloaded>(Offloaded{std::move(in), std::move(cookies), std::move(writer)});
+    const bool queued = offload_->post([job, pipeline = pipeline_, browser = browser_, inflight = inflight_](bool run) {
+      Response resp;
+      try {
+        resp = run ? answerApi(*pipeline, browser, job->in, job->cookies) : busy();
+      } catch (...) {
+        resp = errorResponse(Error::internal(), "");
+        addSecurityHeaders(resp, "");
+      }
+      send(job->writer, resp, inflight);
+    });
+    if (!queued) send(job->writer, busy(), inflight_);
+  }
+
+  static Response busy() {
+    Response resp = errorResponse(Error::unavailable(1, "too many sign-ins at once: try again shortly"), "");
+    addSecurityHeaders(resp, "");
+    return resp;
+  }
+
   // Issue 10 item 8: a malformed Content-Length is answered 400 (and the connection closed)
   // before Pistache's parser would answer 500 with its exception text.
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
@@ -188,6 +241,7 @@ class PistacheHandler : public Pistache::Http::Handler {
   std::shared_ptr<const StaticFiles> web_;
   BrowserSessionOptions browser_;
   std::shared_ptr<InFlight> inflight_;
+  std::shared_ptr<OffloadPool> offload_;
 };
 
 }  // namespace
@@ -220,6 +274,9 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
   prepareProcessForServing();
   std::unique_ptr<Server> s(new Server());
   s->pipeline_ = std::move(*pipeline);
+  if (options.offload_workers > 0) {
+    s->offload_ = std::make_shared<OffloadPool>(options.offload_workers, options.offload_queue);
+  }
   const std::size_t max_request = options.max_request_bytes != 0
                                       ? options.max_request_bytes
                                       : s->pipeline_->maxBody() + 64 * 1024;
@@ -234,7 +291,8 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
                     .headerTimeout(options.header_timeout)
                     .bodyTimeout(options.body_timeout);
     s->endpoint_->init(opts);
-    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser, s->inflight_));
+    s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser, s->inflight_,
+                                                                       s->offload_));
     s->endpoint_->serveThreaded();
     s->port_ = static_cast<std::uint16_t>(s->endpoint_->getPort());
   } catch (const std::exception& e) {
@@ -260,6 +318,8 @@ int Server::drain(std::chrono::milliseconds limit) {
 
 void Server::stop() {
   if (!endpoint_) return;
+  // Offloaded requests write through the endpoint's transport: answered before it goes.
+  if (offload_) offload_->stop();
   // STACK.md: shutdown() alone leaves handlers running; destroying the endpoint joins them.
   try {
     endpoint_->shutdown();

@@ -22,6 +22,7 @@
 #include "http/browser_session.h"
 #include "http/drain.h"
 #include "http/metrics.h"
+#include "http/offload.h"
 #include "http/pipeline.h"
 #include "http/route_table.h"
 #include "http/static_files.h"
@@ -49,6 +50,11 @@ struct ServerOptions {
   // (http/browser_session.h).
   std::shared_ptr<const StaticFiles> web;
   BrowserSessionOptions browser;
+  // The routes that hash a password (http/rate_limit.h) run on this many workers of their own
+  // (http/offload.h) instead of the reactor threads; more than `offload_queue` waiting: 503.
+  // 0: they run on the reactor threads.
+  std::size_t offload_workers = 0;
+  std::size_t offload_queue = 64;
 };
 
 class Server {
@@ -81,6 +87,7 @@ class Server {
   std::shared_ptr<const Pipeline> pipeline_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::shared_ptr<InFlight> inflight_ = std::make_shared<InFlight>();
+  std::shared_ptr<OffloadPool> offload_;  // null: nothing offloaded
   std::uint16_t port_ = 0;
 };
 

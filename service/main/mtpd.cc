@@ -139,6 +139,10 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   sopt.threads = o.threads;
   sopt.trusted_proxies = o.trusted_proxies;
   sopt.clock = clock;
+  // Sign-ins and the other hashing routes off the reactor threads (http/offload.h): as many
+  // workers as may hash at once, and two more so that 429s and refusals keep flowing.
+  sopt.offload_workers = (o.max_hashing_callers > 0 ? o.max_hashing_callers : static_cast<std::size_t>(o.threads)) + 2;
+  sopt.offload_queue = 32 * sopt.offload_workers;
   // The web UI and its cookie session (http/static_files.h, http/browser_session.h).
   sopt.browser.cookie_secure = o.cookie_secure;
   if (!o.web_dir.empty()) {

@@ -1,14 +1,10 @@
 // The password hashes' worker pool: work runs on the pool's threads, a full queue refuses at
-// once, a caller not served within its wait is refused without the work running later, and the
-// workers run below the caller's priority.
+// once, and a caller not served within its wait is refused without the work running later.
 #include "auth/hash_pool.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <future>
 
 namespace mtp::auth {
@@ -22,18 +18,6 @@ TEST(HashPool, RunsOnItsOwnThreads) {
   EXPECT_TRUE(pool.run([&] { ran_on = std::this_thread::get_id(); }));
   EXPECT_NE(ran_on, std::this_thread::get_id());
   EXPECT_EQ(pool.workers(), 2u);
-}
-
-// The workers run below the request threads, so a sign-in flood yields the CPU to the rest.
-TEST(HashPool, WorkersRunAtALowerPriorityThanTheCaller) {
-  errno = 0;
-  const int caller = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
-  if (errno != 0 || caller > HashPool::kNice) GTEST_SKIP() << "the test runs at nice " << caller;
-  HashPool pool(1, 1, 1s);
-  int worker = -100;
-  EXPECT_TRUE(pool.run([&] { worker = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); }));
-  EXPECT_EQ(worker, HashPool::kNice);
-  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), caller);  // the caller's own is untouched
 }
 
 TEST(HashPool, AFullQueueRefusesAtOnceAndAbandonedWorkNeverRuns) {

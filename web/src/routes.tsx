@@ -14,6 +14,7 @@ import { userRoutes } from './users/routes';
 import { deviceRoutes } from './devices/routes';
 import { activityRoutes } from './activity/routes';
 import { userConsoleRoutes } from './userconsole/routes';
+import { integrationRoutes } from './integrations/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -34,7 +35,7 @@ export const routes: RouteObject[] = [
       ...userRoutes,
       ...deviceRoutes,
       ...activityRoutes,
-      { path: 'integrations', element: <PlaceholderPage title="Integrations" /> },
+      ...integrationRoutes,
       { path: '*', element: <PlaceholderPage title="Page not found" /> },
     ],
   },

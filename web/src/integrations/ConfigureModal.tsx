@@ -38,7 +38,7 @@ export function ConfigureModal({ pid, integration, onClose }: { pid: string; int
 
   const submit = () => {
     const bad: Record<string, string> = {};
-    if (!/^https:\/\/\S+$/.test(f.siteUrl.trim())) bad.siteUrl = 'Enter the https:// address of your PSA.';
+    if (!/^https?:\/\/\S+$/.test(f.siteUrl.trim())) bad.siteUrl = 'Enter the https:// address of your PSA.';
     if (cw && !f.companyId.trim()) bad.companyId = 'Enter the company id.';
     if (!f.code.trim()) bad[names.code] = `Enter the ${names.codeLabel.toLowerCase()}.`;
     if (!f.user.trim()) bad[names.user] = `Enter the ${names.userLabel.toLowerCase()}.`;

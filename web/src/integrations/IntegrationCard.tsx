@@ -82,7 +82,7 @@ export function IntegrationCard({ pid, integration: i, editable }: { pid: string
     : [];
 
   return (
-    <Card aria-label={i.name} className="mtp-integration-card">
+    <Card component="article" aria-label={i.name} className="mtp-integration-card">
       <CardHeader>
         <CardTitle component="h2">
           {i.name} <StateLabel i={i} />

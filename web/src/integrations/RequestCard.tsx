@@ -25,7 +25,7 @@ export function RequestCard({ pid }: { pid: string }) {
     });
   };
   return (
-    <Card aria-label="Request an integration">
+    <Card component="article" aria-label="Request an integration">
       <CardTitle component="h2">Request an integration or join the beta</CardTitle>
       <CardBody>
         {sent && (

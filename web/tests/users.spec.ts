@@ -85,7 +85,7 @@ test('admin with billing: filters, search, sort, paging, selection across pages,
   await expect.poll(async () => (await states.allInnerTexts()).filter((c) => c.trim() !== 'Staged')).toEqual([]);
 });
 
-test('admin with billing: add a user, details, edit (text, never HTML), activate, delete', async ({ page, mtp }, info) => {
+test('admin with billing: add a user, details, edit (text, never HTML; stale edit), schedule, activate, delete', async ({ page, mtp }, info) => {
   await signedIn(page, mtp.logins.admin_billing!, '/users');
   await page.getByRole('button', { name: 'Add user' }).click();
   const add = page.getByRole('dialog', { name: 'Add user' });
@@ -116,10 +116,42 @@ test('admin with billing: add a user, details, edit (text, never HTML), activate
   await expect(dialog.getByText('<b>Bold</b>', { exact: true })).toBeVisible(); // text, never HTML
   await expect(dialog.locator('b', { hasText: 'Bold' })).toHaveCount(0);
 
+  // Someone else edits the user meanwhile: the edit (If-Match) answers 412, the dialog says so
+  // and shows the user as it is now.
+  const [mine] = (await apiUsers(page, mtp, 'username:search:web2.tester')).results;
+  await dialog.getByRole('button', { name: 'Edit' }).click();
+  const other = await page.request.put(`/api/systemusers/${mine!.id}`, {
+    headers: { 'x-org-id': mine!.organization, 'X-Requested-With': 'mtp' },
+    data: { lastname: 'Changed-Elsewhere' },
+  });
+  expect(other.status()).toBe(200);
+  await dialog.getByLabel('First name').fill('Mine');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByTestId('stale')).toContainText('Someone else changed this record');
+  await expect(dialog.getByText('<b>Bold</b> Changed-Elsewhere', { exact: true })).toBeVisible();
+
+  // A scheduled activation of the staged user, then cancelled.
+  await dialog.getByRole('button', { name: 'Schedule activation' }).click();
+  await expect(dialog.getByText(/Activation scheduled for/)).toBeVisible();
+  await expect(dialog.getByText('Activation scheduled', { exact: true })).toBeVisible();
+  await checkA11y(page);
+  await dialog.getByRole('button', { name: 'Cancel the scheduled activation' }).click();
+  await expect(dialog.getByText(/Activation scheduled for/)).toHaveCount(0);
+
   await dialog.getByRole('button', { name: 'Activate' }).click();
   await expect(dialog.getByText('User activated')).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Activate' })).toHaveCount(0);
   await expect(table.locator('tbody tr').first().locator('td[data-label="State"]')).toHaveText('Active'); // the list behind the dialog
+
+  // An active user: a suspension in the past is refused in the form, one ahead is scheduled.
+  await dialog.getByLabel('Suspend on').fill('2020-01-01T10:00');
+  await dialog.getByRole('button', { name: 'Schedule suspension' }).click();
+  await expect(dialog.getByText('Choose a date and time in the future.')).toBeVisible();
+  await dialog.getByLabel('Suspend on').fill('2099-06-01T10:00');
+  await dialog.getByRole('button', { name: 'Schedule suspension' }).click();
+  await expect(dialog.getByText(/Suspension scheduled for/)).toBeVisible();
+  const after = (await apiUsers(page, mtp, 'username:search:web2.tester')).results[0] as { scheduled_suspension_date?: string };
+  expect(after.scheduled_suspension_date?.slice(0, 4)).toBe('2099');
 
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await dialog.getByRole('button', { name: 'Delete user' }).click();

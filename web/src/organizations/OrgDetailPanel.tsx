@@ -30,10 +30,10 @@ import { api, call, rawFetch } from '../api/client';
 import { fieldOf } from '../api/errors';
 import { can } from '../auth/session';
 import { CopyField } from '../components/CopyField';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ErrorAlert, isStale } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
 import { FieldError } from '../auth/SignInPage';
-import { useOrgUpdate, type Org } from './api';
+import { useOrgUpdate, type Org, type OrgEdit } from './api';
 import { useLaunch } from './launch';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -60,7 +60,9 @@ export function OrgDetailPanel({ pid, id, onClose }: { pid: string; id: string; 
   const o = org.data;
 
   const refresh = () => void qc.invalidateQueries({ queryKey: ['orgs', pid] });
-  const save = (body: Parameters<typeof update.mutate>[0]) => update.mutate(body, { onSuccess: refresh });
+  // Each edit names the version it was made from; a stale one (412) reloads the org.
+  const save = (body: OrgEdit) =>
+    update.mutate({ ...body, version: o?.version }, { onSuccess: refresh, onError: (e) => isStale(e) && setName(null) });
 
   return (
     <DrawerPanelContent widths={{ default: 'width_50' }} aria-label="Organization details">

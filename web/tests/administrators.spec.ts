@@ -96,6 +96,26 @@ test('admin with billing manages administrators end to end, and the new admin ac
   await shot(page, 'administrator-explain', info.project.name);
   await why.getByRole('button', { name: 'Close' }).click();
 
+  // Edit while someone else changes the admin: 412 (If-Match), the form reloads their change.
+  await row.getByRole('button', { name: 'Kebab toggle' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit nora@demo.example' });
+  const listed = await (await page.request.get(`/api/v2/providers/${mtp.provider}/administrators?limit=100`)).json();
+  const nora = listed.results.find((x: { email: string }) => x.email === 'nora@demo.example');
+  const elsewhere = await page.request.put(`/api/v2/providers/${mtp.provider}/administrators/${nora.id}`, {
+    data: { lastname: 'Elsewhere' },
+    headers: { 'X-Requested-With': 'mtp' },
+  });
+  expect(elsewhere.status()).toBe(200);
+  await edit.getByLabel('First name').fill('Nora Mine');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByTestId('stale')).toContainText('Someone else changed this record');
+  await expect(edit.getByLabel('Last name')).toHaveValue('Elsewhere');
+  await expect(edit.getByLabel('First name')).toHaveValue('Nora');
+  await edit.getByLabel('First name').fill('Nora Mine');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('nora@demo.example was saved.')).toBeVisible();
+
   // Delete.
   await row.getByRole('button', { name: 'Kebab toggle' }).click();
   await page.getByRole('menuitem', { name: 'Delete' }).click();

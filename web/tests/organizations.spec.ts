@@ -38,6 +38,17 @@ test('admin with billing: search, sort, create, detail panel edits and launch', 
   await panel.getByLabel('Lock out after failed sign-ins').fill('7');
   await panel.getByRole('button', { name: 'Save password policy' }).click();
   await expect(panel.getByText('Password policy saved')).toBeVisible();
+  const apps = panel.getByRole('list', { name: 'Applications of this organization' });
+  await expect(apps).toContainText('No application yet.');
+  await panel.getByRole('button', { name: 'Add application' }).click();
+  await expect(panel.getByText('Enter the application name.')).toBeVisible();
+  await panel.getByLabel('New application name').fill('Payroll SSO');
+  await panel.getByLabel('New application type').selectOption('oidc');
+  await panel.getByRole('button', { name: 'Add application' }).click();
+  await expect(apps).toContainText('Payroll SSO (OIDC)');
+  await expect(table.getByRole('row', { name: /Echo Corporation/ }).locator('td[data-label="Applications"]')).toHaveText('1');
+  await panel.getByRole('button', { name: 'Remove the application Payroll SSO' }).click();
+  await expect(apps).toContainText('No application yet.');
   await checkA11y(page);
   await shot(page, 'organization-detail', info.project.name);
 
@@ -73,7 +84,7 @@ test('read-only admin: organization details without any edit button', async ({ p
   await page.getByRole('grid', { name: 'Organizations' }).getByRole('button', { name: 'Cobalt Manufacturing' }).click();
   const panel = page.getByLabel('Organization details');
   await expect(panel.getByRole('heading', { name: 'Cobalt Manufacturing' })).toBeVisible();
-  for (const name of ['Rename', 'Add tag', 'Save password policy', 'Regenerate connect key']) {
+  for (const name of ['Rename', 'Add tag', 'Save password policy', 'Regenerate connect key', 'Add application']) {
     await expect(panel.getByRole('button', { name })).toHaveCount(0);
   }
   await checkA11y(page);

@@ -15,6 +15,7 @@ import { deviceRoutes } from './devices/routes';
 import { activityRoutes } from './activity/routes';
 import { userConsoleRoutes } from './userconsole/routes';
 import { integrationRoutes } from './integrations/routes';
+import { reportRoutes } from './reports/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
       ...deviceRoutes,
       ...activityRoutes,
       ...integrationRoutes,
+      ...reportRoutes,
       { path: '*', element: <PlaceholderPage title="Page not found" /> },
     ],
   },

@@ -16,6 +16,7 @@ import {
 } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { can } from '../auth/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
@@ -123,6 +124,15 @@ export function ActivityPage() {
               <Button onClick={apply}>Apply</Button>
             </ToolbarItem>
           </ToolbarGroup>
+          {can(me, 'orgs.read') && (
+            <ToolbarGroup>
+              <ToolbarItem>
+                <Link to="/reports" className="pf-v6-c-button pf-m-link">
+                  Reports
+                </Link>
+              </ToolbarItem>
+            </ToolbarGroup>
+          )}
           {can(me, 'activity.export') && (
             <ToolbarGroup>
               <ToolbarItem>

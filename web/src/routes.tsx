@@ -16,6 +16,7 @@ import { activityRoutes } from './activity/routes';
 import { userConsoleRoutes } from './userconsole/routes';
 import { integrationRoutes } from './integrations/routes';
 import { reportRoutes } from './reports/routes';
+import { commandRoutes } from './commands/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -38,6 +39,7 @@ export const routes: RouteObject[] = [
       ...activityRoutes,
       ...integrationRoutes,
       ...reportRoutes,
+      ...commandRoutes,
       { path: '*', element: <PlaceholderPage title="Page not found" /> },
     ],
   },

@@ -4,6 +4,7 @@
 import { Button, FormSelect, FormSelectOption, Label, PageSection, TextInput, Title, ToolbarItem } from '@patternfly/react-core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { isApiError } from '../api/errors';
 import { can } from '../auth/session';
 import { useMeOutlet } from '../components/RequireAction';
@@ -134,11 +135,20 @@ export function DevicesPage() {
           </>
         }
         tools={
-          can(me, 'devices.update') && (
-            <ToolbarItem>
-              <Button onClick={() => setAdding(true)}>Add a device</Button>
-            </ToolbarItem>
-          )
+          <>
+            {can(me, 'commands.read') && (
+              <ToolbarItem>
+                <Link to="/commands" className="pf-v6-c-button pf-m-secondary">
+                  Saved commands
+                </Link>
+              </ToolbarItem>
+            )}
+            {can(me, 'devices.update') && (
+              <ToolbarItem>
+                <Button onClick={() => setAdding(true)}>Add a device</Button>
+              </ToolbarItem>
+            )}
+          </>
         }
       />
       {adding && <AddDeviceModal pid={pid} orgs={orgs.options} onClose={() => setAdding(false)} />}

@@ -233,3 +233,11 @@ export async function shot(page: Page, name: string, project: string) {
   mkdirSync(shotsDir, { recursive: true });
   await page.screenshot({ path: path.join(shotsDir, `${project}-${name}.png`), fullPage: true });
 }
+
+// Chooses an org in a server-side organization type-ahead (OrgTypeahead): type, then pick.
+export async function pickOrg(page: Page, name: string, label = 'Organization') {
+  const box = page.getByRole('combobox', { name: label, exact: true });
+  await box.fill(name);
+  await page.getByRole('option', { name, exact: true }).click();
+  await expect(box).toHaveValue(name);
+}

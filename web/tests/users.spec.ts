@@ -3,7 +3,7 @@
 // a user's details, edit, activate and delete; Add user. Help desk never sees a row of an org
 // it does not reach; read-only sees no action.
 import type { Page } from '@playwright/test';
-import { checkA11y, expect, shot, signIn, test, type Login, type Mtp } from './fixtures';
+import { checkA11y, expect, pickOrg, shot, signIn, test, type Login, type Mtp } from './fixtures';
 
 // Bulk actions and polling take a while on a shared 2-core machine.
 test.slow();
@@ -76,8 +76,12 @@ test('admin with billing: filters, search, sort, paging, selection across pages,
   await expect(results.getByRole('listitem')).toHaveCount(2);
   await expect(results.getByRole('listitem').filter({ hasText: /: (done|refused)/ })).toHaveCount(2);
 
-  // The state filter: staged users only.
+  // The organization filter (a server-side type-ahead), then the state filter: staged users only.
   await page.getByRole('button', { name: 'Go to previous page' }).first().click();
+  await pickOrg(page, 'Birch Legal');
+  const orgCol = table.locator('td[data-label="Organization"]');
+  await expect.poll(async () => (await orgCol.allInnerTexts()).filter((o) => o.trim() !== 'Birch Legal')).toEqual([]);
+  await page.getByRole('button', { name: 'Clear Organization' }).click();
   await page.getByLabel('State').selectOption('STAGED');
   const staged = await apiUsers(page, mtp, 'state:eq:STAGED');
   await expect(table.getByRole('row')).toHaveCount(Math.min(20, staged.totalCount) + 1);
@@ -168,8 +172,15 @@ test('help desk: only the users of its two orgs, and only its actions', async ({
   const orgCells = await table.locator('td[data-label="Organization"]').allInnerTexts();
   expect(orgCells.length).toBeGreaterThan(0);
   for (const o of orgCells) expect(['Acme Dental', 'Birch Legal']).toContain(o.trim());
-  const options = await page.getByLabel('Organization', { exact: true }).locator('option').allInnerTexts();
-  expect(options.sort()).toEqual(['Acme Dental', 'All organizations', 'Birch Legal']);
+  // The organization type-ahead offers only the orgs it reaches (the server's search).
+  await page.getByRole('combobox', { name: 'Organization', exact: true }).click();
+  await expect(page.getByRole('option', { name: 'Birch Legal' })).toBeVisible();
+  const options = await page.getByRole('listbox', { name: 'Organization choices' }).getByRole('option').allInnerTexts();
+  expect(options.map((o) => o.trim()).sort()).toEqual(['Acme Dental', 'All organizations', 'Birch Legal']);
+  await page.keyboard.press('Escape');
+  await page.getByRole('combobox', { name: 'Organization', exact: true }).fill('Cobalt');
+  await expect(page.getByRole('option', { name: 'No organization matches' })).toBeVisible();
+  await page.keyboard.press('Escape');
   // Help desk has no users.create nor users.update: no Add user, no Resend activation.
   await expect(page.getByRole('button', { name: 'Add user' })).toHaveCount(0);
   await table.getByRole('row').nth(1).getByRole('checkbox').check();

@@ -10,6 +10,7 @@ import { can } from '../auth/session';
 import { useMeOutlet } from '../components/RequireAction';
 import { ServerTable, Stacked, type Column } from '../components/ServerTable';
 import { useBulkRun } from '../components/useBulkRun';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useOrgNames } from '../components/useOrgNames';
 import { AddDeviceModal } from './AddDeviceModal';
 import { COMMANDS, queueCommand, useDevices, type CommandType, type Device, type DeviceFilters } from './api';
@@ -32,6 +33,7 @@ export function DevicesPage() {
   const orgs = useOrgNames(pid);
   const [f, setF] = useState<DeviceFilters>({ organization: '', status: '', os: '' });
   const [osText, setOsText] = useState('');
+  const [orgName, setOrgName] = useState('');
   const [sort, setSort] = useState('displayName');
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(20);
@@ -106,12 +108,17 @@ export function DevicesPage() {
         filters={
           <>
             <ToolbarItem>
-              <FormSelect aria-label="Organization" value={f.organization} onChange={(_e, v) => set({ organization: v })}>
-                <FormSelectOption value="" label="All organizations" />
-                {orgs.options.map((o) => (
-                  <FormSelectOption key={o.id} value={o.id} label={o.name} />
-                ))}
-              </FormSelect>
+              <OrgTypeahead
+                pid={pid}
+                label="Organization"
+                allLabel="All organizations"
+                value={f.organization}
+                valueName={orgName}
+                onChange={(id, name) => {
+                  setOrgName(name);
+                  set({ organization: id });
+                }}
+              />
             </ToolbarItem>
             <ToolbarItem>
               <FormSelect aria-label="Status" value={f.status} onChange={(_e, v) => set({ status: v as DeviceFilters['status'] })}>

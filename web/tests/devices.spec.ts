@@ -30,7 +30,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
 
   await page.getByRole('button', { name: 'Add a device' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a device' });
-  await dialog.getByLabel('Organization').selectOption({ label: 'Acme Dental' });
+  await pickOrg(page, 'Acme Dental', 'Organization of the device');
   const line = dialog.getByTestId('agent-command').locator('input');
   await expect(line).toHaveValue(new RegExp(`^mtpctl agent --server ${mtp.url.replace(/\./g, '\\.')} --connect-key ck_[0-9a-f]+$`));
   const connectKey = (await line.inputValue()).split(' ').pop()!;

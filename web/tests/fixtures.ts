@@ -237,6 +237,7 @@ export async function shot(page: Page, name: string, project: string) {
 // Chooses an org in a server-side organization type-ahead (OrgTypeahead): type, then pick.
 export async function pickOrg(page: Page, name: string, label = 'Organization') {
   const box = page.getByRole('combobox', { name: label, exact: true });
+  await box.fill(''); // typing the name already shown would change nothing and open no list
   await box.fill(name);
   await page.getByRole('option', { name, exact: true }).click();
   await expect(box).toHaveValue(name);

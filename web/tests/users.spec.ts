@@ -95,7 +95,7 @@ test('admin with billing: add a user, details, edit (text, never HTML; stale edi
   const add = page.getByRole('dialog', { name: 'Add user' });
   await add.getByRole('button', { name: 'Add' }).click();
   await expect(add.getByText('Enter a username.')).toBeVisible();
-  await add.getByLabel('Organization').selectOption({ label: 'Birch Legal' });
+  await pickOrg(page, 'Birch Legal', 'Organization of the new user');
   await add.getByLabel('Username').fill('web2.tester');
   await add.getByLabel('Email').fill('web2.tester@birch.example');
   await checkA11y(page);

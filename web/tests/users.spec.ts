@@ -69,7 +69,10 @@ test('admin with billing: filters, search, sort, paging, selection across pages,
 
   // A selection survives paging: one row on page 1, one on page 2, then force a password change.
   await table.getByRole('row').nth(1).getByRole('checkbox').check();
+  const firstOfPage1 = await table.getByRole('row').nth(1).innerText();
   await page.getByRole('button', { name: 'Go to next page' }).first().click();
+  // Page 1's rows stay on screen until page 2 arrives: wait for them to go.
+  await expect.poll(async () => table.getByRole('row').nth(1).innerText()).not.toBe(firstOfPage1);
   await table.getByRole('row').nth(1).getByRole('checkbox').check();
   await page.getByRole('button', { name: 'Actions (2 selected)' }).click();
   await page.getByRole('menuitem', { name: 'Force password change' }).click();

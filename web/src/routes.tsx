@@ -14,6 +14,9 @@ import { userRoutes } from './users/routes';
 import { deviceRoutes } from './devices/routes';
 import { activityRoutes } from './activity/routes';
 import { userConsoleRoutes } from './userconsole/routes';
+import { integrationRoutes } from './integrations/routes';
+import { reportRoutes } from './reports/routes';
+import { commandRoutes } from './commands/routes';
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },
@@ -34,7 +37,9 @@ export const routes: RouteObject[] = [
       ...userRoutes,
       ...deviceRoutes,
       ...activityRoutes,
-      { path: 'integrations', element: <PlaceholderPage title="Integrations" /> },
+      ...integrationRoutes,
+      ...reportRoutes,
+      ...commandRoutes,
       { path: '*', element: <PlaceholderPage title="Page not found" /> },
     ],
   },

@@ -2,7 +2,7 @@
 // paging by search_after, Download CSV/JSON of exactly the filtered set.
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { checkA11y, expect, shot, signIn, test, type Login } from './fixtures';
+import { checkA11y, expect, pickOrg, shot, signIn, test, type Login } from './fixtures';
 
 // Bulk actions and polling take a while on a shared 2-core machine.
 test.slow();
@@ -46,6 +46,22 @@ test('admin with billing: filter, details, paging and downloads', async ({ page,
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
   const body = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { results?: unknown[] } | unknown[];
   expect(Array.isArray(body) ? body.length : body.results?.length).toBe(api.results.length);
+});
+
+test('the organization filter is a server-side type-ahead', async ({ page, mtp }) => {
+  await signedIn(page, mtp.logins.admin_billing!, '/activity');
+  const table = page.locator('table[aria-label="Activity"]');
+  await expect(table.locator('td[data-label="Event type"]').first()).toBeVisible();
+  await page.getByLabel('Time range').selectOption('all');
+  await pickOrg(page, 'Acme Dental');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/activity?') && r.url().includes('organization=')),
+    page.getByRole('button', { name: 'Apply' }).click(),
+  ]);
+  const orgs = table.locator('td[data-label="Organization"]');
+  await expect(orgs.first()).toHaveText('Acme Dental');
+  await expect.poll(async () => (await orgs.allInnerTexts()).filter((o) => o.trim() !== 'Acme Dental')).toEqual([]);
+  await checkA11y(page);
 });
 
 test('paging by search_after: older then newer', async ({ page, mtp, request }) => {

@@ -1,5 +1,6 @@
 // Administrators: the seeds' columns and filters, add (details, then permissions and access),
 // suspend and restore, reset emails, "why can't they?", delete; read-only sees no action.
+import * as OTPAuth from 'otpauth';
 import { checkA11y, expect, shot, signIn, test, waitForLink } from './fixtures';
 
 test('admin with billing manages administrators end to end, and the new admin activates from the email', async ({ page, mtp, browser }, info) => {
@@ -96,6 +97,26 @@ test('admin with billing manages administrators end to end, and the new admin ac
   await shot(page, 'administrator-explain', info.project.name);
   await why.getByRole('button', { name: 'Close' }).click();
 
+  // Edit while someone else changes the admin: 412 (If-Match), the form reloads their change.
+  await row.getByRole('button', { name: 'Kebab toggle' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit nora@demo.example' });
+  const listed = await (await page.request.get(`/api/v2/providers/${mtp.provider}/administrators?limit=100`)).json();
+  const nora = listed.results.find((x: { email: string }) => x.email === 'nora@demo.example');
+  const elsewhere = await page.request.put(`/api/v2/providers/${mtp.provider}/administrators/${nora.id}`, {
+    data: { lastname: 'Elsewhere' },
+    headers: { 'X-Requested-With': 'mtp' },
+  });
+  expect(elsewhere.status()).toBe(200);
+  await edit.getByLabel('First name').fill('Nora Mine');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByTestId('stale')).toContainText('Someone else changed this record');
+  await expect(edit.getByLabel('Last name')).toHaveValue('Elsewhere');
+  await expect(edit.getByLabel('First name')).toHaveValue('Nora');
+  await edit.getByLabel('First name').fill('Nora Mine');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('nora@demo.example was saved.')).toBeVisible();
+
   // Delete.
   await row.getByRole('button', { name: 'Kebab toggle' }).click();
   await page.getByRole('menuitem', { name: 'Delete' }).click();
@@ -132,4 +153,63 @@ test('an email link with a bad token shows the API message; the TOTP reset page 
   await shot(page, 'totp-reset', info.project.name);
   await page.getByRole('button', { name: 'Reset my authenticator' }).click();
   await expect(page.getByText('The link could not be used')).toBeVisible();
+});
+
+test('the TOTP reset email: a valid link removes the authenticator, and the next sign-in enrolls again', async ({ page, mtp, browser }, info) => {
+  test.setTimeout(300_000);
+  // A new admin who must use MFA, activated from their email.
+  const email = 'tara.totp@demo.example';
+  const password = 'a long enough password 42';
+  await signIn(page, mtp.logins.admin_billing!);
+  const made = await page.request.post(`/api/v2/providers/${mtp.provider}/administrators`, {
+    data: { email, firstname: 'Tara', lastname: 'Totp', roleName: 'read_only', enableMultiFactor: true, allOrganizations: true },
+    headers: { 'X-Requested-With': 'mtp' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const ctx = await browser.newContext({ baseURL: mtp.url });
+  const tara = await ctx.newPage();
+  await tara.goto(await waitForLink(mtp, email, '/activate'));
+  await tara.getByRole('textbox', { name: 'New password', exact: true }).fill(password);
+  await tara.getByLabel('Repeat the password').fill(password);
+  await tara.getByRole('button', { name: 'Activate' }).click();
+  await expect(tara.getByText('Your account is active')).toBeVisible();
+
+  // First sign-in: enrollment with a real TOTP code.
+  const login = { role: 'read_only', email, password, orgs: '' };
+  await signIn(tara, login);
+  await expect(tara).toHaveURL(/\/mfa-enroll$/);
+  const first = await tara.getByTestId('TOTP secret-value').textContent();
+  const totp = OTPAuth.URI.parse((await tara.getByTestId('otpauth-uri').textContent()) ?? '') as OTPAuth.TOTP;
+  await tara.getByLabel('First code').fill(totp.generate());
+  await tara.getByRole('button', { name: 'Confirm and continue' }).click();
+  await expect(tara.getByRole('heading', { name: 'Home' })).toBeVisible();
+  await ctx.close();
+
+  // The admin with billing sends the TOTP reset email from the row menu.
+  await page.goto('/administrators');
+  const row = page.getByRole('grid', { name: 'Administrators' }).getByRole('row', { name: /tara\.totp@demo\.example/ });
+  await row.getByRole('button', { name: 'Kebab toggle' }).click();
+  await page.getByRole('menuitem', { name: 'Send TOTP reset email' }).click();
+  await expect(page.getByText(`A TOTP reset email was sent to ${email}.`)).toBeVisible();
+
+  // The email's link, followed in a fresh browser: confirm, done.
+  const link = await waitForLink(mtp, email, '/totp-reset');
+  const ctx2 = await browser.newContext({ baseURL: mtp.url });
+  const tara2 = await ctx2.newPage();
+  await tara2.goto(link);
+  await expect(tara2.getByRole('heading', { name: 'Reset your authenticator' })).toBeVisible();
+  await checkA11y(tara2);
+  await tara2.getByRole('button', { name: 'Reset my authenticator' }).click();
+  await expect(tara2.getByText('Your old authenticator no longer works')).toBeVisible();
+  await shot(tara2, 'totp-reset-done', info.project.name);
+  // The link is spent.
+  await tara2.goto(link);
+  await tara2.getByRole('button', { name: 'Reset my authenticator' }).click();
+  await expect(tara2.getByText('The link could not be used')).toBeVisible();
+
+  // The next sign-in asks for no code from the old authenticator: it enrolls a new one.
+  await signIn(tara2, login);
+  await expect(tara2).toHaveURL(/\/mfa-enroll$/);
+  await expect(tara2.getByTestId('TOTP secret-value')).not.toHaveText(first ?? '');
+  await ctx2.close();
 });

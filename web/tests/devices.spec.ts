@@ -3,7 +3,7 @@
 // sent and done as a real agent (the agent protocol over HTTP) takes and finishes it, without a
 // reload. Help desk sees only its orgs; read-only sees no action.
 import type { Page } from '@playwright/test';
-import { checkA11y, expect, shot, signIn, test, type Login } from './fixtures';
+import { checkA11y, expect, pickOrg, shot, signIn, test, type Login } from './fixtures';
 
 // Bulk actions and polling take a while on a shared 2-core machine.
 test.slow();
@@ -22,7 +22,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   await checkA11y(page);
   await shot(page, 'devices', info.project.name);
 
-  await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
+  await pickOrg(page, 'Acme Dental');
   await expect(table.locator('td[data-label="Organization"]').first()).toHaveText('Acme Dental');
   // The first row may already be Acme Dental before the filter: wait until every row is.
   const orgs = table.locator('td[data-label="Organization"]');
@@ -30,7 +30,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
 
   await page.getByRole('button', { name: 'Add a device' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a device' });
-  await dialog.getByLabel('Organization').selectOption({ label: 'Acme Dental' });
+  await pickOrg(page, 'Acme Dental', 'Organization of the device');
   const line = dialog.getByTestId('agent-command').locator('input');
   await expect(line).toHaveValue(new RegExp(`^mtpctl agent --server ${mtp.url.replace(/\./g, '\\.')} --connect-key ck_[0-9a-f]+$`));
   const connectKey = (await line.inputValue()).split(' ').pop()!;
@@ -45,7 +45,7 @@ test('admin with billing: filters, add a device, a lock from pending to done', a
   expect(reg.status(), await reg.text()).toBe(201);
   const { deviceKey } = (await reg.json()) as { deviceKey: string };
   await page.reload();
-  await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Acme Dental' });
+  await pickOrg(page, 'Acme Dental');
   const row = table.getByRole('row', { name: /web2-agent/ });
   await row.getByRole('button', { name: 'Actions for web2-agent' }).click();
   await page.getByRole('menuitem', { name: 'Lock' }).click();

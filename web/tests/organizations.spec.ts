@@ -38,6 +38,17 @@ test('admin with billing: search, sort, create, detail panel edits and launch', 
   await panel.getByLabel('Lock out after failed sign-ins').fill('7');
   await panel.getByRole('button', { name: 'Save password policy' }).click();
   await expect(panel.getByText('Password policy saved')).toBeVisible();
+  const apps = panel.getByRole('list', { name: 'Applications of this organization' });
+  await expect(apps).toContainText('No application yet.');
+  await panel.getByRole('button', { name: 'Add application' }).click();
+  await expect(panel.getByText('Enter the application name.')).toBeVisible();
+  await panel.getByLabel('New application name').fill('Payroll SSO');
+  await panel.getByLabel('New application type').selectOption('oidc');
+  await panel.getByRole('button', { name: 'Add application' }).click();
+  await expect(apps).toContainText('Payroll SSO (OIDC)');
+  await expect(table.getByRole('row', { name: /Echo Corporation/ }).locator('td[data-label="Applications"]')).toHaveText('1');
+  await panel.getByRole('button', { name: 'Remove the application Payroll SSO' }).click();
+  await expect(apps).toContainText('No application yet.');
   await checkA11y(page);
   await shot(page, 'organization-detail', info.project.name);
 
@@ -73,7 +84,7 @@ test('read-only admin: organization details without any edit button', async ({ p
   await page.getByRole('grid', { name: 'Organizations' }).getByRole('button', { name: 'Cobalt Manufacturing' }).click();
   const panel = page.getByLabel('Organization details');
   await expect(panel.getByRole('heading', { name: 'Cobalt Manufacturing' })).toBeVisible();
-  for (const name of ['Rename', 'Add tag', 'Save password policy', 'Regenerate connect key']) {
+  for (const name of ['Rename', 'Add tag', 'Save password policy', 'Regenerate connect key', 'Add application']) {
     await expect(panel.getByRole('button', { name })).toHaveCount(0);
   }
   await checkA11y(page);
@@ -85,4 +96,45 @@ test('read-only admin: organization details without any edit button', async ({ p
   });
   expect(r.status()).toBe(403);
   expect((await r.json()).error.decisionId).toBeTruthy();
+});
+
+test('two pages edit one org: the later edit is refused as stale and the org reloads', async ({ browser, mtp }) => {
+  const pages = [];
+  for (let i = 0; i < 2; i++) {
+    const ctx = await browser.newContext({ baseURL: mtp.url });
+    const p = await ctx.newPage();
+    await signIn(p, mtp.logins.admin_billing!);
+    pages.push(p);
+  }
+  const [a, b] = pages as [typeof pages[0], typeof pages[0]];
+  const made = await a.request.post(`/api/v2/providers/${mtp.provider}/organizations`, {
+    data: { name: 'Foxtrot Two Pages' },
+    headers: { 'X-Requested-With': 'mtp' },
+  });
+  expect(made.status()).toBe(201);
+  for (const p of pages) {
+    await p.goto('/organizations');
+    await p.getByLabel('Search organizations by name').fill('Foxtrot');
+    await p.getByRole('grid', { name: 'Organizations' }).getByRole('button', { name: 'Foxtrot Two Pages' }).click();
+    await expect(p.getByLabel('Organization details').getByRole('heading', { name: 'Foxtrot Two Pages' })).toBeVisible();
+  }
+  const panelA = a.getByLabel('Organization details');
+  await panelA.getByLabel('Name', { exact: true }).fill('Foxtrot Renamed');
+  await panelA.getByRole('button', { name: 'Rename' }).click();
+  await expect(panelA.getByRole('heading', { name: 'Foxtrot Renamed' })).toBeVisible();
+
+  // Page B still shows the version before A's rename: its edit is refused, then reloaded.
+  const panelB = b.getByLabel('Organization details');
+  await panelB.getByLabel('New tag').fill('from-b');
+  await panelB.getByRole('button', { name: 'Add tag' }).click();
+  await expect(panelB.getByTestId('stale')).toContainText('Someone else changed this record');
+  await expect(panelB.getByRole('heading', { name: 'Foxtrot Renamed' })).toBeVisible();
+  await expect(panelB.getByText('from-b', { exact: true })).toHaveCount(0);
+  await checkA11y(b);
+  // Made again from the reloaded version, it is saved.
+  await panelB.getByLabel('New tag').fill('from-b');
+  await panelB.getByRole('button', { name: 'Add tag' }).click();
+  await expect(panelB.getByText('from-b', { exact: true })).toBeVisible();
+  await expect(panelB.getByTestId('stale')).toHaveCount(0);
+  for (const p of pages) await p.context().close();
 });

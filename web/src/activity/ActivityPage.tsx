@@ -16,9 +16,11 @@ import {
 } from '@patternfly/react-core';
 import { ExpandableRowContent, Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { can } from '../auth/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useOrgNames } from '../components/useOrgNames';
 import { activityQuery, downloadActivity, useActivity, useAdminOptions, type ActivityEvent, type ActivityFilters } from './api';
 import { EVENT_TYPES } from './eventTypes';
@@ -64,6 +66,7 @@ export function ActivityPage() {
   const [cursors, setCursors] = useState<string[]>(['']); // search_after of each page shown so far
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  const [orgName, setOrgName] = useState('');
   const query = activityQuery(applied.f, applied.now);
   const after = cursors[cursors.length - 1] ?? '';
   const events = useActivity(pid, query, after, LIMIT);
@@ -115,14 +118,32 @@ export function ActivityPage() {
               { value: '', label: 'Anyone' },
               ...(admins.data ?? []).map((a) => ({ value: a.id, label: a.email })),
             ])}
-            {pick('Organization', draft.organization, (v) => setDraft({ ...draft, organization: v }), [
-              { value: '', label: 'All organizations' },
-              ...orgs.options.map((o) => ({ value: o.id, label: o.name })),
-            ])}
+            <ToolbarItem style={{ minWidth: '14rem' }}>
+              <OrgTypeahead
+                pid={pid}
+                label="Organization"
+                allLabel="All organizations"
+                value={draft.organization}
+                valueName={orgName}
+                onChange={(id, name) => {
+                  setOrgName(name);
+                  setDraft({ ...draft, organization: id });
+                }}
+              />
+            </ToolbarItem>
             <ToolbarItem>
               <Button onClick={apply}>Apply</Button>
             </ToolbarItem>
           </ToolbarGroup>
+          {can(me, 'orgs.read') && (
+            <ToolbarGroup>
+              <ToolbarItem>
+                <Link to="/reports" className="pf-v6-c-button pf-m-link">
+                  Reports
+                </Link>
+              </ToolbarItem>
+            </ToolbarGroup>
+          )}
           {can(me, 'activity.export') && (
             <ToolbarGroup>
               <ToolbarItem>

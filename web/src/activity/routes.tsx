@@ -1,5 +1,8 @@
+import { lazy } from 'react';
+import { Lazy } from '../components/Lazy';
 import type { RouteObject } from 'react-router';
 import { RequireAction } from '../components/RequireAction';
-import { ActivityPage } from './ActivityPage';
 
-export const activityRoutes: RouteObject[] = [{ path: 'activity', element: <RequireAction action="activity.read"><ActivityPage /></RequireAction> }];
+const ActivityPage = lazy(() => import('./ActivityPage').then((m) => ({ default: m.ActivityPage })));
+
+export const activityRoutes: RouteObject[] = [{ path: 'activity', element: <RequireAction action="activity.read"><Lazy><ActivityPage /></Lazy></RequireAction> }];

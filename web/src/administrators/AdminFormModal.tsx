@@ -20,10 +20,10 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
-import { fieldOf } from '../api/errors';
+import { fieldOf, ifMatch } from '../api/errors';
 import { FieldError } from '../auth/SignInPage';
 import { FormFooter } from '../components/FormModal';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ErrorAlert, isStale } from '../components/ErrorAlert';
 import { ROLES } from './roles';
 import type { Admin, Grant } from './api';
 
@@ -39,6 +39,20 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
   const [apiAccess, setApiAccess] = useState(!!admin?.apiKeyAllowed);
   const [allOrgs, setAllOrgs] = useState(!!admin?.allOrganizations);
   const [grants, setGrants] = useState<Grant[]>([]);
+  // The version this edit is made from (If-Match); a 412 reloads the admin into the form.
+  const [version, setVersion] = useState(admin?.version);
+  const reload = async () => {
+    const a = (await call(api.GET('/api/v2/providers/{pid}/administrators/{id}', { params: { path: { pid, id: admin!.id ?? '' } } }))) as Admin;
+    setFirstname(a.firstname ?? '');
+    setLastname(a.lastname ?? '');
+    setEmail(a.email ?? '');
+    setMfa(!!a.enableMultiFactor);
+    setRole(a.roleName ?? 'help_desk');
+    setApiAccess(!!a.apiKeyAllowed);
+    setAllOrgs(!!a.allOrganizations);
+    setVersion(a.version);
+    void qc.invalidateQueries({ queryKey: ['admins'] });
+  };
   const [invalid, setInvalid] = useState<Record<string, string>>({});
   const orgs = useQuery({
     queryKey: ['org-menu', pid],
@@ -69,7 +83,13 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
         allOrganizations: allOrgs,
         organizations: allOrgs ? [] : grants,
       };
-      if (editing) await call(api.PUT('/api/v2/providers/{pid}/administrators/{id}', { params: { path: { pid, id: admin!.id ?? '' } }, body: body as never }));
+      if (editing)
+        await call(
+          api.PUT('/api/v2/providers/{pid}/administrators/{id}', {
+            params: { path: { pid, id: admin!.id ?? '' }, header: ifMatch(version) as never },
+            body: body as never,
+          }),
+        );
       else await call(api.POST('/api/v2/providers/{pid}/administrators', { params: { path: { pid } }, body: body as never }));
     },
     onSuccess: () => {
@@ -78,6 +98,11 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
       onClose();
     },
     onError: (e) => {
+      if (isStale(e)) {
+        setTab(0);
+        void reload().catch(() => undefined);
+        return;
+      }
       const f = fieldOf(e);
       if (f) {
         setInvalid({ [f]: (e as Error).message });

@@ -1,7 +1,10 @@
+import { lazy } from 'react';
+import { Lazy } from '../components/Lazy';
 import type { RouteObject } from 'react-router';
 import { RequireAction } from '../components/RequireAction';
-import { AdministratorsPage } from './AdministratorsPage';
+
+const AdministratorsPage = lazy(() => import('./AdministratorsPage').then((m) => ({ default: m.AdministratorsPage })));
 
 export const administratorRoutes: RouteObject[] = [
-  { path: 'administrators', element: <RequireAction action="admins.read"><AdministratorsPage /></RequireAction> },
+  { path: 'administrators', element: <RequireAction action="admins.read"><Lazy><AdministratorsPage /></Lazy></RequireAction> },
 ];

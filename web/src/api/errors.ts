@@ -34,3 +34,8 @@ export function fieldOf(e: unknown): string | undefined {
   const m = /`([A-Za-z0-9_.]+)`/.exec(e.message);
   return m?.[1];
 }
+
+// The If-Match header of an edit made from row version `version` (the API's ETag is `"<version>"`):
+// a newer version on the server answers 412 and writes nothing. No version known: no condition.
+export const ifMatch = (version: number | undefined): Record<string, string> =>
+  version === undefined || version === null ? {} : { 'If-Match': `"${version}"` };

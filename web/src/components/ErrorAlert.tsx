@@ -1,7 +1,11 @@
-// How a failed request shows: a denial with its decision id, a retry banner for 503, the
-// API's own message otherwise. Text only: nothing here is rendered as HTML.
+// How a failed request shows: a denial with its decision id, a retry banner for 503, "changed
+// by someone else" for a stale If-Match (412), the API's own message otherwise. Text only:
+// nothing here is rendered as HTML.
 import { Alert, AlertActionLink } from '@patternfly/react-core';
 import { isApiError } from '../api/errors';
+
+// 412 precondition_failed: the If-Match version is no longer the record's.
+export const isStale = (e: unknown): boolean => isApiError(e) && e.status === 412 && !/password/i.test(e.message);
 
 export function ErrorAlert({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   if (!error) return null;
@@ -15,6 +19,14 @@ export function ErrorAlert({ error, onRetry, title }: { error: unknown; onRetry?
         actionLinks={onRetry ? <AlertActionLink onClick={onRetry}>Retry</AlertActionLink> : undefined}
       >
         {error.message}. Your changes were not lost; try again in a moment.
+      </Alert>
+    );
+  }
+  if (isStale(error)) {
+    return (
+      <Alert variant="warning" isInline title="Changed by someone else" data-testid="stale">
+        Someone else changed this record after you opened it, so your change was not saved. It has been reloaded: check it and
+        make your change again.
       </Alert>
     );
   }

@@ -1,6 +1,6 @@
 import { EmptyState, EmptyStateBody, PageSection, Title } from '@patternfly/react-core';
 
-// A tab whose pages come in a later issue (Users, Devices, Activity, Integrations).
+// A page the portal does not have (the shell's catch-all route).
 export function PlaceholderPage({ title }: { title: string }) {
   return (
     <PageSection>

@@ -1,13 +1,15 @@
 // "Add a device": the org's connect key and the exact agent command line to run on the device.
-import { Button, ClipboardCopy, Form, FormGroup, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
+import { Button, ClipboardCopy, Form, FormGroup, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
 import { useState } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import type { OrgOption } from '../components/useOrgNames';
 import { useConnectKey } from './api';
 
 export function AddDeviceModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOption[]; onClose: () => void }) {
-  const [org, setOrg] = useState(orgs[0]?.id ?? '');
-  const key = useConnectKey(pid, org);
+  // The first org the admin reaches is chosen at first; any other is found by name.
+  const [org, setOrg] = useState({ id: orgs[0]?.id ?? '', name: orgs[0]?.name ?? '' });
+  const key = useConnectKey(pid, org.id);
   const line = key.data?.connectKey ? `mtpctl agent --server ${window.location.origin} --connect-key ${key.data.connectKey}` : '';
   return (
     <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="add-device-title">
@@ -15,11 +17,7 @@ export function AddDeviceModal({ pid, orgs, onClose }: { pid: string; orgs: OrgO
       <ModalBody>
         <Form onSubmit={(e) => e.preventDefault()}>
           <FormGroup label="Organization" fieldId="dev-org">
-            <FormSelect id="dev-org" value={org} onChange={(_e, v) => setOrg(v)}>
-              {orgs.map((o) => (
-                <FormSelectOption key={o.id} value={o.id} label={o.name} />
-              ))}
-            </FormSelect>
+            <OrgTypeahead pid={pid} label="Organization of the device" value={org.id} valueName={org.name} onChange={(id, name) => setOrg({ id, name })} />
           </FormGroup>
         </Form>
         <ErrorAlert error={key.error} />

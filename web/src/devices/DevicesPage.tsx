@@ -4,11 +4,13 @@
 import { Button, FormSelect, FormSelectOption, Label, PageSection, TextInput, Title, ToolbarItem } from '@patternfly/react-core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { isApiError } from '../api/errors';
 import { can } from '../auth/session';
 import { useMeOutlet } from '../components/RequireAction';
 import { ServerTable, Stacked, type Column } from '../components/ServerTable';
 import { useBulkRun } from '../components/useBulkRun';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useOrgNames } from '../components/useOrgNames';
 import { AddDeviceModal } from './AddDeviceModal';
 import { COMMANDS, queueCommand, useDevices, type CommandType, type Device, type DeviceFilters } from './api';
@@ -31,6 +33,7 @@ export function DevicesPage() {
   const orgs = useOrgNames(pid);
   const [f, setF] = useState<DeviceFilters>({ organization: '', status: '', os: '' });
   const [osText, setOsText] = useState('');
+  const [orgName, setOrgName] = useState('');
   const [sort, setSort] = useState('displayName');
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(20);
@@ -105,12 +108,17 @@ export function DevicesPage() {
         filters={
           <>
             <ToolbarItem>
-              <FormSelect aria-label="Organization" value={f.organization} onChange={(_e, v) => set({ organization: v })}>
-                <FormSelectOption value="" label="All organizations" />
-                {orgs.options.map((o) => (
-                  <FormSelectOption key={o.id} value={o.id} label={o.name} />
-                ))}
-              </FormSelect>
+              <OrgTypeahead
+                pid={pid}
+                label="Organization"
+                allLabel="All organizations"
+                value={f.organization}
+                valueName={orgName}
+                onChange={(id, name) => {
+                  setOrgName(name);
+                  set({ organization: id });
+                }}
+              />
             </ToolbarItem>
             <ToolbarItem>
               <FormSelect aria-label="Status" value={f.status} onChange={(_e, v) => set({ status: v as DeviceFilters['status'] })}>
@@ -134,11 +142,20 @@ export function DevicesPage() {
           </>
         }
         tools={
-          can(me, 'devices.update') && (
-            <ToolbarItem>
-              <Button onClick={() => setAdding(true)}>Add a device</Button>
-            </ToolbarItem>
-          )
+          <>
+            {can(me, 'commands.read') && (
+              <ToolbarItem>
+                <Link to="/commands" className="pf-v6-c-button pf-m-secondary">
+                  Saved commands
+                </Link>
+              </ToolbarItem>
+            )}
+            {can(me, 'devices.update') && (
+              <ToolbarItem>
+                <Button onClick={() => setAdding(true)}>Add a device</Button>
+              </ToolbarItem>
+            )}
+          </>
         }
       />
       {adding && <AddDeviceModal pid={pid} orgs={orgs.options} onClose={() => setAdding(false)} />}

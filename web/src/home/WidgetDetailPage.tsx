@@ -156,6 +156,11 @@ export function WidgetDetailPage() {
               <ToolbarItem>
                 <Button variant="secondary" onClick={() => void download('json')}>Export JSON</Button>
               </ToolbarItem>
+              <ToolbarItem>
+                <Link to="/reports" className="pf-v6-c-button pf-m-link">
+                  All reports
+                </Link>
+              </ToolbarItem>
             </>
           )
         }

@@ -1,10 +1,13 @@
+import { lazy } from 'react';
+import { Lazy } from '../components/Lazy';
 import { Navigate, type RouteObject } from 'react-router';
 import { can } from '../auth/session';
 import { TABS } from '../components/AppShell';
 import { PlaceholderPage } from '../components/PlaceholderPage';
 import { RequireAction, useMeOutlet } from '../components/RequireAction';
 import { HomePage } from './HomePage';
-import { WidgetDetailPage } from './WidgetDetailPage';
+
+const WidgetDetailPage = lazy(() => import('./WidgetDetailPage').then((m) => ({ default: m.WidgetDetailPage })));
 
 // `/`: Home, or the first tab the admin has when Home is not theirs (billing only).
 function HomeIndex() {
@@ -16,5 +19,5 @@ function HomeIndex() {
 
 export const homeRoutes: RouteObject[] = [
   { index: true, element: <HomeIndex /> },
-  { path: 'home/:widget', element: <RequireAction action="home.read"><WidgetDetailPage /></RequireAction> },
+  { path: 'home/:widget', element: <RequireAction action="home.read"><Lazy><WidgetDetailPage /></Lazy></RequireAction> },
 ];

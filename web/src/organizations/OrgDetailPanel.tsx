@@ -1,5 +1,5 @@
 // An organization's detail panel: launch, id (eye/copy), rename, remote assist, tags, logo,
-// password policy, MDM dates, connect key, usage, and the admins who reach it. Each part is
+// applications, password policy, MDM dates, connect key, usage, and the admins who reach it. Each part is
 // shown only when the admin's actions reach it; read-only admins see values, not buttons.
 import {
   Button,
@@ -30,13 +30,14 @@ import { api, call, rawFetch } from '../api/client';
 import { fieldOf } from '../api/errors';
 import { can } from '../auth/session';
 import { CopyField } from '../components/CopyField';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ErrorAlert, isStale } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
 import { FieldError } from '../auth/SignInPage';
-import { useOrgUpdate, type Org } from './api';
+import { useOrgUpdate, type Org, type OrgEdit } from './api';
+import { Applications } from './Applications';
 import { useLaunch } from './launch';
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+export function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <ExpandableSection toggleText={title} isIndented displaySize="lg" isExpanded>
       {children}
@@ -60,7 +61,9 @@ export function OrgDetailPanel({ pid, id, onClose }: { pid: string; id: string; 
   const o = org.data;
 
   const refresh = () => void qc.invalidateQueries({ queryKey: ['orgs', pid] });
-  const save = (body: Parameters<typeof update.mutate>[0]) => update.mutate(body, { onSuccess: refresh });
+  // Each edit names the version it was made from; a stale one (412) reloads the org.
+  const save = (body: OrgEdit) =>
+    update.mutate({ ...body, version: o?.version }, { onSuccess: refresh, onError: (e) => isStale(e) && setName(null) });
 
   return (
     <DrawerPanelContent widths={{ default: 'width_50' }} aria-label="Organization details">
@@ -141,6 +144,7 @@ export function OrgDetailPanel({ pid, id, onClose }: { pid: string; id: string; 
               </Form>
             </Section>
             {mayUpdate && <LogoUpload pid={pid} id={id} onDone={refresh} />}
+            <Applications pid={pid} id={id} mayUpdate={mayUpdate} />
             <PasswordPolicy pid={pid} id={id} mayUpdate={mayUpdate} />
             <MdmDates pid={pid} id={id} mayUpdate={mayUpdate} />
             {can(me, 'devices.update') && <ConnectKey pid={pid} id={id} mayUpdate />}

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../api/client';
+import { ifMatch, isApiError } from '../api/errors';
 import type { components } from '../api/schema';
 
 export type Org = components['schemas']['Organization'];
@@ -32,11 +33,29 @@ export function useOrgs(pid: string, p: OrgListParams) {
   });
 }
 
+export interface OrgEdit {
+  name?: string;
+  remoteAssist?: boolean;
+  tags?: string[];
+  maxSystemUsers?: number | null;
+}
+
+// An edit made from row version `version` (If-Match): when someone else changed the org since,
+// the API answers 412 and the org is reloaded for the admin to redo the change.
 export function useOrgUpdate(pid: string, id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name?: string; remoteAssist?: boolean; tags?: string[]; maxSystemUsers?: number | null }) =>
-      call(api.PUT('/api/v2/providers/{pid}/organizations/{id}', { params: { path: { pid, id } }, body: body as never })) as Promise<Org>,
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['orgs', pid] }),
+    mutationFn: ({ version, ...body }: OrgEdit & { version?: number }) =>
+      call(
+        api.PUT('/api/v2/providers/{pid}/organizations/{id}', { params: { path: { pid, id }, header: ifMatch(version) as never }, body: body as never }),
+      ) as Promise<Org>,
+    onSuccess: (o) => {
+      // The new version at once: a next edit before the refetch must not look stale.
+      qc.setQueryData(['orgs', pid, 'one', id], o);
+      void qc.invalidateQueries({ queryKey: ['orgs', pid] });
+    },
+    onError: (e) => {
+      if (isApiError(e) && e.status === 412) void qc.invalidateQueries({ queryKey: ['orgs', pid] });
+    },
   });
 }

@@ -1,7 +1,10 @@
+import { lazy } from 'react';
+import { Lazy } from '../components/Lazy';
 import type { RouteObject } from 'react-router';
 import { RequireAction } from '../components/RequireAction';
-import { OrganizationsPage } from './OrganizationsPage';
+
+const OrganizationsPage = lazy(() => import('./OrganizationsPage').then((m) => ({ default: m.OrganizationsPage })));
 
 export const organizationRoutes: RouteObject[] = [
-  { path: 'organizations', element: <RequireAction action="orgs.read"><OrganizationsPage /></RequireAction> },
+  { path: 'organizations', element: <RequireAction action="orgs.read"><Lazy><OrganizationsPage /></Lazy></RequireAction> },
 ];

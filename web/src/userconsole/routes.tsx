@@ -1,9 +1,12 @@
 // The org users' portal: outside the admin shell, no admin session needed.
+import { lazy } from 'react';
+import { Lazy } from '../components/Lazy';
 import type { RouteObject } from 'react-router';
-import { UserActivatePage } from './UserActivatePage';
-import { UserConsolePage } from './UserConsolePage';
+
+const UserConsolePage = lazy(() => import('./UserConsolePage').then((m) => ({ default: m.UserConsolePage })));
+const UserActivatePage = lazy(() => import('./UserActivatePage').then((m) => ({ default: m.UserActivatePage })));
 
 export const userConsoleRoutes: RouteObject[] = [
-  { path: '/userconsole', element: <UserConsolePage /> },
-  { path: '/userconsole/activate', element: <UserActivatePage /> },
+  { path: '/userconsole', element: <Lazy><UserConsolePage /></Lazy> },
+  { path: '/userconsole/activate', element: <Lazy><UserActivatePage /></Lazy> },
 ];

@@ -1,17 +1,19 @@
 // Add a user to one of the orgs the admin reaches (POST /api/systemusers with x-org-id).
-import { Checkbox, FormGroup, FormSelect, FormSelectOption } from '@patternfly/react-core';
+import { Checkbox, FormGroup } from '@patternfly/react-core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
 import { fieldOf } from '../api/errors';
 import { FieldError } from '../auth/SignInPage';
 import { FormModal, TextField } from '../components/FormModal';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import type { OrgOption } from '../components/useOrgNames';
 import { orgHeader } from './api';
 
 export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOption[]; onClose: () => void }) {
   const qc = useQueryClient();
-  const [org, setOrg] = useState(orgs[0]?.id ?? '');
+  // The first org the admin reaches is chosen at first; any other is found by name.
+  const [org, setOrg] = useState({ id: orgs[0]?.id ?? '', name: orgs[0]?.name ?? '' });
   const [v, setV] = useState({ username: '', email: '', firstname: '', lastname: '' });
   const [activated, setActivated] = useState(false);
   const [invalid, setInvalid] = useState<Record<string, string>>({});
@@ -19,7 +21,7 @@ export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOpt
     mutationFn: () =>
       call(
         api.POST('/api/systemusers', {
-          params: { header: orgHeader(org) },
+          params: { header: orgHeader(org.id) },
           body: {
             username: v.username.trim(),
             ...(v.email.trim() ? { email: v.email.trim() } : {}),
@@ -40,7 +42,7 @@ export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOpt
   });
   function submit() {
     const bad: Record<string, string> = {};
-    if (!org) bad.organization = 'Choose an organization.';
+    if (!org.id) bad.organization = 'Choose an organization.';
     if (!v.username.trim()) bad.username = 'Enter a username.';
     setInvalid(bad);
     if (!Object.keys(bad).length) create.mutate();
@@ -51,11 +53,7 @@ export function AddUserModal({ pid, orgs, onClose }: { pid: string; orgs: OrgOpt
   return (
     <FormModal id="add-user" title="Add user" submitLabel="Add" onSubmit={submit} onClose={onClose} pending={create.isPending} error={create.error}>
       <FormGroup label="Organization" isRequired fieldId="add-org">
-        <FormSelect id="add-org" value={org} onChange={(_e, x) => setOrg(x)}>
-          {orgs.map((o) => (
-            <FormSelectOption key={o.id} value={o.id} label={o.name} />
-          ))}
-        </FormSelect>
+        <OrgTypeahead pid={pid} label="Organization of the new user" value={org.id} valueName={org.name} onChange={(id, name) => setOrg({ id, name })} />
         {invalid.organization && <FieldError text={invalid.organization} />}
       </FormGroup>
       {field('username', 'Username', true)}

@@ -1,5 +1,6 @@
-// One user: details, edit (name, email, username), activate, delete, each shown only when the
-// admin's effective actions allow it. Every call names the user's org in x-org-id.
+// One user: details, edit (name, email, username), activate, scheduled suspension or
+// activation, delete, each shown only when the admin's effective actions allow it. Every call
+// names the user's org in x-org-id.
 import {
   Alert,
   Button,
@@ -19,7 +20,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
 import { can } from '../auth/session';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ErrorAlert, isStale } from '../components/ErrorAlert';
+import { ifMatch } from '../api/errors';
+import { UserSchedule, whenLocal } from './UserSchedule';
 import { useMeOutlet } from '../components/RequireAction';
 import { orgHeader, type SystemUser } from './api';
 
@@ -41,10 +44,19 @@ export function UserModal({ pid, user, orgName, onClose }: { pid: string; user: 
     void qc.invalidateQueries({ queryKey: ['user', org, id] });
   };
   const save = useMutation({
-    mutationFn: () => call(api.PUT('/api/systemusers/{id}', { params, body: edit ?? {} })),
-    onSuccess: () => {
+    // Made from the version shown (If-Match): someone else's change since answers 412, and
+    // the user is reloaded for the admin to redo the edit.
+    mutationFn: () => call(api.PUT('/api/systemusers/{id}', { params: { ...params, header: { ...params.header, ...ifMatch(u.version) } }, body: edit ?? {} })),
+    onSuccess: (saved) => {
       setEdit(null);
+      qc.setQueryData(['user', org, id], saved);
       done();
+    },
+    onError: (e) => {
+      if (isStale(e)) {
+        setEdit(null);
+        done();
+      }
     },
   });
   const activate = useMutation({ mutationFn: () => call(api.POST('/api/systemusers/{id}/state/activate', { params })), onSuccess: done });
@@ -67,6 +79,8 @@ export function UserModal({ pid, user, orgName, onClose }: { pid: string; user: 
     ['Password expires', u.password_expiration_date ?? 'never'],
     ['MFA (TOTP)', u.totp_enabled ? 'Enrolled' : 'Not enrolled'],
     ['Created', u.created ?? ''],
+    ...(u.scheduled_suspension_date ? ([['Suspension scheduled', whenLocal(u.scheduled_suspension_date)]] as [string, string][]) : []),
+    ...(u.scheduled_activation_date ? ([['Activation scheduled', whenLocal(u.scheduled_activation_date)]] as [string, string][]) : []),
   ];
   return (
     <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="user-title">
@@ -97,6 +111,7 @@ export function UserModal({ pid, user, orgName, onClose }: { pid: string; user: 
             ))}
           </DescriptionList>
         )}
+        {!edit && <UserSchedule user={u} onChanged={(n) => (qc.setQueryData(['user', org, id], n), done())} />}
         {confirmDelete && (
           <Alert variant="danger" isInline title={`Delete ${u.username ?? ''}? This cannot be undone.`}>
             <Button variant="danger" onClick={() => remove.mutate()} isLoading={remove.isPending}>

@@ -18,6 +18,7 @@ import { can } from '../auth/session';
 import { useMeOutlet } from '../components/RequireAction';
 import { ServerTable, Stacked, type Column } from '../components/ServerTable';
 import { useBulkRun } from '../components/useBulkRun';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useOrgNames } from '../components/useOrgNames';
 import { AddUserModal } from './AddUserModal';
 import { BULK_ACTIONS, bulkUsers, useUsers, type BulkAction, type SystemUser, type UserFilters } from './api';
@@ -32,6 +33,7 @@ export function UsersPage() {
   const qc = useQueryClient();
   const orgs = useOrgNames(pid);
   const [f, setF] = useState<UserFilters>({ search: '', state: '', organization: '', locked: false, passwordExpired: false, mfa: '' });
+  const [orgName, setOrgName] = useState('');
   const [sort, setSort] = useState('username');
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(20);
@@ -116,12 +118,17 @@ export function UsersPage() {
               </FormSelect>
             </ToolbarItem>
             <ToolbarItem>
-              <FormSelect aria-label="Organization" value={f.organization} onChange={(_e, v) => set({ organization: v })}>
-                <FormSelectOption value="" label="All organizations" />
-                {orgs.options.map((o) => (
-                  <FormSelectOption key={o.id} value={o.id} label={o.name} />
-                ))}
-              </FormSelect>
+              <OrgTypeahead
+                pid={pid}
+                label="Organization"
+                allLabel="All organizations"
+                value={f.organization}
+                valueName={orgName}
+                onChange={(id, name) => {
+                  setOrgName(name);
+                  set({ organization: id });
+                }}
+              />
             </ToolbarItem>
             <ToolbarItem>
               <FormSelect aria-label="MFA enrollment" value={f.mfa} onChange={(_e, v) => set({ mfa: v as UserFilters['mfa'] })}>

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "store/soci_exec.h"
 

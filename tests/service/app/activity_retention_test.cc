@@ -36,7 +36,7 @@ std::string monthTable(std::int64_t t) {
   const std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "activity_p%04d%02d", tm.tm_year + 1900, tm.tm_mon + 1);
   return buf;
 }

@@ -30,6 +30,7 @@
 #include "main/periodic_job.h"
 #include "main/report_job.h"
 #include "main/usage_job.h"
+#include "app/activity_retention.h"
 #include "app/billing_service.h"
 #include "app/user_schedule_service.h"
 
@@ -107,6 +108,8 @@ int main(int argc, char** argv) {
   int usage_standby_ms = 2000;
   int schedule_interval_ms = 30000;
   int invoice_interval = 3600;
+  mtp::app::ActivityRetentionOptions retention;
+  int retention_interval = 3600;
   int smtp_poll_ms = 5000;
   mail.smtp_url = envOr("MTP_SMTP", "");
   mail.from = envOr("MTP_SMTP_FROM", mail.from);
@@ -159,6 +162,15 @@ int main(int argc, char** argv) {
   cli.add_option("--invoice-close-interval", invoice_interval,
                  "Seconds between checks that every provider's previous month is invoiced (the monthly "
                  "close; 0: never, leave it to mtpctl billing close-month)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  cli.add_option("--activity-retention-days", retention.retention_days,
+                 "Activity events older than this many days are deleted (PostgreSQL: whole monthly "
+                 "partitions dropped); 0: kept forever")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  cli.add_option("--activity-retention-interval", retention_interval,
+                 "Seconds between passes of the activity job (partitions made ahead, retention; 0: never)")
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
   cli.add_option("--job-standby-ms", usage_standby_ms,
@@ -295,10 +307,11 @@ int main(int argc, char** argv) {
 
   // Issue 16 item 3: each periodic job runs on one replica of the cluster at a time.
   std::unique_ptr<mtp::service::JobLease> outbox_lease, usage_lease, psa_lease, schedule_lease, invoice_lease,
-      report_lease;
+      report_lease, activity_lease;
   for (auto [lease, job] : {std::pair{&outbox_lease, "email-outbox"}, std::pair{&usage_lease, "usage-snapshot"},
                             std::pair{&psa_lease, "psa-sync"}, std::pair{&schedule_lease, "user-schedules"},
-                            std::pair{&invoice_lease, "invoice-close"}, std::pair{&report_lease, "reports"}}) {
+                            std::pair{&invoice_lease, "invoice-close"}, std::pair{&report_lease, "reports"},
+                            std::pair{&activity_lease, "activity-retention"}}) {
     auto l = mtp::service::openJobLease(o.db, job);
     if (!l) {
       std::cerr << "mtpd: job lease: " << l.error() << "\n";
@@ -353,6 +366,18 @@ int main(int argc, char** argv) {
         },
         [l = invoice_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
   }
+  // Issue 16 item 1: the activity log's monthly partitions ahead, and its retention.
+  std::unique_ptr<mtp::service::PeriodicJob> activity;
+  if (retention_interval > 0) {
+    activity = mtp::service::PeriodicJob::start(
+        "activity retention", std::chrono::seconds(retention_interval),
+        [&store = app.store(), retention] {
+          auto pass = mtp::app::maintainActivity(store, static_cast<std::int64_t>(std::time(nullptr)), retention);
+          if (!pass) spdlog::warn("activity retention: {}", pass.error().message);
+          else if (auto what = mtp::app::describe(*pass); !what.empty()) spdlog::info("activity retention: {}", what);
+        },
+        [l = activity_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
+  }
   // Issue 12 item 3: pending reports are built within a few seconds, old ones purged.
   auto reports = mtp::service::ReportJob::start(app.store(), std::chrono::seconds(3),
                                                 [l = report_lease.get()] { return l->mayRun(); });
@@ -379,6 +404,7 @@ int main(int argc, char** argv) {
   psa_job->stop();
   if (schedules) schedules->stop();
   if (invoices) invoices->stop();
+  if (activity) activity->stop();
   reports->stop();
   (*mtpd)->stop();
   return 0;

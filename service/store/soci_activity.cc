@@ -107,6 +107,9 @@ Result<std::vector<ActivityRecord>> SociTx::listActivity(const TenantScope& scop
       w += q.provider_level ? " AND (organization IS NULL OR " + orgs + ")" : " AND " + orgs;
     }
     if (q.after_timestamp) {
+      // The first bound is implied by the second; it makes the cursor an index condition (the
+      // scan starts at the cursor instead of filtering every younger row of its partition).
+      w += " AND timestamp <= " + d_.tsParam(p.integer(*q.after_timestamp));
       w += " AND (timestamp < " + d_.tsParam(p.integer(*q.after_timestamp)) +
            " OR (timestamp = " + d_.tsParam(p.integer(*q.after_timestamp)) +
            " AND id < " + p.text(q.after_id) + "))";

@@ -199,6 +199,9 @@ class SociTx final : public Tx {
                                      const ActivityRecord& event) override;
   Result<std::vector<ActivityRecord>> listActivity(const TenantScope& scope,
                                                    const ActivityQuery& query) override;
+  Result<std::vector<std::string>> addActivityPartitions(UnixTime now, int months_ahead) override;
+  Result<std::vector<std::string>> dropActivityPartitions(UnixTime before) override;
+  Result<std::int64_t> deleteActivityBefore(UnixTime before, int limit) override;
 
   Result<std::vector<AdminRecord>> reviewAdmins(const TenantScope& scope) override;
   Result<std::vector<ReviewOrgRecord>> reviewOrganizations(const TenantScope& scope) override;

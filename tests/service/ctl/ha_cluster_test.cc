@@ -11,7 +11,6 @@
 // Bounded (about 2 minutes; ctest timeout 300 s, RUN_SERIAL: it needs the cores); skipped with
 // a message when pg_autoctl or haproxy is not installed (scripts/install-deps.sh).
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include <set>
 
 #include "cluster_checks.h"
+#include "write_ledger.h"
 
 namespace mtp::testing {
 namespace {
@@ -61,38 +61,12 @@ std::string readFile(const fs::path& p) {
   return ss.str();
 }
 
-// Rows of one query through libpq (conninfo or URL); empty on error.
-std::vector<std::vector<std::string>> pqRows(const std::string& conninfo, const std::string& sql) {
-  std::vector<std::vector<std::string>> rows;
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  if (PQstatus(c) == CONNECTION_OK) {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-      for (int i = 0; i < PQntuples(r); ++i) {
-        std::vector<std::string> row;
-        for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
-        rows.push_back(std::move(row));
-      }
-    }
-    PQclear(r);
-  }
-  PQfinish(c);
-  return rows;
-}
-
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::istringstream in(s);
   for (std::string w; in >> w;) out.push_back(w);
   return out;
 }
-
-// One acknowledged or failed write of the ledger.
-struct Write {
-  long long start_ms = 0, end_ms = 0;  // since the ledger began
-  int status = 0;                      // 0: no HTTP answer
-  std::string id, retry_after;
-};
 
 class HaClusterTest : public ::testing::Test {
  protected:
@@ -200,93 +174,22 @@ class HaClusterTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
 };
 
-// The ledger's writers: POST an org through HAProxy (a new connection each time, so that no
-// client library retries a write behind our back), one record per request.
-class Ledger {
- public:
-  Ledger(std::uint16_t proxy, std::string provider, std::string token, int writers)
-      : proxy_(proxy), path_("/api/v2/providers/" + provider + "/organizations"), token_(std::move(token)) {
-    for (int w = 0; w < writers; ++w) threads_.emplace_back([this, w] { run(w); });
-  }
-  ~Ledger() { stop(); }
-  void stop() {
-    stop_.store(true);
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-  }
-  long long nowMs() const { return msSince(t0_); }
-  std::vector<Write> writes() const {
-    std::lock_guard lock(mu_);
-    return writes_;
-  }
-  // True once the last `n` writes (by any writer), all started at `since_ms` or later, were
-  // acknowledged; false after `limit`.
-  bool waitHealthy(int n, std::chrono::milliseconds limit, long long since_ms = 0) {
-    return msUntil([&] {
-             std::lock_guard lock(mu_);
-             if (writes_.size() < static_cast<std::size_t>(n)) return false;
-             for (std::size_t i = writes_.size() - n; i < writes_.size(); ++i)
-               if (writes_[i].status != 201 || writes_[i].start_ms < since_ms) return false;
-             return true;
-           }, limit) >= 0;
-  }
+// The ledger's writers: POST an org through HAProxy, one request per create (no retry).
+WriteLedger::Create createOrgs(std::uint16_t proxy, const std::string& provider, const std::string& token) {
+  return [proxy, path = "/api/v2/providers/" + provider + "/organizations", token](WriteLedger& l, int w, int i) {
+    const std::string name = "ledger-" + std::to_string(w) + "-" + std::to_string(i);
+    auto r = l.post(w, proxy, path, "{\"name\":\"" + name + "\"}", {{"Authorization", "Bearer " + token}}, 15000);
+    if (r.status != 201) std::this_thread::sleep_for(50ms);
+  };
+}
 
- private:
-  void run(int w) {
-    for (int i = 0; !stop_.load(); ++i) {
-      Write rec;
-      rec.start_ms = nowMs();
-      try {
-        mtp::test::HttpClient c(proxy_, "127.0.0.1", false, 15000);
-        const std::string name = "ledger-" + std::to_string(w) + "-" + std::to_string(i);
-        auto r = c.json("POST", path_, "{\"name\":\"" + name + "\"}", {{"Authorization", "Bearer " + token_}});
-        rec.status = r.status;
-        rec.retry_after = r.header("retry-after");
-        if (r.status == 201) rec.id = nlohmann::json::parse(r.body, nullptr, false).value("id", "");
-      } catch (const std::exception&) {
-        rec.status = 0;
-      }
-      rec.end_ms = nowMs();
-      {
-        std::lock_guard lock(mu_);
-        writes_.push_back(rec);
-      }
-      if (rec.status != 201) std::this_thread::sleep_for(50ms);
-    }
-  }
-  std::uint16_t proxy_;
-  std::string path_, token_;
-  Clock::time_point t0_ = Clock::now();
-  std::atomic<bool> stop_{false};
-  mutable std::mutex mu_;
-  std::vector<Write> writes_;
-  std::vector<std::thread> threads_;
-};
-
-// What the clients saw from `from_ms` on: the outage (first failure to the last failure before
-// the writes succeeded again) and the answers meanwhile.
-void report(const char* what, const std::vector<Write>& all, long long from_ms, long long to_ms) {
-  std::map<int, int> by_status;
-  long long first_fail = -1, last_fail = -1;
-  int with_retry_after = 0, failures = 0, ok = 0;
-  for (const auto& w : all) {
-    if (w.start_ms < from_ms || w.start_ms >= to_ms) continue;
-    ++by_status[w.status];
-    if (w.status == 201) {
-      ++ok;
-      continue;
-    }
-    ++failures;
-    if (!w.retry_after.empty()) ++with_retry_after;
-    if (first_fail < 0) first_fail = w.start_ms;
-    last_fail = std::max(last_fail, w.end_ms);
-  }
-  std::string answers;
-  for (auto [s, n] : by_status) answers += " " + (s == 0 ? std::string("no-answer") : std::to_string(s)) + "x" + std::to_string(n);
+// What the clients saw from `from_ms` on: the outage and the answers meanwhile.
+void report(const char* what, const WriteLedger& ledger, long long from_ms, long long to_ms) {
+  const LedgerWindow w = ledger.window(from_ms, to_ms);
   std::printf("[ha] %s: outage seen by clients %lld ms (first failure %+lld ms after the kill); %d acknowledged, %d failed "
               "(%d with Retry-After); answers:%s\n",
-              what, first_fail < 0 ? 0 : last_fail - first_fail, first_fail < 0 ? 0 : first_fail - from_ms, ok,
-              failures, with_retry_after, answers.c_str());
+              what, w.outage_ms, w.first_failure_ms < 0 ? 0 : w.first_failure_ms, w.ok, w.failed, w.with_retry_after,
+              w.answers().c_str());
 }
 
 TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
@@ -328,7 +231,7 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   std::printf("[ha] policy rolled back by mtpctl: live on both replicas %lld ms after mtpctl exited\n", ms);
 
   // 3. The ledger, through HAProxy, across three failures.
-  Ledger ledger(proxy_, provider_, owner_token_, 4);
+  WriteLedger ledger(4, createOrgs(proxy_, provider_, owner_token_));
   ASSERT_TRUE(ledger.waitHealthy(20, 20s));
   const int primary = primaryNode();
   ASSERT_GE(primary, 0);
@@ -359,16 +262,15 @@ TEST_F(HaClusterTest, ChangesPoliciesAndAcknowledgedWritesSurviveFailures) {
   EXPECT_TRUE(ledger.waitHealthy(20, 20s, k3)) << "writes did not recover after one mtpd was killed";
   const long long end = ledger.nowMs();
   ledger.stop();
-  const auto writes = ledger.writes();
-  report("kill -9 of the primary's postmaster", writes, k1, k2);
-  report("primary node lost (failover to the standby)", writes, k2, k3);
-  report("one mtpd killed", writes, k3, end + 1);
+  report("kill -9 of the primary's postmaster", ledger, k1, k2);
+  report("primary node lost (failover to the standby)", ledger, k2, k3);
+  report("one mtpd killed", ledger, k3, end + 1);
 
   // Every acknowledged write is in the database, with exactly one activity event; so is every
   // ledger org in the database (a write whose answer was lost may have committed, once).
   std::set<std::string> acknowledged;
-  for (const auto& w : writes)
-    if (w.status == 201) acknowledged.insert(w.id);
+  for (const auto& w : ledger.requests())
+    if (w.status == 201) acknowledged.insert(nlohmann::json::parse(w.body, nullptr, false).value("id", ""));
   const auto rows = pqRows(db_,
       "SELECT o.id, (SELECT count(*) FROM activity a WHERE a.resource_id = o.id AND a.event_type = 'organization_create') "
       "FROM organizations o WHERE o.provider_id = '" + provider_ + "' AND o.name LIKE 'ledger-%'");

@@ -6,11 +6,8 @@
 // Idempotency-Key, exactly one activity event per created org; every 503 carried Retry-After;
 // mtpd recovered from the PostgreSQL restart by itself and /readyz showed the outage. The
 // figures (requests, acknowledged, lost, ambiguous, outage ms) are printed for the issue.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,7 +24,9 @@
 #include <vector>
 
 #include "auth/random.h"
+#include "child_process.h"
 #include "http_client.h"
+#include "write_ledger.h"
 
 namespace mtp::testing {
 namespace {
@@ -54,67 +53,6 @@ std::string shell(const std::string& cmd, int* rc = nullptr) {
   return out;
 }
 
-// mtpd as a child process, its output collected.
-class Child {
- public:
-  explicit Child(std::vector<std::string> argv) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], 1);
-      ::dup2(fds[1], 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-    reader_ = std::thread([this] {
-      char buf[4096];
-      for (;;) {
-        const ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) break;
-        std::lock_guard lock(mu_);
-        out_.append(buf, static_cast<std::size_t>(n));
-      }
-    });
-  }
-  ~Child() { kill9(); }
-  void kill9() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-    if (reader_.joinable()) reader_.join();
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  std::string output() const {
-    std::lock_guard lock(mu_);
-    return out_;
-  }
-  std::string waitFor(const std::string& re, std::chrono::milliseconds timeout = 30s) {
-    const std::regex rx(re);
-    for (auto end = Clock::now() + timeout; Clock::now() < end; std::this_thread::sleep_for(20ms)) {
-      std::smatch m;
-      const std::string o = output();
-      if (std::regex_search(o, m, rx)) return m.size() > 1 ? m[1].str() : m[0].str();
-    }
-    return "";
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  mutable std::mutex mu_;
-  std::string out_;
-  std::thread reader_;
-};
-
 std::uint16_t freePort() {
   int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -127,25 +65,6 @@ std::uint16_t freePort() {
   return ntohs(a.sin_port);
 }
 
-// Rows of a query through libpq (every column as text).
-std::vector<std::vector<std::string>> pqRows(const std::string& url, const std::string& sql) {
-  std::vector<std::vector<std::string>> out;
-  PGconn* c = PQconnectdb(url.c_str());
-  if (PQstatus(c) == CONNECTION_OK) {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-      for (int i = 0; i < PQntuples(r); ++i) {
-        std::vector<std::string> row;
-        for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
-        out.push_back(std::move(row));
-      }
-    }
-    PQclear(r);
-  }
-  PQfinish(c);
-  return out;
-}
-
 // One create in the ledger: every answer it got, and how it ended.
 struct Entry {
   std::string name, key;
@@ -153,11 +72,6 @@ struct Entry {
   int attempts = 0;
   enum class End { kNone, kAcknowledged, kAppliedAnswerLost, kRefused, kOther } end = End::kNone;
   int final_status = 0;
-};
-
-struct Sample {
-  Clock::time_point at;
-  bool ok;
 };
 
 class LedgerTest : public ::testing::Test {
@@ -180,20 +94,19 @@ class LedgerTest : public ::testing::Test {
     std::error_code ec;
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
-  std::unique_ptr<Child> startMtpd() {
-    auto c = std::make_unique<Child>(std::vector<std::string>{
+  std::unique_ptr<ChildProcess> startMtpd() {
+    return std::make_unique<ChildProcess>(std::vector<std::string>{
         MTP_MTPD_BIN, "--db", db_, "--listen", "127.0.0.1:" + std::to_string(port_), "--policies",
         (sourceDir() / "policies" / "builtin").string(), "--jwt-key-file", (dir_ / "jwt.key").string(),
         "--threads", "3", "--web", "none", "--no-rate-limits", "--usage-interval", "0",
         "--idempotency-lease-seconds", "2"});
-    return c;
   }
-  bool listening(Child& c) { return !c.waitFor(R"(mtpd listening on http://127\.0\.0\.1:(\d+))").empty(); }
+  bool listening(ChildProcess& c) { return !c.waitFor(R"(mtpd listening on http://127\.0\.0\.1:(\d+))", 30s).empty(); }
 
   std::string db_, pg_dir_;
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
-  std::unique_ptr<Child> mtpd_;
+  std::unique_ptr<ChildProcess> mtpd_;
 };
 
 TEST_F(LedgerTest, NoAcknowledgedWriteLostNoDuplicateThroughPostgresRestartAndKill9) {
@@ -215,63 +128,50 @@ TEST_F(LedgerTest, NoAcknowledgedWriteLostNoDuplicateThroughPostgresRestartAndKi
   ASSERT_FALSE(token.empty()) << mtpd_->output();
   const std::string orgs = "/api/v2/providers/" + provider + "/organizations";
 
-  // --- the ledger
+  // --- the ledger: each create retried with its Idempotency-Key until it ends
   std::mutex mu;
   std::vector<Entry> ledger;
-  std::vector<Sample> samples;  // every answer: 2xx/definitive or not
-  std::atomic<int> requests{0}, unavailable{0}, unavailable_without_retry_after{0}, no_answer{0},
-      in_flight_409{0}, unexpected{0};
-  std::atomic<bool> stop{false};
+  std::atomic<int> unavailable{0}, unavailable_without_retry_after{0}, no_answer{0}, in_flight_409{0},
+      unexpected{0};
   const auto hard_end = Clock::now() + 75s;
-  auto writer = [&](int w) {
-    for (int i = 0; !stop.load(); ++i) {
-      Entry e;
-      e.name = "ledger-" + std::to_string(w) + "-" + std::to_string(i);
-      e.key = "key-" + e.name;
-      e.valid = i % 10 != 7;
-      nlohmann::json body{{"name", e.name}};
-      if (!e.valid) body["maxSystemUsers"] = -1;
-      const std::string req = body.dump();
-      while (e.end == Entry::End::kNone && Clock::now() < hard_end) {
-        ++e.attempts;
-        ++requests;
-        mtp::test::HttpResponse r;  // status 0: no answer (refused while mtpd restarts, cut, timed out)
-        try {
-          HttpClient c(port_, "127.0.0.1", false, 5000);
-          r = c.json("POST", orgs, req, {{"Authorization", "Bearer " + token}, {"Idempotency-Key", e.key}});
-        } catch (const std::exception&) {
+  auto create = [&](WriteLedger& l, int w, int i) {
+    Entry e;
+    e.name = "ledger-" + std::to_string(w) + "-" + std::to_string(i);
+    e.key = "key-" + e.name;
+    e.valid = i % 10 != 7;
+    nlohmann::json body{{"name", e.name}};
+    if (!e.valid) body["maxSystemUsers"] = -1;
+    const std::string req = body.dump();
+    while (e.end == Entry::End::kNone && Clock::now() < hard_end) {
+      ++e.attempts;
+      const LedgerRequest r =
+          l.post(w, port_, orgs, req, {{"Authorization", "Bearer " + token}, {"Idempotency-Key", e.key}}, 5000);
+      if (r.ok()) {
+        e.end = Entry::End::kAcknowledged;
+      } else if (r.status == 400 || r.status == 422) {
+        e.end = Entry::End::kRefused;
+      } else if (r.status == 409 && r.body.find("answer was lost") != std::string::npos) {
+        e.end = Entry::End::kAppliedAnswerLost;
+      } else if (r.status == 503 || r.status == 0 || r.status == 409) {
+        if (r.status == 503) {
+          ++unavailable;
+          if (r.retry_after.empty()) ++unavailable_without_retry_after;
         }
-        const bool good = r.status >= 200 && r.status < 300;
-        {
-          std::lock_guard lock(mu);
-          samples.push_back({Clock::now(), good});
-        }
-        if (good) {
-          e.end = Entry::End::kAcknowledged;
-        } else if (r.status == 400 || r.status == 422) {
-          e.end = Entry::End::kRefused;
-        } else if (r.status == 409 && r.body.find("answer was lost") != std::string::npos) {
-          e.end = Entry::End::kAppliedAnswerLost;
-        } else if (r.status == 503 || r.status == 0 || r.status == 409) {
-          if (r.status == 503) {
-            ++unavailable;
-            if (r.header("retry-after").empty()) ++unavailable_without_retry_after;
-          }
-          if (r.status == 0) ++no_answer;
-          if (r.status == 409) ++in_flight_409;
-          std::this_thread::sleep_for(100ms);  // Retry-After is 1-2 s; a ledger retries sooner
-        } else {
-          ++unexpected;
-          e.end = Entry::End::kOther;
-        }
-        e.final_status = r.status;
+        if (r.status == 0) ++no_answer;
+        if (r.status == 409) ++in_flight_409;
+        std::this_thread::sleep_for(100ms);  // Retry-After is 1-2 s; a ledger retries sooner
+      } else {
+        ++unexpected;
+        e.end = Entry::End::kOther;
       }
-      std::lock_guard lock(mu);
-      ledger.push_back(std::move(e));
+      e.final_status = r.status;
     }
+    std::lock_guard lock(mu);
+    ledger.push_back(std::move(e));
   };
   // /readyz, every 25 ms.
   std::vector<std::pair<Clock::time_point, int>> ready;
+  std::atomic<bool> stop{false};
   std::thread prober([&] {
     while (!stop.load()) {
       int s = 0;
@@ -287,26 +187,28 @@ TEST_F(LedgerTest, NoAcknowledgedWriteLostNoDuplicateThroughPostgresRestartAndKi
       std::this_thread::sleep_for(25ms);
     }
   });
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 4; ++w) writers.emplace_back(writer, w);
+  WriteLedger writers(4, create);
 
   // --- faults: PostgreSQL restarted, then mtpd killed with kill -9 and started again
   std::this_thread::sleep_for(2s);
   const auto pg_restart_at = Clock::now();
+  const long long pg_restart_ms = writers.nowMs();
   int rc = 0;
   shell("bash '" + (sourceDir() / "scripts" / "pg.sh").string() + "' restart '" + pg_dir_ + "' 2>&1", &rc);
   EXPECT_EQ(rc, 0) << "pg.sh restart";
   const auto pg_back_at = Clock::now();
   std::this_thread::sleep_for(3s);
   const auto kill_at = Clock::now();
-  mtpd_->kill9();
+  const long long kill_ms = writers.nowMs();
+  mtpd_.reset();  // SIGKILL, reaped
   mtpd_ = startMtpd();
   ASSERT_TRUE(listening(*mtpd_)) << mtpd_->output();
   const auto mtpd_back_at = Clock::now();
   std::this_thread::sleep_for(3s);
+  writers.stop();
   stop = true;
-  for (auto& t : writers) t.join();
   prober.join();
+  const long long end_ms = writers.nowMs();
 
   // --- what the database holds
   std::map<std::string, std::vector<std::string>> ids_by_name;
@@ -342,28 +244,13 @@ TEST_F(LedgerTest, NoAcknowledgedWriteLostNoDuplicateThroughPostgresRestartAndKi
         break;
     }
   }
-  // The outage each fault caused, as the writers saw it: from the first failed answer after
-  // the fault to the first success after the last failure of that window.
-  auto outageMs = [&](Clock::time_point from, Clock::time_point to) -> long long {
-    std::optional<Clock::time_point> first_fail, last_fail, back;
-    for (const auto& s : samples) {
-      if (s.at < from || s.at > to) continue;
-      if (!s.ok) {
-        if (!first_fail) first_fail = s.at;
-        last_fail = s.at;
-        back.reset();
-      } else if (last_fail && !back) {
-        back = s.at;
-      }
-    }
-    if (!first_fail || !back) return first_fail ? -1 : 0;
-    return std::chrono::duration_cast<std::chrono::milliseconds>(*back - *first_fail).count();
-  };
-  const long long pg_outage = outageMs(pg_restart_at, kill_at);
-  const long long kill_outage = outageMs(kill_at, Clock::now());
+  // The outage each fault caused, as the writers saw it (WriteLedger::window).
+  const long long pg_outage = writers.window(pg_restart_ms, kill_ms).outage_ms;
+  const long long kill_outage = writers.window(kill_ms, end_ms + 1).outage_ms;
   int ready_down_pg = 0, ok_after_pg = 0;
   for (const auto& [at, s] : ready) ready_down_pg += at >= pg_restart_at && at < kill_at && s != 200;
-  for (const auto& s : samples) ok_after_pg += s.at > pg_back_at && s.at < kill_at && s.ok;
+  const long long pg_back_ms = pg_restart_ms + std::chrono::duration_cast<std::chrono::milliseconds>(pg_back_at - pg_restart_at).count();
+  for (const auto& r : writers.requests()) ok_after_pg += r.start_ms > pg_back_ms && r.start_ms < kill_ms && r.ok();
 
   std::printf(
       "ledger: requests %d, creates %zu, acknowledged %d (+%d applied, answer lost), refused %d, "
@@ -371,7 +258,7 @@ TEST_F(LedgerTest, NoAcknowledgedWriteLostNoDuplicateThroughPostgresRestartAndKi
       "Retry-After), no answer %d, 409 in flight %d, unexpected %d; outage ms: PostgreSQL restart "
       "%lld (pg_ctl %lld ms), mtpd kill -9 %lld (restart to listening %lld ms); /readyz not ready "
       "%d times during the PostgreSQL restart\n",
-      requests.load(), ledger.size(), acknowledged, applied_answer_lost, refused, lost, ambiguous,
+      static_cast<int>(writers.requests().size()), ledger.size(), acknowledged, applied_answer_lost, refused, lost, ambiguous,
       ambiguous_present, duplicated, events_wrong, unavailable.load(), unavailable_without_retry_after.load(),
       no_answer.load(), in_flight_409.load(), unexpected.load(), pg_outage,
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(pg_back_at - pg_restart_at).count()),

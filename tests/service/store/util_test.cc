@@ -82,7 +82,11 @@ TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {
       EXPECT_GT(pg[i].version, pg[i - 1].version);
     }
     EXPECT_EQ(pg[i].version, lite[i].version);
-    EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size());
+    // The same statements in both, except schema 17: it partitions the activity log on
+    // PostgreSQL (a table rebuilt, 16 statements) and only adds its retention index on SQLite,
+    // which has no partitions.
+    if (pg[i].version == 17) continue;
+    EXPECT_EQ(splitStatements(pg[i].sql).size(), splitStatements(lite[i].sql).size()) << pg[i].name;
   }
   EXPECT_EQ(splitStatements("-- c\nCREATE TABLE a (x INT);\nCREATE INDEX i ON a (x);\n").size(), 2u);
   // A PL/pgSQL body and a SQLite trigger body hold `;` of their own (schema 7).

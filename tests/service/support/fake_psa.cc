@@ -1,30 +1,13 @@
 #include "fake_psa.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sodium.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <regex>
 
 namespace mtp::testing {
 namespace {
 
 using nlohmann::json;
-
-bool sendAll(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -52,32 +35,11 @@ const char* reason(int status) {
 
 }  // namespace
 
-FakePsa::FakePsa(std::string kind, Credentials creds) : kind_(std::move(kind)), creds_(std::move(creds)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    std::perror("FakePsa: bind");
-    std::abort();
-  }
-  socklen_t len = sizeof a;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
-  thread_ = std::thread([this] { serve(); });
-}
+FakePsa::FakePsa(std::string kind, Credentials creds) : kind_(std::move(kind)), creds_(std::move(creds)) {}
 
 FakePsa::~FakePsa() { stop(); }
 
-void FakePsa::stop() {
-  stopping_ = true;
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
-}
+void FakePsa::stop() { server_.stop(); }
 
 void FakePsa::setUnits(long long service_id, long long units) {
   std::lock_guard lock(mu_);
@@ -118,27 +80,11 @@ bool FakePsa::waitFor(const std::string& fragment, std::size_t n, std::chrono::m
   return count(fragment) >= n;
 }
 
-void FakePsa::serve() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    session(fd);
-    ::close(fd);
-  }
-}
-
 void FakePsa::session(int fd) {
   std::string buf;
   std::size_t head_end = std::string::npos;
   while ((head_end = buf.find("\r\n\r\n")) == std::string::npos) {
-    char tmp[4096];
-    const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
-    if (n <= 0 || buf.size() > (1 << 20)) return;
-    buf.append(tmp, static_cast<std::size_t>(n));
+    if (!recvMore(fd, buf)) return;
   }
   Request r;
   const std::string head = buf.substr(0, head_end);
@@ -165,12 +111,9 @@ void FakePsa::session(int fd) {
   if (auto it = r.headers.find("content-length"); it != r.headers.end()) length = std::stoul(it->second);
   r.body = buf.substr(head_end + 4);
   while (r.body.size() < length) {
-    char tmp[4096];
-    const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
-    if (n <= 0) return;
-    r.body.append(tmp, static_cast<std::size_t>(n));
+    if (!recvMore(fd, r.body)) return;
   }
-  for (int waited = 0; waited < delay_ms_.load() && !stopping_; waited += 10) {
+  for (int waited = 0; waited < delay_ms_.load() && !server_.stopping(); waited += 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   auto [status, body] = answer(r);

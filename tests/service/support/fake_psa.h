@@ -16,8 +16,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "loopback_server.h"
 
 namespace mtp::testing {
 
@@ -43,7 +44,7 @@ class FakePsa {
   explicit FakePsa(std::string kind, Credentials creds);  // binds and serves; aborts on failure
   ~FakePsa();
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
 
   // The next `n` requests answer `status` (after their checks).
   void failNext(int n, int status = 500) {
@@ -66,7 +67,6 @@ class FakePsa {
   void stop();
 
  private:
-  void serve();
   void session(int fd);
   // The answer (status, body) to one request; notes any violation.
   std::pair<int, std::string> answer(const Request& r);
@@ -76,9 +76,6 @@ class FakePsa {
 
   std::string kind_;
   Credentials creds_;
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
   std::atomic<int> fail_left_{0};
   std::atomic<int> fail_status_{500};
   std::atomic<int> delay_ms_{0};
@@ -88,7 +85,7 @@ class FakePsa {
   std::vector<std::string> violations_;
   std::map<long long, long long> units_;
   long long next_id_ = 1000;
-  std::thread thread_;
+  LoopbackServer server_{"FakePsa", [this](int fd) { session(fd); }};  // last: starts after the rest
 };
 
 }  // namespace mtp::testing

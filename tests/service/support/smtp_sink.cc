@@ -1,27 +1,10 @@
 #include "smtp_sink.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <cctype>
 
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
 namespace mtp::testing {
 namespace {
-
-bool sendAll(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // Reads one CRLF (or LF) terminated line into `line` (without the terminator).
 bool readLine(int fd, std::string& buf, std::string& line) {
@@ -33,11 +16,7 @@ bool readLine(int fd, std::string& buf, std::string& line) {
       buf.erase(0, nl + 1);
       return true;
     }
-    if (buf.size() > 1 << 20) return false;
-    char tmp[4096];
-    const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
-    if (n <= 0) return false;
-    buf.append(tmp, static_cast<std::size_t>(n));
+    if (!recvMore(fd, buf)) return false;
   }
 }
 
@@ -55,33 +34,11 @@ std::string address(const std::string& arg) {
 
 }  // namespace
 
-SmtpSink::SmtpSink() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    std::perror("SmtpSink: bind");
-    std::abort();
-  }
-  socklen_t len = sizeof a;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-  port_ = ntohs(a.sin_port);
-  thread_ = std::thread([this] { serve(); });
-}
+SmtpSink::SmtpSink() = default;
 
 SmtpSink::~SmtpSink() { stop(); }
 
-void SmtpSink::stop() {
-  stopping_ = true;
-  if (thread_.joinable()) thread_.join();
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
-}
+void SmtpSink::stop() { server_.stop(); }
 
 std::vector<SmtpSink::Message> SmtpSink::messages() const {
   std::lock_guard lock(mu_);
@@ -93,25 +50,11 @@ bool SmtpSink::waitFor(std::size_t n, std::chrono::milliseconds timeout) const {
   return cv_.wait_for(lock, timeout, [&] { return messages_.size() >= n; });
 }
 
-void SmtpSink::serve() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    ++connections_;
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    session(fd);
-    ::close(fd);
-  }
-}
-
 void SmtpSink::session(int fd) {
   std::string buf, line;
   if (!sendAll(fd, "220 sink.test ESMTP\r\n")) return;
   Message m;
-  while (!stopping_ && readLine(fd, buf, line)) {
+  while (!server_.stopping() && readLine(fd, buf, line)) {
     const std::string verb = upper(line.substr(0, 4));
     std::string reply;
     if (verb == "EHLO") {

@@ -10,8 +10,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "loopback_server.h"
 
 namespace mtp::testing {
 
@@ -26,8 +27,8 @@ class SmtpSink {
   SmtpSink();   // binds and starts serving; aborts the test binary if it cannot bind
   ~SmtpSink();  // stop()
 
-  std::uint16_t port() const { return port_; }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::uint16_t port() const { return server_.port(); }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
 
   // 0: accept mail; else the reply code (e.g. 451) for MAIL FROM.
   void rejectWith(int code) { reject_ = code; }
@@ -36,23 +37,18 @@ class SmtpSink {
   // Waits until at least `n` messages arrived; false on timeout.
   bool waitFor(std::size_t n, std::chrono::milliseconds timeout) const;
   // Connections accepted so far (delivery attempts).
-  int connections() const { return connections_; }
+  int connections() const { return server_.connections(); }
 
   void stop();
 
  private:
-  void serve();
   void session(int fd);
 
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
   std::atomic<int> reject_{0};
-  std::atomic<int> connections_{0};
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::vector<Message> messages_;
-  std::thread thread_;
+  LoopbackServer server_{"SmtpSink", [this](int fd) { session(fd); }};  // last: starts after the rest
 };
 
 }  // namespace mtp::testing

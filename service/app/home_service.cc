@@ -397,10 +397,12 @@ std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
 
 AppResult<OrgMdm> HomeService::getMdm(const Actor& actor, const std::string& org_id) {
   auto r = app_.store().query([&](store::Tx& tx) -> store::Result<OrgMdm> {
-    auto items = tx.getOrgMdm(actor.scope(), org_id);
-    if (!items) return store::fail(items.error());
+    // The version first: a change committed between the two reads then shows newer items
+    // under the older version (a later If-Match fails safe), never the reverse.
     auto version = tx.getOrgMdmVersion(actor.scope(), org_id);
     if (!version) return store::fail(version.error());
+    auto items = tx.getOrgMdm(actor.scope(), org_id);
+    if (!items) return store::fail(items.error());
     OrgMdm out = fromItems(*items);
     out.version = *version;
     return out;

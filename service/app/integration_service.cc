@@ -277,7 +277,6 @@ AppResult<store::SyncRunRecord> IntegrationService::queueSync(Actor actor, const
         return store::fail(store::Status::conflict(kind + " is not configured"));
       return store::fail(integ.error());
     }
-    if (auto ok = if_match.check(integ->version, "the integration"); !ok) return ok;
     auto runs = tx.listSyncRuns(actor.scope(), kind, 5);
     if (!runs) return store::fail(runs.error());
     for (const auto& r : *runs) {

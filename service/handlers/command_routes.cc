@@ -112,7 +112,7 @@ HandlerResult createSaved(app::CommandService& svc, RequestContext& ctx) {
   if (!in) return std::unexpected(in.error());
   auto c = svc.create(actorOf(ctx), ctx.organization(), *in);
   if (!c) return http::fail(c.error());
-  return withEtag(Response::json(savedJson(*c), 201), c->version);
+  return created(Response::json(savedJson(*c), 201), "/api/commands/" + c->id, c->version);
 }
 
 HandlerResult getSaved(app::CommandService& svc, RequestContext& ctx) {

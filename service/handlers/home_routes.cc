@@ -274,8 +274,10 @@ HandlerResult getSettings(app::HomeService& svc, RequestContext& ctx) {
 }
 
 HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
+  // `version` as GET answered it may come back (a client sending the document it read) and is
+  // ignored: the condition is If-Match.
   auto body = http::JsonBody::parse(
-      ctx, {"widgets", "upcomingPasswordExpirationDays", "longUptimeDays", "scheduledDays"});
+      ctx, {"widgets", "upcomingPasswordExpirationDays", "longUptimeDays", "scheduledDays", "version"});
   if (!body) return std::unexpected(body.error());
   const app::Actor actor = actorOf(ctx);
   app::HomeSettingsChanges in;

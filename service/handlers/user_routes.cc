@@ -161,7 +161,7 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
   }
   auto u = svc.create(actorOf(ctx), ctx.organization(), in);
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u), 201);
+  return created(Response::json(userJson(*u), 201), "/api/systemusers/" + u->id, u->version);
 }
 
 HandlerResult getUser(app::UserService& svc, RequestContext& ctx) {

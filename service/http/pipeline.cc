@@ -374,7 +374,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   // Idempotency-Key (http/idempotency.h): an authenticated POST with the header.
   // A Public POST only where the route accepts it (Route::public_idempotency).
   std::optional<std::string_view> key;
-  const bool anonymous = ctx.principal_ == nullptr;
+  const bool anonymous = !ctx.principal_.has_value();
   if (options_.idempotency && in.method == "POST" && (!anonymous || route.public_idempotency)) {
     key = ctx.header("idempotency-key");
   }

@@ -268,13 +268,16 @@ AppResult<BillingInformation> BillingService::information(const Actor& actor) {
 }
 
 AppResult<BillingInformation> BillingService::putInformation(
-    const Actor& actor, const store::BillingInformationRecord& in) {
+    const Actor& actor, const store::BillingInformationRecord& in, const IfMatch& if_match) {
   auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<store::BillingInformationRecord> {
     store::BillingInformationRecord cur;
     auto got = tx.getBillingInformation(actor.scope());
     if (!got && !got.error().isNotFound()) return store::fail(got.error());
     const bool stored = got.has_value();
     if (got) cur = *got;
+    if (auto ok = if_match.check(stored ? cur.version : 0, "the billing information"); !ok) {
+      return store::fail(ok.error());
+    }
     std::vector<Change> changes;
     auto diff = [&](const char* field, const std::string& a, const std::string& b) {
       if (a != b) changes.push_back({field, a, b});

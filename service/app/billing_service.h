@@ -27,6 +27,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/store.h"
 
@@ -127,9 +128,12 @@ class BillingService {
   AppResult<InvoiceDetail> invoice(const Actor& actor, const std::string& id);
   AppResult<BillingInformation> information(const Actor& actor);
   // Replaces the billing information; when something changed, one
-  // `billing_information_update` event (changes per field) in the same transaction.
+  // `billing_information_update` event (changes per field) in the same transaction. With
+  // If-Match: 412 unless the stored version (0: never stored) is one it names, checked under
+  // the provider's row lock.
   AppResult<BillingInformation> putInformation(const Actor& actor,
-                                               const store::BillingInformationRecord& in);
+                                               const store::BillingInformationRecord& in,
+                                               const IfMatch& if_match = {});
   // Records a payment (0 < amount <= owed) and one `invoice_payment` event; a void invoice:
   // kPreconditionFailed; an unknown one: kNotFound.
   AppResult<InvoiceDetail> pay(const Actor& actor, const std::string& invoice_id,

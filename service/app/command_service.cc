@@ -136,10 +136,12 @@ AppResult<store::SavedCommandRecord> CommandService::create(const Actor& actor,
 AppResult<store::SavedCommandRecord> CommandService::update(const Actor& actor,
                                                             const std::string& org_id,
                                                             const std::string& id,
-                                                            const SavedCommandInput& in) {
+                                                            const SavedCommandInput& in,
+                                                            const IfMatch& if_match) {
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SavedCommandRecord> {
     auto old = tx.getSavedCommand(actor.scope(), org_id, id);
     if (!old) return store::fail(old.error());
+    if (auto ok = if_match.check(old->version, "the command"); !ok) return store::fail(ok.error());
     store::SavedCommandRecord r = *old;
     if (in.name) r.name = *in.name;
     if (in.target_os) r.target_os = *in.target_os;
@@ -156,6 +158,7 @@ AppResult<store::SavedCommandRecord> CommandService::update(const Actor& actor,
     if (changes.empty()) return r;
     r.updated = tx.now();
     if (auto u = tx.updateSavedCommand(actor.scope(), r); !u) return store::fail(u.error());
+    r.version = old->version + 1;  // as the store raised it (the row lock is held)
     auto ev = activityEvent(withEmail(tx, actor), "command_updated", "command", r.id, changes,
                             org_id);
     if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
@@ -166,10 +169,11 @@ AppResult<store::SavedCommandRecord> CommandService::update(const Actor& actor,
 }
 
 AppResult<void> CommandService::remove(const Actor& actor, const std::string& org_id,
-                                       const std::string& id) {
+                                       const std::string& id, const IfMatch& if_match) {
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto old = tx.getSavedCommand(actor.scope(), org_id, id);
     if (!old) return store::fail(old.error());
+    if (auto ok = if_match.check(old->version, "the command"); !ok) return ok;
     if (auto d = tx.deleteSavedCommand(actor.scope(), org_id, id); !d) return d;
     auto ev = activityEvent(withEmail(tx, actor), "command_deleted", "command", id,
                             {{"name", old->name, ""}}, org_id);

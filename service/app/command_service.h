@@ -24,6 +24,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/command_store.h"
 #include "store/list_query.h"
@@ -54,9 +55,13 @@ class CommandService {
   // Every field required.
   AppResult<store::SavedCommandRecord> create(const Actor& actor, const std::string& org_id,
                                               const SavedCommandInput& in);
+  // With If-Match (update and remove): 412 unless the command's version is one it names,
+  // checked under the command's row lock.
   AppResult<store::SavedCommandRecord> update(const Actor& actor, const std::string& org_id,
-                                              const std::string& id, const SavedCommandInput& in);
-  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id);
+                                              const std::string& id, const SavedCommandInput& in,
+                                              const IfMatch& if_match = {});
+  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
+                         const IfMatch& if_match = {});
   // One pending result per device, in the order given.
   AppResult<std::vector<store::CommandResultRecord>> run(const Actor& actor,
                                                          const std::string& org_id,

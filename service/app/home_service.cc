@@ -243,59 +243,82 @@ std::string reportsCsv(const std::vector<store::ReportRecord>& reports) {
   return out;
 }
 
-AppResult<HomeSettings> HomeService::settings(const Actor& actor) {
-  auto r = app_.store().query([&](store::Tx& tx) -> store::Result<HomeSettings> {
-    HomeSettings s;
-    auto saved = tx.getAdminHome(actor.scope(), actor.admin_id);
-    if (!saved) {
-      if (saved.error().isNotFound()) {
-        s.widgets = homeWidgetIds();
-        return s;
-      }
-      return store::fail(saved.error());
+namespace {
+
+// The admin's saved choice in `tx` (under the admin's row lock in a write unit), or the
+// defaults.
+store::Result<HomeSettings> settingsIn(store::Tx& tx, const Actor& actor) {
+  HomeSettings s;
+  auto saved = tx.getAdminHome(actor.scope(), actor.admin_id);
+  if (!saved) {
+    if (saved.error().isNotFound()) {
+      s.widgets = homeWidgetIds();
+      return s;
     }
-    s.widgets = saved->widgets;
-    s.upcoming_password_expiration_days = saved->upcoming_password_expiration_days;
-    s.long_uptime_days = saved->long_uptime_days;
-    s.scheduled_days = saved->scheduled_days;
-    s.saved = true;
-    return s;
-  });
+    return store::fail(saved.error());
+  }
+  s.widgets = saved->widgets;
+  s.upcoming_password_expiration_days = saved->upcoming_password_expiration_days;
+  s.long_uptime_days = saved->long_uptime_days;
+  s.scheduled_days = saved->scheduled_days;
+  s.saved = true;
+  s.version = saved->version;
+  return s;
+}
+
+}  // namespace
+
+AppResult<HomeSettings> HomeService::settings(const Actor& actor) {
+  auto r = app_.store().query([&](store::Tx& tx) { return settingsIn(tx, actor); });
   if (!r) return failWith(fromStore(r.error()));
   return std::move(*r);
 }
 
-AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSettings& in) {
+AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSettingsChanges& change,
+                                                  const IfMatch& if_match) {
+  const std::vector<std::string>& widgets = change.widgets;
   std::vector<std::string> seen;
-  for (const auto& id : in.widgets) {
+  for (const auto& id : widgets) {
     if (!isHomeWidget(id)) return failWith(AppError::invalid("unknown widget `" + id + "`"));
     if (std::find(seen.begin(), seen.end(), id) != seen.end()) {
       return failWith(AppError::invalid("widget `" + id + "` is listed twice"));
     }
     seen.push_back(id);
   }
-  for (auto [name, v] : {std::pair{"upcomingPasswordExpirationDays", in.upcoming_password_expiration_days},
-                         std::pair{"longUptimeDays", in.long_uptime_days},
-                         std::pair{"scheduledDays", in.scheduled_days}}) {
-    if (v < kHomeMinDays || v > kHomeMaxDays) {
+  for (auto [name, v] : {std::pair{"upcomingPasswordExpirationDays", change.upcoming_password_expiration_days},
+                         std::pair{"longUptimeDays", change.long_uptime_days},
+                         std::pair{"scheduledDays", change.scheduled_days}}) {
+    if (v && (*v < kHomeMinDays || *v > kHomeMaxDays)) {
       return failWith(AppError::invalid(std::string(name) + " must be between 1 and 365"));
     }
   }
-  auto before = settings(actor);
-  if (!before) return failWith(before.error());
-  std::vector<Change> changes;
-  auto add = [&](const char* field, const std::string& from, const std::string& to) {
-    if (from != to || !before->saved) changes.push_back({field, from, to});
-  };
-  add("widgets", joined(before->widgets), joined(in.widgets));
-  add("upcomingPasswordExpirationDays", daysText(before->upcoming_password_expiration_days),
-      daysText(in.upcoming_password_expiration_days));
-  add("longUptimeDays", daysText(before->long_uptime_days), daysText(in.long_uptime_days));
-  add("scheduledDays", daysText(before->scheduled_days), daysText(in.scheduled_days));
-  HomeSettings out = in;
-  out.saved = true;
-  if (before->saved && changes.empty()) return out;  // nothing changed: no write, no event
+  HomeSettings out;
+  // Read, compare and write in one write unit: the admin's row lock (getAdminHome) orders
+  // concurrent saves, so none is lost and each event's `from` is the committed choice.
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto before = settingsIn(tx, actor);
+    if (!before) return store::fail(before.error());
+    if (auto ok = if_match.check(before->version, "the Home layout"); !ok) return ok;
+    HomeSettings in = *before;  // the absent N values stay as saved
+    in.widgets = widgets;
+    if (change.upcoming_password_expiration_days) {
+      in.upcoming_password_expiration_days = *change.upcoming_password_expiration_days;
+    }
+    if (change.long_uptime_days) in.long_uptime_days = *change.long_uptime_days;
+    if (change.scheduled_days) in.scheduled_days = *change.scheduled_days;
+    out = in;
+    out.saved = true;
+    std::vector<Change> changes;
+    auto add = [&](const char* field, const std::string& from, const std::string& to) {
+      if (from != to || !before->saved) changes.push_back({field, from, to});
+    };
+    add("widgets", joined(before->widgets), joined(in.widgets));
+    add("upcomingPasswordExpirationDays", daysText(before->upcoming_password_expiration_days),
+        daysText(in.upcoming_password_expiration_days));
+    add("longUptimeDays", daysText(before->long_uptime_days), daysText(in.long_uptime_days));
+    add("scheduledDays", daysText(before->scheduled_days), daysText(in.scheduled_days));
+    out.version = before->version;
+    if (before->saved && changes.empty()) return {};  // nothing changed: no write, no event
     store::AdminHomeRecord rec;
     rec.admin_id = actor.admin_id;
     rec.widgets = in.widgets;
@@ -303,6 +326,7 @@ AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSetting
     rec.long_uptime_days = in.long_uptime_days;
     rec.scheduled_days = in.scheduled_days;
     if (auto ok = tx.putAdminHome(actor.scope(), rec); !ok) return ok;
+    out.version = before->version + 1;  // the store's next version (1 for a new row)
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) actor.email = me->email;
     auto ev = activityEvent(actor, "home_settings_update", "admin", actor.admin_id, changes);
     if (auto id = tx.appendActivity(actor.scope(), ev); !id) return store::fail(id.error());
@@ -372,14 +396,27 @@ std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
 }
 
 AppResult<OrgMdm> HomeService::getMdm(const Actor& actor, const std::string& org_id) {
-  auto r = app_.store().query(
-      [&](store::Tx& tx) { return tx.getOrgMdm(actor.scope(), org_id); });
+  auto r = app_.store().query([&](store::Tx& tx) -> store::Result<OrgMdm> {
+    // The version first: a change committed between the two reads then shows newer items
+    // under the older version (a later If-Match fails safe), never the reverse.
+    auto version = tx.getOrgMdmVersion(actor.scope(), org_id);
+    if (!version) return store::fail(version.error());
+    auto items = tx.getOrgMdm(actor.scope(), org_id);
+    if (!items) return store::fail(items.error());
+    OrgMdm out = fromItems(*items);
+    out.version = *version;
+    return out;
+  });
   if (!r) return failWith(fromStore(r.error()));
-  return fromItems(*r);
+  return std::move(*r);
 }
 
-AppResult<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm) {
+AppResult<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
+                                      const IfMatch& if_match) {
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto version = tx.getOrgMdmVersion(actor.scope(), org_id);  // the org's row lock
+    if (!version) return store::fail(version.error());
+    if (auto ok = if_match.check(*version, "the MDM settings"); !ok) return ok;
     auto before = tx.getOrgMdm(actor.scope(), org_id);
     if (!before) return store::fail(before.error());
     const OrgMdm old = fromItems(*before);

@@ -35,6 +35,7 @@
 #include "app/actor.h"
 #include "app/admin_service.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/store.h"
 
@@ -58,6 +59,15 @@ struct HomeSettings {
   int long_uptime_days = 30;
   int scheduled_days = 7;
   bool saved = false;
+  std::int64_t version = 0;  // the saved row's version (ETag); 0 for the defaults
+};
+
+// A PUT /me/home: the widgets shown, and the N values to change (absent: kept as saved).
+struct HomeSettingsChanges {
+  std::vector<std::string> widgets;
+  std::optional<int> upcoming_password_expiration_days;
+  std::optional<int> long_uptime_days;
+  std::optional<int> scheduled_days;
 };
 
 // A widget the caller may see and the orgs to count it over (ignored by the widgets that
@@ -99,6 +109,7 @@ struct OrgMdm {
   std::optional<std::int64_t> apns_certificate_expires_at;
   std::optional<std::int64_t> vpp_token_expires_at;
   std::optional<std::int64_t> ade_token_expires_at;
+  std::int64_t version = 0;  // read-only (ETag): 0 until first set
 };
 
 class HomeService {
@@ -108,8 +119,10 @@ class HomeService {
   // The admin's saved choice, or every widget with the default N values.
   AppResult<HomeSettings> settings(const Actor& actor);
   // kInvalidArgument for an unknown or repeated widget id or an N outside 1..365. Saved at
-  // once, with one `home_settings_update` event.
-  AppResult<HomeSettings> saveSettings(Actor actor, const HomeSettings& settings);
+  // once, with one `home_settings_update` event. With If-Match: 412 unless the saved
+  // version (0: the defaults) is one it names, checked under the admin's row lock.
+  AppResult<HomeSettings> saveSettings(Actor actor, const HomeSettingsChanges& settings,
+                                       const IfMatch& if_match = {});
 
   // The counts of `widgets` (already filtered by the engine and the choice), in one read.
   AppResult<std::vector<WidgetCount>> counts(const Actor& actor,
@@ -127,7 +140,9 @@ class HomeService {
 
   AppResult<OrgMdm> getMdm(const Actor& actor, const std::string& org_id);
   // Replaces the org's dates, with one organization_update event when anything changed.
-  AppResult<OrgMdm> putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm);
+  // With If-Match: 412 unless the items' version is one it names (under the org's row lock).
+  AppResult<OrgMdm> putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
+                           const IfMatch& if_match = {});
 
  private:
   AppContext& app_;

@@ -109,7 +109,8 @@ AppResult<std::vector<IntegrationView>> IntegrationService::list(const Actor& ac
   return out;
 }
 
-AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::string& kind, const IntegrationInput& in) {
+AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::string& kind, const IntegrationInput& in,
+                                                   const IfMatch& if_match) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
   if (auto c = checkInput(kind, in); !c) return failWith(c.error());
   const auth::SecretBox* box = app_.secrets();
@@ -119,6 +120,7 @@ AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::strin
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto before = tx.getIntegration(actor.scope(), kind);
     if (!before && before.error().isNotFound() == false) return store::fail(before.error());
+    if (auto ok = if_match.check(before ? before->version : 0, "the integration"); !ok) return ok;
     if (!before && !sealed) {
       return store::fail(store::Status::invalidArgument(
           kind == "connectwise" ? "field `privateKey` is required" : "field `secret` is required"));
@@ -161,9 +163,14 @@ AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::strin
   return failWith(AppError::internal());
 }
 
-AppResult<void> IntegrationService::remove(Actor actor, const std::string& kind) {
+AppResult<void> IntegrationService::remove(Actor actor, const std::string& kind, const IfMatch& if_match) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
   auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+    if (if_match.versions) {
+      auto before = tx.getIntegration(actor.scope(), kind);  // the provider's row lock
+      if (!before && !before.error().isNotFound()) return store::fail(before.error());
+      if (auto ok = if_match.check(before ? before->version : 0, "the integration"); !ok) return ok;
+    }
     auto removed = tx.deleteIntegration(actor.scope(), kind);
     if (!removed) return store::fail(removed.error());
     if (!*removed) return {};
@@ -195,17 +202,28 @@ AppResult<ConnectionTest> IntegrationService::test(const Actor& actor, const std
   return ConnectionTest{true, "connected"};
 }
 
-AppResult<std::vector<store::PsaMappingRecord>> IntegrationService::mappings(const Actor& actor,
-                                                                             const std::string& kind) {
+AppResult<PsaMappings> IntegrationService::mappings(const Actor& actor, const std::string& kind) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
-  auto rows = app_.store().query([&](store::Tx& tx) { return tx.listPsaMappings(actor.scope(), kind); });
-  if (!rows) return failWith(fromStore(rows.error()));
-  return std::move(*rows);
+  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<PsaMappings> {
+    PsaMappings m;
+    auto integ = tx.getIntegration(actor.scope(), kind);
+    if (integ) {
+      m.version = integ->version;
+    } else if (!integ.error().isNotFound()) {
+      return store::fail(integ.error());
+    }
+    auto rows = tx.listPsaMappings(actor.scope(), kind);
+    if (!rows) return store::fail(rows.error());
+    m.rows = std::move(*rows);
+    return m;
+  });
+  if (!out) return failWith(fromStore(out.error()));
+  return std::move(*out);
 }
 
-AppResult<std::vector<store::PsaMappingRecord>> IntegrationService::putMappings(
+AppResult<PsaMappings> IntegrationService::putMappings(
     Actor actor, const std::string& kind, const std::vector<store::PsaMappingRecord>& mappings,
-    const store::OrgReach& reach) {
+    const store::OrgReach& reach, const IfMatch& if_match) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
   if (mappings.size() > kMaxMappings) return failWith(AppError::invalid("too many mappings"));
   std::set<std::string> seen;
@@ -230,6 +248,7 @@ AppResult<std::vector<store::PsaMappingRecord>> IntegrationService::putMappings(
         return store::fail(store::Status::conflict(kind + " is not configured"));
       return store::fail(integ.error());
     }
+    if (auto ok = if_match.check(integ->version, "the integration"); !ok) return ok;
     for (const auto& m : mappings) {
       auto org = tx.getOrganization(actor.scope(), m.org_id);
       if (!org) {

@@ -13,11 +13,13 @@ AppResult<store::ProviderRecord> ProviderService::get(const Actor& actor) {
 }
 
 AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
-                                                                 const ProviderSettings& in) {
+                                                                 const ProviderSettings& in,
+                                                                 const IfMatch& if_match) {
   bool changed = false;
   auto p = app_.store().transact([&](store::Tx& tx) -> store::Result<store::ProviderRecord> {
     auto cur = tx.getProvider(actor.scope());
     if (!cur) return cur;
+    if (auto ok = if_match.check(cur->version, "the provider's settings"); !ok) return store::fail(ok.error());
     std::vector<Change> changes;
     store::ProviderRecord next = *cur;
     if (in.require_admin_mfa && *in.require_admin_mfa != cur->require_admin_mfa) {

@@ -277,7 +277,8 @@ AppResult<store::PasswordPolicyRecord> UserLoginService::policy(const Actor& act
 }
 
 AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
-    const Actor& actor, const std::string& org_id, const PasswordPolicyChanges& in) {
+    const Actor& actor, const std::string& org_id, const PasswordPolicyChanges& in,
+    const IfMatch& if_match) {
   if (in.lockout_after_failures &&
       (*in.lockout_after_failures < 0 || *in.lockout_after_failures > kMaxLockoutAfterFailures))
     return failWith(AppError::invalid("field `lockoutAfterFailures` must be between 0 and 100"));
@@ -289,6 +290,7 @@ AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto cur = tx.getPasswordPolicy(scope, org_id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the password policy"); !ok) return ok;
     store::PasswordPolicyRecord next = *cur;
     next.org_id = org_id;
     std::vector<Change> changes;
@@ -306,6 +308,7 @@ AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
     out = next;
     if (changes.empty()) return {};
     if (auto r = tx.putPasswordPolicy(scope, next); !r) return r;
+    out.version = cur->version + 1;  // the store's next version (the org's lock is held)
     if (next.password_expiration_days != cur->password_expiration_days) {
       // The policy is the org's now: every password on file is dated by it at once (Home's
       // expired and upcoming widgets read these dates).

@@ -25,6 +25,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/records.h"
 
@@ -84,8 +85,11 @@ class UserLoginService {
   // `organization_password_policy_update` with one change per changed field; nothing
   // changed: no write. A new passwordExpirationDays re-dates every password on file at once
   // (password_expiration_date = when it was set + days; 0: none), in the same transaction.
+  // With If-Match: 412 unless the policy's version (0: never set) is one it names, checked
+  // under the org's row lock.
   AppResult<store::PasswordPolicyRecord> putPolicy(const Actor& actor, const std::string& org_id,
-                                                   const PasswordPolicyChanges& in);
+                                                   const PasswordPolicyChanges& in,
+                                                   const IfMatch& if_match = {});
 
  private:
   enum class Purpose { kSignIn, kPasswordChange };

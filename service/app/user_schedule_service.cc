@@ -68,12 +68,14 @@ store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const store::DueUserS
 
 AppResult<store::SystemUserRecord> UserScheduleService::set(const Actor& actor, const std::string& org_id,
                                                             const std::string& id, ScheduledChange change,
-                                                            std::optional<std::int64_t> at) {
+                                                            std::optional<std::int64_t> at,
+                                                            const IfMatch& if_match) {
   const std::int64_t now = app_.now();
   if (at && *at <= now) return failWith(AppError::invalid("field `start_date` must be in the future"));
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);
     if (!cur) return store::fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
     store::SystemUserRecord next = *cur;
     auto& slot = slotOf(next, change);
     if (slot == at) return *cur;

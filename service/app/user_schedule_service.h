@@ -19,6 +19,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
+#include "app/if_match.h"
 #include "app/result.h"
 #include "store/records.h"
 #include "store/store.h"
@@ -33,9 +34,11 @@ class UserScheduleService {
 
   // Sets the user's scheduled change to `at` (Unix seconds), or clears it (nullopt; clearing
   // none is no write and no event).
+  // The schedule is part of the user: with If-Match, 412 unless the user's version is one
+  // it names (checked under the user's row lock); a change raises the user's version.
   AppResult<store::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
                                          const std::string& id, ScheduledChange change,
-                                         std::optional<std::int64_t> at);
+                                         std::optional<std::int64_t> at, const IfMatch& if_match = {});
 
  private:
   AppContext& app_;

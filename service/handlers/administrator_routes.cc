@@ -179,7 +179,9 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
 
   auto made = svc.create(actorOf(ctx), in, ctx.authorization());
   if (!made) return http::fail(made.error());
-  return Response::json(detailsJson(*made, ctx.now()), 201);
+  return created(Response::json(detailsJson(*made, ctx.now()), 201),
+                 "/api/v2/providers/" + std::string(ctx.param("pid")) + "/administrators/" + made->admin.id,
+                 made->admin.version);
 }
 
 HandlerResult getAdmin(app::AdminService& svc, RequestContext& ctx) {

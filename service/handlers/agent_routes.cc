@@ -103,6 +103,11 @@ void addAgentRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   Route res{"POST", "/api/agent/v1/commands/{id}/result", Access::publicRoute(), OrgSource::none(),
             [svc](RequestContext& c) { return commandResult(*svc, c); }};
   reg.max_body = chk.max_body = kAgentMaxBody;
+  // Idempotency-Key (docs/consistency.md): a command's result accepts it (scoped with the
+  // device key), so a retried report gets its first answer rather than 404 "already
+  // finished". Registration ignores it on purpose: its answer holds the device key, which is
+  // never stored; check-in changes nothing a retry could duplicate.
+  res.public_idempotency = true;
   res.max_body = kAgentMaxResultBody;
   for (Route* r : {&reg, &chk, &res}) out.push_back(std::move(*r));
 }

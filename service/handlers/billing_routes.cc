@@ -9,7 +9,8 @@
 //       {amountCents, reference?} → 201 the invoice (event invoice_payment)
 //   GET /api/v2/providers/{pid}/billing/information          billing.read
 //   PUT /api/v2/providers/{pid}/billing/information          billing.update (strict body; event
-//       billing_information_update)
+//       billing_information_update); GET and PUT answer `ETag: "<version>"` ("0" before the
+//       first PUT), a PUT with a stale If-Match answers 412 (issue 11)
 // Money is integer cents: billed, paid and owed (= billed - paid).
 #include <charconv>
 #include <string>
@@ -19,6 +20,7 @@
 #include "app/activity_service.h"
 #include "app/billing_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -69,7 +71,7 @@ json informationJson(const app::BillingInformation& b) {
          {"addressLine2", r.address_line2}, {"city", r.city},
          {"state", r.state},       {"postalCode", r.postal_code},
          {"country", r.country},   {"email", r.email},
-         {"stored", b.stored}};
+         {"stored", b.stored},      {"version", b.stored ? r.version : 0}};
   j["updated"] = b.stored ? json(app::formatRfc3339(r.updated)) : json(nullptr);
   return j;
 }
@@ -150,7 +152,7 @@ HandlerResult pay(app::BillingService& svc, RequestContext& ctx) {
 HandlerResult getInformation(app::BillingService& svc, RequestContext& ctx) {
   auto b = svc.information(actorOf(ctx));
   if (!b) return http::fail(b.error());
-  return Response::json(informationJson(*b));
+  return withEtag(Response::json(informationJson(*b)), b->stored ? b->record.version : 0);
 }
 
 HandlerResult putInformation(app::BillingService& svc, RequestContext& ctx) {
@@ -176,9 +178,9 @@ HandlerResult putInformation(app::BillingService& svc, RequestContext& ctx) {
   if (!in.email.empty() && in.email.find('@') == std::string::npos) {
     return std::unexpected(http::Error::invalidArgument("email is not an email address"));
   }
-  auto b = svc.putInformation(actorOf(ctx), in);
+  auto b = svc.putInformation(actorOf(ctx), in, ifMatchOf(ctx));
   if (!b) return http::fail(b.error());
-  return Response::json(informationJson(*b));
+  return withEtag(Response::json(informationJson(*b)), b->record.version);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@
 // - Creating, editing and deleting a saved command need commands.run (the spec has no other
 //   commands verb; reading them is commands.read, which managers also hold).
 // - A command answers {id, name, targetOS, shell, script, organization, createdBy, created,
-//   updated}; a result {id, command, device, organization, shell, status, exitCode, output,
+//   updated, version}, with `ETag: "<version>"` on GET, POST and PUT; PUT and DELETE take
+//   If-Match (412 on a stale version, issue 11); a result {id, command, device, organization, shell, status, exitCode, output,
 //   truncated, createdBy, created, sentAt, finishedAt}, newest first.
 // - A device of another org or provider, or unknown, answers 404 and nothing is queued; a
 //   device of another OS family answers 409.
@@ -23,6 +24,7 @@
 #include "app/admin_text.h"  // formatRfc3339
 #include "app/command_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
 #include "http/app_errors.h"
@@ -48,7 +50,8 @@ json savedJson(const app::SavedCommand& c) {
               {"organization", c.org_id},
               {"createdBy", c.created_by},
               {"created", app::formatRfc3339(c.created)},
-              {"updated", app::formatRfc3339(c.updated)}};
+              {"updated", app::formatRfc3339(c.updated)},
+              {"version", c.version}};
 }
 
 }  // namespace
@@ -109,25 +112,27 @@ HandlerResult createSaved(app::CommandService& svc, RequestContext& ctx) {
   if (!in) return std::unexpected(in.error());
   auto c = svc.create(actorOf(ctx), ctx.organization(), *in);
   if (!c) return http::fail(c.error());
-  return Response::json(savedJson(*c), 201);
+  return created(Response::json(savedJson(*c), 201), "/api/commands/" + c->id, c->version);
 }
 
 HandlerResult getSaved(app::CommandService& svc, RequestContext& ctx) {
   auto c = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
   if (!c) return http::fail(c.error());
-  return Response::json(savedJson(*c));
+  return withEtag(Response::json(savedJson(*c)), c->version);
 }
 
 HandlerResult updateSaved(app::CommandService& svc, RequestContext& ctx) {
   auto in = parseInput(ctx);
   if (!in) return std::unexpected(in.error());
-  auto c = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), *in);
+  auto c = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), *in,
+                      ifMatchOf(ctx));
   if (!c) return http::fail(c.error());
-  return Response::json(savedJson(*c));
+  return withEtag(Response::json(savedJson(*c)), c->version);
 }
 
 HandlerResult deleteSaved(app::CommandService& svc, RequestContext& ctx) {
-  auto r = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
+  auto r = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")),
+                      ifMatchOf(ctx));
   if (!r) return http::fail(r.error());
   return Response::noContent();
 }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mtp::handlers {
 
@@ -40,6 +41,11 @@ app::IfMatch ifMatchOf(const http::RequestContext& ctx) {
 http::Response withEtag(http::Response r, std::int64_t version) {
   r.headers.emplace_back("ETag", "\"" + std::to_string(version) + "\"");
   return r;
+}
+
+http::Response created(http::Response r, std::string location, std::int64_t version) {
+  r.headers.emplace_back("Location", std::move(location));
+  return withEtag(std::move(r), version);
 }
 
 }  // namespace mtp::handlers

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "app/if_match.h"
 #include "http/request_context.h"
@@ -16,5 +17,9 @@ app::IfMatch ifMatchOf(const http::RequestContext& ctx);
 
 // `r` with `ETag: "<version>"`.
 http::Response withEtag(http::Response r, std::int64_t version);
+
+// The 201 answer of a create: `r` with `Location: <path>` (the new resource's own path) and
+// `ETag: "<version>"`. A replayed Idempotency-Key answer carries both again.
+http::Response created(http::Response r, std::string location, std::int64_t version);
 
 }  // namespace mtp::handlers

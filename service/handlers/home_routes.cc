@@ -19,6 +19,8 @@
 //   of a permitted widget answers whether or not it is chosen.
 // - PUT /me/home: `widgets` is required; an absent N keeps its current value. A change
 //   writes one `home_settings_update` event.
+// - /me/home and an org's .../mdm are versioned (issue 11): GET and PUT answer
+//   `ETag: "<version>"` ("0" for the defaults, never set), a PUT with a stale If-Match 412.
 // - the bulk action answers 200 with one HTTP-like status per admin (at most 100 ids); an
 //   admin already required to use MFA answers 200 and writes nothing.
 // - reports_ready's detail takes `format=csv|json` (a download of every row, no paging).
@@ -31,6 +33,7 @@
 #include "app/home_service.h"
 #include "handlers/bulk_results.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "http/app_errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
@@ -169,7 +172,8 @@ json settingsJson(const app::HomeSettings& s) {
   return json{{"widgets", s.widgets},
               {"upcomingPasswordExpirationDays", s.upcoming_password_expiration_days},
               {"longUptimeDays", s.long_uptime_days},
-              {"scheduledDays", s.scheduled_days}};
+              {"scheduledDays", s.scheduled_days},
+              {"version", s.version}};
 }
 
 // ---- handlers
@@ -266,17 +270,17 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
 HandlerResult getSettings(app::HomeService& svc, RequestContext& ctx) {
   auto s = svc.settings(actorOf(ctx));
   if (!s) return http::fail(s.error());
-  return Response::json(settingsJson(*s));
+  return withEtag(Response::json(settingsJson(*s)), s->version);
 }
 
 HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
+  // `version` as GET answered it may come back (a client sending the document it read) and is
+  // ignored: the condition is If-Match.
   auto body = http::JsonBody::parse(
-      ctx, {"widgets", "upcomingPasswordExpirationDays", "longUptimeDays", "scheduledDays"});
+      ctx, {"widgets", "upcomingPasswordExpirationDays", "longUptimeDays", "scheduledDays", "version"});
   if (!body) return std::unexpected(body.error());
   const app::Actor actor = actorOf(ctx);
-  auto current = svc.settings(actor);
-  if (!current) return http::fail(current.error());
-  app::HomeSettings in = *current;
+  app::HomeSettingsChanges in;
   auto widgets = body->optionalStringArray("widgets");
   if (!widgets) return std::unexpected(widgets.error());
   if (!*widgets) return std::unexpected(Error::invalidArgument("widgets is required"));
@@ -289,21 +293,22 @@ HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
     if (!v) return std::unexpected(v.error());
     if (*v) *target = static_cast<int>(**v);
   }
-  auto saved = svc.saveSettings(actor, in);
+  auto saved = svc.saveSettings(actor, in, ifMatchOf(ctx));
   if (!saved) return http::fail(saved.error());
-  return Response::json(settingsJson(*saved));
+  return withEtag(Response::json(settingsJson(*saved)), saved->version);
 }
 
 json mdmJson(const app::OrgMdm& m) {
   return json{{"apnsCertificateExpiresAt", optTime(m.apns_certificate_expires_at)},
               {"vppTokenExpiresAt", optTime(m.vpp_token_expires_at)},
-              {"adeTokenExpiresAt", optTime(m.ade_token_expires_at)}};
+              {"adeTokenExpiresAt", optTime(m.ade_token_expires_at)},
+              {"version", m.version}};
 }
 
 HandlerResult getMdm(app::HomeService& svc, RequestContext& ctx) {
   auto m = svc.getMdm(actorOf(ctx), ctx.organization());
   if (!m) return http::fail(m.error());
-  return Response::json(mdmJson(*m));
+  return withEtag(Response::json(mdmJson(*m)), m->version);
 }
 
 HandlerResult putMdm(app::HomeService& svc, RequestContext& ctx) {
@@ -322,9 +327,9 @@ HandlerResult putMdm(app::HomeService& svc, RequestContext& ctx) {
     if (!t) return std::unexpected(Error::invalidArgument(std::string(name) + " is not an RFC 3339 time"));
     *target = *t;
   }
-  auto m = svc.putMdm(actorOf(ctx), ctx.organization(), in);
+  auto m = svc.putMdm(actorOf(ctx), ctx.organization(), in, ifMatchOf(ctx));
   if (!m) return http::fail(m.error());
-  return Response::json(mdmJson(*m));
+  return withEtag(Response::json(mdmJson(*m)), m->version);
 }
 
 }  // namespace

@@ -10,6 +10,10 @@
 //   GET    /api/v2/providers/{pid}/integrations/{kind}/syncs       newest first (?limit=)
 //   POST   /api/v2/providers/{pid}/integrations/requests           {kind: integration|beta, text}
 // No response, event or log line holds a credential: the list shows `hasCredentials`.
+// Versioned (issue 11): a configured integration shows `version` in the list; PUT answers
+// `ETag: "<version>"`, GET/PUT .../mappings the integration's (the mappings are part of it:
+// a new set raises it; "0" when not configured); PUT, DELETE and PUT .../mappings with a stale
+// If-Match answer 412.
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -17,6 +21,7 @@
 #include "app/admin_text.h"
 #include "app/integration_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 #include "http/app_errors.h"
@@ -70,6 +75,7 @@ json viewJson(const app::IntegrationView& v) {
   j["pricePerUserCents"] = r.price_per_user_cents;
   j["ticketAlertKinds"] = v.ticket_alert_kinds;
   j["demo"] = r.demo;
+  j["version"] = r.version;
   j["mappedOrganizations"] = v.mapped_organizations;
   j["lastSync"] = v.last_sync ? runJson(*v.last_sync) : json(nullptr);
   j["updated"] = app::formatRfc3339(r.updated);
@@ -135,13 +141,13 @@ HandlerResult put(app::IntegrationService& svc, RequestContext& ctx) {
   auto alerts = body->optionalStringArray("ticketAlertKinds");
   if (!alerts) return std::unexpected(alerts.error());
   in.ticket_alert_kinds = alerts->value_or(std::vector<std::string>{});
-  auto v = svc.put(actorOf(ctx), kind, in);
+  auto v = svc.put(actorOf(ctx), kind, in, ifMatchOf(ctx));
   if (!v) return http::fail(v.error());
-  return Response::json(viewJson(*v));
+  return withEtag(Response::json(viewJson(*v)), v->record.version);
 }
 
 HandlerResult remove(app::IntegrationService& svc, RequestContext& ctx) {
-  auto done = svc.remove(actorOf(ctx), kindOf(ctx));
+  auto done = svc.remove(actorOf(ctx), kindOf(ctx), ifMatchOf(ctx));
   if (!done) return http::fail(done.error());
   return Response::noContent();
 }
@@ -154,11 +160,11 @@ HandlerResult test(app::IntegrationService& svc, RequestContext& ctx) {
 
 HandlerResult mappings(app::IntegrationService& svc, RequestContext& ctx) {
   const std::string kind = kindOf(ctx);
-  auto rows = svc.mappings(actorOf(ctx), kind);
-  if (!rows) return http::fail(rows.error());
+  auto m = svc.mappings(actorOf(ctx), kind);
+  if (!m) return http::fail(m.error());
   json results = json::array();
-  for (const auto& m : *rows) results.push_back(mappingJson(m, kind));
-  return Response::json({{"results", std::move(results)}, {"totalCount", rows->size()}});
+  for (const auto& row : m->rows) results.push_back(mappingJson(row, kind));
+  return withEtag(Response::json({{"results", std::move(results)}, {"totalCount", m->rows.size()}}), m->version);
 }
 
 // One mapping object of PUT .../mappings.
@@ -201,11 +207,11 @@ HandlerResult putMappings(app::IntegrationService& svc, RequestContext& ctx) {
   }
   auto reach = orgReach(ctx, "orgs.read");
   if (!reach) return std::unexpected(reach.error());
-  auto rows = svc.putMappings(actorOf(ctx), kind, in, *reach);
-  if (!rows) return http::fail(rows.error());
+  auto m = svc.putMappings(actorOf(ctx), kind, in, *reach, ifMatchOf(ctx));
+  if (!m) return http::fail(m.error());
   json results = json::array();
-  for (const auto& m : *rows) results.push_back(mappingJson(m, kind));
-  return Response::json({{"results", std::move(results)}, {"totalCount", rows->size()}});
+  for (const auto& row : m->rows) results.push_back(mappingJson(row, kind));
+  return withEtag(Response::json({{"results", std::move(results)}, {"totalCount", m->rows.size()}}), m->version);
 }
 
 HandlerResult sync(app::IntegrationService& svc, RequestContext& ctx) {

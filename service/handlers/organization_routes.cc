@@ -101,7 +101,8 @@ HandlerResult createOrg(app::OrganizationService& svc, RequestContext& ctx) {
   app::OrgCreate in{*name, *cap, tags->value_or(std::vector<std::string>{})};
   auto org = svc.create(actorOf(ctx), in);
   if (!org) return http::fail(org.error());
-  return Response::json(orgJson(*org), 201);
+  return created(Response::json(orgJson(*org), 201),
+                 "/api/v2/providers/" + std::string(ctx.param("pid")) + "/organizations/" + org->id, org->version);
 }
 
 HandlerResult getOrg(app::OrganizationService& svc, RequestContext& ctx) {

@@ -4,12 +4,14 @@
 // Reading the provider is an action like any other (deny by default): settings.read, which
 // every built-in role that sees settings holds (admin_billing, admin, manager, read_only).
 // A {pid} of another provider or an unknown one: the engine says provider_mismatch → 404.
-// A PUT that changes nothing writes nothing and logs no event.
+// A PUT that changes nothing writes nothing and logs no event. The provider's settings are
+// versioned (issue 11): GET and PUT answer `ETag: "<version>"`, a PUT with a stale If-Match 412.
 #include <nlohmann/json.hpp>
 
 #include "app/activity_service.h"
 #include "app/provider_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -28,13 +30,14 @@ json providerJson(const store::ProviderRecord& p) {
               {"name", p.name},
               {"requireAdminMFA", p.require_admin_mfa},
               {"created", app::formatRfc3339(p.created)},
-              {"updated", app::formatRfc3339(p.updated)}};
+              {"updated", app::formatRfc3339(p.updated)},
+              {"version", p.version}};
 }
 
 HandlerResult getProvider(app::ProviderService& svc, RequestContext& ctx) {
   auto p = svc.get(actorOf(ctx));
   if (!p) return std::unexpected(http::toHttp(p.error()));
-  return Response::json(providerJson(*p));
+  return withEtag(Response::json(providerJson(*p)), p->version);
 }
 
 HandlerResult putSettings(app::ProviderService& svc, RequestContext& ctx) {
@@ -42,9 +45,9 @@ HandlerResult putSettings(app::ProviderService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto mfa = body->requiredBool("requireAdminMFA");
   if (!mfa) return std::unexpected(mfa.error());
-  auto p = svc.updateSettings(actorOf(ctx), app::ProviderSettings{*mfa});
+  auto p = svc.updateSettings(actorOf(ctx), app::ProviderSettings{*mfa}, ifMatchOf(ctx));
   if (!p) return std::unexpected(http::toHttp(p.error()));
-  return Response::json(providerJson(*p));
+  return withEtag(Response::json(providerJson(*p)), p->version);
 }
 
 }  // namespace

@@ -20,7 +20,8 @@
 // 0..3650 (0: never expires; default 0). PUT is partial (absent fields stay; null is absent),
 // strict (unknown fields 400); a new passwordExpirationDays re-dates every password on file
 // (set time + days; 0: none). An org of another provider, outside the caller's reach, or
-// unknown answers 404 (the engine's checks on the path's org).
+// unknown answers 404 (the engine's checks on the path's org). GET and PUT answer
+// `ETag: "<version>"` ("0" while the org has the defaults); a PUT with a stale If-Match 412.
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -28,6 +29,7 @@
 #include "app/activity_service.h"
 #include "app/user_login_service.h"
 #include "handlers/actor.h"
+#include "handlers/etag.h"
 #include "http/app_errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -58,7 +60,8 @@ json userJson(const store::SystemUserRecord& u) {
 
 json policyJson(const store::PasswordPolicyRecord& p) {
   return json{{"lockoutAfterFailures", p.lockout_after_failures},
-              {"passwordExpirationDays", p.password_expiration_days}};
+              {"passwordExpirationDays", p.password_expiration_days},
+              {"version", p.version}};
 }
 
 HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
@@ -112,7 +115,7 @@ HandlerResult activate(app::UserLoginService& svc, RequestContext& ctx) {
 HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   auto p = svc.policy(actorOf(ctx), ctx.organization());
   if (!p) return http::fail(p.error());
-  return Response::json(policyJson(*p));
+  return withEtag(Response::json(policyJson(*p)), p->version);
 }
 
 HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
@@ -127,9 +130,9 @@ HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
                                 app::UserLoginService::kMaxPasswordExpirationDays);
   if (!days) return std::unexpected(days.error());
   if (*days) ch.password_expiration_days = static_cast<int>(**days);
-  auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch);
+  auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch, ifMatchOf(ctx));
   if (!p) return http::fail(p.error());
-  return Response::json(policyJson(*p));
+  return withEtag(Response::json(policyJson(*p)), p->version);
 }
 
 }  // namespace
@@ -150,6 +153,10 @@ void addUserLoginRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   Route activation{"POST", "/api/v1/users/activate", Access::publicRoute(), OrgSource::none(),
                    [svc](RequestContext& c) { return activate(*svc, c); }};
   activation.max_body = 16 * 1024;
+  // Idempotency-Key (docs/consistency.md): the activation link accepts it (a retry whose
+  // answer was lost gets that answer); the sign-in and the password change ignore it on
+  // purpose (each attempt is checked and counted).
+  activation.public_idempotency = true;
   out.push_back(std::move(activation));
   const std::string policy(kPolicy);
   out.push_back(Route{"GET", policy, Access::action("orgs.read"), OrgSource::pathParam("id"),

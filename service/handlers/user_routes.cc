@@ -161,7 +161,7 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
   }
   auto u = svc.create(actorOf(ctx), ctx.organization(), in);
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u), 201);
+  return created(Response::json(userJson(*u), 201), "/api/systemusers/" + u->id, u->version);
 }
 
 HandlerResult getUser(app::UserService& svc, RequestContext& ctx) {
@@ -215,16 +215,17 @@ HandlerResult putSchedule(app::UserScheduleService& svc, RequestContext& ctx, ap
   if (!text) return std::unexpected(text.error());
   auto at = engine::parseRfc3339(*text);
   if (!at) return std::unexpected(Error::invalidArgument("field `start_date` must be an RFC 3339 time"));
-  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, *at);
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, *at, ifMatchOf(ctx));
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u));
+  return withEtag(Response::json(userJson(*u)), u->version);
 }
 
 HandlerResult clearSchedule(app::UserScheduleService& svc, RequestContext& ctx, app::ScheduledChange change) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, std::nullopt);
+  auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, std::nullopt,
+                   ifMatchOf(ctx));
   if (!u) return http::fail(u.error());
-  return Response::json(userJson(*u));
+  return withEtag(Response::json(userJson(*u)), u->version);
 }
 
 struct BulkKind {

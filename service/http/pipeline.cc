@@ -139,6 +139,19 @@ Response errorResponse(const Error& e, std::string_view request_id) {
   return r;
 }
 
+bool replayedHeader(std::string_view name) {
+  auto same = [&](std::string_view want) {
+    if (name.size() != want.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      char c = name[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != want[i]) return false;
+    }
+    return true;
+  };
+  return same("location") || same("etag");
+}
+
 std::string idempotencyKeyProblem(std::string_view key) {
   if (key.empty() || key.size() > 255) return "the Idempotency-Key header must be 1 to 255 characters";
   for (char c : key) {
@@ -359,16 +372,27 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   }
 
   // Idempotency-Key (http/idempotency.h): an authenticated POST with the header.
+  // A Public POST only where the route accepts it (Route::public_idempotency).
   std::optional<std::string_view> key;
-  if (options_.idempotency && in.method == "POST" && ctx.principal_) key = ctx.header("idempotency-key");
+  const bool anonymous = !ctx.principal_.has_value();
+  if (options_.idempotency && in.method == "POST" && (!anonymous || route.public_idempotency)) {
+    key = ctx.header("idempotency-key");
+  }
   if (!key) return runHandler(route, ctx);
   if (auto problem = idempotencyKeyProblem(*key); !problem.empty()) {
     return fail(Error::invalidArgument(problem));
   }
-  const Principal& who = *ctx.principal_;
-  const std::string key_hash = auth::sha256Hex(who.admin_id + "\n" + who.provider_id + "\n" + in.method +
-                                               "\n" + in.path + "\n" + std::string(*key));
-  const std::string request_hash = auth::sha256Hex(ctx.organization_ + "\n" + in.body);
+  std::string key_hash, request_hash;
+  if (anonymous) {
+    const std::string credential(ctx.header("x-device-key").value_or(""));
+    key_hash = auth::sha256Hex("public\n" + in.method + "\n" + in.path + "\n" + std::string(*key));
+    request_hash = auth::sha256Hex(credential + "\n" + in.body);
+  } else {
+    const Principal& who = *ctx.principal_;
+    key_hash = auth::sha256Hex(who.admin_id + "\n" + who.provider_id + "\n" + in.method + "\n" + in.path +
+                               "\n" + std::string(*key));
+    request_hash = auth::sha256Hex(ctx.organization_ + "\n" + in.body);
+  }
   IdempotencyKeys& keys = *options_.idempotency;
   const IdempotencyKeys::Begin begun = keys.begin(key_hash, request_hash);
   switch (begun.kind) {
@@ -378,6 +402,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       r.status = begun.answer.status;
       r.content_type = begun.answer.content_type;
       r.body = begun.answer.body;
+      r.headers = begun.answer.headers;
       r.headers.emplace_back("Idempotent-Replayed", "true");
       addSecurityHeaders(r, request_id);
       return r;
@@ -398,8 +423,13 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   }
   Response r;
   keys.runMarked(key_hash, [&] { r = runHandler(route, ctx); });
-  if (r.status < 500 && r.status != 429) {
-    StoredAnswer answer{r.status, r.content_type, r.body};
+  if (anonymous && (r.status < 200 || r.status > 299)) {
+    keys.forget(key_hash);
+  } else if (r.status < 500 && r.status != 429) {
+    StoredAnswer answer{r.status, r.content_type, r.body, {}};
+    for (const auto& [name, value] : r.headers) {
+      if (replayedHeader(name)) answer.headers.emplace_back(name, value);
+    }
     keys.finish(key_hash, &answer);
   } else {
     keys.finish(key_hash, nullptr);

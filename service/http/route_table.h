@@ -99,6 +99,11 @@ struct Route {
   OrgSource org;        // required for org-scoped actions
   Handler handler;
   std::size_t max_body = kDefaultMaxBody;  // bigger bodies get 413 payload_too_large
+  // A Public POST that accepts Idempotency-Key (http/idempotency.h; docs/consistency.md says
+  // which do): the key is scoped to the route's method and path, the request to its body and
+  // its credential header (x-device-key), and only a 2xx answer is kept. Authenticated POSTs
+  // always accept the header; other Public ones ignore it.
+  bool public_idempotency = false;
 };
 
 // A matched route and its path parameters.

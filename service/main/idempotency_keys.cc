@@ -2,9 +2,39 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace mtp::service {
 
 using Kind = http::IdempotencyKeys::Kind;
+
+namespace {
+
+// StoredAnswer::headers as the store keeps them: "Name: value" lines (the values of Location
+// and ETag hold no line break).
+std::string encodeHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string out;
+  for (const auto& [name, value] : headers) out += name + ": " + value + "\n";
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> decodeHeaders(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty()) {
+    const auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    const auto colon = line.find(": ");
+    if (colon == std::string_view::npos) continue;
+    out.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+  }
+  return out;
+}
+
+}  // namespace
 
 StoreIdempotencyKeys::StoreIdempotencyKeys(store::Store& store, std::function<std::int64_t()> clock,
                                            std::chrono::seconds lease, std::chrono::seconds keep)
@@ -43,7 +73,7 @@ http::IdempotencyKeys::Begin StoreIdempotencyKeys::begin(const std::string& key_
     }
     if (cur->status) {
       out.kind = Kind::kReplay;
-      out.answer = http::StoredAnswer{*cur->status, cur->content_type, cur->body};
+      out.answer = http::StoredAnswer{*cur->status, cur->content_type, cur->body, decodeHeaders(cur->headers)};
       return {};
     }
     if (cur->lease_until > now) {
@@ -89,11 +119,18 @@ void StoreIdempotencyKeys::finish(const std::string& key_hash, const http::Store
     cur->status = answer->status;
     cur->content_type = answer->content_type;
     cur->body = answer->body;
+    cur->headers = encodeHeaders(answer->headers);
     return tx.putIdempotencyKey(*cur);
   });
   // The reservation stays: retries answer 409 until its lease ends, then run again only if
   // nothing committed.
   if (!done) spdlog::warn("idempotency key: answer not stored: {}", done.error().message);
+}
+
+void StoreIdempotencyKeys::forget(const std::string& key_hash) {
+  auto done = store_.transact([&](store::Tx& tx) { return tx.deleteIdempotencyKey(key_hash); });
+  // Left behind, the reservation ends with its lease (then runs again or answers 409).
+  if (!done) spdlog::warn("idempotency key: reservation not removed: {}", done.error().message);
 }
 
 }  // namespace mtp::service

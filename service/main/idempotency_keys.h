@@ -24,6 +24,7 @@ class StoreIdempotencyKeys final : public http::IdempotencyKeys {
   Begin begin(const std::string& key_hash, const std::string& request_hash) override;
   void runMarked(const std::string& key_hash, const std::function<void()>& fn) override;
   void finish(const std::string& key_hash, const http::StoredAnswer* answer) override;
+  void forget(const std::string& key_hash) override;
 
  private:
   void purgeNowAndThen(std::int64_t now);

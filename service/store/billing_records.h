@@ -55,6 +55,7 @@ struct BillingInformationRecord {
   std::string country;
   std::string email;
   std::int64_t updated = 0;  // read-only
+  std::int64_t version = 0;  // read-only: 0 until stored, raised by every change (ETag)
 };
 
 enum class InvoiceStatus { kOpen, kPaid, kVoid };

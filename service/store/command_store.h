@@ -27,6 +27,7 @@ struct SavedCommandRecord {
   std::string created_by;  // the admin id
   UnixTime created = 0;    // 0 on create: now
   UnixTime updated = 0;
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
 struct CommandResultRecord {

@@ -118,6 +118,7 @@ struct AdminHomeRecord {
   int long_uptime_days = 30;
   int scheduled_days = 7;
   UnixTime updated = 0;  // read-only
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
 }  // namespace mtp::store

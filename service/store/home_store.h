@@ -43,6 +43,10 @@ class HomeStore {
                                  const std::vector<OrgMdmItem>& items) = 0;
   virtual Result<std::vector<OrgMdmItem>> getOrgMdm(const TenantScope& scope,
                                                     const std::string& org_id) = 0;
+  // The version of the org's MDM items (0: never set; every putOrgMdm raises it), read under
+  // the org's row lock in a write unit; kNotFound for an org that is not the scope's.
+  virtual Result<std::int64_t> getOrgMdmVersion(const TenantScope& scope,
+                                                const std::string& org_id) = 0;
   // Orgs in the reach with an item expiring at or before `before`.
   virtual Result<std::int64_t> countMdmOrgs(const TenantScope& scope, const OrgReach& reach,
                                             UnixTime before) = 0;

@@ -26,6 +26,7 @@ struct IdempotencyRecord {
   std::optional<int> status; // the stored answer; nullopt while in flight (or abandoned)
   std::string content_type;
   std::string body;
+  std::string headers;  // the answer's replayed headers, "Name: value" lines (schema 016)
 };
 
 class IdempotencyStore {

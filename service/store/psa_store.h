@@ -29,6 +29,7 @@ struct IntegrationRecord {
   bool demo = false;
   UnixTime created = 0;  // read-only
   UnixTime updated = 0;  // read-only
+  std::int64_t version = 1;  // read-only: raised by every change, its mappings' too (ETag)
 };
 
 struct PsaMappingRecord {

@@ -22,6 +22,7 @@ struct ProviderRecord {
   bool require_admin_mfa = false;
   UnixTime created = 0;
   UnixTime updated = 0;
+  std::int64_t version = 1;  // read-only: raised by every change of the row (ETag of settings)
 };
 
 struct OrganizationRecord {
@@ -315,6 +316,7 @@ struct PasswordPolicyRecord {
   std::string org_id;
   int lockout_after_failures = 5;    // 0: never lock
   int password_expiration_days = 0;  // 0: never expires
+  std::int64_t version = 0;          // read-only: 0 until set, raised by every change (ETag)
 };
 
 std::string_view userStateText(UserState s);

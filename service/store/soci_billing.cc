@@ -204,22 +204,23 @@ Result<BillingInformationRecord> SociTx::getBillingInformation(const TenantScope
     holdRow("providers", scope, scope.provider_id);  // the settings hang off it
     SqlParams p;
     BillingInformationRecord r;
-    long long updated = 0;
+    long long updated = 0, version = 1;
     bool found = false;
     select(
         sql_,
         "SELECT name, address_line1, address_line2, city, state, postal_code, country, email, " +
-            d_.ts("updated") + " FROM billing_information WHERE provider_id = " +
+            d_.ts("updated") + ", version FROM billing_information WHERE provider_id = " +
             p.text(scope.provider_id),
         p,
         [&](auto& pt) {
           pt, soci::into(r.name), soci::into(r.address_line1), soci::into(r.address_line2),
               soci::into(r.city), soci::into(r.state), soci::into(r.postal_code),
-              soci::into(r.country), soci::into(r.email), soci::into(updated);
+              soci::into(r.country), soci::into(r.email), soci::into(updated), soci::into(version);
         },
         [&] { found = true; });
     if (!found) return fail(Status::notFound("no billing information"));
     r.updated = updated;
+    r.version = version;
     return r;
   });
 }
@@ -238,7 +239,8 @@ Result<void> SociTx::putBillingInformation(const TenantScope& scope,
              ") ON CONFLICT (provider_id) DO UPDATE SET name = excluded.name, address_line1 = "
              "excluded.address_line1, address_line2 = excluded.address_line2, city = "
              "excluded.city, state = excluded.state, postal_code = excluded.postal_code, "
-             "country = excluded.country, email = excluded.email, updated = excluded.updated",
+             "country = excluded.country, email = excluded.email, updated = excluded.updated, "
+             "version = billing_information.version + 1",
          p);
     return {};
   });

@@ -11,20 +11,20 @@ namespace {
 
 struct SavedRow {
   std::string id, provider_id, org_id, name, target_os, shell, script, created_by;
-  long long created = 0, updated = 0;
+  long long created = 0, updated = 0, version = 1;
 
   static std::string columns(const Dialect& d) {
     return "s.id, s.provider_id, s.org_id, s.name, s.target_os, s.shell, s.script, s.created_by, " +
-           d.ts("s.created") + ", " + d.ts("s.updated");
+           d.ts("s.created") + ", " + d.ts("s.updated") + ", s.version";
   }
   void bind(soci::details::prepare_temp_type& pt) {
     pt, soci::into(id), soci::into(provider_id), soci::into(org_id), soci::into(name),
         soci::into(target_os), soci::into(shell), soci::into(script), soci::into(created_by),
-        soci::into(created), soci::into(updated);
+        soci::into(created), soci::into(updated), soci::into(version);
   }
   SavedCommandRecord record() const {
-    return SavedCommandRecord{id,    provider_id, org_id,  name,   target_os,
-                              shell, script,      created_by, created, updated};
+    return SavedCommandRecord{id,    provider_id, org_id,     name,    target_os,
+                              shell, script,      created_by, created, updated, version};
   }
 };
 
@@ -175,7 +175,7 @@ Result<void> SociTx::updateSavedCommand(const TenantScope& scope, const SavedCom
              "UPDATE saved_commands SET name = " + p.text(r.name) + ", target_os = " +
                  p.text(r.target_os) + ", shell = " + p.text(r.shell) + ", script = " +
                  p.text(r.script) + ", updated = " + d_.tsParam(p.integer(r.updated)) +
-                 " WHERE provider_id = " + p.text(scope.provider_id) + " AND org_id = " +
+                 ", version = version + 1 WHERE provider_id = " + p.text(scope.provider_id) + " AND org_id = " +
                  p.text(r.org_id) + " AND id = " + p.text(r.id),
              p),
         "command");

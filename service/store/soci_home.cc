@@ -350,6 +350,11 @@ Result<void> SociTx::putOrgMdm(const TenantScope& scope, const std::string& org_
     if (!lockRow("organizations", scope, org_id)) {
       return fail(Status::notFound("organization not found"));
     }
+    SqlParams vp;
+    exec(sql_,
+         "UPDATE organizations SET mdm_version = mdm_version + 1 WHERE provider_id = " +
+             vp.text(scope.provider_id) + " AND id = " + vp.text(org_id),
+         vp);
     SqlParams dp;
     exec(sql_,
          "DELETE FROM org_mdm WHERE provider_id = " + dp.text(scope.provider_id) +
@@ -365,6 +370,21 @@ Result<void> SociTx::putOrgMdm(const TenantScope& scope, const std::string& org_
            p);
     }
     return {};
+  });
+}
+
+Result<std::int64_t> SociTx::getOrgMdmVersion(const TenantScope& scope,
+                                              const std::string& org_id) {
+  return guard(*this, [&]() -> Result<std::int64_t> {
+    SqlParams p;
+    long long version = 0;
+    bool found = false;
+    select(sql_,
+           "SELECT mdm_version FROM organizations WHERE provider_id = " + p.text(scope.provider_id) +
+               " AND id = " + p.text(org_id) + lockClause(),
+           p, [&](auto& pt) { pt, soci::into(version); }, [&] { found = true; });
+    if (!found) return fail(Status::notFound("organization not found"));
+    return static_cast<std::int64_t>(version);
   });
 }
 
@@ -498,20 +518,21 @@ Result<AdminHomeRecord> SociTx::getAdminHome(const TenantScope& scope,
     out.admin_id = admin_id;
     std::string widgets;
     int up = 0, uptime = 0, sched = 0;
-    long long updated = 0;
+    long long updated = 0, version = 1;
     bool found = false;
     select(sql_,
            "SELECT widgets, upcoming_password_expiration_days, long_uptime_days, "
            "scheduled_days, " +
-               d_.ts("updated") + " FROM admin_home WHERE provider_id = " +
+               d_.ts("updated") + ", version FROM admin_home WHERE provider_id = " +
                p.text(scope.provider_id) + " AND admin_id = " + p.text(admin_id),
            p,
            [&](auto& pt) {
              pt, soci::into(widgets), soci::into(up), soci::into(uptime), soci::into(sched),
-                 soci::into(updated);
+                 soci::into(updated), soci::into(version);
            },
            [&] { found = true; });
     if (!found) return fail(Status::notFound("no home settings"));
+    out.version = version;
     out.widgets = splitWidgets(widgets);
     out.upcoming_password_expiration_days = up;
     out.long_uptime_days = uptime;
@@ -536,7 +557,8 @@ Result<void> SociTx::putAdminHome(const TenantScope& scope, const AdminHomeRecor
              ") ON CONFLICT (provider_id, admin_id) DO UPDATE SET widgets = excluded.widgets, "
              "upcoming_password_expiration_days = excluded.upcoming_password_expiration_days, "
              "long_uptime_days = excluded.long_uptime_days, scheduled_days = "
-             "excluded.scheduled_days, updated = excluded.updated",
+             "excluded.scheduled_days, updated = excluded.updated, version = "
+             "admin_home.version + 1",
          p);
     return {};
   });

@@ -30,13 +30,14 @@ Result<IdempotencyRecord> SociTx::getIdempotencyKey(const std::string& key_hash)
     bool found = false;
     select(sql_,
            "SELECT key_hash, request_hash, " + d_.ts("created") + ", " + d_.ts("lease_until") +
-               ", committed, status, content_type, body FROM idempotency_keys WHERE key_hash = " +
+               ", committed, status, content_type, body, headers FROM idempotency_keys WHERE key_hash = " +
                p.text(key_hash) + lockClause(),
            p,
            [&](auto& pt) {
              pt, soci::into(r.key_hash), soci::into(r.request_hash), soci::into(created),
                  soci::into(lease), soci::into(committed), soci::into(status, status_ind),
-                 soci::into(r.content_type, type_ind), soci::into(r.body, body_ind);
+                 soci::into(r.content_type, type_ind), soci::into(r.body, body_ind),
+                 soci::into(r.headers);
            },
            [&] { found = true; });
     if (!found) return fail(Status::notFound("idempotency key not found"));
@@ -59,12 +60,13 @@ Result<void> SociTx::putIdempotencyKey(const IdempotencyRecord& r) {
     if (r.status) status = *r.status;
     exec(sql_,
          "INSERT INTO idempotency_keys (key_hash, request_hash, created, lease_until, committed, "
-         "status, content_type, body) VALUES (" +
+         "status, content_type, body, headers) VALUES (" +
              p.text(r.key_hash) + ", " + p.text(r.request_hash) + ", " +
              d_.tsParam(p.integer(r.created)) + ", " + d_.tsParam(p.integer(r.lease_until)) + ", " +
              p.boolean(r.committed) + ", " + p.optInteger(status) + ", " +
              p.optText(r.status ? std::optional<std::string>(r.content_type) : std::nullopt) + ", " +
-             p.optText(r.status ? std::optional<std::string>(r.body) : std::nullopt) + ")",
+             p.optText(r.status ? std::optional<std::string>(r.body) : std::nullopt) + ", " +
+             p.text(r.status ? r.headers : std::string()) + ")",
          p);
     return {};
   });

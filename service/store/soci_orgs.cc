@@ -100,20 +100,21 @@ Result<ProviderRecord> SociTx::getProvider(const TenantScope& scope) {
     SqlParams p;
     ProviderRecord r;
     int mfa = 0;
-    long long created = 0, updated = 0;
+    long long created = 0, updated = 0, version = 1;
     bool found = false;
     select(
         sql_,
         "SELECT id, name, " + boolColumn("require_admin_mfa") + ", " + d_.ts("created") + ", " +
-            d_.ts("updated") + " FROM providers WHERE id = " + p.text(scope.provider_id) +
+            d_.ts("updated") + ", version FROM providers WHERE id = " + p.text(scope.provider_id) +
             lockClause(),
         p,
         [&](auto& pt) {
           pt, soci::into(r.id), soci::into(r.name), soci::into(mfa), soci::into(created),
-              soci::into(updated);
+              soci::into(updated), soci::into(version);
         },
         [&] { found = true; });
     if (!found) return fail(Status::notFound("provider not found"));
+    r.version = version;
     r.require_admin_mfa = mfa != 0;
     r.created = created;
     r.updated = updated;
@@ -126,7 +127,7 @@ Result<void> SociTx::updateProvider(const TenantScope& scope, const ProviderReco
     SqlParams p;
     std::string q = "UPDATE providers SET name = " + p.text(r.name) +
                     ", require_admin_mfa = " + p.boolean(r.require_admin_mfa) +
-                    ", updated = " + d_.tsParam(p.integer(now())) +
+                    ", updated = " + d_.tsParam(p.integer(now())) + ", version = version + 1" +
                     " WHERE id = " + p.text(scope.provider_id);
     return requireOne(exec(sql_, q, p), "provider");
   });

@@ -29,7 +29,8 @@ Result<void> SociTx::putIntegration(const TenantScope& scope, const IntegrationR
              "company_id = excluded.company_id, integration_code = excluded.integration_code, "
              "username = excluded.username, secret_sealed = excluded.secret_sealed, enabled = excluded.enabled, "
              "price_per_user_cents = excluded.price_per_user_cents, "
-             "ticket_alert_kinds = excluded.ticket_alert_kinds, demo = excluded.demo, updated = excluded.updated",
+             "ticket_alert_kinds = excluded.ticket_alert_kinds, demo = excluded.demo, updated = excluded.updated, "
+             "version = psa_integrations.version + 1",
          p);
     return {};
   });
@@ -43,20 +44,21 @@ std::vector<IntegrationRecord> selectIntegrations(soci::session& sql, const Dial
   std::vector<IntegrationRecord> out;
   IntegrationRecord r;
   int enabled = 0, demo = 0;
-  long long price = 0, created = 0, updated = 0;
+  long long price = 0, created = 0, updated = 0, version = 1;
   select(sql,
          std::string("SELECT ") + kIntegrationColumns + boolColumn("enabled") +
              ", price_per_user_cents, ticket_alert_kinds, " + boolColumn("demo") + ", " + d.ts("created") + ", " +
-             d.ts("updated") + " FROM psa_integrations" + where_sql,
+             d.ts("updated") + ", version FROM psa_integrations" + where_sql,
          p,
          [&](auto& pt) {
            pt, soci::into(r.provider_id), soci::into(r.kind), soci::into(r.site_url), soci::into(r.company_id),
                soci::into(r.integration_code), soci::into(r.username), soci::into(r.secret_sealed),
                soci::into(enabled), soci::into(price), soci::into(r.ticket_alert_kinds), soci::into(demo),
-               soci::into(created), soci::into(updated);
+               soci::into(created), soci::into(updated), soci::into(version);
          },
          [&] {
            IntegrationRecord x = r;
+           x.version = version;
            x.enabled = enabled != 0;
            x.demo = demo != 0;
            x.price_per_user_cents = price;
@@ -102,6 +104,9 @@ std::vector<SyncRunRecord> selectRuns(soci::session& sql, const Dialect& d, cons
 
 Result<IntegrationRecord> SociTx::getIntegration(const TenantScope& scope, const std::string& kind) {
   return guarded([&]() -> Result<IntegrationRecord> {
+    // The integration hangs off the provider (and may not exist yet): in a write unit its
+    // row is the one a change of the integration or its mappings locks.
+    holdRow("providers", scope, scope.provider_id);
     SqlParams p;
     auto rows = selectIntegrations(sql_, d_,
                                    " WHERE provider_id = " + p.text(scope.provider_id) + " AND kind = " + p.text(kind),
@@ -138,6 +143,12 @@ Result<bool> SociTx::deleteIntegration(const TenantScope& scope, const std::stri
 Result<void> SociTx::replacePsaMappings(const TenantScope& scope, const std::string& kind,
                                         const std::vector<PsaMappingRecord>& mappings) {
   return guarded([&]() -> Result<void> {
+    // The mappings are part of the integration: a new version of it.
+    SqlParams vp;
+    exec(sql_,
+         "UPDATE psa_integrations SET version = version + 1 WHERE provider_id = " + vp.text(scope.provider_id) +
+             " AND kind = " + vp.text(kind),
+         vp);
     SqlParams del;
     exec(sql_,
          "DELETE FROM psa_org_mappings WHERE provider_id = " + del.text(scope.provider_id) + " AND kind = " +

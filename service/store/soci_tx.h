@@ -178,6 +178,8 @@ class SociTx final : public Tx {
                          const std::vector<OrgMdmItem>& items) override;
   Result<std::vector<OrgMdmItem>> getOrgMdm(const TenantScope& scope,
                                             const std::string& org_id) override;
+  Result<std::int64_t> getOrgMdmVersion(const TenantScope& scope,
+                                        const std::string& org_id) override;
   Result<std::int64_t> countMdmOrgs(const TenantScope& scope, const OrgReach& reach,
                                     UnixTime before) override;
   Result<Page<OrgMdmItem>> listMdmItems(const TenantScope& scope, const OrgReach& reach,

@@ -455,14 +455,16 @@ Result<PasswordPolicyRecord> SociTx::getPasswordPolicy(const TenantScope& scope,
     out.org_id = org_id;
     SqlParams p;
     int lockout = 0, days = 0;
+    long long version = 0;
     select(sql_,
-           "SELECT lockout_after_failures, password_expiration_days FROM org_password_policies "
-           "WHERE provider_id = " +
+           "SELECT lockout_after_failures, password_expiration_days, version FROM "
+           "org_password_policies WHERE provider_id = " +
                p.text(scope.provider_id) + " AND org_id = " + p.text(org_id),
-           p, [&](auto& pt) { pt, soci::into(lockout), soci::into(days); },
+           p, [&](auto& pt) { pt, soci::into(lockout), soci::into(days), soci::into(version); },
            [&] {
              out.lockout_after_failures = lockout;
              out.password_expiration_days = days;
+             out.version = version;
            });
     return out;
   });
@@ -473,18 +475,18 @@ Result<void> SociTx::putPasswordPolicy(const TenantScope& scope, const PasswordP
     if (!lockRow("organizations", scope, r.org_id)) {
       return fail(Status::notFound("organization not found"));
     }
-    SqlParams del;
-    exec(sql_,
-         "DELETE FROM org_password_policies WHERE provider_id = " + del.text(scope.provider_id) +
-             " AND org_id = " + del.text(r.org_id),
-         del);
+    // One row per org (the org's lock is held): a new one at version 1, else the next version.
     SqlParams p;
     exec(sql_,
          "INSERT INTO org_password_policies (org_id, provider_id, lockout_after_failures, "
          "password_expiration_days, updated) VALUES (" +
              p.text(r.org_id) + ", " + p.text(scope.provider_id) + ", " +
              p.integer(r.lockout_after_failures) + ", " + p.integer(r.password_expiration_days) +
-             ", " + d_.tsParam(p.integer(now())) + ")",
+             ", " + d_.tsParam(p.integer(now())) +
+             ") ON CONFLICT (org_id) DO UPDATE SET lockout_after_failures = "
+             "excluded.lockout_after_failures, password_expiration_days = "
+             "excluded.password_expiration_days, updated = excluded.updated, version = "
+             "org_password_policies.version + 1",
          p);
     return {};
   });

@@ -205,7 +205,7 @@ AppResult<std::vector<store::PsaMappingRecord>> IntegrationService::mappings(con
 
 AppResult<std::vector<store::PsaMappingRecord>> IntegrationService::putMappings(
     Actor actor, const std::string& kind, const std::vector<store::PsaMappingRecord>& mappings,
-    const store::OrgReach& reach) {
+    const model::OrgReach& reach) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
   if (mappings.size() > kMaxMappings) return failWith(AppError::invalid("too many mappings"));
   std::set<std::string> seen;

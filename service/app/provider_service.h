@@ -9,7 +9,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/result.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
@@ -21,13 +21,13 @@ class ProviderService {
  public:
   explicit ProviderService(AppContext& app) : app_(app) {}
 
-  AppResult<store::ProviderRecord> get(const Actor& actor);
+  AppResult<model::ProviderRecord> get(const Actor& actor);
 
   // Applies the settings; when something changed, writes the provider and one
   // `provider_update` event (changes [{field: "requireAdminMFA", from, to}]) in one
   // transaction and refreshes the engine's directory before returning, so the next request
   // is decided on the new requirement. Nothing changed: no write, no event.
-  AppResult<store::ProviderRecord> updateSettings(const Actor& actor, const ProviderSettings& in);
+  AppResult<model::ProviderRecord> updateSettings(const Actor& actor, const ProviderSettings& in);
 
  private:
   AppContext& app_;

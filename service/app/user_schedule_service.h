@@ -20,7 +20,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/result.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -33,7 +33,7 @@ class UserScheduleService {
 
   // Sets the user's scheduled change to `at` (Unix seconds), or clears it (nullopt; clearing
   // none is no write and no event).
-  AppResult<store::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
+  AppResult<model::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
                                          const std::string& id, ScheduledChange change,
                                          std::optional<std::int64_t> at);
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "store/records.h"
+#include "model/records.h"
 
-namespace mtp::store {
+namespace mtp::model {
 
 // The user widgets. Each is one SQL predicate over system_users with its own index.
 enum class HomeUserWidget {
@@ -120,4 +120,4 @@ struct AdminHomeRecord {
   UnixTime updated = 0;  // read-only
 };
 
-}  // namespace mtp::store
+}  // namespace mtp::model

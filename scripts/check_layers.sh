@@ -7,11 +7,13 @@
 #   service/auth      auth/ only (and the engine)
 #   service/decisions decisions/ only (and the engine): mtpd's decision log and mtpctl's replay
 #   service/psa       psa/ only (and auth/): the PSA clients (ConnectWise, Autotask) over libcurl
-#   service/store     store/ only (and the engine): no auth/, http/, app/, handlers/, main/
+#   service/model     nothing of the service (and the engine's directory types): the plain rows
+#                     and queries that the store, the use cases and the handlers share
+#   service/store     store/ and model/ only (and the engine): no auth/, http/, app/, handlers/, main/
 #   service/http      no store/, handlers/, main/
 #   service/app       no http/, handlers/, main/ (use cases know nothing of HTTP)
-#   service/handlers  no store/ include and no `store::` (authentication, list queries and
-#                     reach are app types)
+#   service/handlers  no store/ include and no `store::` (authentication is a use case; rows,
+#                     list queries and reach are model/ types)
 #   SQL (soci::, the sqlite3 and libpq C APIs) only in service/store/
 #   the engine (taking a snapshot, deciding, reverse queries) only through the request's
 #                     app::Authorization: service/app/authorization.* is the one place, in the
@@ -38,6 +40,7 @@ rules=(
   'auth-includes-upper|service/auth|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|http|app|handlers|main|ctl)/'
   'decisions-includes-service|service/decisions|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|store|http|app|handlers|main|ctl)/'
   'psa-includes-upper|service/psa|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|http|app|handlers|main|ctl)/'
+  'model-includes-service|service/model|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|psa|decisions|store|http|app|handlers|main|ctl)/'
   'store-includes-upper|service/store|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(auth|http|app|handlers|main|ctl)/'
   'http-includes-store-or-upper|service/http|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(store|handlers|main|ctl)/'
   'app-includes-http-or-upper|service/app|^[[:space:]]*#[[:space:]]*include[[:space:]]+"(http|handlers|main|ctl)/'

@@ -60,15 +60,15 @@ struct Fixture {
     if (!st) die("store: " + st.error().message);
     store = std::move(*st);
     if (auto m = store->migrate(); !m) die("migrate: " + m.error().message);
-    const mtp::store::TenantScope scope{kProvider};
+    const mtp::model::TenantScope scope{kProvider};
     auto p = store->transact([&](mtp::store::Tx& tx) {
-      return tx.createProvider(scope, mtp::store::ProviderRecord{kProvider, "Bench MSP", false, 0, 0});
+      return tx.createProvider(scope, mtp::model::ProviderRecord{kProvider, "Bench MSP", false, 0, 0});
     });
     if (!p) die("provider: " + p.error().message);
     auto load = store->bulkLoad(scope);
     const std::vector<std::string> roles = {"admin", "manager", "help_desk", "read_only"};
     for (int o = 0; o < kOrgs; ++o) {
-      mtp::store::OrganizationRecord org;
+      mtp::model::OrganizationRecord org;
       org.id = id('o', o);
       org.provider_id = kProvider;
       org.name = "Org " + std::to_string(o);
@@ -77,18 +77,18 @@ struct Fixture {
       if (auto ok = load->addOrganization(org); !ok) die("org: " + ok.error().message);
     }
     for (int a = 0; a < kAdmins; ++a) {
-      mtp::store::AdminRecord admin;
+      mtp::model::AdminRecord admin;
       admin.id = id('a', a);
       admin.provider_id = kProvider;
       admin.email = "admin" + std::to_string(a) + "@bench.example";
       admin.firstname = "Bench";
       admin.lastname = "Admin";
       admin.role_name = roles[static_cast<std::size_t>(a) % roles.size()];
-      admin.status = mtp::store::AdminStatus::kActive;
+      admin.status = mtp::model::AdminStatus::kActive;
       admin.created = admin.updated = 1700000000;
       if (auto ok = load->addAdmin(admin, std::nullopt); !ok) die("admin: " + ok.error().message);
       for (int g = 0; g < kGrantsPerAdmin; ++g) {
-        mtp::store::GrantRecord grant{admin.id, id('o', (a * 7 + g * 1999) % kOrgs), "", std::nullopt, 1700000000};
+        mtp::model::GrantRecord grant{admin.id, id('o', (a * 7 + g * 1999) % kOrgs), "", std::nullopt, 1700000000};
         if (auto ok = load->addGrant(grant); !ok) die("grant: " + ok.error().message);
       }
     }

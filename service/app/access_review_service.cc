@@ -67,10 +67,10 @@ EngineAnswer evaluateAdmin(const engine::Snapshot& snapshot, const std::string& 
 }  // namespace
 
 AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
-                                          const store::TenantScope& scope, std::int64_t now) {
-  std::vector<store::AdminRecord> admins;
+                                          const model::TenantScope& scope, std::int64_t now) {
+  std::vector<model::AdminRecord> admins;
   std::vector<store::ReviewOrgRecord> orgs;
-  std::vector<store::GrantRecord> grants;
+  std::vector<model::GrantRecord> grants;
   std::vector<store::LastUseRecord> uses;
   std::vector<store::CertificationRecord> certs;
   auto read = store.query([&](store::Tx& tx) -> store::Result<void> {
@@ -97,7 +97,7 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
 
   std::map<std::string, std::string> org_names;
   for (const auto& o : orgs) org_names.emplace(o.id, o.name);
-  std::map<std::string, std::vector<const store::GrantRecord*>> grants_of;
+  std::map<std::string, std::vector<const model::GrantRecord*>> grants_of;
   for (const auto& g : grants) grants_of[g.admin_id].push_back(&g);
   std::map<std::pair<std::string, std::string>, std::int64_t> last_use;
   for (const auto& u : uses) last_use[{u.admin_id, u.org_id}] = u.at;
@@ -110,7 +110,7 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
   out.policy_version = std::string(snapshot.policyVersion());
   for (auto& admin : admins) {
     ReviewAdmin ra;
-    std::map<std::string, const store::GrantRecord*> by_org;
+    std::map<std::string, const model::GrantRecord*> by_org;
     for (const auto* g : grants_of[admin.id]) by_org.emplace(g->org_id, g);
     // The orgs the admin reaches: every org, or its grants (expired ones too, shown as such).
     std::vector<std::string> reached;
@@ -207,8 +207,8 @@ AppResult<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor a
   }
   const std::int64_t now = app_.now();
   const std::int64_t cutoff = now - static_cast<std::int64_t>(days) * 86400;
-  std::vector<store::AdminRecord> admins;
-  std::vector<store::GrantRecord> grants;
+  std::vector<model::AdminRecord> admins;
+  std::vector<model::GrantRecord> grants;
   std::vector<store::LastUseRecord> uses;
   auto read = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
     auto a = tx.reviewAdmins(actor.scope());

@@ -35,7 +35,7 @@
 #include "app/app_context.h"
 #include "app/result.h"
 #include "mtp/engine/authorizer.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -56,7 +56,7 @@ struct ReviewOrgAccess {
 };
 
 struct ReviewAdmin {
-  store::AdminRecord admin;
+  model::AdminRecord admin;
   std::vector<std::string> provider_actions;  // effective provider-scoped actions
   std::vector<ReviewOrgAccess> organizations;
   std::optional<store::CertificationRecord> certification;  // the newest
@@ -72,7 +72,7 @@ struct AccessReview {
 // The review of `scope`'s provider from `store`, decided by `snapshot` at `now`. Used by the
 // service and by `mtpctl access-review`.
 AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
-                                          const store::TenantScope& scope, std::int64_t now);
+                                          const model::TenantScope& scope, std::int64_t now);
 
 // One removal of remove-unused: the grant, and its error when it was not removed.
 struct RemovalOutcome {

@@ -49,7 +49,7 @@ json accessReviewJson(const AccessReview& review) {
                        {"email", ra.admin.email},
                        {"firstname", ra.admin.firstname},
                        {"lastname", ra.admin.lastname},
-                       {"status", std::string(store::adminStatusText(ra.admin.status))},
+                       {"status", std::string(model::adminStatusText(ra.admin.status))},
                        {"roleName", ra.admin.role_name},
                        {"allOrganizations", ra.admin.all_organizations},
                        {"providerActions", ra.provider_actions},
@@ -80,7 +80,7 @@ std::string accessReviewCsv(const AccessReview& review) {
       tail = ",,";
     }
     const std::string head = csvCell(ra.admin.id) + "," + csvCell(ra.admin.email) + "," +
-                             csvCell(store::adminStatusText(ra.admin.status)) + "," +
+                             csvCell(model::adminStatusText(ra.admin.status)) + "," +
                              csvCell(ra.admin.role_name) + "," +
                              (ra.admin.all_organizations ? "true" : "false") + ",";
     if (ra.organizations.empty()) {

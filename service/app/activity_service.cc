@@ -5,7 +5,7 @@
 
 namespace mtp::app {
 
-std::string activityCursor(const store::ActivityRecord& e) {
+std::string activityCursor(const model::ActivityRecord& e) {
   return std::to_string(e.timestamp) + "." + e.id;
 }
 
@@ -43,7 +43,7 @@ std::string csvCell(std::string_view v) {
   return q;
 }
 
-std::string activityCsv(const std::vector<store::ActivityRecord>& events) {
+std::string activityCsv(const std::vector<model::ActivityRecord>& events) {
   std::string out =
       "id,timestamp,eventType,initiatedById,initiatedByType,initiatedByEmail,organization,"
       "resourceType,resourceId,changes,clientIp,authMethod,success\r\n";
@@ -72,12 +72,12 @@ std::string activityCsv(const std::vector<store::ActivityRecord>& events) {
   return out;
 }
 
-AppResult<ActivityPage> ActivityService::list(const Actor& actor, const store::ActivityQuery& query) {
+AppResult<ActivityPage> ActivityService::list(const Actor& actor, const model::ActivityQuery& query) {
   if (query.limit < 1 || query.limit > kActivityExportLimit) {
     return failWith(AppError::invalid("limit out of range"));
   }
   // One more than asked tells whether a next page exists.
-  store::ActivityQuery q = query;
+  model::ActivityQuery q = query;
   q.limit = query.limit + 1;
   auto events = app_.store().query([&](store::Tx& tx) { return tx.listActivity(actor.scope(), q); });
   if (!events) return failWith(fromStore(events.error()));

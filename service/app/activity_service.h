@@ -15,7 +15,7 @@
 #include "app/admin_text.h"  // formatRfc3339
 #include "app/app_context.h"
 #include "app/result.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
@@ -24,7 +24,7 @@ inline constexpr int kActivityMaxLimit = 1000;       // a JSON page
 inline constexpr int kActivityExportLimit = 5000;    // a download (CSV or JSON)
 
 struct ActivityPage {
-  std::vector<store::ActivityRecord> events;
+  std::vector<model::ActivityRecord> events;
   std::string search_after;  // the cursor of the next page; empty when this page is the last
 };
 
@@ -32,7 +32,7 @@ struct ActivityPage {
 
 
 // The opaque cursor of an event (`<unix seconds>.<id>`), and back (nullopt: malformed).
-std::string activityCursor(const store::ActivityRecord& e);
+std::string activityCursor(const model::ActivityRecord& e);
 std::optional<std::pair<std::int64_t, std::string>> parseActivityCursor(std::string_view text);
 
 // One CSV cell, RFC 4180 quoted when needed; a cell that a spreadsheet would read as a
@@ -41,14 +41,14 @@ std::string csvCell(std::string_view value);
 // The header row and one row per event (CRLF line ends). Columns: id, timestamp, eventType,
 // initiatedById, initiatedByType, initiatedByEmail, organization, resourceType, resourceId,
 // changes (JSON), clientIp, authMethod, success.
-std::string activityCsv(const std::vector<store::ActivityRecord>& events);
+std::string activityCsv(const std::vector<model::ActivityRecord>& events);
 
 class ActivityService {
  public:
   explicit ActivityService(AppContext& app) : app_(app) {}
 
   // REQUIRES: 1 <= query.limit <= kActivityExportLimit.
-  AppResult<ActivityPage> list(const Actor& actor, const store::ActivityQuery& query);
+  AppResult<ActivityPage> list(const Actor& actor, const model::ActivityQuery& query);
 
  private:
   AppContext& app_;

@@ -4,11 +4,11 @@
 
 namespace mtp::app {
 
-store::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
+model::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
                                     std::string resource_type, std::string resource_id,
                                     const std::vector<Change>& changes, std::string organization,
                                     bool success) {
-  store::ActivityRecord e;
+  model::ActivityRecord e;
   e.provider_id = actor.provider_id;
   e.event_type = std::move(event_type);
   e.initiated_by_id = actor.admin_id;
@@ -26,7 +26,7 @@ store::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
   return e;
 }
 
-store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string event_type,
+model::ActivityRecord systemEvent(const model::TenantScope& scope, std::string event_type,
                                   std::string resource_type, std::string resource_id,
                                   const std::vector<Change>& changes, std::string organization,
                                   std::string auth_method) {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "mtp/engine/request.h"
-#include "store/records.h"
-#include "store/scope.h"
+#include "model/records.h"
+#include "model/scope.h"
 
 namespace mtp::app {
 
@@ -19,7 +19,7 @@ struct Actor {
   std::string client_ip;
   std::string session_jti;  // empty for API keys
 
-  store::TenantScope scope() const { return store::TenantScope{provider_id}; }
+  model::TenantScope scope() const { return model::TenantScope{provider_id}; }
 };
 
 // A change of one field, for the activity event's `changes`.
@@ -31,14 +31,14 @@ struct Change {
 
 // An activity event initiated by `actor` (the caller appends it in the same transaction as
 // the change it records).
-store::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
+model::ActivityRecord activityEvent(const Actor& actor, std::string event_type,
                                     std::string resource_type, std::string resource_id,
                                     const std::vector<Change>& changes = {},
                                     std::string organization = {}, bool success = true);
 
 // An event no admin initiated (mtpd's own jobs, the demo, the operator's command line):
 // initiated_by_type "system", no initiator id, email or client address.
-store::ActivityRecord systemEvent(const store::TenantScope& scope, std::string event_type,
+model::ActivityRecord systemEvent(const model::TenantScope& scope, std::string event_type,
                                   std::string resource_type, std::string resource_id,
                                   const std::vector<Change>& changes = {},
                                   std::string organization = {},

@@ -14,11 +14,11 @@ namespace mtp::app {
 
 namespace {
 
-using store::AdminRecord;
-using store::AdminStatus;
-using store::GrantRecord;
+using model::AdminRecord;
+using model::AdminStatus;
+using model::GrantRecord;
 using store::Status;
-using store::TokenKind;
+using model::TokenKind;
 
 // Password-reset and TOTP-reset links are short-lived; activation uses config().activation_ttl.
 constexpr std::int64_t kResetTtlSeconds = 3600;
@@ -89,23 +89,23 @@ store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const
   const std::int64_t ttl = kind == TokenKind::kActivation
                                ? static_cast<std::int64_t>(config.activation_ttl.count())
                                : kResetTtlSeconds;
-  store::TokenRecord rec;
+  model::TokenRecord rec;
   rec.token_hash = token.hash;
   rec.provider_id = admin.provider_id;
   rec.admin_id = admin.id;
   rec.kind = kind;
   rec.created = now;
   rec.expires_at = now + ttl;
-  if (auto ok = tx.createToken(store::TenantScope{admin.provider_id}, rec); !ok) return ok;
+  if (auto ok = tx.createToken(model::TenantScope{admin.provider_id}, rec); !ok) return ok;
 
   std::string provider_name;
-  if (auto p = tx.getProvider(store::TenantScope{admin.provider_id})) provider_name = p->name;
+  if (auto p = tx.getProvider(model::TenantScope{admin.provider_id})) provider_name = p->name;
   const std::string where = provider_name.empty() ? "the Multi-Tenant Portal"
                                                   : "the Multi-Tenant Portal of " + provider_name;
   const std::string greeting = "Hello" + (admin.firstname.empty() ? "" : " " + admin.firstname) + ",\n\n";
   const std::string expiry = "This link expires at " + formatRfc3339(rec.expires_at) +
                              " and works once. If you did not expect this email, ignore it.\n";
-  store::EmailRecord email;
+  model::EmailRecord email;
   email.provider_id = admin.provider_id;
   email.to_address = admin.email;
   switch (kind) {
@@ -128,7 +128,7 @@ store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const
                    config.public_url + "/totp-reset?token=" + token.token + "\n\n" + expiry;
       break;
   }
-  auto queued = tx.enqueueEmail(store::TenantScope{admin.provider_id}, email);
+  auto queued = tx.enqueueEmail(model::TenantScope{admin.provider_id}, email);
   if (!queued) return store::fail(queued.error());
   return {};
 }
@@ -166,7 +166,7 @@ std::optional<AppError> checkGrantShapes(const Authorization& authz, const std::
 
 // Every org must be one of the actor's provider: another provider's org answers exactly as a
 // missing one.
-store::Result<void> requireOrgs(store::Tx& tx, const store::TenantScope& scope,
+store::Result<void> requireOrgs(store::Tx& tx, const model::TenantScope& scope,
                                 const std::vector<GrantInput>& grants) {
   for (const auto& g : grants) {
     auto org = tx.getOrganization(scope, g.organization);
@@ -191,7 +191,7 @@ std::vector<GrantRecord> toRecords(const std::string& admin_id, const std::vecto
 
 // ---- reads
 
-AppResult<store::Page<AdminRecord>> AdminService::list(const Actor& actor, const store::ListQuery& query) {
+AppResult<model::Page<AdminRecord>> AdminService::list(const Actor& actor, const model::ListQuery& query) {
   auto page = app_.store().query([&](store::Tx& tx) { return tx.listAdmins(actor.scope(), query); });
   if (!page) return failWith(fromStore(page.error()));
   return std::move(*page);
@@ -293,7 +293,7 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
     addChange(changes, "firstname", "", rec.firstname);
     addChange(changes, "lastname", "", rec.lastname);
     addChange(changes, "roleName", "", rec.role_name);
-    addChange(changes, "status", "", std::string(store::adminStatusText(rec.status)));
+    addChange(changes, "status", "", std::string(model::adminStatusText(rec.status)));
     addChange(changes, "enableMultiFactor", "", std::string(boolText(rec.enable_multi_factor)));
     addChange(changes, "apiKeyAllowed", "", std::string(boolText(rec.api_key_allowed)));
     addChange(changes, "allOrganizations", "", std::string(boolText(rec.all_organizations)));
@@ -447,7 +447,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
     std::vector<Change> changes;
     addChange(changes, "email", a->email, "");
     addChange(changes, "roleName", a->role_name, "");
-    addChange(changes, "status", std::string(store::adminStatusText(a->status)), "deleted");
+    addChange(changes, "status", std::string(model::adminStatusText(a->status)), "deleted");
     // The event first: it names the admin, and nothing in it refers to the row.
     if (auto ok = appendEvent(tx, actor, "admin_delete", id, changes); !ok) return ok;
     return tx.deleteAdmin(actor.scope(), id);
@@ -478,7 +478,7 @@ AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id
     auto a = tx.getAdmin(actor.scope(), id);
     if (!a) return store::fail(a.error());
     if (a->status == AdminStatus::kSuspended) return store::fail(Status::conflict("the administrator is already suspended"));
-    const std::string from(store::adminStatusText(a->status));
+    const std::string from(model::adminStatusText(a->status));
     AdminRecord after = *a;
     after.status = AdminStatus::kSuspended;
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, after); !ok) return ok;
@@ -506,7 +506,7 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
     if (auto ok = tx.clearFailedLogins(actor.scope(), id); !ok) return ok;
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_unsuspend", id,
-                       {Change{"status", "suspended", std::string(store::adminStatusText(a->status))}});
+                       {Change{"status", "suspended", std::string(model::adminStatusText(a->status))}});
   });
   if (!done) return failWith(fromStore(done.error()));
   app_.refreshAfterCommit({AppContext::adminRef(id)});
@@ -674,7 +674,7 @@ AppResult<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails
     }
     auto ids = tx.listOrganizationIds(actor.scope());  // the orgs as of this transaction
     if (!ids) return store::fail(ids.error());
-    store::AdminRecord next = *a;
+    model::AdminRecord next = *a;
     next.all_organizations = false;
     if (auto u = tx.updateAdmin(actor.scope(), next); !u) return u;
     std::string granted;

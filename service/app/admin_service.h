@@ -27,8 +27,8 @@
 #include "app/if_match.h"
 #include "app/result.h"
 #include "mtp/engine/request.h"
-#include "store/list_query.h"
-#include "store/records.h"
+#include "model/list_query.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
@@ -64,12 +64,12 @@ struct AdminChanges {
 };
 
 struct AdminDetails {
-  store::AdminRecord admin;
-  std::vector<store::GrantRecord> grants;
+  model::AdminRecord admin;
+  std::vector<model::GrantRecord> grants;
 };
 
 struct GrantOutcome {
-  store::GrantRecord grant;
+  model::GrantRecord grant;
   bool created = false;  // false: an existing grant of that org was replaced
 };
 
@@ -94,7 +94,7 @@ class AdminService {
  public:
   explicit AdminService(AppContext& app) : app_(app) {}
 
-  AppResult<store::Page<store::AdminRecord>> list(const Actor& actor, const store::ListQuery& query);
+  AppResult<model::Page<model::AdminRecord>> list(const Actor& actor, const model::ListQuery& query);
   // kNotFound for an id of another provider, as for a missing one.
   AppResult<AdminDetails> get(const Actor& actor, const std::string& id);
 
@@ -130,7 +130,7 @@ class AdminService {
   AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
                             const Authorization& authz);
 
-  AppResult<std::vector<store::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
+  AppResult<std::vector<model::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
   // Adds or replaces the grant of one org, after the escalation check on that grant.
   AppResult<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
                                    const Authorization& authz);

@@ -3,12 +3,12 @@
 #include <string>
 
 #include "mtp/engine/action.h"
-#include "store/list_query.h"
+#include "model/list_query.h"
 
 namespace mtp::app {
 
-AppResult<void> mayActOnAdmin(engine::ActionId action, const store::AdminRecord& admin,
-                              const std::vector<store::GrantRecord>& grants, std::int64_t now,
+AppResult<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
+                              const std::vector<model::GrantRecord>& grants, std::int64_t now,
                               const Authorization& authz) {
   std::vector<engine::TargetGrant> live;  // the views below point into admin and grants
   for (const auto& g : grants) {
@@ -46,23 +46,23 @@ std::string billingRoles(const engine::PolicySet& policies) {
 
 }  // namespace
 
-bool isBillingAdmin(const engine::PolicySet& policies, const store::AdminRecord& admin) {
-  if (admin.status != store::AdminStatus::kActive) return false;
+bool isBillingAdmin(const engine::PolicySet& policies, const model::AdminRecord& admin) {
+  if (admin.status != model::AdminStatus::kActive) return false;
   const auto role = policies.findRole(admin.role_name);
   return role && withBilling(policies.role(*role));
 }
 
 store::Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
-                                     const store::TenantScope& scope, const store::AdminRecord& before,
-                                     const std::optional<store::AdminRecord>& after) {
+                                     const model::TenantScope& scope, const model::AdminRecord& before,
+                                     const std::optional<model::AdminRecord>& after) {
   if (!isBillingAdmin(policies, before)) return {};
   if (after && isBillingAdmin(policies, *after)) return {};
   const std::string roles = billingRoles(policies);
-  store::ListQuery q;
+  model::ListQuery q;
   q.limit = 1;
-  q.filters = {{"status", store::FilterOp::kEq, "active"},
-               {"roleName", store::FilterOp::kIn, roles},
-               {"id", store::FilterOp::kNe, before.id}};
+  q.filters = {{"status", model::FilterOp::kEq, "active"},
+               {"roleName", model::FilterOp::kIn, roles},
+               {"id", model::FilterOp::kNe, before.id}};
   auto others = tx.listAdmins(scope, q);
   if (!others) return store::fail(others.error());
   if (others->total_count > 0) return {};

@@ -19,25 +19,25 @@
 #include "app/result.h"
 #include "mtp/engine/policy_set.h"
 #include "mtp/engine/request.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/store.h"
 
 namespace mtp::app {
 
 // The escalation check of `action` on `admin` with `grants` (as it is, or as it would be): its
 // default role, its reach and its live grants at `now` (an expired grant is no grant).
-AppResult<void> mayActOnAdmin(engine::ActionId action, const store::AdminRecord& admin,
-                              const std::vector<store::GrantRecord>& grants, std::int64_t now,
+AppResult<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
+                              const std::vector<model::GrantRecord>& grants, std::int64_t now,
                               const Authorization& authz);
 
 // True if the admin counts as an active admin with billing: active, and its role holds
 // billing.update and admins.update (admin_billing, or a custom role as strong).
-bool isBillingAdmin(const engine::PolicySet& policies, const store::AdminRecord& admin);
+bool isBillingAdmin(const engine::PolicySet& policies, const model::AdminRecord& admin);
 
 // Inside the write transaction: refuses (kConflict) a change that leaves the provider without
 // an active billing admin. `after`: the admin as it would be; nullopt when it is deleted.
 store::Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
-                                     const store::TenantScope& scope, const store::AdminRecord& before,
-                                     const std::optional<store::AdminRecord>& after);
+                                     const model::TenantScope& scope, const model::AdminRecord& before,
+                                     const std::optional<model::AdminRecord>& after);
 
 }  // namespace mtp::app

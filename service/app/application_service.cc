@@ -20,14 +20,14 @@ store::Result<void> appendEvent(store::Tx& tx, Actor actor, std::string type, co
 
 }  // namespace
 
-AppResult<std::vector<store::ApplicationRecord>> ApplicationService::list(const Actor& actor,
+AppResult<std::vector<model::ApplicationRecord>> ApplicationService::list(const Actor& actor,
                                                                           const std::string& org_id) {
   auto out = app_.store().query([&](store::Tx& tx) { return tx.listApplications(actor.scope(), org_id); });
   if (!out) return failWith(fromStore(out.error()));
   return std::move(*out);
 }
 
-AppResult<store::ApplicationRecord> ApplicationService::create(const Actor& actor, const std::string& org_id,
+AppResult<model::ApplicationRecord> ApplicationService::create(const Actor& actor, const std::string& org_id,
                                                                const std::string& name, const std::string& type) {
   const bool control = std::any_of(name.begin(), name.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
@@ -36,11 +36,11 @@ AppResult<store::ApplicationRecord> ApplicationService::create(const Actor& acto
     return failWith(AppError::invalid("field `name` must be 1 to 255 bytes of printable text"));
   }
   if (type != "saml" && type != "oidc") return failWith(AppError::invalid("field `type` must be saml or oidc"));
-  store::ApplicationRecord rec;
+  model::ApplicationRecord rec;
   rec.org_id = org_id;
   rec.name = name;
   rec.type = type;
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::ApplicationRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::ApplicationRecord> {
     rec.created = tx.now();
     auto id = tx.createApplication(actor.scope(), rec);
     if (!id) return store::fail(id.error());

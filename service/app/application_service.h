@@ -14,12 +14,12 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/result.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
 // An application as the use cases hand it out.
-using Application = store::ApplicationRecord;
+using Application = model::ApplicationRecord;
 
 class ApplicationService {
  public:

@@ -20,7 +20,7 @@ constexpr std::int64_t kDay = 86400;
 std::string cents(std::int64_t v) { return std::to_string(v); }
 
 // An event of the operator's command line (no admin behind it).
-store::ActivityRecord cliEvent(const store::TenantScope& scope, std::string type,
+model::ActivityRecord cliEvent(const model::TenantScope& scope, std::string type,
                                std::string resource_type, std::string resource_id,
                                const std::vector<Change>& changes, std::string_view via = "cli") {
   return app::systemEvent(scope, std::move(type), std::move(resource_type),
@@ -47,7 +47,7 @@ std::string monthText(Month m) {
   return buf;
 }
 
-store::EpochDay epochDayOf(std::int64_t unix_seconds) {
+model::EpochDay epochDayOf(std::int64_t unix_seconds) {
   // Floor division: a time before 1970 still falls on its own day.
   return unix_seconds >= 0 ? unix_seconds / kDay : -((-unix_seconds + kDay - 1) / kDay);
 }
@@ -60,7 +60,7 @@ Month monthOf(std::int64_t unix_seconds) {
 Month previousMonth(Month m) { return m.month == 1 ? Month{m.year - 1, 12} : Month{m.year, m.month - 1}; }
 Month nextMonth(Month m) { return m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1}; }
 
-store::EpochDay firstDayOf(Month m) {
+model::EpochDay firstDayOf(Month m) {
   sys_days d{std::chrono::year{m.year} / std::chrono::month{static_cast<unsigned>(m.month)} /
              std::chrono::day{1}};
   return d.time_since_epoch().count();
@@ -68,7 +68,7 @@ store::EpochDay firstDayOf(Month m) {
 
 std::int64_t startOf(Month m) { return firstDayOf(m) * kDay; }
 
-AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const store::TenantScope& scope,
+AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
                                            Month month) {
   auto totals = store.query([&](store::Tx& tx) {
     return tx.usageDailyTotals(scope, firstDayOf(month), firstDayOf(nextMonth(month)));
@@ -89,12 +89,12 @@ AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t n
     if (!all) return failWith(fromStore(all.error()));
     for (const auto& p : *all) providers.push_back(p.id);
   }
-  const store::EpochDay today = epochDayOf(now);
+  const model::EpochDay today = epochDayOf(now);
   std::int64_t recorded = 0;
   for (const auto& id : providers) {
     auto n = store.transact([&](store::Tx& tx) -> store::Result<std::int64_t> {
-      if (auto p = tx.getProvider(store::TenantScope{id}); !p) return store::fail(p.error());
-      return tx.recordUsageFromCounts(store::TenantScope{id}, today);
+      if (auto p = tx.getProvider(model::TenantScope{id}); !p) return store::fail(p.error());
+      return tx.recordUsageFromCounts(model::TenantScope{id}, today);
     });
     if (!n) return failWith(fromStore(n.error()));
     recorded += *n;
@@ -102,15 +102,15 @@ AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t n
   return recorded;
 }
 
-AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
+AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
                                     std::int64_t now, int days) {
   const Month current = monthOf(now);
   const Month last = previousMonth(current);
-  const store::EpochDay today = epochDayOf(now);
+  const model::EpochDay today = epochDayOf(now);
   Month oldest = current;
   for (int i = 1; i < kUsageMonths; ++i) oldest = previousMonth(oldest);
-  const store::EpochDay first_daily = today - std::clamp(days, 1, kUsageDaysMax) + 1;
-  const store::EpochDay from = std::min({first_daily, firstDayOf(oldest), firstDayOf(last)});
+  const model::EpochDay first_daily = today - std::clamp(days, 1, kUsageDaysMax) + 1;
+  const model::EpochDay from = std::min({first_daily, firstDayOf(oldest), firstDayOf(last)});
   UsageReport out;
   auto ok = store.query([&](store::Tx& tx) -> store::Result<void> {
     // The provider must exist (a scope of nothing answers 404, as everything else does).
@@ -147,7 +147,7 @@ AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScop
   return out;
 }
 
-AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope& scope,
+AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
                                    Month month, std::int64_t now, std::string_view via) {
   const std::string period = monthText(month);
   CloseOutcome out;
@@ -171,7 +171,7 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope
     if (!totals) return store::fail(totals.error());
     std::int64_t hwm = 0;
     for (const auto& t : *totals) hwm = std::max(hwm, t.users);
-    store::InvoiceRecord inv;
+    model::InvoiceRecord inv;
     inv.number = "INV-" + period;
     inv.period = period;
     inv.issued = now;
@@ -180,7 +180,7 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope
     inv.price_per_user_cents = settings->price_per_user_cents;
     inv.currency = settings->currency;
     inv.billed_cents = hwm * settings->price_per_user_cents;
-    inv.status = inv.billed_cents == 0 ? store::InvoiceStatus::kPaid : store::InvoiceStatus::kOpen;
+    inv.status = inv.billed_cents == 0 ? model::InvoiceStatus::kPaid : model::InvoiceStatus::kOpen;
     auto id = tx.createInvoice(scope, inv);
     if (!id) return store::fail(id.error());
     inv.id = *id;
@@ -205,14 +205,14 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope
   return out;
 }
 
-AppResult<void> setBillingPrice(store::Store& store, const store::TenantScope& scope,
+AppResult<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
                                 std::int64_t price_per_user_cents,
                                 std::optional<std::int64_t> user_cap) {
   if (price_per_user_cents < 0) return failWith(AppError::invalid("the price must not be negative"));
   if (user_cap && *user_cap < 0) return failWith(AppError::invalid("the user cap must not be negative"));
   auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
     if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
-    store::BillingSettingsRecord next;
+    model::BillingSettingsRecord next;
     auto cur = tx.getBillingSettings(scope);
     if (!cur && !cur.error().isNotFound()) return store::fail(cur.error());
     if (cur) next = *cur;
@@ -237,7 +237,7 @@ AppResult<UsageReport> BillingService::usage(const Actor& actor, int days) {
   return billingUsage(app_.store(), actor.scope(), app_.now(), days);
 }
 
-AppResult<std::vector<store::InvoiceRecord>> BillingService::invoices(const Actor& actor) {
+AppResult<std::vector<model::InvoiceRecord>> BillingService::invoices(const Actor& actor) {
   auto r = app_.store().query([&](store::Tx& tx) { return tx.listInvoices(actor.scope()); });
   if (!r) return failWith(fromStore(r.error()));
   return std::move(*r);
@@ -268,9 +268,9 @@ AppResult<BillingInformation> BillingService::information(const Actor& actor) {
 }
 
 AppResult<BillingInformation> BillingService::putInformation(
-    const Actor& actor, const store::BillingInformationRecord& in, const IfMatch& if_match) {
-  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<store::BillingInformationRecord> {
-    store::BillingInformationRecord cur;
+    const Actor& actor, const model::BillingInformationRecord& in, const IfMatch& if_match) {
+  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<model::BillingInformationRecord> {
+    model::BillingInformationRecord cur;
     auto got = tx.getBillingInformation(actor.scope());
     if (!got && !got.error().isNotFound()) return store::fail(got.error());
     const bool stored = got.has_value();
@@ -312,7 +312,7 @@ AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::stri
   auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
     auto inv = tx.getInvoice(actor.scope(), invoice_id);
     if (!inv) return store::fail(inv.error());
-    if (inv->status == store::InvoiceStatus::kVoid) {
+    if (inv->status == model::InvoiceStatus::kVoid) {
       refused = AppError::precondition("the invoice is void");
       return store::fail(store::Status::failedPrecondition("void"));
     }
@@ -320,7 +320,7 @@ AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::stri
       refused = AppError::invalid("amountCents exceeds what is owed");
       return store::fail(store::Status::invalidArgument("overpayment"));
     }
-    store::PaymentRecord pay;
+    model::PaymentRecord pay;
     pay.invoice_id = invoice_id;
     pay.amount_cents = amount_cents;
     pay.at = app_.now();
@@ -360,7 +360,7 @@ AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now
   const std::int64_t month_end = firstDayOf(monthOf(now)) * kDay;
   for (const auto& p : *all) {
     if (p.created >= month_end) continue;  // no month to bill before the provider existed
-    auto r = closeMonth(store, store::TenantScope{p.id}, month, now, "system");
+    auto r = closeMonth(store, model::TenantScope{p.id}, month, now, "system");
     if (!r) {
       if (!first_error) first_error = r.error();
       continue;

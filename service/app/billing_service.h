@@ -45,8 +45,8 @@ std::string monthText(Month m);
 Month monthOf(std::int64_t unix_seconds);
 Month previousMonth(Month m);
 Month nextMonth(Month m);
-store::EpochDay epochDayOf(std::int64_t unix_seconds);
-store::EpochDay firstDayOf(Month m);
+model::EpochDay epochDayOf(std::int64_t unix_seconds);
+model::EpochDay firstDayOf(Month m);
 std::int64_t startOf(Month m);  // unix seconds of the month's first midnight
 
 struct UsageReport {
@@ -55,8 +55,8 @@ struct UsageReport {
   std::int64_t last_month_hwm = 0;
   std::int64_t current_hwm = 0;
   std::optional<std::int64_t> user_cap;
-  std::vector<store::OrganizationUsage> organizations;  // max_users_in_range: last month
-  std::vector<store::UsageDayTotal> daily;              // the last `days` days, ascending
+  std::vector<model::OrganizationUsage> organizations;  // max_users_in_range: last month
+  std::vector<model::UsageDayTotal> daily;              // the last `days` days, ascending
   struct MonthHwm {
     Month month;
     std::int64_t users = 0;
@@ -69,7 +69,7 @@ inline constexpr int kUsageDaysMax = 366;
 inline constexpr int kUsageMonths = 12;
 
 // `days`: 1..kUsageDaysMax (the caller validates).
-AppResult<UsageReport> billingUsage(store::Store& store, const store::TenantScope& scope,
+AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
                                     std::int64_t now, int days = kUsageDaysDefault);
 
 // The daily usage snapshot: records today's (UTC) users and devices of every org of every
@@ -80,14 +80,14 @@ AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t n
                                              const std::string& provider_id = {});
 
 // The HWM of `month` (see above).
-AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const store::TenantScope& scope,
+AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
                                            Month month);
 
 inline constexpr std::int64_t kInvoiceDueDays = 30;
 
 struct CloseOutcome {
   enum class Kind { kCreated, kAlreadyClosed, kNoPrice } kind = Kind::kCreated;
-  store::InvoiceRecord invoice;  // kCreated and kAlreadyClosed
+  model::InvoiceRecord invoice;  // kCreated and kAlreadyClosed
 };
 
 // Bills `month` for one provider: one invoice of HWM x price per user, issued `now`, due
@@ -95,7 +95,7 @@ struct CloseOutcome {
 // same transaction. Idempotent: a provider whose `month` already has an invoice gets nothing
 // new (kAlreadyClosed). A provider without a price gets nothing (kNoPrice).
 // `via` is the event's auth method: "cli" for the operator, "system" for mtpd's job.
-AppResult<CloseOutcome> closeMonth(store::Store& store, const store::TenantScope& scope,
+AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
                                    Month month, std::int64_t now, std::string_view via = "cli");
 
 // mtpd's invoice job: closes the month before `now`'s for every provider that has not been
@@ -105,18 +105,18 @@ AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now
 
 // The operator's price per user (and optional user cap), with one `billing_settings_update`
 // event initiated by the system.
-AppResult<void> setBillingPrice(store::Store& store, const store::TenantScope& scope,
+AppResult<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
                                 std::int64_t price_per_user_cents,
                                 std::optional<std::int64_t> user_cap);
 
 struct BillingInformation {
-  store::BillingInformationRecord record;
+  model::BillingInformationRecord record;
   bool stored = false;
 };
 
 struct InvoiceDetail {
-  store::InvoiceRecord invoice;
-  std::vector<store::PaymentRecord> payments;
+  model::InvoiceRecord invoice;
+  std::vector<model::PaymentRecord> payments;
 };
 
 class BillingService {
@@ -124,7 +124,7 @@ class BillingService {
   explicit BillingService(AppContext& app) : app_(app) {}
 
   AppResult<UsageReport> usage(const Actor& actor, int days = kUsageDaysDefault);
-  AppResult<std::vector<store::InvoiceRecord>> invoices(const Actor& actor);
+  AppResult<std::vector<model::InvoiceRecord>> invoices(const Actor& actor);
   AppResult<InvoiceDetail> invoice(const Actor& actor, const std::string& id);
   AppResult<BillingInformation> information(const Actor& actor);
   // Replaces the billing information; when something changed, one
@@ -132,7 +132,7 @@ class BillingService {
   // If-Match: 412 unless the stored version (0: never stored) is one it names, checked under
   // the provider's row lock.
   AppResult<BillingInformation> putInformation(const Actor& actor,
-                                               const store::BillingInformationRecord& in,
+                                               const model::BillingInformationRecord& in,
                                                const IfMatch& if_match = {});
   // Records a payment (0 < amount <= owed) and one `invoice_payment` event; a void invoice:
   // kPreconditionFailed; an unknown one: kNotFound.

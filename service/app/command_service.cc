@@ -81,8 +81,8 @@ AppResult<store::CommandOutcome> checkCommandOutcome(store::CommandOutcome o) {
   return o;
 }
 
-AppResult<store::Page<store::SavedCommandRecord>> CommandService::list(
-    const Actor& actor, const std::string& org_id, const store::ListQuery& query) {
+AppResult<model::Page<store::SavedCommandRecord>> CommandService::list(
+    const Actor& actor, const std::string& org_id, const model::ListQuery& query) {
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listSavedCommands(actor.scope(), org_id, query); });
   if (!page) return failWith(fromStore(page.error()));

@@ -27,7 +27,7 @@
 #include "app/if_match.h"
 #include "app/result.h"
 #include "store/command_store.h"
-#include "store/list_query.h"
+#include "model/list_query.h"
 
 namespace mtp::app {
 
@@ -47,9 +47,9 @@ class CommandService {
  public:
   explicit CommandService(AppContext& app) : app_(app) {}
 
-  AppResult<store::Page<store::SavedCommandRecord>> list(const Actor& actor,
+  AppResult<model::Page<store::SavedCommandRecord>> list(const Actor& actor,
                                                          const std::string& org_id,
-                                                         const store::ListQuery& query);
+                                                         const model::ListQuery& query);
   AppResult<store::SavedCommandRecord> get(const Actor& actor, const std::string& org_id,
                                            const std::string& id);
   // Every field required.

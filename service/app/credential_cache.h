@@ -22,7 +22,7 @@
 #include <unordered_map>
 
 #include "auth/tokens.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
@@ -30,7 +30,7 @@ class CredentialCache {
  public:
   struct Session {
     auth::TokenClaims claims;
-    store::SessionRecord session;
+    model::SessionRecord session;
   };
   struct ApiKeyOwner {
     std::string admin_id;

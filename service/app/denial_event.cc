@@ -10,7 +10,7 @@ bool isWellFormedId(std::string_view id) {
   return true;
 }
 
-store::ActivityRecord denialEvent(const Actor& actor, std::string_view action, engine::Reason reason,
+model::ActivityRecord denialEvent(const Actor& actor, std::string_view action, engine::Reason reason,
                                   const std::string& decision_id, std::string_view organization) {
   // Another provider's org is, to this caller, an org that does not exist.
   const engine::Reason recorded =

@@ -12,14 +12,14 @@
 
 #include "app/actor.h"
 #include "mtp/engine/decision.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
 // True for the shape of every id MTP makes: 24 lowercase hex digits.
 bool isWellFormedId(std::string_view id);
 
-store::ActivityRecord denialEvent(const Actor& actor, std::string_view action, engine::Reason reason,
+model::ActivityRecord denialEvent(const Actor& actor, std::string_view action, engine::Reason reason,
                                   const std::string& decision_id, std::string_view organization);
 
 }  // namespace mtp::app

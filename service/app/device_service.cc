@@ -41,7 +41,7 @@ Actor withEmail(store::Tx& tx, const Actor& actor) {
 }
 
 // An event initiated by a device agent (no admin).
-store::ActivityRecord deviceEvent(const store::DeviceRecord& d, std::string type,
+model::ActivityRecord deviceEvent(const model::DeviceRecord& d, std::string type,
                                   std::string resource_type, std::string resource_id,
                                   const std::vector<Change>& changes, const std::string& ip) {
   Actor a;
@@ -58,22 +58,22 @@ store::ActivityRecord deviceEvent(const store::DeviceRecord& d, std::string type
 
 }  // namespace
 
-std::string DeviceService::deriveConnectKey(const store::ConnectKeyRecord& k) const {
+std::string DeviceService::deriveConnectKey(const model::ConnectKeyRecord& k) const {
   std::string mac =
       app_.apiKeys().hash("connectkey:" + k.provider_id + ":" + k.org_id + ":" + k.salt);
   return std::string(kConnectKeyPrefix) + mac.substr(0, 40);
 }
 
-AppResult<store::Page<store::DeviceRecord>> DeviceService::list(const Actor& actor,
-                                                                const store::OrgReach& reach,
-                                                                const store::ListQuery& query) {
+AppResult<model::Page<model::DeviceRecord>> DeviceService::list(const Actor& actor,
+                                                                const model::OrgReach& reach,
+                                                                const model::ListQuery& query) {
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listDevices(actor.scope(), reach, query); });
   if (!page) return failWith(fromStore(page.error()));
   return *page;
 }
 
-AppResult<store::DeviceRecord> DeviceService::get(const Actor& actor, const std::string& org_id,
+AppResult<model::DeviceRecord> DeviceService::get(const Actor& actor, const std::string& org_id,
                                                   const std::string& device_id) {
   auto d = app_.store().query(
       [&](store::Tx& tx) { return tx.getDevice(actor.scope(), org_id, device_id); });
@@ -81,11 +81,11 @@ AppResult<store::DeviceRecord> DeviceService::get(const Actor& actor, const std:
   return *d;
 }
 
-AppResult<store::DeviceCommandRecord> DeviceService::queueCommand(const Actor& actor,
+AppResult<model::DeviceCommandRecord> DeviceService::queueCommand(const Actor& actor,
                                                                   const std::string& org_id,
                                                                   const std::string& device_id,
                                                                   const std::string& type) {
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::DeviceCommandRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::DeviceCommandRecord> {
     auto device = tx.getDevice(actor.scope(), org_id, device_id);
     if (!device) return store::fail(device.error());
     if (type == "remote_assist") {
@@ -96,7 +96,7 @@ AppResult<store::DeviceCommandRecord> DeviceService::queueCommand(const Actor& a
             "remote assist is turned off for this organization"));
       }
     }
-    store::DeviceCommandRecord c;
+    model::DeviceCommandRecord c;
     c.provider_id = actor.provider_id;
     c.org_id = org_id;
     c.device_id = device_id;
@@ -116,10 +116,10 @@ AppResult<store::DeviceCommandRecord> DeviceService::queueCommand(const Actor& a
   return *out;
 }
 
-AppResult<std::vector<store::DeviceCommandRecord>> DeviceService::commands(
+AppResult<std::vector<model::DeviceCommandRecord>> DeviceService::commands(
     const Actor& actor, const std::string& org_id, const std::string& device_id, int limit) {
   auto out = app_.store().query(
-      [&](store::Tx& tx) -> store::Result<std::vector<store::DeviceCommandRecord>> {
+      [&](store::Tx& tx) -> store::Result<std::vector<model::DeviceCommandRecord>> {
         auto device = tx.getDevice(actor.scope(), org_id, device_id);
         if (!device) return store::fail(device.error());
         return tx.listCommands(actor.scope(), device_id, limit);
@@ -141,7 +141,7 @@ AppResult<ConnectKey> DeviceService::regenerateConnectKey(const Actor& actor,
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<ConnectKey> {
     auto old = tx.getConnectKey(actor.scope(), org_id);
     if (!old && !old.error().isNotFound()) return store::fail(old.error());
-    store::ConnectKeyRecord k;
+    model::ConnectKeyRecord k;
     k.provider_id = actor.provider_id;
     k.org_id = org_id;
     k.salt = auth::randomHex(16);
@@ -174,10 +174,10 @@ AppResult<Registration> DeviceService::registerDevice(const std::string& connect
   auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<Registration> {
     auto ck = tx.findConnectKey(key_hash);
     if (!ck) return store::fail(ck.error());
-    const store::TenantScope scope{ck->provider_id};
+    const model::TenantScope scope{ck->provider_id};
     auto org = tx.getOrganization(scope, ck->org_id);
     if (!org) return store::fail(org.error());
-    store::DeviceRecord d;
+    model::DeviceRecord d;
     d.provider_id = ck->provider_id;
     d.org_id = ck->org_id;
     d.hostname = facts.hostname;
@@ -208,7 +208,7 @@ AppResult<Registration> DeviceService::registerDevice(const std::string& connect
   return *out;
 }
 
-AppResult<store::DeviceRecord> DeviceService::deviceOfKey(const std::string& device_key) {
+AppResult<model::DeviceRecord> DeviceService::deviceOfKey(const std::string& device_key) {
   if (!device_key.starts_with(kDeviceKeyPrefix) || device_key.size() > 128) {
     return failWith(AppError::unauthenticated("unknown device key"));
   }
@@ -222,7 +222,7 @@ AppResult<store::DeviceRecord> DeviceService::deviceOfKey(const std::string& dev
 }
 
 AppResult<AgentWork> DeviceService::checkin(const std::string& device_key,
-                                            const store::DeviceCheckin& facts) {
+                                            const model::DeviceCheckin& facts) {
   if (auto ok = checkFact("version", facts.version, false); !ok) return failWith(ok.error());
   if (auto ok = checkFact("hostname", facts.hostname, false); !ok) return failWith(ok.error());
   if (auto ok = checkFact("os", facts.os, false); !ok) return failWith(ok.error());
@@ -230,10 +230,10 @@ AppResult<AgentWork> DeviceService::checkin(const std::string& device_key,
   if (auto ok = checkFact("displayName", facts.display_name, false); !ok) return failWith(ok.error());
   auto device = deviceOfKey(device_key);
   if (!device) return failWith(device.error());
-  const store::TenantScope scope{device->provider_id};
+  const model::TenantScope scope{device->provider_id};
   auto out = app_.store().transact(
       [&](store::Tx& tx) -> store::Result<AgentWork> {
-        store::DeviceCheckin c = facts;
+        model::DeviceCheckin c = facts;
         c.at = tx.now();
         if (auto r = tx.recordCheckin(scope, device->id, c); !r) return store::fail(r.error());
         AgentWork work;
@@ -249,13 +249,13 @@ AppResult<AgentWork> DeviceService::checkin(const std::string& device_key,
   return *out;
 }
 
-AppResult<std::variant<store::DeviceCommandRecord, store::CommandResultRecord>>
+AppResult<std::variant<model::DeviceCommandRecord, store::CommandResultRecord>>
 DeviceService::commandResult(const std::string& device_key, const std::string& command_id,
                              const AgentReport& report, const std::string& client_ip) {
-  using Out = std::variant<store::DeviceCommandRecord, store::CommandResultRecord>;
+  using Out = std::variant<model::DeviceCommandRecord, store::CommandResultRecord>;
   auto device = deviceOfKey(device_key);
   if (!device) return failWith(device.error());
-  const store::TenantScope scope{device->provider_id};
+  const model::TenantScope scope{device->provider_id};
   // A saved command's result of this device? (Another device's answers kNotFound, as a
   // missing one: then it is looked up as a built-in command, which answers the same.)
   auto script = app_.store().query(

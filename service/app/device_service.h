@@ -1,6 +1,6 @@
 // Managed devices, the commands queued for their agents, the orgs' connect keys and the
 // device agent protocol. No HTTP here. Which orgs a caller reaches is the engine's answer,
-// passed in (store::OrgReach) or already checked by the route's action.
+// passed in (model::OrgReach) or already checked by the route's action.
 //
 // Keys:
 // - A connect key (`ck_` + 40 hex) enrolls devices into one org. It is never stored: the
@@ -27,9 +27,9 @@
 #include "app/app_context.h"
 #include "app/result.h"
 #include "store/command_store.h"
-#include "store/list_query.h"
-#include "store/records.h"
-#include "store/scope.h"
+#include "model/list_query.h"
+#include "model/records.h"
+#include "model/scope.h"
 
 namespace mtp::app {
 
@@ -54,13 +54,13 @@ struct Registration {
 };
 
 // A built-in command's row and a saved command's result, as the handlers name them.
-using DeviceCommand = store::DeviceCommandRecord;
+using DeviceCommand = model::DeviceCommandRecord;
 using ScriptResult = store::CommandResultRecord;
 
 // What a check-in hands the agent: the built-in commands (lock, restart, ...) and the saved
 // commands run on this device (app/command_service.h), each now marked sent.
 struct AgentWork {
-  std::vector<store::DeviceCommandRecord> commands;
+  std::vector<model::DeviceCommandRecord> commands;
   std::vector<store::CommandResultRecord> scripts;
 };
 
@@ -77,18 +77,18 @@ class DeviceService {
  public:
   explicit DeviceService(AppContext& app) : app_(app) {}
 
-  AppResult<store::Page<store::DeviceRecord>> list(const Actor& actor,
-                                                   const store::OrgReach& reach,
-                                                   const store::ListQuery& query);
+  AppResult<model::Page<model::DeviceRecord>> list(const Actor& actor,
+                                                   const model::OrgReach& reach,
+                                                   const model::ListQuery& query);
   // A device of `org_id` (kNotFound for any other).
-  AppResult<store::DeviceRecord> get(const Actor& actor, const std::string& org_id,
+  AppResult<model::DeviceRecord> get(const Actor& actor, const std::string& org_id,
                                      const std::string& device_id);
   // type: lock|restart|shutdown|remote_assist (remote_assist needs the org's remoteAssist on:
   // else kPreconditionFailed).
-  AppResult<store::DeviceCommandRecord> queueCommand(const Actor& actor, const std::string& org_id,
+  AppResult<model::DeviceCommandRecord> queueCommand(const Actor& actor, const std::string& org_id,
                                                      const std::string& device_id,
                                                      const std::string& type);
-  AppResult<std::vector<store::DeviceCommandRecord>> commands(const Actor& actor,
+  AppResult<std::vector<model::DeviceCommandRecord>> commands(const Actor& actor,
                                                               const std::string& org_id,
                                                               const std::string& device_id,
                                                               int limit);
@@ -101,17 +101,17 @@ class DeviceService {
   AppResult<Registration> registerDevice(const std::string& connect_key, const DeviceFacts& facts,
                                          const std::string& client_ip);
   // kUnauthenticated for an unknown device key. Returns the commands now marked sent.
-  AppResult<AgentWork> checkin(const std::string& device_key, const store::DeviceCheckin& facts);
+  AppResult<AgentWork> checkin(const std::string& device_key, const model::DeviceCheckin& facts);
   // kNotFound unless the command (a built-in command or a saved command's result) is this
   // device's own and not finished yet. A built-in command takes done|failed and output up to
   // 16 KiB; a saved command's result is checked by app::checkCommandOutcome.
-  AppResult<std::variant<store::DeviceCommandRecord, store::CommandResultRecord>> commandResult(
+  AppResult<std::variant<model::DeviceCommandRecord, store::CommandResultRecord>> commandResult(
       const std::string& device_key, const std::string& command_id, const AgentReport& report,
       const std::string& client_ip);
 
  private:
-  std::string deriveConnectKey(const store::ConnectKeyRecord& k) const;
-  AppResult<store::DeviceRecord> deviceOfKey(const std::string& device_key);
+  std::string deriveConnectKey(const model::ConnectKeyRecord& k) const;
+  AppResult<model::DeviceRecord> deviceOfKey(const std::string& device_key);
   AppContext& app_;
 };
 

@@ -24,12 +24,12 @@ struct WidgetDef {
   const char* id;
   Kind kind;
   const char* action;
-  store::HomeUserWidget user = store::HomeUserWidget::kLockouts;
-  store::HomeDeviceWidget device = store::HomeDeviceWidget::kInactive;
+  model::HomeUserWidget user = model::HomeUserWidget::kLockouts;
+  model::HomeDeviceWidget device = model::HomeDeviceWidget::kInactive;
 };
 
-using UW = store::HomeUserWidget;
-using DW = store::HomeDeviceWidget;
+using UW = model::HomeUserWidget;
+using DW = model::HomeDeviceWidget;
 
 const std::array<WidgetDef, 18>& defs() {
   static const std::array<WidgetDef, 18> d = {{
@@ -62,8 +62,8 @@ const WidgetDef* findDef(std::string_view id) {
   return nullptr;
 }
 
-store::HomeUserQuery userQuery(const WidgetDef& d, const HomeSettings& s, std::int64_t now) {
-  store::HomeUserQuery q{d.user, now, 0};
+model::HomeUserQuery userQuery(const WidgetDef& d, const HomeSettings& s, std::int64_t now) {
+  model::HomeUserQuery q{d.user, now, 0};
   switch (d.user) {
     case UW::kUpcomingExpirations:
       q.days = s.upcoming_password_expiration_days;
@@ -81,13 +81,13 @@ store::HomeUserQuery userQuery(const WidgetDef& d, const HomeSettings& s, std::i
   return q;
 }
 
-store::HomeDeviceQuery deviceQuery(const WidgetDef& d, const HomeSettings& s, std::int64_t now) {
+model::HomeDeviceQuery deviceQuery(const WidgetDef& d, const HomeSettings& s, std::int64_t now) {
   return {d.device, now, d.device == DW::kInactive ? kInactiveDays : s.long_uptime_days};
 }
 
 // One widget's count or page inside a read transaction; limit 0: the count only.
-store::Result<HomeDetail> widgetPage(store::Tx& tx, const store::TenantScope& scope,
-                                     const WidgetDef& d, const store::OrgReach& reach,
+store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& scope,
+                                     const WidgetDef& d, const model::OrgReach& reach,
                                      const HomeSettings& s, std::int64_t now, int limit,
                                      int skip) {
   HomeDetail out;
@@ -151,8 +151,8 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const store::TenantScope& sc
       return out;
     }
     case Kind::kOrgs: {
-      store::ListQuery q;
-      q.limit = std::clamp(limit, 1, store::ListQuery::kMaxLimit);
+      model::ListQuery q;
+      q.limit = std::clamp(limit, 1, model::ListQuery::kMaxLimit);
       q.skip = skip;
       q.sort = {{"name", false}};
       auto page = tx.listOrganizations(scope, reach, q);
@@ -191,7 +191,7 @@ constexpr const char* kApns = "apns_certificate";
 constexpr const char* kVpp = "vpp_token";
 constexpr const char* kAde = "ade_token";
 
-OrgMdm fromItems(const std::vector<store::OrgMdmItem>& items) {
+OrgMdm fromItems(const std::vector<model::OrgMdmItem>& items) {
   OrgMdm out;
   for (const auto& i : items) {
     if (i.kind == kApns) out.apns_certificate_expires_at = i.expires_at;
@@ -226,7 +226,7 @@ std::string mdmStatus(std::int64_t expires_at, std::int64_t now) {
   return "later";
 }
 
-std::string reportsCsv(const std::vector<store::ReportRecord>& reports) {
+std::string reportsCsv(const std::vector<model::ReportRecord>& reports) {
   std::string out = "id,organization,organizationName,name,format,created,readyAt\r\n";
   for (const auto& r : reports) {
     const std::string cells[] = {r.id,     r.org_id,          r.org_name,
@@ -319,7 +319,7 @@ AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSetting
     add("scheduledDays", daysText(before->scheduled_days), daysText(in.scheduled_days));
     out.version = before->version;
     if (before->saved && changes.empty()) return {};  // nothing changed: no write, no event
-    store::AdminHomeRecord rec;
+    model::AdminHomeRecord rec;
     rec.admin_id = actor.admin_id;
     rec.widgets = in.widgets;
     rec.upcoming_password_expiration_days = in.upcoming_password_expiration_days;
@@ -421,7 +421,7 @@ AppResult<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, co
     if (!before) return store::fail(before.error());
     const OrgMdm old = fromItems(*before);
     std::vector<Change> changes;
-    std::vector<store::OrgMdmItem> items;
+    std::vector<model::OrgMdmItem> items;
     for (auto [field, kind, from, to] :
          {std::tuple{"apnsCertificateExpiresAt", kApns, old.apns_certificate_expires_at,
                      mdm.apns_certificate_expires_at},

@@ -74,7 +74,7 @@ struct HomeSettingsChanges {
 // are not per org).
 struct PermittedWidget {
   std::string id;
-  store::OrgReach reach;
+  model::OrgReach reach;
 };
 
 struct WidgetCount {
@@ -83,20 +83,20 @@ struct WidgetCount {
 };
 
 struct MdmStatusItem {
-  store::OrgMdmItem item;
+  model::OrgMdmItem item;
   std::string status;  // expired within_10_days within_30_days later
 };
 
 // One widget's detail page: exactly one of the vectors is filled (by the widget's kind).
 struct HomeDetail {
   std::int64_t total_count = 0;
-  std::vector<store::HomeUserItem> users;
-  std::vector<store::HomeDeviceItem> devices;
-  std::vector<store::AdminRecord> admins;
+  std::vector<model::HomeUserItem> users;
+  std::vector<model::HomeDeviceItem> devices;
+  std::vector<model::AdminRecord> admins;
   std::vector<MdmStatusItem> mdm;
-  std::vector<store::ReportRecord> reports;
-  std::vector<store::OsReleaseRecord> os_releases;
-  std::vector<store::OrganizationRecord> orgs;
+  std::vector<model::ReportRecord> reports;
+  std::vector<model::OsReleaseRecord> os_releases;
+  std::vector<model::OrganizationRecord> orgs;
 };
 
 struct MfaResult {
@@ -154,6 +154,6 @@ inline constexpr int kMaxExportRows = 10000;
 std::string mdmStatus(std::int64_t expires_at, std::int64_t now);
 
 // reports_ready rows as CSV (header: id,organization,organizationName,name,format,created,readyAt).
-std::string reportsCsv(const std::vector<store::ReportRecord>& reports);
+std::string reportsCsv(const std::vector<model::ReportRecord>& reports);
 
 }  // namespace mtp::app

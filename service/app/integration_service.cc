@@ -223,7 +223,7 @@ AppResult<PsaMappings> IntegrationService::mappings(const Actor& actor, const st
 
 AppResult<PsaMappings> IntegrationService::putMappings(
     Actor actor, const std::string& kind, const std::vector<store::PsaMappingRecord>& mappings,
-    const store::OrgReach& reach, const IfMatch& if_match) {
+    const model::OrgReach& reach, const IfMatch& if_match) {
   if (auto k = checkKind(kind); !k) return failWith(k.error());
   if (mappings.size() > kMaxMappings) return failWith(AppError::invalid("too many mappings"));
   std::set<std::string> seen;

@@ -84,7 +84,7 @@ class IntegrationService {
   // orgs.read reach): otherwise kNotFound naming it, and nothing is written.
   AppResult<PsaMappings> putMappings(Actor actor, const std::string& kind,
                                      const std::vector<store::PsaMappingRecord>& mappings,
-                                     const store::OrgReach& reach, const IfMatch& if_match = {});
+                                     const model::OrgReach& reach, const IfMatch& if_match = {});
   // Queues a sync (or answers the one already queued). kConflict when not configured.
   AppResult<store::SyncRunRecord> queueSync(Actor actor, const std::string& kind);
   AppResult<std::vector<store::SyncRunRecord>> syncs(const Actor& actor, const std::string& kind, int limit);

@@ -94,23 +94,23 @@ std::optional<std::string> sniffImageType(std::string_view b) {
   return std::nullopt;
 }
 
-AppResult<store::Page<store::OrganizationRecord>> OrganizationService::list(
-    const Actor& actor, const store::OrgReach& reach, const store::ListQuery& query) {
-  if (!reach.all && reach.ids.empty()) return store::Page<store::OrganizationRecord>{};
+AppResult<model::Page<model::OrganizationRecord>> OrganizationService::list(
+    const Actor& actor, const model::OrgReach& reach, const model::ListQuery& query) {
+  if (!reach.all && reach.ids.empty()) return model::Page<model::OrganizationRecord>{};
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listOrganizations(actor.scope(), reach, query); });
   if (!page) return failWith(fromStore(page.error()));
   return std::move(*page);
 }
 
-AppResult<store::OrganizationRecord> OrganizationService::get(const Actor& actor,
+AppResult<model::OrganizationRecord> OrganizationService::get(const Actor& actor,
                                                               const std::string& id) {
   auto o = app_.store().query([&](store::Tx& tx) { return tx.getOrganization(actor.scope(), id); });
   if (!o) return failWith(fromStore(o.error()));
   return std::move(*o);
 }
 
-AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& actor,
+AppResult<model::OrganizationRecord> OrganizationService::create(const Actor& actor,
                                                                  const OrgCreate& in) {
   auto name = checkName(in.name);
   if (!name) return failWith(name.error());
@@ -119,21 +119,21 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
   if (in.max_system_users && *in.max_system_users < 0) {
     return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
   }
-  store::OrganizationRecord rec;
+  model::OrganizationRecord rec;
   rec.provider_id = actor.provider_id;
   rec.name = *name;
   rec.max_system_users = in.max_system_users;
   rec.tags = *tags;
   // The answer is read inside the transaction (issue 11 item 2): once it commits, nothing can
   // turn the created org into an error answer.
-  auto created = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
+  auto created = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
     auto made = tx.createOrganization(actor.scope(), rec);
     if (!made) return store::fail(made.error());
     auto me = tx.getAdmin(actor.scope(), actor.admin_id);
     if (!me) return store::fail(me.error());
     if (!me->all_organizations) {
       // The creator reaches what they created at once, with their default role.
-      store::GrantRecord g{actor.admin_id, *made, "", std::nullopt, 0};
+      model::GrantRecord g{actor.admin_id, *made, "", std::nullopt, 0};
       if (auto ok = tx.putGrant(actor.scope(), g); !ok) return store::fail(ok.error());
     }
     Actor who = actor;
@@ -151,7 +151,7 @@ AppResult<store::OrganizationRecord> OrganizationService::create(const Actor& ac
   return std::move(*created);
 }
 
-AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& actor,
+AppResult<model::OrganizationRecord> OrganizationService::update(const Actor& actor,
                                                                  const std::string& id,
                                                                  const OrgChanges& in,
                                                                  const IfMatch& if_match) {
@@ -171,11 +171,11 @@ AppResult<store::OrganizationRecord> OrganizationService::update(const Actor& ac
     return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
   }
   bool changed = false;
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
     auto cur = tx.getOrganization(actor.scope(), id);  // holds the row until the commit
     if (!cur) return cur;
     if (auto ok = if_match.check(cur->version, "the organization"); !ok) return store::fail(ok.error());
-    store::OrganizationRecord next = *cur;
+    model::OrganizationRecord next = *cur;
     std::vector<Change> changes;
     if (name && *name != cur->name) {
       changes.push_back({"name", cur->name, *name});
@@ -235,7 +235,7 @@ AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::stri
     if (cur->has_logo) {
       if (auto old = tx.getOrganizationLogo(actor.scope(), org_id)) from = old->content_type;
     }
-    store::LogoRecord logo{*type, std::move(bytes)};
+    model::LogoRecord logo{*type, std::move(bytes)};
     if (auto ok = tx.setOrganizationLogo(actor.scope(), org_id, logo); !ok) return ok;
     return appendEvent(tx, actor, "organization_update", org_id,
                        {{"logo", from, *type + " (" + std::to_string(logo.data.size()) + " bytes)"}});
@@ -244,7 +244,7 @@ AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::stri
   return {};
 }
 
-AppResult<store::LogoRecord> OrganizationService::getLogo(const Actor& actor,
+AppResult<model::LogoRecord> OrganizationService::getLogo(const Actor& actor,
                                                           const std::string& org_id) {
   auto logo = app_.store().query(
       [&](store::Tx& tx) { return tx.getOrganizationLogo(actor.scope(), org_id); });
@@ -264,11 +264,11 @@ AppResult<LaunchToken> OrganizationService::launch(const Actor& actor, const std
   claims.org = org_id;
   claims.iat = now;
   claims.exp = now + ttl;
-  auto org = app_.store().transact([&](store::Tx& tx) -> store::Result<store::OrganizationRecord> {
+  auto org = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
     auto o = tx.getOrganization(actor.scope(), org_id);
     if (!o) return o;
-    store::SessionRecord s{claims.jti, actor.provider_id, actor.admin_id,
-                           store::SessionKind::kOrgLaunch, org_id, actor.mfa, now, claims.exp,
+    model::SessionRecord s{claims.jti, actor.provider_id, actor.admin_id,
+                           model::SessionKind::kOrgLaunch, org_id, actor.mfa, now, claims.exp,
                            std::nullopt};
     if (auto ok = tx.createSession(actor.scope(), s); !ok) return store::fail(ok.error());
     if (auto ok = appendEvent(tx, actor, "organization_launch", org_id, {}); !ok) {

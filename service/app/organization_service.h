@@ -1,6 +1,6 @@
 // The provider's client organizations: list, create, read, edit, delete, logo, launch (an
 // org-scoped session for the org's console) and the admins who reach an org. No HTTP here.
-// Which orgs a caller reaches is the engine's answer, passed in (store::OrgReach) or already
+// Which orgs a caller reaches is the engine's answer, passed in (model::OrgReach) or already
 // checked by the route's action; these use cases never decide access themselves.
 //
 // Every mutation writes one activity event in the same transaction as the change and
@@ -19,9 +19,9 @@
 #include "app/app_context.h"
 #include "app/if_match.h"
 #include "app/result.h"
-#include "store/list_query.h"
-#include "store/records.h"
-#include "store/scope.h"
+#include "model/list_query.h"
+#include "model/records.h"
+#include "model/scope.h"
 
 namespace mtp::app {
 
@@ -44,12 +44,12 @@ struct OrgChanges {
 struct LaunchToken {
   std::string token;  // shown once, never stored (the store keeps the session by jti)
   std::int64_t expires_in = 0;
-  store::OrganizationRecord organization;
+  model::OrganizationRecord organization;
 };
 
 // One admin who reaches an org, with the role in force there.
 struct OrgAdmin {
-  store::AdminRecord admin;
+  model::AdminRecord admin;
   std::string effective_role;  // the grant's role there, else the admin's default role
 };
 
@@ -60,16 +60,16 @@ class OrganizationService {
  public:
   explicit OrganizationService(AppContext& app) : app_(app) {}
 
-  AppResult<store::Page<store::OrganizationRecord>> list(const Actor& actor,
-                                                         const store::OrgReach& reach,
-                                                         const store::ListQuery& query);
-  AppResult<store::OrganizationRecord> get(const Actor& actor, const std::string& id);
+  AppResult<model::Page<model::OrganizationRecord>> list(const Actor& actor,
+                                                         const model::OrgReach& reach,
+                                                         const model::ListQuery& query);
+  AppResult<model::OrganizationRecord> get(const Actor& actor, const std::string& id);
 
   // `organization_create`; an actor without allOrganizations is granted the new org (their
   // default role) in the same transaction.
-  AppResult<store::OrganizationRecord> create(const Actor& actor, const OrgCreate& in);
+  AppResult<model::OrganizationRecord> create(const Actor& actor, const OrgCreate& in);
   // `organization_update` with one change per field that changed; nothing changed: no write.
-  AppResult<store::OrganizationRecord> update(const Actor& actor, const std::string& id,
+  AppResult<model::OrganizationRecord> update(const Actor& actor, const std::string& id,
                                               const OrgChanges& in, const IfMatch& if_match = {});
   // `organization_delete`; grants, tags and the logo go with the org.
   AppResult<void> remove(const Actor& actor, const std::string& id, const IfMatch& if_match = {});
@@ -79,7 +79,7 @@ class OrganizationService {
   // With If-Match: the org's version (a new logo raises it).
   AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes,
                           const IfMatch& if_match = {});
-  AppResult<store::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
+  AppResult<model::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
 
   // A session scoped to the org (kOrgLaunch), MFA as the caller's, for config().launch_ttl;
   // `organization_launch` event in the same transaction as the session.

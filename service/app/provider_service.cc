@@ -6,22 +6,22 @@ namespace {
 std::string boolText(bool b) { return b ? "true" : "false"; }
 }  // namespace
 
-AppResult<store::ProviderRecord> ProviderService::get(const Actor& actor) {
+AppResult<model::ProviderRecord> ProviderService::get(const Actor& actor) {
   auto p = app_.store().query([&](store::Tx& tx) { return tx.getProvider(actor.scope()); });
   if (!p) return failWith(fromStore(p.error()));
   return *p;
 }
 
-AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
+AppResult<model::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
                                                                  const ProviderSettings& in,
                                                                  const IfMatch& if_match) {
   bool changed = false;
-  auto p = app_.store().transact([&](store::Tx& tx) -> store::Result<store::ProviderRecord> {
+  auto p = app_.store().transact([&](store::Tx& tx) -> store::Result<model::ProviderRecord> {
     auto cur = tx.getProvider(actor.scope());
     if (!cur) return cur;
     if (auto ok = if_match.check(cur->version, "the provider's settings"); !ok) return store::fail(ok.error());
     std::vector<Change> changes;
-    store::ProviderRecord next = *cur;
+    model::ProviderRecord next = *cur;
     if (in.require_admin_mfa && *in.require_admin_mfa != cur->require_admin_mfa) {
       changes.push_back({"requireAdminMFA", boolText(cur->require_admin_mfa),
                          boolText(*in.require_admin_mfa)});
@@ -34,7 +34,7 @@ AppResult<store::ProviderRecord> ProviderService::updateSettings(const Actor& ac
     // their own flag is changed. Read while the provider still says "off" (the store lists no
     // admins without MFA once it is on), then update each.
     if (next.require_admin_mfa && !cur->require_admin_mfa) {
-      std::vector<store::AdminRecord> without;
+      std::vector<model::AdminRecord> without;
       for (int skip = 0;;) {
         auto page = tx.listAdminsWithoutMfa(actor.scope(), 500, skip);
         if (!page) return store::fail(page.error());

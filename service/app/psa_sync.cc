@@ -43,7 +43,7 @@ void queueDaily(AppContext& app, PsaPassOutcome& out) {
     return;
   }
   for (const auto& integ : *due) {
-    const store::TenantScope scope{integ.provider_id};
+    const model::TenantScope scope{integ.provider_id};
     auto q = app.store().transact([&](store::Tx& tx) -> store::Result<std::string> {
       store::SyncRunRecord run;
       run.kind = integ.kind;
@@ -58,14 +58,14 @@ void queueDaily(AppContext& app, PsaPassOutcome& out) {
 // Writes every mapped org's usage; returns (orgs written, first error or empty).
 std::pair<std::int64_t, std::string> writeUsage(AppContext& app, const store::IntegrationRecord& integ,
                                                 psa::PsaClient& client) {
-  const store::TenantScope scope{integ.provider_id};
+  const model::TenantScope scope{integ.provider_id};
   const std::int64_t now = app.now();
   if (auto rec = recordUsageSnapshots(app.store(), now, integ.provider_id); !rec) {
     return {0, "usage snapshot failed: " + rec.error().message};
   }
-  const store::EpochDay today = epochDayOf(now);
+  const model::EpochDay today = epochDayOf(now);
   std::vector<store::PsaMappingRecord> mappings;
-  std::vector<store::OrganizationUsage> usage;
+  std::vector<model::OrganizationUsage> usage;
   auto read = app.store().query([&](store::Tx& tx) -> store::Result<void> {
     auto m = tx.listPsaMappings(scope, integ.kind);
     if (!m) return store::fail(m.error());
@@ -98,7 +98,7 @@ std::pair<std::int64_t, std::string> writeUsage(AppContext& app, const store::In
 }
 
 void runOne(AppContext& app, const store::SyncRunRecord& queued, PsaPassOutcome& out) {
-  const store::TenantScope scope{queued.provider_id};
+  const model::TenantScope scope{queued.provider_id};
   auto claimed = app.store().transact([&](store::Tx& tx) { return tx.claimSyncRun(scope, queued.id, app.now()); });
   if (!claimed || !*claimed) return;
   ++out.runs;
@@ -176,7 +176,7 @@ std::string alertKey(const store::PsaAlertRecord& a) {
 }
 
 void ticketsFor(AppContext& app, const store::IntegrationRecord& integ, PsaPassOutcome& out) {
-  const store::TenantScope scope{integ.provider_id};
+  const model::TenantScope scope{integ.provider_id};
   const std::string kinds = "," + integ.ticket_alert_kinds + ",";
   std::vector<store::PsaMappingRecord> mappings;
   std::vector<store::PsaAlertRecord> alerts;

@@ -42,17 +42,17 @@ std::string render(const Table& t, const std::string& format) {
   return out;
 }
 
-store::Result<Table> usersTable(store::Tx& tx, const store::TenantScope& scope,
-                                const store::OrgReach& reach) {
+store::Result<Table> usersTable(store::Tx& tx, const model::TenantScope& scope,
+                                const model::OrgReach& reach) {
   Table t{{"id", "organization", "username", "email", "firstname", "lastname", "state"}, {}};
-  store::ListQuery q;
-  q.limit = store::ListQuery::kMaxLimit;
+  model::ListQuery q;
+  q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listSystemUsers(scope, reach, q);
     if (!page) return store::fail(page.error());
     for (const auto& u : page->results) {
       t.rows.push_back({u.id, u.org_id, u.username, u.email, u.firstname, u.lastname,
-                        std::string(store::userStateText(u.state))});
+                        std::string(model::userStateText(u.state))});
     }
     if (page->results.size() < static_cast<std::size_t>(q.limit) ||
         static_cast<std::int64_t>(t.rows.size()) > kMaxReportRows)
@@ -61,13 +61,13 @@ store::Result<Table> usersTable(store::Tx& tx, const store::TenantScope& scope,
   return t;
 }
 
-store::Result<Table> devicesTable(store::Tx& tx, const store::TenantScope& scope,
-                                  const store::OrgReach& reach) {
+store::Result<Table> devicesTable(store::Tx& tx, const model::TenantScope& scope,
+                                  const model::OrgReach& reach) {
   Table t{{"id", "organization", "displayName", "hostname", "os", "osFamily", "version", "active",
            "lastContact"},
           {}};
-  store::ListQuery q;
-  q.limit = store::ListQuery::kMaxLimit;
+  model::ListQuery q;
+  q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listDevices(scope, reach, q);
     if (!page) return store::fail(page.error());
@@ -85,17 +85,17 @@ store::Result<Table> devicesTable(store::Tx& tx, const store::TenantScope& scope
 
 // One row per admin and org of the report they reach: all-orgs admins on every org of the
 // report, others on their granted ones (unexpired at `now`).
-store::Result<Table> adminsTable(store::Tx& tx, const store::TenantScope& scope,
+store::Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
                                  const std::vector<std::string>& org_ids, std::int64_t now) {
   Table t{{"adminId", "email", "status", "organization", "role", "access", "expires"}, {}};
   const std::set<std::string> orgs(org_ids.begin(), org_ids.end());
-  store::ListQuery q;
-  q.limit = store::ListQuery::kMaxLimit;
+  model::ListQuery q;
+  q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listAdmins(scope, q);
     if (!page) return store::fail(page.error());
     for (const auto& a : page->results) {
-      const std::string status(store::adminStatusText(a.status));
+      const std::string status(model::adminStatusText(a.status));
       if (a.all_organizations) {
         for (const auto& o : orgs) t.rows.push_back({a.id, a.email, status, o, a.role_name, "all_organizations", ""});
         continue;
@@ -117,11 +117,11 @@ store::Result<Table> adminsTable(store::Tx& tx, const store::TenantScope& scope,
 }
 
 // Events of the report's orgs in [from, to), counted per org and event type.
-store::Result<Table> activityTable(store::Tx& tx, const store::TenantScope& scope,
-                                   const store::OrgReach& reach, std::int64_t from,
+store::Result<Table> activityTable(store::Tx& tx, const model::TenantScope& scope,
+                                   const model::OrgReach& reach, std::int64_t from,
                                    std::int64_t to) {
   std::map<std::pair<std::string, std::string>, std::int64_t> counts;
-  store::ActivityQuery q;
+  model::ActivityQuery q;
   q.start_time = from;
   q.end_time = to;
   q.limit = 1000;
@@ -154,8 +154,8 @@ std::string reportAction(const std::string& kind) {
 }
 
 AppResult<std::pair<std::string, std::int64_t>> renderReport(store::Tx& tx, const Report& r) {
-  const store::TenantScope scope{r.provider_id};
-  const auto reach = store::OrgReach::only(r.org_ids);
+  const model::TenantScope scope{r.provider_id};
+  const auto reach = model::OrgReach::only(r.org_ids);
   store::Result<Table> t = store::fail(store::Status::invalidArgument("unknown report kind"));
   if (r.kind == "users") t = usersTable(tx, scope, reach);
   else if (r.kind == "devices") t = devicesTable(tx, scope, reach);
@@ -219,10 +219,10 @@ AppResult<Report> ReportService::request(const Actor& actor, const ReportRequest
 AppResult<std::vector<std::string>> ReportService::organizationIds(const Actor& actor) {
   auto out = app_.store().query([&](store::Tx& tx) -> store::Result<std::vector<std::string>> {
     std::vector<std::string> ids;
-    store::ListQuery q;
-    q.limit = store::ListQuery::kMaxLimit;
+    model::ListQuery q;
+    q.limit = model::ListQuery::kMaxLimit;
     for (;; q.skip += q.limit) {
-      auto page = tx.listOrganizations(actor.scope(), store::OrgReach::everything(), q);
+      auto page = tx.listOrganizations(actor.scope(), model::OrgReach::everything(), q);
       if (!page) return store::fail(page.error());
       for (const auto& o : page->results) ids.push_back(o.id);
       if (page->results.size() < static_cast<std::size_t>(q.limit)) break;
@@ -233,7 +233,7 @@ AppResult<std::vector<std::string>> ReportService::organizationIds(const Actor& 
   return *out;
 }
 
-AppResult<store::Page<Report>> ReportService::list(const Actor& actor, const ReportReader& reader,
+AppResult<model::Page<Report>> ReportService::list(const Actor& actor, const ReportReader& reader,
                                                    int limit, int skip) {
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listReportRequests(actor.scope(), reader, limit, skip); });
@@ -268,7 +268,7 @@ AppResult<int> buildPendingReports(store::Store& store, std::int64_t now, int li
   if (!pending) return failWith(fromStore(pending.error()));
   int done = 0;
   for (const auto& r : *pending) {
-    const store::TenantScope scope{r.provider_id};
+    const model::TenantScope scope{r.provider_id};
     auto built = store.query([&](store::Tx& tx) -> store::Result<std::pair<std::string, std::int64_t>> {
       auto c = renderReport(tx, r);
       if (!c) return store::fail(store::Status::failedPrecondition(c.error().message));

@@ -33,8 +33,8 @@ inline constexpr std::int64_t kMaxReportRows = 100000;
 
 using Report = store::ReportRequestRecord;
 using ReportReader = store::ReportReader;
-using OrgReach = store::OrgReach;
-using KindReach = std::pair<std::string, store::OrgReach>;  // an entry of ReportReader::kinds
+using OrgReach = model::OrgReach;
+using KindReach = std::pair<std::string, model::OrgReach>;  // an entry of ReportReader::kinds
 
 struct ReportRequest {
   std::string kind;    // users|devices|admins|activity
@@ -56,7 +56,7 @@ class ReportService {
                             std::vector<std::string> org_ids);
   // Every org id of the caller's provider (an all-orgs reach, resolved now).
   AppResult<std::vector<std::string>> organizationIds(const Actor& actor);
-  AppResult<store::Page<Report>> list(const Actor& actor, const ReportReader& reader, int limit,
+  AppResult<model::Page<Report>> list(const Actor& actor, const ReportReader& reader, int limit,
                                       int skip);
   AppResult<Report> get(const Actor& actor, const ReportReader& reader, const std::string& id);
   // The file of a ready report: kPreconditionFailed while it is pending or failed.

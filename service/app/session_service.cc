@@ -55,12 +55,12 @@ AppError hasherError(auth::PasswordStatus s) {
   return AppError::internal();
 }
 
-bool lockedAt(const std::optional<store::UnixTime>& until, std::int64_t now) {
+bool lockedAt(const std::optional<model::UnixTime>& until, std::int64_t now) {
   return until && *until > now;
 }
 
 // An event about an admin's own account, initiated by that admin.
-store::ActivityRecord selfEvent(const Actor& actor, std::string type,
+model::ActivityRecord selfEvent(const Actor& actor, std::string type,
                                 const std::vector<Change>& changes = {}, bool success = true) {
   return activityEvent(actor, std::move(type), "admin", actor.admin_id, changes, {}, success);
 }
@@ -76,7 +76,7 @@ Actor loginActor(const std::string& provider, const std::string& admin_id,
   return a;
 }
 
-store::ActivityRecord loginAttempt(const Actor& a, bool success) {
+model::ActivityRecord loginAttempt(const Actor& a, bool success) {
   auto e = activityEvent(a, "admin_login_attempt", "admin", a.admin_id, {}, {}, success);
   e.auth_method = "password";
   return e;
@@ -86,13 +86,13 @@ store::ActivityRecord loginAttempt(const Actor& a, bool success) {
 // decides on the row as it is now, not as the caller read it before hashing (issue 11 item 6:
 // concurrent failures lock once, an expired lock starts a fresh count once).
 Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a) {
-  const store::TenantScope scope{a.provider_id};
+  const model::TenantScope scope{a.provider_id};
   const auto now = app.now();
   const int after = app.config().lockout_after;
   auto n = tx.recordFailedLogin(scope, a.admin_id, after, now, now + app.config().lockout_for.count());
   if (!n) return store::fail(n.error());
   if (n->locked) {
-    store::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
+    model::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
                                             {{"lockedUntil", "", formatRfc3339(now + app.config().lockout_for.count())}});
     e.initiated_by_id.clear();
     e.initiated_by_email.clear();
@@ -107,12 +107,12 @@ Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a) {
 
 // Creates the session row and signs its token (after the caller's commit, the token is good).
 struct PendingSession {
-  store::SessionRecord record;
+  model::SessionRecord record;
   auth::TokenClaims claims;
 };
 
 PendingSession newSession(AppContext& app, const std::string& provider, const std::string& admin,
-                          store::SessionKind kind, bool mfa, std::int64_t expires_at) {
+                          model::SessionKind kind, bool mfa, std::int64_t expires_at) {
   PendingSession s;
   const auto now = app.now();
   s.record.jti = auth::newId();
@@ -126,14 +126,14 @@ PendingSession newSession(AppContext& app, const std::string& provider, const st
   s.claims.provider_id = provider;
   s.claims.jti = s.record.jti;
   s.claims.mfa = mfa;
-  s.claims.scope = kind == store::SessionKind::kMfaEnroll ? auth::TokenScope::kMfaEnroll
+  s.claims.scope = kind == model::SessionKind::kMfaEnroll ? auth::TokenScope::kMfaEnroll
                                                           : auth::TokenScope::kFull;
   s.claims.iat = now;
   s.claims.exp = expires_at;
   return s;
 }
 
-IssuedSession issue(AppContext& app, const PendingSession& s, store::AdminRecord admin) {
+IssuedSession issue(AppContext& app, const PendingSession& s, model::AdminRecord admin) {
   IssuedSession out;
   out.token = app.tokens().issue(s.claims);
   out.expires_in = s.claims.exp - s.claims.iat;
@@ -145,9 +145,9 @@ IssuedSession issue(AppContext& app, const PendingSession& s, store::AdminRecord
 
 // One login candidate with what deciding needs.
 struct Candidate {
-  store::LoginCandidate who;
-  store::AdminCredentials cred;
-  store::AdminRecord admin;
+  model::LoginCandidate who;
+  model::AdminCredentials cred;
+  model::AdminRecord admin;
   bool provider_requires_mfa = false;
   auth::PasswordStatus pw = auth::PasswordStatus::kMismatch;
 };
@@ -164,7 +164,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     auto who = tx.findAdminsByEmail(in.email);
     if (!who) return store::fail(who.error());
     for (const auto& w : *who) {
-      const store::TenantScope scope{w.provider_id};
+      const model::TenantScope scope{w.provider_id};
       Candidate c;
       c.who = w;
       auto cred = tx.getAdminCredentials(scope, w.admin_id);
@@ -200,7 +200,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
   Candidate* winner = nullptr;
   for (auto& c : candidates) {
     if (c.pw == auth::PasswordStatus::kOk && c.cred.password_hash &&
-        c.cred.status == store::AdminStatus::kActive && !lockedAt(c.cred.locked_until, now)) {
+        c.cred.status == model::AdminStatus::kActive && !lockedAt(c.cred.locked_until, now)) {
       winner = &c;
       break;
     }
@@ -212,7 +212,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
         Actor a = loginActor(c.who.provider_id, c.who.admin_id, c.admin.email, in.client_ip);
         // Only a wrong password against a usable account counts: a locked account is not
         // locked longer, a pending or suspended one has nothing to protect.
-        if (c.pw != auth::PasswordStatus::kOk && c.cred.status == store::AdminStatus::kActive &&
+        if (c.pw != auth::PasswordStatus::kOk && c.cred.status == model::AdminStatus::kActive &&
             !lockedAt(c.cred.locked_until, now)) {
           if (auto r = countFailure(tx, app_, a); !r) return r;
         }
@@ -260,10 +260,10 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
       enroll_only ? app_.config().mfa_enroll_ttl.count() : app_.config().session_ttl.count();
   PendingSession session =
       newSession(app_, w.who.provider_id, w.who.admin_id,
-                 enroll_only ? store::SessionKind::kMfaEnroll : store::SessionKind::kFull,
+                 enroll_only ? model::SessionKind::kMfaEnroll : model::SessionKind::kFull,
                  mfa == Mfa::kVerified, now + ttl);
 
-  const store::TenantScope scope{w.who.provider_id};
+  const model::TenantScope scope{w.who.provider_id};
   Mfa decided = mfa;
   auto outcome = app_.store().transact([&](Tx& tx) -> Result<bool> {
     Mfa m = mfa;  // the unit of work may run again after a lost connection: no state kept
@@ -361,10 +361,10 @@ AppResult<Profile> SessionService::profile(const Actor& actor, const Authorizati
 namespace {
 
 // What a consumed link does to the admin, inside the transaction that consumed it.
-using LinkEffect = std::function<Result<void>(Tx&, const store::TenantScope&,
-                                              store::AdminRecord&, Actor&)>;
+using LinkEffect = std::function<Result<void>(Tx&, const model::TenantScope&,
+                                              model::AdminRecord&, Actor&)>;
 
-AppResult<void> consumeLink(AppContext& app, const std::string& token, store::TokenKind kind,
+AppResult<void> consumeLink(AppContext& app, const std::string& token, model::TokenKind kind,
                             const std::string& client_ip, const LinkEffect& effect) {
   if (token.empty()) return failWith(AppError::invalid(kBadToken));
   const std::string hash = hashOneTimeToken(token);
@@ -375,7 +375,7 @@ AppResult<void> consumeLink(AppContext& app, const std::string& token, store::To
       if (t.error().isNotFound()) return store::fail(Status::invalidArgument(kBadToken));
       return store::fail(t.error());
     }
-    const store::TenantScope scope{t->provider_id};
+    const model::TenantScope scope{t->provider_id};
     auto admin = tx.getAdmin(scope, t->admin_id);
     if (!admin) {
       if (admin.error().isNotFound()) return store::fail(Status::invalidArgument(kBadToken));
@@ -394,7 +394,7 @@ AppResult<void> consumeLink(AppContext& app, const std::string& token, store::To
   return {};
 }
 
-store::ActivityRecord linkEvent(const Actor& a, std::string type, const std::vector<Change>& changes,
+model::ActivityRecord linkEvent(const Actor& a, std::string type, const std::vector<Change>& changes,
                                 std::string_view method) {
   auto e = activityEvent(a, std::move(type), "admin", a.admin_id, changes);
   e.auth_method = std::string(method);
@@ -409,12 +409,12 @@ AppResult<void> SessionService::activate(const std::string& token, const std::st
   auto hash = app_.passwords().hash(password);
   if (!hash) return failWith(hasherError(hash.error()));
   auto done = consumeLink(
-      app_, token, store::TokenKind::kActivation, client_ip,
-      [&](Tx& tx, const store::TenantScope& scope, store::AdminRecord& admin, Actor& a) -> Result<void> {
+      app_, token, model::TokenKind::kActivation, client_ip,
+      [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
         // Only a pending admin activates: a suspended one stays suspended.
-        if (admin.status != store::AdminStatus::kPending)
+        if (admin.status != model::AdminStatus::kPending)
           return store::fail(Status::invalidArgument(kBadToken));
-        admin.status = store::AdminStatus::kActive;
+        admin.status = model::AdminStatus::kActive;
         if (auto r = tx.updateAdmin(scope, admin); !r) return r;
         if (auto r = tx.setPasswordHash(scope, admin.id, *hash); !r) return r;
         auto e = linkEvent(a, "admin_update", {{"status", "pending", "active"}, {"password", "", "set"}},
@@ -434,9 +434,9 @@ AppResult<void> SessionService::resetPassword(const std::string& token, const st
   auto hash = app_.passwords().hash(password);
   if (!hash) return failWith(hasherError(hash.error()));
   return consumeLink(
-      app_, token, store::TokenKind::kPasswordReset, client_ip,
-      [&](Tx& tx, const store::TenantScope& scope, store::AdminRecord& admin, Actor& a) -> Result<void> {
-        if (admin.status == store::AdminStatus::kSuspended)
+      app_, token, model::TokenKind::kPasswordReset, client_ip,
+      [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
+        if (admin.status == model::AdminStatus::kSuspended)
           return store::fail(Status::invalidArgument(kBadToken));
         if (auto r = tx.setPasswordHash(scope, admin.id, *hash); !r) return r;
         // Proving the mailbox ends a lock-out; every session made with the old password ends.
@@ -450,9 +450,9 @@ AppResult<void> SessionService::resetPassword(const std::string& token, const st
 
 AppResult<void> SessionService::resetTotp(const std::string& token, const std::string& client_ip) {
   return consumeLink(
-      app_, token, store::TokenKind::kTotpReset, client_ip,
-      [&](Tx& tx, const store::TenantScope& scope, store::AdminRecord& admin, Actor& a) -> Result<void> {
-        if (admin.status == store::AdminStatus::kSuspended)
+      app_, token, model::TokenKind::kTotpReset, client_ip,
+      [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
+        if (admin.status == model::AdminStatus::kSuspended)
           return store::fail(Status::invalidArgument(kBadToken));
         if (auto r = tx.setTotpSecret(scope, admin.id, std::nullopt); !r) return r;
         if (auto r = tx.revokeAdminSessions(scope, admin.id, app_.now()); !r) return store::fail(r.error());
@@ -494,9 +494,9 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
   const auto scope = actor.scope();
   const auto now = app_.now();
   struct Read {
-    store::AdminCredentials cred;
-    store::AdminRecord admin;
-    std::optional<store::SessionRecord> session;
+    model::AdminCredentials cred;
+    model::AdminRecord admin;
+    std::optional<model::SessionRecord> session;
   };
   auto read = app_.store().query([&](Tx& tx) -> Result<Read> {
     Read r;
@@ -523,10 +523,10 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
                                  read->cred.totp_last_step.value_or(-1));
   if (!step) return failWith(AppError::invalid("invalid TOTP code"));
 
-  const bool upgrade = read->session && read->session->kind == store::SessionKind::kMfaEnroll;
+  const bool upgrade = read->session && read->session->kind == model::SessionKind::kMfaEnroll;
   std::optional<PendingSession> fresh;
   if (upgrade) {
-    fresh = newSession(app_, actor.provider_id, actor.admin_id, store::SessionKind::kFull, true,
+    fresh = newSession(app_, actor.provider_id, actor.admin_id, model::SessionKind::kFull, true,
                        now + app_.config().session_ttl.count());
   }
   Actor a = actor;
@@ -562,9 +562,9 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
   const auto scope = actor.scope();
   const auto now = app_.now();
   struct Read {
-    store::AdminCredentials cred;
-    store::AdminRecord admin;
-    std::optional<store::SessionRecord> session;
+    model::AdminCredentials cred;
+    model::AdminRecord admin;
+    std::optional<model::SessionRecord> session;
   };
   auto read = app_.store().query([&](Tx& tx) -> Result<Read> {
     Read r;

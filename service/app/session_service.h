@@ -29,7 +29,7 @@
 #include "app/authorization.h"
 #include "app/result.h"
 #include "auth/tokens.h"
-#include "store/records.h"
+#include "model/records.h"
 
 namespace mtp::app {
 
@@ -46,12 +46,12 @@ struct IssuedSession {
   std::int64_t expires_in = 0;  // seconds
   auth::TokenScope scope = auth::TokenScope::kFull;
   bool mfa = false;
-  store::AdminRecord admin;
+  model::AdminRecord admin;
 };
 
 struct Profile {
-  store::AdminRecord admin;
-  std::vector<store::GrantRecord> grants;  // live grants only (expired ones are no grants)
+  model::AdminRecord admin;
+  std::vector<model::GrantRecord> grants;  // live grants only (expired ones are no grants)
   std::vector<std::string> actions;        // effective action names, catalogue order
 };
 

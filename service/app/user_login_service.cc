@@ -26,14 +26,14 @@ AppError hasherError(auth::PasswordStatus s) {
 
 // What the read before the (slow) password check found.
 struct Found {
-  store::TenantScope scope;
-  store::PasswordPolicyRecord policy;
-  std::optional<store::SystemUserLogin> user;
+  model::TenantScope scope;
+  model::PasswordPolicyRecord policy;
+  std::optional<model::SystemUserLogin> user;
 };
 
 // The event of one sign-in attempt, initiated by the user (when known) from client_ip.
-store::ActivityRecord attemptEvent(const Found& f, const UserLoginInput& in, bool success) {
-  store::ActivityRecord e;
+model::ActivityRecord attemptEvent(const Found& f, const UserLoginInput& in, bool success) {
+  model::ActivityRecord e;
   e.provider_id = f.scope.provider_id;
   e.event_type = "user_login_attempt";
   e.initiated_by_type = "user";
@@ -50,8 +50,8 @@ store::ActivityRecord attemptEvent(const Found& f, const UserLoginInput& in, boo
   return e;
 }
 
-store::ActivityRecord lockoutEvent(const Found& f, const UserLoginInput& in) {
-  store::ActivityRecord e;
+model::ActivityRecord lockoutEvent(const Found& f, const UserLoginInput& in) {
+  model::ActivityRecord e;
   e.provider_id = f.scope.provider_id;
   e.event_type = "user_lockout";
   e.initiated_by_type = "system";
@@ -66,9 +66,9 @@ store::ActivityRecord lockoutEvent(const Found& f, const UserLoginInput& in) {
 std::string intText(int v) { return std::to_string(v); }
 
 // An event the user made on their own account from the user portal.
-store::ActivityRecord userEvent(const store::TenantScope& scope, const store::SystemUserRecord& u,
+model::ActivityRecord userEvent(const model::TenantScope& scope, const model::SystemUserRecord& u,
                                 std::string event_type, const std::string& client_ip) {
-  store::ActivityRecord e;
+  model::ActivityRecord e;
   e.provider_id = scope.provider_id;
   e.event_type = std::move(event_type);
   e.initiated_by_type = "user";
@@ -85,7 +85,7 @@ store::ActivityRecord userEvent(const store::TenantScope& scope, const store::Sy
 
 }  // namespace
 
-AppResult<store::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
+AppResult<model::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
   auto v = verify(in, Purpose::kSignIn);
   if (!v) return failWith(v.error());
   return std::move(v->user);
@@ -115,7 +115,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
 
   // 2. The org's policy and the user, in one snapshot.
   Found found;
-  found.scope = store::TenantScope{*provider};
+  found.scope = model::TenantScope{*provider};
   auto read = app_.store().query([&](Tx& tx) -> Result<void> {
     auto policy = tx.getPasswordPolicy(found.scope, in.organization);
     if (!policy) return store::fail(policy.error());
@@ -157,7 +157,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
     const int after = found.policy.lockout_after_failures;
     // Only a wrong password against a usable account counts: a locked account is not locked
     // again, a STAGED or SUSPENDED one cannot sign in anyway.
-    const bool counts = has_hash && found.user->user.state == store::UserState::kActivated &&
+    const bool counts = has_hash && found.user->user.state == model::UserState::kActivated &&
                         !found.user->user.account_locked;
     bool locked_now = false;
     auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
@@ -185,9 +185,9 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
   }
 
   // The right password: now the account's state may be told.
-  store::SystemUserRecord user = found.user->user;
+  model::SystemUserRecord user = found.user->user;
   std::optional<AppError> refused;
-  if (user.state != store::UserState::kActivated) {
+  if (user.state != model::UserState::kActivated) {
     refused = AppError::precondition("account not active");
   } else if (user.password_expired && purpose == Purpose::kSignIn) {
     refused = AppError::precondition("password expired: set a new password to sign in");
@@ -207,7 +207,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
   return Verified{found.scope, found.policy, std::move(user)};
 }
 
-AppResult<store::SystemUserRecord> UserLoginService::changePassword(const UserPasswordChangeInput& in) {
+AppResult<model::SystemUserRecord> UserLoginService::changePassword(const UserPasswordChangeInput& in) {
   // The new password is checked first: a refused one costs no argon2 work and counts nothing.
   if (auto problem = auth::checkPasswordPolicy(in.new_password))
     return failWith(AppError::invalid("field `newPassword`: " + *problem));
@@ -217,7 +217,7 @@ AppResult<store::SystemUserRecord> UserLoginService::changePassword(const UserPa
   if (!v) return failWith(v.error());
   auto hash = app_.passwords().hash(in.new_password);
   if (!hash) return failWith(hasherError(hash.error()));
-  auto out = app_.store().transact([&](Tx& tx) -> Result<store::SystemUserRecord> {
+  auto out = app_.store().transact([&](Tx& tx) -> Result<model::SystemUserRecord> {
     if (auto r = tx.setSystemUserPassword(v->scope, in.current.organization, v->user.id, *hash,
                                           v->policy.password_expiration_days);
         !r)
@@ -232,20 +232,20 @@ AppResult<store::SystemUserRecord> UserLoginService::changePassword(const UserPa
   return std::move(*out);
 }
 
-AppResult<store::SystemUserRecord> UserLoginService::activate(const UserActivationInput& in) {
+AppResult<model::SystemUserRecord> UserLoginService::activate(const UserActivationInput& in) {
   if (auto problem = auth::checkPasswordPolicy(in.password))
     return failWith(AppError::invalid("field `password`: " + *problem));
   auto hash = app_.passwords().hash(in.password);
   if (!hash) return failWith(hasherError(hash.error()));
   const std::string token_hash = hashOneTimeToken(in.token);
-  auto out = app_.store().transact([&](Tx& tx) -> Result<store::SystemUserRecord> {
+  auto out = app_.store().transact([&](Tx& tx) -> Result<model::SystemUserRecord> {
     auto t = tx.consumeUserToken(token_hash, app_.now());
     if (!t) return store::fail(t.error());
-    const store::TenantScope scope{t->provider_id};
+    const model::TenantScope scope{t->provider_id};
     auto user = tx.getSystemUser(scope, t->org_id, t->user_id);
     if (!user) return store::fail(user.error());
     // Only a STAGED user activates: a suspended one stays suspended, whatever old link it has.
-    if (user->state != store::UserState::kStaged)
+    if (user->state != model::UserState::kStaged)
       return store::fail(store::Status::failedPrecondition("the account is not waiting for activation"));
     auto policy = tx.getPasswordPolicy(scope, t->org_id);
     if (!policy) return store::fail(policy.error());
@@ -253,7 +253,7 @@ AppResult<store::SystemUserRecord> UserLoginService::activate(const UserActivati
                                           policy->password_expiration_days);
         !r)
       return store::fail(r.error());
-    if (auto r = tx.setSystemUserState(scope, t->org_id, t->user_id, store::UserState::kActivated); !r)
+    if (auto r = tx.setSystemUserState(scope, t->org_id, t->user_id, model::UserState::kActivated); !r)
       return store::fail(r.error());
     auto e = userEvent(scope, *user, "user_activated", in.client_ip);
     e.changes_json = R"([{"field":"state","from":"STAGED","to":"ACTIVATED"}])";
@@ -269,14 +269,14 @@ AppResult<store::SystemUserRecord> UserLoginService::activate(const UserActivati
   return std::move(*out);
 }
 
-AppResult<store::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,
+AppResult<model::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,
                                                                 const std::string& org_id) {
   auto r = app_.store().query([&](Tx& tx) { return tx.getPasswordPolicy(actor.scope(), org_id); });
   if (!r) return failWith(fromStore(r.error()));
   return *r;
 }
 
-AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
+AppResult<model::PasswordPolicyRecord> UserLoginService::putPolicy(
     const Actor& actor, const std::string& org_id, const PasswordPolicyChanges& in,
     const IfMatch& if_match) {
   if (in.lockout_after_failures &&
@@ -286,12 +286,12 @@ AppResult<store::PasswordPolicyRecord> UserLoginService::putPolicy(
       (*in.password_expiration_days < 0 || *in.password_expiration_days > kMaxPasswordExpirationDays))
     return failWith(AppError::invalid("field `passwordExpirationDays` must be between 0 and 3650"));
   const auto scope = actor.scope();
-  store::PasswordPolicyRecord out;
+  model::PasswordPolicyRecord out;
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto cur = tx.getPasswordPolicy(scope, org_id);
     if (!cur) return store::fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the password policy"); !ok) return ok;
-    store::PasswordPolicyRecord next = *cur;
+    model::PasswordPolicyRecord next = *cur;
     next.org_id = org_id;
     std::vector<Change> changes;
     if (in.lockout_after_failures && *in.lockout_after_failures != cur->lockout_after_failures) {

@@ -11,7 +11,7 @@ namespace mtp::app {
 
 namespace {
 
-using store::UserState;
+using model::UserState;
 
 const char* fieldOf(ScheduledChange c) {
   return c == ScheduledChange::kSuspension ? "scheduled_suspension_date" : "scheduled_activation_date";
@@ -19,7 +19,7 @@ const char* fieldOf(ScheduledChange c) {
 
 std::string timeText(const std::optional<std::int64_t>& t) { return t ? formatRfc3339(*t) : ""; }
 
-std::optional<std::int64_t>& slotOf(store::SystemUserRecord& u, ScheduledChange c) {
+std::optional<std::int64_t>& slotOf(model::SystemUserRecord& u, ScheduledChange c) {
   return c == ScheduledChange::kSuspension ? u.scheduled_suspension_at : u.scheduled_activation_at;
 }
 
@@ -30,14 +30,14 @@ bool fits(UserState state, ScheduledChange c) {
 
 // One due user, in its own transaction: 1 when its state changed, 0 when only a schedule was
 // cleared or nothing was due any more (another pass did it).
-store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const store::DueUserSchedule& due,
+store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const model::DueUserSchedule& due,
                                             std::int64_t now) {
-  const store::TenantScope scope{due.provider_id};
+  const model::TenantScope scope{due.provider_id};
   auto cur = tx.getSystemUser(scope, due.org_id, due.user_id);  // locks the row (PostgreSQL)
   if (!cur) return store::fail(cur.error());
-  store::SystemUserRecord next = *cur;
+  model::SystemUserRecord next = *cur;
   int changed = 0, cleared = 0;
-  std::vector<store::ActivityRecord> events;
+  std::vector<model::ActivityRecord> events;
   for (ScheduledChange c : {ScheduledChange::kSuspension, ScheduledChange::kActivation}) {
     auto& slot = slotOf(next, c);
     if (!slot || *slot > now) continue;
@@ -47,7 +47,7 @@ store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const store::DueUserS
       const UserState to = c == ScheduledChange::kSuspension ? UserState::kSuspended : UserState::kActivated;
       events.push_back(systemEvent(
           scope, c == ScheduledChange::kSuspension ? "user_suspended" : "user_activated", "user", cur->id,
-          {{"state", std::string(store::userStateText(next.state)), std::string(store::userStateText(to))}, drop},
+          {{"state", std::string(model::userStateText(next.state)), std::string(model::userStateText(to))}, drop},
           cur->org_id));
       next.state = to;
       ++changed;
@@ -66,17 +66,17 @@ store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const store::DueUserS
 
 }  // namespace
 
-AppResult<store::SystemUserRecord> UserScheduleService::set(const Actor& actor, const std::string& org_id,
+AppResult<model::SystemUserRecord> UserScheduleService::set(const Actor& actor, const std::string& org_id,
                                                             const std::string& id, ScheduledChange change,
                                                             std::optional<std::int64_t> at,
                                                             const IfMatch& if_match) {
   const std::int64_t now = app_.now();
   if (at && *at <= now) return failWith(AppError::invalid("field `start_date` must be in the future"));
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);
     if (!cur) return store::fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
-    store::SystemUserRecord next = *cur;
+    model::SystemUserRecord next = *cur;
     auto& slot = slotOf(next, change);
     if (slot == at) return *cur;
     if (at && !fits(cur->state, change)) {

@@ -21,7 +21,7 @@
 #include "app/app_context.h"
 #include "app/if_match.h"
 #include "app/result.h"
-#include "store/records.h"
+#include "model/records.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -36,7 +36,7 @@ class UserScheduleService {
   // none is no write and no event).
   // The schedule is part of the user: with If-Match, 412 unless the user's version is one
   // it names (checked under the user's row lock); a change raises the user's version.
-  AppResult<store::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
+  AppResult<model::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
                                          const std::string& id, ScheduledChange change,
                                          std::optional<std::int64_t> at, const IfMatch& if_match = {});
 

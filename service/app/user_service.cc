@@ -51,7 +51,7 @@ std::optional<AppError> checkEmail(std::string_view e) {
 }
 
 // Why one more user would exceed a cap, or nullopt when it fits.
-std::optional<std::string> capExceeded(const store::UserCapacity& c) {
+std::optional<std::string> capExceeded(const model::UserCapacity& c) {
   if (c.org_cap && c.org_users + 1 > *c.org_cap) {
     return "the organization has reached its maximum of " + std::to_string(*c.org_cap) +
            " users (maxSystemUsers); raise it or remove a user first";
@@ -82,9 +82,9 @@ store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string t
   return {};
 }
 
-store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const store::SystemUserRecord& u,
+store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const model::SystemUserRecord& u,
                                std::string subject, std::string body) {
-  store::EmailRecord email;
+  model::EmailRecord email;
   email.to_address = u.email;
   email.subject = std::move(subject);
   email.body = std::move(body);
@@ -96,9 +96,9 @@ store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const store::S
 // The activation email of a STAGED user: a one-time link to the user portal's activation page,
 // good for config().activation_ttl; only the token's hash is stored.
 store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, const AppContext& app,
-                                         const store::SystemUserRecord& u) {
+                                         const model::SystemUserRecord& u) {
   const OneTimeToken token = newOneTimeToken();
-  store::UserTokenRecord t;
+  model::UserTokenRecord t;
   t.token_hash = token.hash;
   t.org_id = u.org_id;
   t.user_id = u.id;
@@ -115,17 +115,17 @@ store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, cons
 
 }  // namespace
 
-AppResult<store::Page<store::SystemUserRecord>> UserService::list(const Actor& actor,
-                                                                  const store::OrgReach& reach,
-                                                                  const store::ListQuery& query) {
-  if (!reach.all && reach.ids.empty()) return store::Page<store::SystemUserRecord>{};
+AppResult<model::Page<model::SystemUserRecord>> UserService::list(const Actor& actor,
+                                                                  const model::OrgReach& reach,
+                                                                  const model::ListQuery& query) {
+  if (!reach.all && reach.ids.empty()) return model::Page<model::SystemUserRecord>{};
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listSystemUsers(actor.scope(), reach, query); });
   if (!page) return failWith(fromStore(page.error()));
   return std::move(*page);
 }
 
-AppResult<store::SystemUserRecord> UserService::get(const Actor& actor, const std::string& org_id,
+AppResult<model::SystemUserRecord> UserService::get(const Actor& actor, const std::string& org_id,
                                                     const std::string& id) {
   auto u = app_.store().query(
       [&](store::Tx& tx) { return tx.getSystemUser(actor.scope(), org_id, id); });
@@ -133,7 +133,7 @@ AppResult<store::SystemUserRecord> UserService::get(const Actor& actor, const st
   return std::move(*u);
 }
 
-AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
+AppResult<model::SystemUserRecord> UserService::create(const Actor& actor,
                                                        const std::string& org_id,
                                                        const UserCreate& in) {
   if (auto e = checkUsername(in.username)) return failWith(*e);
@@ -150,23 +150,23 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
     }
     hash = std::move(*h);
   }
-  store::SystemUserRecord r;
+  model::SystemUserRecord r;
   r.org_id = org_id;
   r.username = in.username;
   r.email = in.email;
   r.firstname = in.firstname;
   r.lastname = in.lastname;
-  r.state = in.activated ? store::UserState::kActivated : store::UserState::kStaged;
+  r.state = in.activated ? model::UserState::kActivated : model::UserState::kStaged;
   r.sudo = in.sudo;
   r.passwordless_sudo = in.passwordless_sudo;
   r.samba_service_user = in.samba_service_user;
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
-    const store::UnixTime now = tx.now();
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
+    const model::UnixTime now = tx.now();
     auto policy = tx.getPasswordPolicy(actor.scope(), org_id);
     if (!policy) return store::fail(policy.error());
     if (hash && policy->password_expiration_days > 0) {
       r.password_expiration_date =
-          now + static_cast<store::UnixTime>(policy->password_expiration_days) * 86400;
+          now + static_cast<model::UnixTime>(policy->password_expiration_days) * 86400;
     }
     // The caps, checked where the user is written: the org's and the provider's rows stay
     // locked until this unit ends, so concurrent creates cannot both take the last place.
@@ -177,7 +177,7 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
     if (!id) return store::fail(id.error());
     if (auto ev = appendEvent(tx, actor, "user_create", org_id, *id,
                               {{"username", "", r.username},
-                               {"state", "", std::string(store::userStateText(r.state))}});
+                               {"state", "", std::string(model::userStateText(r.state))}});
         !ev) {
       return store::fail(ev.error());
     }
@@ -185,7 +185,7 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
     if (!created) return store::fail(created.error());
     // A STAGED user without a password gets the activation email at once (the user portal's
     // /userconsole/activate link), in the same transaction as the user.
-    if (r.state == store::UserState::kStaged && !hash && !created->email.empty()) {
+    if (r.state == model::UserState::kStaged && !hash && !created->email.empty()) {
       if (auto q = queueActivationEmail(tx, actor, app_, *created); !q) return store::fail(q.error());
     }
     return created;
@@ -194,7 +194,7 @@ AppResult<store::SystemUserRecord> UserService::create(const Actor& actor,
   return std::move(*out);
 }
 
-AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
+AppResult<model::SystemUserRecord> UserService::update(const Actor& actor,
                                                        const std::string& org_id,
                                                        const std::string& id,
                                                        const UserChanges& in,
@@ -211,11 +211,11 @@ AppResult<store::SystemUserRecord> UserService::update(const Actor& actor,
   if (in.lastname) {
     if (auto e = checkText(*in.lastname, "lastname", false)) return failWith(*e);
   }
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);  // holds the row until the commit
     if (!cur) return store::fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
-    store::SystemUserRecord next = *cur;
+    model::SystemUserRecord next = *cur;
     std::vector<Change> changes;
     auto text = [&](const std::optional<std::string>& v, std::string& field, const char* name) {
       if (v && *v != field) {
@@ -260,18 +260,18 @@ AppResult<void> UserService::remove(const Actor& actor, const std::string& org_i
   return {};
 }
 
-AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const std::string& org_id,
+AppResult<model::SystemUserRecord> UserService::act(const Actor& actor, const std::string& org_id,
                                                     const std::string& id, UserAction action) {
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<store::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
     const auto scope = actor.scope();
     auto cur = tx.getSystemUser(scope, org_id, id);
     if (!cur) return store::fail(cur.error());
     store::Result<void> changed;
     std::string event;
     std::vector<Change> changes;
-    auto state = [&](store::UserState to) {
-      changes.push_back({"state", std::string(store::userStateText(cur->state)),
-                         std::string(store::userStateText(to))});
+    auto state = [&](model::UserState to) {
+      changes.push_back({"state", std::string(model::userStateText(cur->state)),
+                         std::string(model::userStateText(to))});
       return tx.setSystemUserState(scope, org_id, id, to);
     };
     switch (action) {
@@ -282,11 +282,11 @@ AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const st
         break;
       case UserAction::kSuspend:
         event = "user_suspended";
-        changed = state(store::UserState::kSuspended);
+        changed = state(model::UserState::kSuspended);
         break;
       case UserAction::kActivate:
         event = "user_activated";
-        changed = state(store::UserState::kActivated);
+        changed = state(model::UserState::kActivated);
         break;
       case UserAction::kForcePasswordReset:
         event = "user_password_expired";
@@ -304,13 +304,13 @@ AppResult<store::SystemUserRecord> UserService::act(const Actor& actor, const st
       case UserAction::kResetMfa: {
         event = "user_mfa_reset";
         changes.push_back({"totp_enabled", boolText(cur->totp_enabled), "false"});
-        store::SystemUserRecord next = *cur;
+        model::SystemUserRecord next = *cur;
         next.totp_enabled = false;
         changed = tx.updateSystemUser(scope, next);
         break;
       }
       case UserAction::kResendActivation:
-        if (cur->state != store::UserState::kStaged) {
+        if (cur->state != model::UserState::kStaged) {
           return store::fail(store::Status::failedPrecondition("the user is not STAGED"));
         }
         if (cur->email.empty()) {

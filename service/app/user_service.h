@@ -1,7 +1,7 @@
 // The users of managed orgs (JumpCloud's systemusers): the cross-org list, org-scoped CRUD and
 // the account actions (unlock, suspend, activate, force password reset, resend activation).
 // No HTTP here. Which orgs a caller reaches, and whether it may act on one, is the engine's
-// answer, passed in (store::OrgReach) or checked before the call (the route's action, or the
+// answer, passed in (model::OrgReach) or checked before the call (the route's action, or the
 // handler's per-item check in bulk actions); these use cases never decide access themselves.
 //
 // Every mutation writes exactly one activity event (resource type "user", the user's org as
@@ -17,9 +17,9 @@
 #include "app/app_context.h"
 #include "app/if_match.h"
 #include "app/result.h"
-#include "store/list_query.h"
-#include "store/records.h"
-#include "store/scope.h"
+#include "model/list_query.h"
+#include "model/records.h"
+#include "model/scope.h"
 
 namespace mtp::app {
 
@@ -60,16 +60,16 @@ class UserService {
  public:
   explicit UserService(AppContext& app) : app_(app) {}
 
-  AppResult<store::Page<store::SystemUserRecord>> list(const Actor& actor,
-                                                       const store::OrgReach& reach,
-                                                       const store::ListQuery& query);
-  AppResult<store::SystemUserRecord> get(const Actor& actor, const std::string& org_id,
+  AppResult<model::Page<model::SystemUserRecord>> list(const Actor& actor,
+                                                       const model::OrgReach& reach,
+                                                       const model::ListQuery& query);
+  AppResult<model::SystemUserRecord> get(const Actor& actor, const std::string& org_id,
                                          const std::string& id);
   // `user_create`. kConflict when the username exists in the org.
-  AppResult<store::SystemUserRecord> create(const Actor& actor, const std::string& org_id,
+  AppResult<model::SystemUserRecord> create(const Actor& actor, const std::string& org_id,
                                             const UserCreate& in);
   // `user_update` with one change per field that changed; nothing changed: no write.
-  AppResult<store::SystemUserRecord> update(const Actor& actor, const std::string& org_id,
+  AppResult<model::SystemUserRecord> update(const Actor& actor, const std::string& org_id,
                                             const std::string& id, const UserChanges& in,
                                             const IfMatch& if_match = {});
   // `user_delete`.
@@ -81,7 +81,7 @@ class UserService {
   // `user_password_expired` plus an email; resend activation → `user_activation_resent` plus
   // an email (kPreconditionFailed unless the user is STAGED, or has no email); reset MFA →
   // `user_mfa_reset` (the TOTP enrollment is cleared: the user enrolls again).
-  AppResult<store::SystemUserRecord> act(const Actor& actor, const std::string& org_id,
+  AppResult<model::SystemUserRecord> act(const Actor& actor, const std::string& org_id,
                                          const std::string& id, UserAction action);
 
  private:

@@ -43,7 +43,7 @@ int run(const ReviewArgs& a) {
     return 1;
   }
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  auto review = app::buildAccessReview(*store, **snapshot, store::TenantScope{a.provider}, now);
+  auto review = app::buildAccessReview(*store, **snapshot, model::TenantScope{a.provider}, now);
   if (!review) {
     std::cerr << "mtpctl: access-review: " << review.error().message << "\n";
     return review.error().code == app::Code::kNotFound ? 2 : 1;

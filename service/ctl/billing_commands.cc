@@ -28,7 +28,7 @@ int setPrice(const PriceArgs& a) {
   int rc = 0;
   auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
-  auto done = app::setBillingPrice(*store, store::TenantScope{a.provider}, a.cents, a.user_cap);
+  auto done = app::setBillingPrice(*store, model::TenantScope{a.provider}, a.cents, a.user_cap);
   if (!done) return appFailure("set-price", done.error());
   std::cerr << "mtpctl: provider " << a.provider << ": " << a.cents << " cents per user\n";
   return 0;
@@ -65,7 +65,7 @@ int closeMonth(const CloseArgs& a) {
   }
   int failed = 0;
   for (const auto& p : providers) {
-    auto r = app::closeMonth(*store, store::TenantScope{p}, month, now);
+    auto r = app::closeMonth(*store, model::TenantScope{p}, month, now);
     if (!r) {
       rc = appFailure("close-month", r.error());
       ++failed;
@@ -106,7 +106,7 @@ int snapshot(const SnapshotArgs& a) {
       return 2;
     }
     auto done = store->transact([&](store::Tx& tx) {
-      return tx.recordUsageSnapshot(store::TenantScope{a.provider}, a.org, app::epochDayOf(now),
+      return tx.recordUsageSnapshot(model::TenantScope{a.provider}, a.org, app::epochDayOf(now),
                                     *a.users, *a.devices);
     });
     if (!done) {

@@ -61,15 +61,15 @@ int outboxList(const OutboxArgs& a) {
   // Per provider through the tenant-scoped list (the store's only cross-provider email call
   // is the sender's pendingEmails, which hides emails that ran out of attempts).
   struct Row {
-    store::ProviderRecord provider;
-    store::EmailRecord email;
+    model::ProviderRecord provider;
+    model::EmailRecord email;
   };
   auto rows = store->query([&](store::Tx& tx) -> store::Result<std::vector<Row>> {
     auto providers = tx.listProviders();
     if (!providers) return store::fail(providers.error());
     std::vector<Row> out;
     for (const auto& p : *providers) {
-      auto emails = tx.listEmails(store::TenantScope{p.id}, !a.all, a.limit);
+      auto emails = tx.listEmails(model::TenantScope{p.id}, !a.all, a.limit);
       if (!emails) return store::fail(emails.error());
       for (auto& e : *emails) out.push_back({p, std::move(e)});
     }

@@ -36,7 +36,7 @@ int add(const AddArgs& a) {
   int rc = 0;
   auto store = openCurrentStore(a.db, rc);
   if (!store) return rc;
-  store::OsReleaseRecord r;
+  model::OsReleaseRecord r;
   r.os_family = a.os;
   r.version = a.version;
   r.build = a.build;

@@ -99,7 +99,7 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
   std::vector<std::string> orgs;
   orgs.reserve(a.orgs);
   for (int o = 0; o < a.orgs; ++o) {
-    store::OrganizationRecord org;
+    model::OrganizationRecord org;
     org.id = auth::newId();
     orgs.push_back(org.id);
     org.created = now - (730 - (o * 7) % 730) * kDay;
@@ -120,7 +120,7 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
   };
   std::vector<Grant> grants;
   for (int k = 0; k < a.admins; ++k) {
-    store::AdminRecord admin;
+    model::AdminRecord admin;
     admin.id = auth::newId();
     const std::string& id = admin.id;
     admin.email = "seed-" + tag + "-admin-" + pad(k + 1, 3) + "@msp.example";
@@ -151,9 +151,9 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
     admin.firstname = kFirst[k % kFirst.size()];
     admin.lastname = kLast[(k * 5) % kLast.size()];
     admin.role_name = role;
-    admin.status = status == "pending"     ? store::AdminStatus::kPending
-                   : status == "suspended" ? store::AdminStatus::kSuspended
-                                           : store::AdminStatus::kActive;
+    admin.status = status == "pending"     ? model::AdminStatus::kPending
+                   : status == "suspended" ? model::AdminStatus::kSuspended
+                                           : model::AdminStatus::kActive;
     admin.enable_multi_factor = mfa;
     admin.api_key_allowed = false;
     admin.all_organizations = all;
@@ -180,7 +180,7 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
   for (int o = 0; o < a.orgs; ++o) {
     for (int u = 0; u < a.users_per_org; ++u, ++g) {
       const int b = bucket(g);
-      store::SystemUserRecord user;
+      model::SystemUserRecord user;
       user.id = auth::newId();
       user.org_id = orgs[o];
       user.firstname = kFirst[(g * 7) % kFirst.size()];
@@ -188,14 +188,14 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
       user.username = lower(user.firstname) + "." + lower(user.lastname) + pad(u + 1, 3);
       user.email = user.username + "@client" + pad(o + 1, 4) + ".example";
       // 8% STAGED (no password yet; a third with an activation scheduled), 6% SUSPENDED.
-      user.state = store::UserState::kActivated;
-      if (b < 8) user.state = store::UserState::kStaged;
-      else if (b < 14) user.state = store::UserState::kSuspended;
+      user.state = model::UserState::kActivated;
+      if (b < 8) user.state = model::UserState::kStaged;
+      else if (b < 14) user.state = model::UserState::kSuspended;
       // 10% created in the past 7 days; the rest over the past two years.
       user.created =
           b >= 90 ? now - (1 + g % 6) * kDay - g % 3600 : now - (8 + (g * 13) % 720) * kDay;
       user.updated = user.created;
-      const bool no_password = user.state == store::UserState::kStaged || (b >= 14 && b < 18);
+      const bool no_password = user.state == model::UserState::kStaged || (b >= 14 && b < 18);
       std::optional<std::string> pw;
       if (!no_password) pw = hash;
       user.account_locked = b >= 20 && b < 24;                  // 4% locked out
@@ -213,10 +213,10 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
       user.sudo = b % 10 == 3 || b % 25 == 7;
       user.passwordless_sudo = b % 25 == 7;
       user.samba_service_user = b % 50 == 11;
-      if (user.state == store::UserState::kActivated && b % 50 == 41) {
+      if (user.state == model::UserState::kActivated && b % 50 == 41) {
         user.scheduled_suspension_at = now + (3 + g % 25) * kDay;
       }
-      if (user.state == store::UserState::kStaged && b % 3 == 0) {
+      if (user.state == model::UserState::kStaged && b % 3 == 0) {
         user.scheduled_activation_at = now + (1 + g % 10) * kDay;
       }
       if (auto ok = load.addSystemUser(user, pw); !ok) return ok;
@@ -230,7 +230,7 @@ store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std
     for (int v = 0; v < a.devices_per_org; ++v, ++d) {
       const int b = bucket(d + 3);
       const Os& os = kOs[(d * 5 + o) % kOs.size()];
-      store::DeviceRecord device;
+      model::DeviceRecord device;
       device.id = auth::newId();
       device.org_id = orgs[o];
       device.display_name = std::string(os.prefix) + pad(o + 1, 4) + "-" + pad(v + 1, 3);
@@ -286,7 +286,7 @@ int seed(const SeedArgs& a) {
     std::cerr << "mtpctl: seed: " << made.error() << "\n";
     return 1;
   }
-  const store::TenantScope scope{made->provider_id};
+  const model::TenantScope scope{made->provider_id};
   auto creds = store->query([&](store::Tx& tx) { return tx.getAdminCredentials(scope, made->admin_id); });
   if (!creds || !creds->password_hash) {
     std::cerr << "mtpctl: seed: cannot read the owner's password hash back\n";

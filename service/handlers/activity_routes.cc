@@ -37,7 +37,7 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json eventJson(const store::ActivityRecord& e) {
+json eventJson(const model::ActivityRecord& e) {
   json changes = json::parse(e.changes_json, nullptr, false);
   if (changes.is_discarded() || !changes.is_array()) changes = json::array();
   return json{{"id", e.id},
@@ -74,7 +74,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
     format = Format::kCsvDownload;
   }
 
-  store::ActivityQuery q;
+  model::ActivityQuery q;
   for (const char* name : {"start_time", "end_time"}) {
     auto v = ctx.queryParam(name);
     if (!v) continue;

@@ -45,20 +45,20 @@ using nlohmann::json;
 constexpr std::string_view kAdmins = "/api/v2/providers/{pid}/administrators";
 constexpr std::string_view kLinks = "/api/v2/administrators/{id}/organizationlinks";
 
-json grantJson(const store::GrantRecord& g) {
+json grantJson(const model::GrantRecord& g) {
   json j = {{"organization", g.org_id}};
   if (!g.role_name.empty()) j["roleName"] = g.role_name;
   if (g.expires_at) j["expiresAt"] = app::formatRfc3339(*g.expires_at);
   return j;
 }
 
-json adminJson(const store::AdminRecord& a) {
+json adminJson(const model::AdminRecord& a) {
   return json{{"id", a.id},
               {"email", a.email},
               {"firstname", a.firstname},
               {"lastname", a.lastname},
               {"roleName", a.role_name},
-              {"status", std::string(store::adminStatusText(a.status))},
+              {"status", std::string(model::adminStatusText(a.status))},
               {"apiKeyAllowed", a.api_key_allowed},
               {"apiKeySet", a.api_key_set},
               {"apiKeyPrefix", a.api_key_prefix ? json(*a.api_key_prefix) : json(nullptr)},

@@ -26,7 +26,7 @@
 
 namespace mtp::handlers {
 
-nlohmann::json commandJson(const store::DeviceCommandRecord& c);           // device_routes.cc
+nlohmann::json commandJson(const model::DeviceCommandRecord& c);           // device_routes.cc
 nlohmann::json commandResultJson(const app::ScriptResult& r);             // command_routes.cc
 
 namespace {
@@ -59,7 +59,7 @@ HandlerResult registerDevice(app::DeviceService& svc, RequestContext& ctx) {
 HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
   auto body = parseAgentCheckin(contentType(ctx), ctx.body(), maxBody(ctx));
   if (!body) return std::unexpected(body.error());
-  store::DeviceCheckin c;
+  model::DeviceCheckin c;
   c.uptime_seconds = body->uptime_seconds;
   c.version = body->version;
   c.hostname = body->hostname;

@@ -37,13 +37,13 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxInfoField = 200;
 
-json invoiceJson(const store::InvoiceRecord& i) {
+json invoiceJson(const model::InvoiceRecord& i) {
   return json{{"id", i.id},
               {"number", i.number},
               {"period", i.period},
               {"issued", app::formatRfc3339(i.issued)},
               {"dueDate", app::formatRfc3339(i.due_date)},
-              {"status", std::string(store::invoiceStatusText(i.status))},
+              {"status", std::string(model::invoiceStatusText(i.status))},
               {"users", i.users},
               {"pricePerUserCents", i.price_per_user_cents},
               {"currency", i.currency},
@@ -159,7 +159,7 @@ HandlerResult putInformation(app::BillingService& svc, RequestContext& ctx) {
   auto body = http::JsonBody::parse(ctx, {"name", "addressLine1", "addressLine2", "city", "state",
                                           "postalCode", "country", "email"});
   if (!body) return std::unexpected(body.error());
-  store::BillingInformationRecord in;
+  model::BillingInformationRecord in;
   struct Field {
     const char* name;
     std::string* out;

@@ -46,7 +46,7 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json deviceJson(const store::DeviceRecord& d) {
+json deviceJson(const model::DeviceRecord& d) {
   return json{{"id", d.id},
               {"displayName", d.display_name},
               {"hostname", d.hostname},
@@ -64,7 +64,7 @@ json deviceJson(const store::DeviceRecord& d) {
 }  // namespace
 
 // Shared with agent_routes.cc.
-json commandJson(const store::DeviceCommandRecord& c) {
+json commandJson(const model::DeviceCommandRecord& c) {
   return json{{"id", c.id},
               {"type", c.type},
               {"status", c.status},
@@ -97,7 +97,7 @@ HandlerResult listDevices(app::DeviceService& svc, RequestContext& ctx) {
   auto sq = toStoreQuery(*q, "displayName");
   for (const char* name : {"organization", "active", "os"}) {
     if (auto v = ctx.queryParam(name)) {
-      sq.filters.push_back(store::FilterTerm{name, store::FilterOp::kEq, std::string(*v)});
+      sq.filters.push_back(model::FilterTerm{name, model::FilterOp::kEq, std::string(*v)});
     }
   }
   auto page = svc.list(actorOf(ctx), *reach, sq);

@@ -57,13 +57,13 @@ constexpr std::size_t kMaxBulkAdmins = 100;
 
 // The engine's answer for one widget: the reach to count over, nullopt when the caller may
 // not see it. `record`: ask through the context (logged; a denial is recorded and answered).
-std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestContext& ctx,
+std::expected<std::optional<model::OrgReach>, Error> widgetReach(const RequestContext& ctx,
                                                                  std::string_view widget,
                                                                  bool record) {
   const std::string_view action = app::homeWidgetAction(widget);
-  if (action.empty()) return store::OrgReach::everything();
+  if (action.empty()) return model::OrgReach::everything();
   const auto id = engine::findAction(action);
-  if (!id) return std::optional<store::OrgReach>();
+  if (!id) return std::optional<model::OrgReach>();
   const bool per_org = engine::actionInfo(*id).scope == engine::Scope::kOrg;
   const app::Authorization& authz = ctx.authorization();
   engine::Request er = authz.request(*id);
@@ -71,15 +71,15 @@ std::expected<std::optional<store::OrgReach>, Error> widgetReach(const RequestCo
   if (record) {
     if (auto ok = authz.require(er); !ok) return std::unexpected(http::toHttp(ok.error()));
   } else if (!authz.permits(er)) {
-    return std::optional<store::OrgReach>();  // a widget the caller may not see: left out
+    return std::optional<model::OrgReach>();  // a widget the caller may not see: left out
   }
-  if (!per_org) return store::OrgReach::everything();
+  if (!per_org) return model::OrgReach::everything();
   auto reach = orgReach(ctx, action);
   if (!reach) return std::unexpected(reach.error());
-  return std::optional<store::OrgReach>(std::move(*reach));
+  return std::optional<model::OrgReach>(std::move(*reach));
 }
 
-json userItemJson(const store::HomeUserItem& u) {
+json userItemJson(const model::HomeUserItem& u) {
   return json{{"id", u.id},
               {"organization", u.org_id},
               {"organizationName", u.org_name},
@@ -101,7 +101,7 @@ json userItemJson(const store::HomeUserItem& u) {
               {"created", app::formatRfc3339(u.created)}};
 }
 
-json deviceItemJson(const store::HomeDeviceItem& d) {
+json deviceItemJson(const model::HomeDeviceItem& d) {
   return json{{"id", d.id},
               {"organization", d.org_id},
               {"organizationName", d.org_name},
@@ -115,7 +115,7 @@ json deviceItemJson(const store::HomeDeviceItem& d) {
               {"uptimeSeconds", d.uptime_seconds}};
 }
 
-json adminItemJson(const store::AdminRecord& a) {
+json adminItemJson(const model::AdminRecord& a) {
   std::string name = a.firstname;
   if (!a.lastname.empty()) name += (name.empty() ? "" : " ") + a.lastname;
   return json{{"id", a.id},
@@ -124,12 +124,12 @@ json adminItemJson(const store::AdminRecord& a) {
               {"lastname", a.lastname},
               {"name", name},
               {"roleName", a.role_name},
-              {"status", std::string(store::adminStatusText(a.status))},
+              {"status", std::string(model::adminStatusText(a.status))},
               {"enableMultiFactor", a.enable_multi_factor},
               {"totpEnrolled", a.totp_enrolled}};
 }
 
-json reportJson(const store::ReportRecord& r) {
+json reportJson(const model::ReportRecord& r) {
   return json{{"id", r.id},
               {"organization", r.org_id},
               {"organizationName", r.org_name},

@@ -8,19 +8,19 @@
 
 namespace mtp::handlers {
 
-static_assert(static_cast<int>(http::FilterOp::kEq) == static_cast<int>(store::FilterOp::kEq) &&
-              static_cast<int>(http::FilterOp::kLe) == static_cast<int>(store::FilterOp::kLe) &&
-              static_cast<int>(http::FilterOp::kIn) == static_cast<int>(store::FilterOp::kIn) &&
-              static_cast<int>(http::FilterOp::kSearch) == static_cast<int>(store::FilterOp::kSearch));
+static_assert(static_cast<int>(http::FilterOp::kEq) == static_cast<int>(model::FilterOp::kEq) &&
+              static_cast<int>(http::FilterOp::kLe) == static_cast<int>(model::FilterOp::kLe) &&
+              static_cast<int>(http::FilterOp::kIn) == static_cast<int>(model::FilterOp::kIn) &&
+              static_cast<int>(http::FilterOp::kSearch) == static_cast<int>(model::FilterOp::kSearch));
 
-store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort) {
-  store::ListQuery out;
+model::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort) {
+  model::ListQuery out;
   out.limit = q.limit;
   out.skip = static_cast<int>(std::min<std::int64_t>(q.skip, INT32_MAX));
-  for (const auto& s : q.sort) out.sort.push_back(store::SortKey{s.field, s.descending});
-  if (out.sort.empty()) out.sort.push_back(store::SortKey{std::move(default_sort), false});
+  for (const auto& s : q.sort) out.sort.push_back(model::SortKey{s.field, s.descending});
+  if (out.sort.empty()) out.sort.push_back(model::SortKey{std::move(default_sort), false});
   for (const auto& f : q.filters) {
-    out.filters.push_back(store::FilterTerm{f.field, static_cast<store::FilterOp>(f.op), f.value});
+    out.filters.push_back(model::FilterTerm{f.field, static_cast<model::FilterOp>(f.op), f.value});
   }
   return out;
 }

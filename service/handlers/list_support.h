@@ -1,6 +1,6 @@
-// What the list and action handlers share: the store's list query from the HTTP one (with the
-// list's default sort), the check that a body-less action got no fields, and how an optional
-// time is written in JSON.
+// What the list and action handlers share: the use cases' list query (model::ListQuery) from
+// the HTTP one (with the list's default sort), the check that a body-less action got no
+// fields, and how an optional time is written in JSON.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,12 +12,12 @@
 #include "http/errors.h"
 #include "http/query.h"
 #include "http/request_context.h"
-#include "store/list_query.h"
+#include "model/list_query.h"
 
 namespace mtp::handlers {
 
 // limit, skip, sort (default: `default_sort` ascending; ties by id in the store) and filters.
-store::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort);
+model::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort);
 
 // Routes without a body accept an empty one or `{}`; anything else is 400.
 std::optional<http::Error> requireNoFields(const http::RequestContext& ctx);

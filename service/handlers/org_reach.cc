@@ -7,16 +7,16 @@
 
 namespace mtp::handlers {
 
-std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
+std::expected<model::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
                                                      std::string_view action) {
   const auto id = engine::findAction(action);
-  if (!id || !ctx.authenticated()) return store::OrgReach::only({});
+  if (!id || !ctx.authenticated()) return model::OrgReach::only({});
   // The request's own snapshot and context (an org launch token: its one org at most); the
   // views are copied out while the Authorization, and so its snapshot, is alive.
   const engine::OrgReach reach = ctx.authorization().orgReach(*id);
-  if (reach.all) return store::OrgReach::everything();
+  if (reach.all) return model::OrgReach::everything();
   std::vector<std::string> ids(reach.organizations.begin(), reach.organizations.end());
-  return store::OrgReach::only(std::move(ids));
+  return model::OrgReach::only(std::move(ids));
 }
 
 }  // namespace mtp::handlers

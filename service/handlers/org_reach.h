@@ -3,7 +3,7 @@
 // snapshot, with its own context (auth method, MFA, client IP, time), narrowed to the one org
 // of an org launch token — as the store's filter. The
 // pipeline has already checked everything before the org (provider, status, API access, MFA);
-// this is the org part, and the store filters on it in SQL (store::OrgReach).
+// this is the org part, and the store filters on it in SQL (model::OrgReach).
 //
 // Usage, in the handler of GET .../organizations (users, devices alike):
 //   auto reach = handlers::orgReach(ctx, "orgs.read");
@@ -20,11 +20,11 @@
 #include <string_view>
 
 #include "http/request_context.h"
-#include "store/scope.h"
+#include "model/scope.h"
 
 namespace mtp::handlers {
 
 // REQUIRES: `action` names an org-scoped action (else the reach is empty).
-std::expected<store::OrgReach, http::Error> orgReach(const http::RequestContext& ctx, std::string_view action);
+std::expected<model::OrgReach, http::Error> orgReach(const http::RequestContext& ctx, std::string_view action);
 
 }  // namespace mtp::handlers

@@ -52,7 +52,7 @@ using nlohmann::json;
 constexpr std::string_view kOrgs = "/api/v2/providers/{pid}/organizations";
 constexpr std::string_view kOrg = "/api/v2/providers/{pid}/organizations/{id}";
 
-json orgJson(const store::OrganizationRecord& o) {
+json orgJson(const model::OrganizationRecord& o) {
   return json{{"id", o.id},
               {"name", o.name},
               {"maxSystemUsers", o.max_system_users ? json(*o.max_system_users) : json(nullptr)},
@@ -186,7 +186,7 @@ HandlerResult adminLinks(app::OrganizationService& svc, RequestContext& ctx) {
                        {"firstname", a.admin.firstname},
                        {"lastname", a.admin.lastname},
                        {"roleName", a.effective_role},
-                       {"status", std::string(store::adminStatusText(a.admin.status))},
+                       {"status", std::string(model::adminStatusText(a.admin.status))},
                        {"allOrganizations", a.admin.all_organizations}});
   }
   return Response::json({{"results", std::move(results)}, {"totalCount", total}});

@@ -25,7 +25,7 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json providerJson(const store::ProviderRecord& p) {
+json providerJson(const model::ProviderRecord& p) {
   return json{{"id", p.id},
               {"name", p.name},
               {"requireAdminMFA", p.require_admin_mfa},

@@ -20,14 +20,14 @@ using http::RequestContext;
 using http::Response;
 using nlohmann::json;
 
-json adminSummary(const store::AdminRecord& a) {
+json adminSummary(const model::AdminRecord& a) {
   return {{"id", a.id},
           {"email", a.email},
           {"firstname", a.firstname},
           {"lastname", a.lastname},
           {"provider", a.provider_id},
           {"roleName", a.role_name},
-          {"status", std::string(store::adminStatusText(a.status))},
+          {"status", std::string(model::adminStatusText(a.status))},
           {"enableMultiFactor", a.enable_multi_factor},
           {"totpEnrolled", a.totp_enrolled},
           {"apiKeyAllowed", a.api_key_allowed},
@@ -88,7 +88,7 @@ HandlerResult me(app::SessionService& svc, RequestContext& ctx) {
                          {"lastname", a.lastname},
                          {"provider", a.provider_id},
                          {"roleName", a.role_name},
-                         {"status", std::string(store::adminStatusText(a.status))},
+                         {"status", std::string(model::adminStatusText(a.status))},
                          {"enableMultiFactor", a.enable_multi_factor},
                          {"totpEnrolled", a.totp_enrolled},
                          {"apiKeyAllowed", a.api_key_allowed},

@@ -45,20 +45,20 @@ using nlohmann::json;
 
 constexpr std::string_view kPolicy = "/api/v2/providers/{pid}/organizations/{id}/password-policy";
 
-json userJson(const store::SystemUserRecord& u) {
+json userJson(const model::SystemUserRecord& u) {
   return json{{"id", u.id},
               {"username", u.username},
               {"email", u.email},
               {"firstname", u.firstname},
               {"lastname", u.lastname},
               {"organization", u.org_id},
-              {"state", std::string(store::userStateText(u.state))},
+              {"state", std::string(model::userStateText(u.state))},
               {"password_expiration_date", u.password_expiration_date
                                                ? json(app::formatRfc3339(*u.password_expiration_date))
                                                : json(nullptr)}};
 }
 
-json policyJson(const store::PasswordPolicyRecord& p) {
+json policyJson(const model::PasswordPolicyRecord& p) {
   return json{{"lockoutAfterFailures", p.lockout_after_failures},
               {"passwordExpirationDays", p.password_expiration_days},
               {"version", p.version}};

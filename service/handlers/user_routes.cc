@@ -61,16 +61,16 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxBulkUsers = 100;
 
-json userJson(const store::SystemUserRecord& u) {
+json userJson(const model::SystemUserRecord& u) {
   return json{{"id", u.id},
               {"_id", u.id},
               {"username", u.username},
               {"email", u.email},
               {"firstname", u.firstname},
               {"lastname", u.lastname},
-              {"state", std::string(store::userStateText(u.state))},
-              {"activated", u.state == store::UserState::kActivated},
-              {"suspended", u.state == store::UserState::kSuspended},
+              {"state", std::string(model::userStateText(u.state))},
+              {"activated", u.state == model::UserState::kActivated},
+              {"suspended", u.state == model::UserState::kSuspended},
               {"account_locked", u.account_locked},
               {"password_expired", u.password_expired},
               {"password_expiration_date", optTime(u.password_expiration_date)},
@@ -96,7 +96,7 @@ const http::ListSpec& userListSpec() {
   return spec;
 }
 
-HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const store::OrgReach& reach) {
+HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const model::OrgReach& reach) {
   auto q = http::parseListQuery(ctx.query(), userListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q, "username"));
@@ -115,7 +115,7 @@ HandlerResult listUsers(app::UserService& svc, RequestContext& ctx) {
 }
 
 HandlerResult listOrgUsers(app::UserService& svc, RequestContext& ctx) {
-  return listPage(svc, ctx, store::OrgReach::only({ctx.organization()}));
+  return listPage(svc, ctx, model::OrgReach::only({ctx.organization()}));
 }
 
 HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {

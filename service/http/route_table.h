@@ -78,7 +78,7 @@ class Access {
 // `org_unknown` — which the engine gives exactly when those checks passed and the org is
 // missing — lets the request through. The handler MUST then narrow the list to the engine's
 // reverse query (app::Authorization::orgReach for the route's action; handlers/org_reach.h
-// does it, including an org launch token's one org) and filter in SQL with store::OrgReach.
+// does it, including an org launch token's one org) and filter in SQL with model::OrgReach.
 struct OrgSource {
   enum class Kind { kNone, kPathParam, kHeader, kReach };
   Kind kind = Kind::kNone;

@@ -7,10 +7,10 @@
 namespace mtp::service {
 namespace {
 
-store::ActivityRecord systemEvent(const std::string& provider, std::string type,
+model::ActivityRecord systemEvent(const std::string& provider, std::string type,
                                   std::string resource_type, std::string resource_id,
                                   const nlohmann::json& changes) {
-  store::ActivityRecord e;
+  model::ActivityRecord e;
   e.provider_id = provider;
   e.event_type = std::move(type);
   e.initiated_by_type = "system";
@@ -56,14 +56,14 @@ std::expected<ProviderOwnerCreated, std::string> createProviderWithOwner(
 
   ProviderOwnerCreated out;
   out.provider_id = auth::newId();
-  const store::TenantScope scope{out.provider_id};
+  const model::TenantScope scope{out.provider_id};
   auto done = store.transact([&](store::Tx& tx) -> store::Result<bool> {
     if (spec.only_if_no_provider) {
       auto existing = tx.listProviders();
       if (!existing) return store::fail(existing.error());
       if (!existing->empty()) return false;
     }
-    store::ProviderRecord p;
+    model::ProviderRecord p;
     p.id = out.provider_id;
     p.name = spec.provider_name;
     if (auto r = tx.createProvider(scope, p); !r) return store::fail(r.error());
@@ -73,13 +73,13 @@ std::expected<ProviderOwnerCreated, std::string> createProviderWithOwner(
         !r)
       return store::fail(r.error());
 
-    store::AdminRecord a;
+    model::AdminRecord a;
     a.provider_id = out.provider_id;
     a.email = spec.owner_email;
     a.firstname = spec.owner_firstname;
     a.lastname = spec.owner_lastname;
     a.role_name = "admin_billing";
-    a.status = store::AdminStatus::kActive;
+    a.status = model::AdminStatus::kActive;
     a.all_organizations = true;
     auto admin = tx.createAdmin(scope, a, *hash);
     if (!admin) return store::fail(admin.error());

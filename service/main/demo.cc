@@ -47,10 +47,10 @@ const std::vector<DemoAdmin>& demoAdmins() {
   return admins;
 }
 
-store::ActivityRecord systemEvent(const std::string& provider, std::string type, std::string resource_type,
+model::ActivityRecord systemEvent(const std::string& provider, std::string type, std::string resource_type,
                                   std::string resource_id, const nlohmann::json& changes,
                                   std::string organization = {}) {
-  store::ActivityRecord e;
+  model::ActivityRecord e;
   e.provider_id = provider;
   e.event_type = std::move(type);
   e.initiated_by_type = "system";
@@ -96,12 +96,12 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
   }
 
   out.provider_id = auth::newId();
-  const store::TenantScope scope{out.provider_id};
+  const model::TenantScope scope{out.provider_id};
   auto done = store.transact([&](store::Tx& tx) -> store::Result<bool> {
     auto existing = tx.listProviders();
     if (!existing) return store::fail(existing.error());
     if (!existing->empty()) return false;
-    store::ProviderRecord p;
+    model::ProviderRecord p;
     p.id = out.provider_id;
     p.name = kDemoProviderName;
     if (auto r = tx.createProvider(scope, p); !r) return store::fail(r.error());
@@ -113,7 +113,7 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
     std::vector<std::string> org_ids;
     out.organizations.clear();
     for (const auto& o : demoOrgs()) {
-      store::OrganizationRecord rec;
+      model::OrganizationRecord rec;
       rec.provider_id = p.id;
       rec.name = o.name;
       rec.tags = o.tags;
@@ -134,7 +134,7 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
     for (const auto& [k, name, type] : {std::tuple{0, "Salesforce", "saml"}, std::tuple{0, "Slack", "oidc"},
                                         std::tuple{1, "Zoom", "saml"}}) {
       if (static_cast<std::size_t>(k) >= org_ids.size()) continue;
-      store::ApplicationRecord app_rec;
+      model::ApplicationRecord app_rec;
       app_rec.org_id = org_ids[static_cast<std::size_t>(k)];
       app_rec.name = name;
       app_rec.type = type;
@@ -150,13 +150,13 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
     for (std::size_t i = 0; i < demoAdmins().size(); ++i) {
       const auto& spec = demoAdmins()[i];
       auto& login = out.logins[i];
-      store::AdminRecord a;
+      model::AdminRecord a;
       a.provider_id = p.id;
       a.email = login.email;
       a.firstname = spec.firstname;
       a.lastname = spec.lastname;
       a.role_name = spec.role;
-      a.status = store::AdminStatus::kActive;
+      a.status = model::AdminStatus::kActive;
       a.enable_multi_factor = spec.mfa;
       a.all_organizations = !spec.granted;
       auto id = tx.createAdmin(scope, a, hashes[i]);
@@ -165,7 +165,7 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
       login.organizations.clear();
       if (spec.granted) {
         for (std::size_t k = 0; k < 2; ++k) {
-          if (auto r = tx.putGrant(scope, store::GrantRecord{*id, org_ids[k], "", std::nullopt, 0}); !r)
+          if (auto r = tx.putGrant(scope, model::GrantRecord{*id, org_ids[k], "", std::nullopt, 0}); !r)
             return store::fail(r.error());
           granted += (granted.empty() ? "" : ",") + org_ids[k];
           login.organizations.push_back(demoOrgs()[k].name);

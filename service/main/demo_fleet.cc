@@ -15,7 +15,7 @@ struct DemoUser {
   const char* username;
   const char* firstname;
   const char* lastname;
-  store::UserState state;
+  model::UserState state;
   bool password;
   bool sudo = false, passwordless_sudo = false, samba = false, totp = false;
   int locked_by_failures = 0;  // failed sign-ins recorded (5 locks under the default policy)
@@ -27,19 +27,19 @@ struct DemoUser {
 
 const std::array<DemoUser, 8>& demoUsers() {
   static const std::array<DemoUser, 8> users = {{
-      {"jdoe", "Jane", "Doe", store::UserState::kActivated, true, true, false, false, true},
-      {"bsmith", "Bob", "Smith", store::UserState::kActivated, true, false, false, false, false, 5},
-      {"kpatel", "Kiran", "Patel", store::UserState::kActivated, true, false, false, true, false, 0,
+      {"jdoe", "Jane", "Doe", model::UserState::kActivated, true, true, false, false, true},
+      {"bsmith", "Bob", "Smith", model::UserState::kActivated, true, false, false, false, false, 5},
+      {"kpatel", "Kiran", "Patel", model::UserState::kActivated, true, false, false, true, false, 0,
        true},
-      {"lchen", "Li", "Chen", store::UserState::kActivated, true, false, true, false, false, 0,
+      {"lchen", "Li", "Chen", model::UserState::kActivated, true, false, true, false, false, 0,
        false, 5},
-      {"mgarcia", "Maria", "Garcia", store::UserState::kActivated, true, false, false, false, true,
+      {"mgarcia", "Maria", "Garcia", model::UserState::kActivated, true, false, false, false, true,
        0, false, -3},
-      {"newhire", "Noah", "Hire", store::UserState::kStaged, false, false, false, false, false, 0,
+      {"newhire", "Noah", "Hire", model::UserState::kStaged, false, false, false, false, false, 0,
        false, 0, 2, 0, 3},
-      {"contractor", "Cleo", "Tractor", store::UserState::kActivated, true, false, false, false,
+      {"contractor", "Cleo", "Tractor", model::UserState::kActivated, true, false, false, false,
        false, 0, false, 0, 20, 5},
-      {"formerstaff", "Fred", "Former", store::UserState::kSuspended, true},
+      {"formerstaff", "Fred", "Former", model::UserState::kSuspended, true},
   }};
   return users;
 }
@@ -67,7 +67,7 @@ std::string err(const store::Status& s) { return s.message; }
 // A ConnectWise Manage integration against nothing real (demo: true; its syncs contact no
 // PSA), with the first two orgs mapped, as the Integrations tab shows one configured.
 std::expected<void, std::string> seedDemoIntegration(app::AppContext& app, const app::Actor& actor,
-                                                     const std::vector<store::OrganizationRecord>& orgs) {
+                                                     const std::vector<model::OrganizationRecord>& orgs) {
   if (app.secrets() == nullptr) return {};
   store::IntegrationRecord r;
   r.kind = "connectwise";
@@ -104,7 +104,7 @@ std::expected<void, std::string> seedDemoIntegration(app::AppContext& app, const
 
 std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const DemoOutcome& demo) {
   DemoFleet out;
-  const store::TenantScope scope{demo.provider_id};
+  const model::TenantScope scope{demo.provider_id};
   auto& store = app.store();
   auto owner = store.query([&](store::Tx& tx) { return tx.findAdminsByEmail("admin_billing@demo.example"); });
   if (!owner || owner->empty()) return std::unexpected("demo owner not found");
@@ -115,10 +115,10 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
   actor.auth_method = engine::AuthMethod::kSession;
 
   auto orgs = store.query([&](store::Tx& tx) {
-    store::ListQuery q;
-    q.limit = store::ListQuery::kMaxLimit;
-    q.sort.push_back(store::SortKey{"name", false});
-    return tx.listOrganizations(scope, store::OrgReach::everything(), q);
+    model::ListQuery q;
+    q.limit = model::ListQuery::kMaxLimit;
+    q.sort.push_back(model::SortKey{"name", false});
+    return tx.listOrganizations(scope, model::OrgReach::everything(), q);
   });
   if (!orgs) return std::unexpected(err(orgs.error()));
 
@@ -132,7 +132,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
     const auto& org = orgs->results[oi];
     auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
       for (const auto& u : demoUsers()) {
-        store::SystemUserRecord r;
+        model::SystemUserRecord r;
         r.provider_id = demo.provider_id;
         r.org_id = org.id;
         r.username = u.username;
@@ -157,14 +157,14 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
           if (auto f = tx.expireSystemUserPassword(scope, org.id, *id); !f) return store::fail(f.error());
         }
         auto ev = app::systemEvent(scope, "user_create", "user", *id,
-                                   {{"username", "", r.username}, {"state", "", std::string(store::userStateText(r.state))}},
+                                   {{"username", "", r.username}, {"state", "", std::string(model::userStateText(r.state))}},
                                    org.id);
         if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
         ++out.users;
       }
       // MDM: one org's APNs certificate expired, others expiring within 10 / 30 days, later.
       const std::array<std::int64_t, 4> mdm_days = {-2, 6, 21, 200};
-      std::vector<store::OrgMdmItem> mdm = {
+      std::vector<model::OrgMdmItem> mdm = {
           {org.id, "", "apns_certificate", now + mdm_days[oi % 4] * kDay},
           {org.id, "", "vpp_token", now + (mdm_days[(oi + 1) % 4] + 1) * kDay},
           {org.id, "", "ade_token", now + 365 * kDay}};
@@ -205,7 +205,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
       auto reg = devices.registerDevice(key->key, f, "127.0.0.1");
       if (!reg) return std::unexpected(err(reg.error()));
       auto facts = store.transact([&](store::Tx& tx) -> store::Result<void> {
-        store::DeviceCheckin c;
+        model::DeviceCheckin c;
         c.uptime_seconds = d.uptime_days * kDay;
         c.at = now - d.last_contact_days_ago * kDay;
         return tx.recordCheckin(scope, reg->device_id, c);
@@ -215,7 +215,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
     }
   }
   // The operator's table of OS releases (global; the demo database has no other provider).
-  const std::array<store::OsReleaseRecord, 3> releases = {{
+  const std::array<model::OsReleaseRecord, 3> releases = {{
       {"", "darwin", "macOS 15.1.1", "24B91", now - 4 * kDay, 0},
       {"", "windows", "Windows 11 23H2", "22631.4541", now - 9 * kDay, 0},
       {"", "linux", "Ubuntu 24.04.1", "24.04.1", now - 40 * kDay, 0},

@@ -95,7 +95,7 @@ std::string checkOutboxOptions(const OutboxSenderOptions& o) {
   return "";
 }
 
-std::string composeMessage(const store::EmailRecord& e, const std::string& from, std::int64_t now) {
+std::string composeMessage(const model::EmailRecord& e, const std::string& from, std::int64_t now) {
   std::string m;
   m += "Date: " + rfc5322Date(now) + "\r\n";
   m += "From: " + from + "\r\n";
@@ -231,7 +231,7 @@ void OutboxSender::pass() {
   }
 }
 
-std::string OutboxSender::deliver(const store::EmailRecord& email) {
+std::string OutboxSender::deliver(const model::EmailRecord& email) {
   if (!plausibleAddress(email.to_address)) return "recipient is not an email address";
   if (hasLineBreak(email.subject)) return "subject contains a line break";
   const std::string message = composeMessage(email, options_.from, now());

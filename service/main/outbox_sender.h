@@ -45,7 +45,7 @@ struct OutboxSenderOptions {
 std::string checkOutboxOptions(const OutboxSenderOptions& options);
 
 // The RFC 5322 message for `email` (CRLF lines, encoded subject). Exposed for tests.
-std::string composeMessage(const store::EmailRecord& email, const std::string& from, std::int64_t now);
+std::string composeMessage(const model::EmailRecord& email, const std::string& from, std::int64_t now);
 
 class OutboxSender {
  public:
@@ -70,7 +70,7 @@ class OutboxSender {
   void run();
   void pass();
   // "" on success, else the error to record.
-  std::string deliver(const store::EmailRecord& email);
+  std::string deliver(const model::EmailRecord& email);
   std::int64_t now() const;
 
   store::Store& store_;

@@ -6,10 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "store/billing_records.h"
+#include "store/model.h"
 #include "store/list_query.h"
-#include "store/records.h"
-#include "store/scope.h"
 #include "store/status.h"
 
 namespace mtp::store {

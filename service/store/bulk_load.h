@@ -12,8 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "store/records.h"
-#include "store/scope.h"
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store {

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "store/records.h"
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store {

@@ -7,30 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store {
-
-enum class FilterOp { kEq, kNe, kGt, kGe, kLt, kLe, kIn, kSearch };
-
-struct FilterTerm {
-  std::string field;
-  FilterOp op = FilterOp::kEq;
-  std::string value;  // kIn: values separated by `|`; times: RFC 3339 or Unix seconds
-};
-
-struct SortKey {
-  std::string field;
-  bool descending = false;
-};
-
-struct ListQuery {
-  static constexpr int kMaxLimit = 100;
-  int limit = 10;  // 1..kMaxLimit
-  int skip = 0;
-  std::vector<SortKey> sort;  // ties are broken by id
-  std::vector<FilterTerm> filters;  // all must hold
-};
 
 // "name,-created" → [{name, asc}, {created, desc}]. Fields are checked by the list itself.
 Result<std::vector<SortKey>> parseSort(std::string_view text);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/records.h"
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store {

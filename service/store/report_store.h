@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "store/list_query.h"
-#include "store/records.h"
-#include "store/scope.h"
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/records.h"
+#include "store/model.h"
 #include "store/soci_tx.h"
 #include "store/sql_params.h"
 #include "store/statement_cache.h"

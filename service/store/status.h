@@ -30,7 +30,17 @@ struct Status {
   bool isUnavailable() const { return code == Code::kUnavailable; }
 };
 
-std::string_view statusCodeName(Status::Code code);
+inline std::string_view statusCodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kInvalidArgument: return "invalid_argument";
+    case Status::Code::kNotFound: return "not_found";
+    case Status::Code::kConflict: return "conflict";
+    case Status::Code::kFailedPrecondition: return "failed_precondition";
+    case Status::Code::kUnavailable: return "unavailable";
+    case Status::Code::kInternal: return "internal";
+  }
+  return "internal";
+}
 
 template <class T>
 using Result = std::expected<T, Status>;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/records.h"
+#include "store/model.h"
 #include "store/status.h"
 
 namespace mtp::store::detail {

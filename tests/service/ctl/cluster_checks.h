@@ -69,19 +69,19 @@ inline std::string createManager(store::Store& st, const std::string& provider, 
   auth::PasswordHasher hasher;
   auto hash = hasher.hash(password);
   EXPECT_TRUE(hash.has_value());
-  store::AdminRecord a;
+  model::AdminRecord a;
   a.provider_id = provider;
   a.email = email;
   a.firstname = "Cluster";
   a.lastname = "Manager";
   a.role_name = "manager";
-  a.status = store::AdminStatus::kActive;
+  a.status = model::AdminStatus::kActive;
   a.api_key_allowed = true;
-  const store::TenantScope scope{provider};
+  const model::TenantScope scope{provider};
   auto id = st.transact([&](store::Tx& tx) -> store::Result<std::string> {
     auto created = tx.createAdmin(scope, a, hash ? std::optional<std::string>(*hash) : std::nullopt);
     if (!created) return created;
-    auto put = tx.putGrant(scope, store::GrantRecord{*created, org, "", std::nullopt, 0});
+    auto put = tx.putGrant(scope, model::GrantRecord{*created, org, "", std::nullopt, 0});
     if (!put) return store::fail(put.error());
     return created;
   });

@@ -206,12 +206,12 @@ TEST_P(ClusterProcessTest, TheOutboxIsSentOnceByOneReplica) {
   constexpr int kEmails = 8;
   const auto before = smtp_.messages().size();  // none expected, but be exact
   for (int i = 0; i < kEmails; ++i) {
-    store::EmailRecord e;
+    model::EmailRecord e;
     e.provider_id = provider_;
     e.to_address = "to" + std::to_string(i) + "@client.example";
     e.subject = "Cluster " + std::to_string(i);
     e.body = "Hello " + std::to_string(i);
-    auto q = store_->transact([&](store::Tx& tx) { return tx.enqueueEmail(store::TenantScope{provider_}, e); });
+    auto q = store_->transact([&](store::Tx& tx) { return tx.enqueueEmail(model::TenantScope{provider_}, e); });
     ASSERT_TRUE(q.has_value());
   }
   ASSERT_TRUE(smtp_.waitFor(before + kEmails, 10s)) << smtp_.messages().size();
@@ -323,20 +323,20 @@ TEST_P(ClusterProcessTest, AScheduledSuspensionIsCarriedOutOnceByOneReplica) {
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(nlohmann::json::parse(put.body).value("scheduled_suspension_date", ""), when);
   auto state = [&] {
-    auto u = store_->query([&](store::Tx& tx) { return tx.getSystemUser(store::TenantScope{provider_}, org_id, id); });
-    return u ? u->state : store::UserState::kStaged;
+    auto u = store_->query([&](store::Tx& tx) { return tx.getSystemUser(model::TenantScope{provider_}, org_id, id); });
+    return u ? u->state : model::UserState::kStaged;
   };
-  ASSERT_GE(msUntil([&] { return state() == store::UserState::kSuspended; }, 10000ms), 0);
+  ASSERT_GE(msUntil([&] { return state() == model::UserState::kSuspended; }, 10000ms), 0);
   const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(t)).count();
   std::this_thread::sleep_for(1s);  // several more passes of both replicas
-  store::ActivityQuery q;
+  model::ActivityQuery q;
   q.event_type = "user_suspended";
-  auto events = store_->query([&](store::Tx& tx) { return tx.listActivity(store::TenantScope{provider_}, q); });
+  auto events = store_->query([&](store::Tx& tx) { return tx.listActivity(model::TenantScope{provider_}, q); });
   ASSERT_TRUE(events.has_value());
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0].resource_id, id);
   EXPECT_EQ((*events)[0].initiated_by_type, "system");
-  auto after = store_->query([&](store::Tx& tx) { return tx.getSystemUser(store::TenantScope{provider_}, org_id, id); });
+  auto after = store_->query([&](store::Tx& tx) { return tx.getSystemUser(model::TenantScope{provider_}, org_id, id); });
   ASSERT_TRUE(after.has_value());
   EXPECT_FALSE(after->scheduled_suspension_at.has_value());
   std::printf("[cluster %s] scheduled suspension carried out %lld ms after it was due (1 event)\n", GetParam().c_str(),

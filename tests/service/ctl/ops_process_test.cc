@@ -333,11 +333,11 @@ TEST_P(OpsProcessTest, MigrateThenProviderCreateThenOutboxList) {
     so.url = db_;
     auto s = store::openStore(so);
     ASSERT_TRUE(s.has_value());
-    store::EmailRecord e;
+    model::EmailRecord e;
     e.to_address = "waiting@client.example";
     e.subject = "Activate your account";
     e.body = "token=very-secret-activation-token";
-    auto q = (*s)->transact([&](store::Tx& tx) { return tx.enqueueEmail(store::TenantScope{id[1].str()}, e); });
+    auto q = (*s)->transact([&](store::Tx& tx) { return tx.enqueueEmail(model::TenantScope{id[1].str()}, e); });
     ASSERT_TRUE(q.has_value());
   }
   RunResult list = run({MTP_MTPCTL_BIN, "outbox", "list", "--db", db_});

@@ -30,13 +30,13 @@ class AccessReviewTest : public ServiceTest {
 
   // An event `admin` initiated in `org` now: the admin used that access.
   void used(const std::string& admin, const std::string& org) {
-    store::ActivityRecord e;
+    model::ActivityRecord e;
     e.event_type = "user_update";
     e.initiated_by_id = admin;
     e.initiated_by_type = "admin";
     e.organization = org;
     e.timestamp = now();
-    auto done = app().store().transact([&](store::Tx& tx) { return tx.appendActivity(store::TenantScope{p}, e); });
+    auto done = app().store().transact([&](store::Tx& tx) { return tx.appendActivity(model::TenantScope{p}, e); });
     ASSERT_TRUE(done.has_value());
   }
 
@@ -54,7 +54,7 @@ class AccessReviewTest : public ServiceTest {
   }
 
   std::vector<std::string> grantsOf(const std::string& admin) {
-    auto g = app().store().query([&](store::Tx& tx) { return tx.listGrants(store::TenantScope{p}, admin); });
+    auto g = app().store().query([&](store::Tx& tx) { return tx.listGrants(model::TenantScope{p}, admin); });
     EXPECT_TRUE(g.has_value());
     std::vector<std::string> out;
     if (g) for (const auto& x : *g) out.push_back(x.org_id);

@@ -11,8 +11,8 @@ namespace {
 class ActivityRoutesTest : public ServiceTest {
  protected:
   // The activity of a provider without the access_denied events that denials write.
-  std::vector<store::ActivityRecord> mutations(const std::string& p) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> mutations(const std::string& p) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p)) {
       if (e.event_type != "access_denied") out.push_back(std::move(e));
     }
@@ -154,7 +154,7 @@ TEST_P(ActivityRoutesTest, CsvDownloadQuotesAndNeutralisesFormulas) {
 
 TEST(ActivityCsv, CellsStartingWithFormulaCharactersGetAQuote) {
   // The rendering itself, for cells that are not JSON (an email, an org name elsewhere).
-  store::ActivityRecord e;
+  model::ActivityRecord e;
   e.id = "x";
   e.event_type = "=1+1";
   e.initiated_by_email = "@SUM(A1)";

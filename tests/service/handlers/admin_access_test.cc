@@ -41,8 +41,8 @@ class AdminAccessTest : public ServiceTest {
 
   int adminCount() {
     auto r = app().store().query([&](store::Tx& tx) {
-      store::ListQuery q;
-      return tx.listAdmins(store::TenantScope{p}, q);
+      model::ListQuery q;
+      return tx.listAdmins(model::TenantScope{p}, q);
     });
     EXPECT_TRUE(r.has_value());
     return r ? static_cast<int>(r->total_count) : -1;
@@ -160,7 +160,7 @@ TEST_P(AdminAccessTest, AnotherProvidersAdminIsNotFoundEverywhere) {
   auto q = createProvider("Provider B");
   auto qo = createOrg(q, "B Org");
   auto x = createAdmin(q, SeedAdmin{.role = "help_desk", .organizations = {{qo, ""}}});
-  auto before = app().store().query([&](store::Tx& tx) { return tx.getAdmin(store::TenantScope{q}, x.id); });
+  auto before = app().store().query([&](store::Tx& tx) { return tx.getAdmin(model::TenantScope{q}, x.id); });
   ASSERT_TRUE(before.has_value());
   const auto q_events = changeEvents(q);
   const auto p_events = changeEvents(p);
@@ -190,7 +190,7 @@ TEST_P(AdminAccessTest, AnotherProvidersAdminIsNotFoundEverywhere) {
     EXPECT_EQ(r.status, 404) << method << " " << path << ": " << r.body;
     EXPECT_EQ(body(r)["error"]["code"], "not_found");
   }
-  auto after = app().store().query([&](store::Tx& tx) { return tx.getAdmin(store::TenantScope{q}, x.id); });
+  auto after = app().store().query([&](store::Tx& tx) { return tx.getAdmin(model::TenantScope{q}, x.id); });
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->firstname, before->firstname);
   EXPECT_EQ(after->status, before->status);

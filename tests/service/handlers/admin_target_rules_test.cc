@@ -25,10 +25,10 @@ class AdminTargetRulesTest : public ServiceTest {
 
   std::string admin(const std::string& id) const { return "/api/v2/providers/" + p + "/administrators/" + id; }
 
-  store::AdminRecord stored(const std::string& id) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(store::TenantScope{p}, id); });
+  model::AdminRecord stored(const std::string& id) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(model::TenantScope{p}, id); });
     EXPECT_TRUE(r.has_value());
-    return r ? *r : store::AdminRecord{};
+    return r ? *r : model::AdminRecord{};
   }
 
   std::string p, a, b;
@@ -60,7 +60,7 @@ TEST_P(AdminTargetRulesTest, AnAdminGrantedOneOrgCannotActOnAnAllOrgsAdmin) {
   }
   // Nothing happened to the owner: still active, same role and reach, still signs in.
   const auto after = stored(owner.id);
-  EXPECT_EQ(after.status, store::AdminStatus::kActive);
+  EXPECT_EQ(after.status, model::AdminStatus::kActive);
   EXPECT_EQ(after.role_name, "admin_billing");
   EXPECT_TRUE(after.all_organizations);
   for (const auto& e : activity(p)) {
@@ -75,7 +75,7 @@ TEST_P(AdminTargetRulesTest, AnAdminGrantedOneOrgCannotActOnAnAllOrgsAdmin) {
   ASSERT_EQ(call("POST", target + "/suspend", second.token).status, 200);
   auto r = call("POST", target + "/restore", narrow.token);
   EXPECT_EQ(r.status, 403) << r.body;
-  EXPECT_EQ(stored(owner.id).status, store::AdminStatus::kSuspended);
+  EXPECT_EQ(stored(owner.id).status, model::AdminStatus::kSuspended);
 }
 
 TEST_P(AdminTargetRulesTest, AnAdminWithinReachIsStillManaged) {
@@ -157,7 +157,7 @@ TEST_P(AdminTargetRulesTest, TheLastActiveAdminWithBillingCannotBeSuspendedNorDe
   auto d = svc.remove(actor, owner.id, allow);
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().code, app::Code::kConflict);
-  EXPECT_EQ(stored(owner.id).status, store::AdminStatus::kActive);
+  EXPECT_EQ(stored(owner.id).status, model::AdminStatus::kActive);
   // The suspended admin with billing did not count; with another active one, the owner may go.
   createAdmin(p, SeedAdmin{.role = "admin_billing", .all_organizations = true});
   EXPECT_TRUE(svc.suspend(actor, owner.id, allow).has_value());

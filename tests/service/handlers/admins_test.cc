@@ -39,17 +39,17 @@ class AdminsTest : public ServiceTest {
     return n;
   }
 
-  std::vector<store::EmailRecord> emails() {
+  std::vector<model::EmailRecord> emails() {
     auto r = app().store().query(
-        [&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p}, false, 100); });
+        [&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p}, false, 100); });
     EXPECT_TRUE(r.has_value());
-    return r.value_or(std::vector<store::EmailRecord>{});
+    return r.value_or(std::vector<model::EmailRecord>{});
   }
 
-  store::AdminRecord row(const std::string& provider, const std::string& id) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(store::TenantScope{provider}, id); });
+  model::AdminRecord row(const std::string& provider, const std::string& id) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(model::TenantScope{provider}, id); });
     EXPECT_TRUE(r.has_value());
-    return r.value_or(store::AdminRecord{});
+    return r.value_or(model::AdminRecord{});
   }
 
   // The token of the one-time link in an email body (64 hex characters after `token=`).
@@ -123,7 +123,7 @@ TEST_P(AdminsTest, CreateWithPasswordIsActiveAtOnce) {
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(body(got)["email"], "dana@msp.example");
 
-  auto creds = app().store().query([&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{p}, id); });
+  auto creds = app().store().query([&](store::Tx& tx) { return tx.getAdminCredentials(model::TenantScope{p}, id); });
   ASSERT_TRUE(creds.has_value());
   ASSERT_TRUE(creds->password_hash.has_value());
   EXPECT_EQ(app().passwords().verify(*creds->password_hash, password), auth::PasswordStatus::kOk);
@@ -160,10 +160,10 @@ TEST_P(AdminsTest, CreateWithoutPasswordIsPendingWithAnActivationEmail) {
 
   // Only the hash is stored: the token itself is not a stored hash, its hash is.
   auto by_raw = app().store().transact(
-      [&](store::Tx& tx) { return tx.consumeToken(token, store::TokenKind::kActivation, now()); });
+      [&](store::Tx& tx) { return tx.consumeToken(token, model::TokenKind::kActivation, now()); });
   EXPECT_FALSE(by_raw.has_value());
   auto by_hash = app().store().transact([&](store::Tx& tx) {
-    return tx.consumeToken(app::hashOneTimeToken(token), store::TokenKind::kActivation, now());
+    return tx.consumeToken(app::hashOneTimeToken(token), model::TokenKind::kActivation, now());
   });
   ASSERT_TRUE(by_hash.has_value());
   EXPECT_EQ(by_hash->admin_id, body(r)["id"]);
@@ -182,7 +182,7 @@ TEST_P(AdminsTest, CreateRefusedWithoutAdminsCreateWritesNothing) {
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(body(r)["error"]["code"], "permission_denied");
   auto found = app().store().query(
-      [&](store::Tx& tx) { return tx.getAdminByEmail(store::TenantScope{p}, "frank@msp.example"); });
+      [&](store::Tx& tx) { return tx.getAdminByEmail(model::TenantScope{p}, "frank@msp.example"); });
   EXPECT_FALSE(found.has_value());
   EXPECT_EQ(changeEvents(), before);
   EXPECT_TRUE(emails().empty());
@@ -223,7 +223,7 @@ TEST_P(AdminsTest, UpdateRecordsChangesAndRevokesKeysWhenApiAccessEnds) {
   auto t = createAdmin(p, SeedAdmin{.role = "help_desk", .organizations = {{o1, ""}}, .api_key_allowed = true});
   auto key = auth::generateApiKey();
   auto put = app().store().transact([&](store::Tx& tx) {
-    return tx.replaceApiKey(store::TenantScope{p}, t.id, key.prefix, app().apiKeys().hash(key.key));
+    return tx.replaceApiKey(model::TenantScope{p}, t.id, key.prefix, app().apiKeys().hash(key.key));
   });
   ASSERT_TRUE(put.has_value());
   ASSERT_EQ(callWithKey("GET", admins(), key.key).status, 200);
@@ -295,7 +295,7 @@ TEST_P(AdminsTest, SuspendDeniesTheNextRequestAndRestoreNeedsANewSession) {
   // Its sessions are revoked in the store.
   auto claims = app().tokens().verify(t.token, now());
   ASSERT_TRUE(claims.has_value());
-  auto s = app().store().query([&](store::Tx& tx) { return tx.getSession(store::TenantScope{p}, claims->jti); });
+  auto s = app().store().query([&](store::Tx& tx) { return tx.getSession(model::TenantScope{p}, claims->jti); });
   ASSERT_TRUE(s.has_value());
   EXPECT_TRUE(s->revoked_at.has_value());
   // A fresh session is refused too while suspended (the engine: admin_not_active).
@@ -307,7 +307,7 @@ TEST_P(AdminsTest, SuspendDeniesTheNextRequestAndRestoreNeedsANewSession) {
 
   // Restore clears a lock-out too.
   auto locked = app().store().transact(
-      [&](store::Tx& tx) { return tx.recordFailedLogin(store::TenantScope{p}, t.id, 1, now(), now() + 600); });
+      [&](store::Tx& tx) { return tx.recordFailedLogin(model::TenantScope{p}, t.id, 1, now(), now() + 600); });
   ASSERT_TRUE(locked.has_value());
   EXPECT_EQ(body(call("GET", admin(t.id), owner.token))["lockedOut"], true);
   r = call("POST", admin(t.id) + "/restore", owner.token);
@@ -334,8 +334,8 @@ TEST_P(AdminsTest, RestoreOfANeverActivatedAdminIsPending) {
 TEST_P(AdminsTest, PasswordAndTotpResetEmailsCarryOnlyALink) {
   auto t = createAdmin(p, SeedAdmin{.role = "help_desk", .all_organizations = true, .password = "a very secret password"});
   ASSERT_TRUE(app().store().transact([&](store::Tx& tx) -> store::Result<void> {
-    if (auto ok = tx.setTotpSecret(store::TenantScope{p}, t.id, std::string("SECRETSECRET")); !ok) return ok;
-    return tx.setTotpEnrolled(store::TenantScope{p}, t.id, true);
+    if (auto ok = tx.setTotpSecret(model::TenantScope{p}, t.id, std::string("SECRETSECRET")); !ok) return ok;
+    return tx.setTotpEnrolled(model::TenantScope{p}, t.id, true);
   }).has_value());
 
   auto r = call("POST", admin(t.id) + "/password-reset", owner.token);
@@ -347,7 +347,7 @@ TEST_P(AdminsTest, PasswordAndTotpResetEmailsCarryOnlyALink) {
   ASSERT_FALSE(reset.empty()) << mails[0].body;
   EXPECT_EQ(mails[0].body.find(t.password), std::string::npos);
   EXPECT_TRUE(app().store().transact([&](store::Tx& tx) {
-    return tx.consumeToken(app::hashOneTimeToken(reset), store::TokenKind::kPasswordReset, now());
+    return tx.consumeToken(app::hashOneTimeToken(reset), model::TokenKind::kPasswordReset, now());
   }).has_value());
 
   // By default only the email goes: the admin proves the mailbox before the TOTP is cleared.
@@ -358,7 +358,7 @@ TEST_P(AdminsTest, PasswordAndTotpResetEmailsCarryOnlyALink) {
   r = call("POST", admin(t.id) + "/totp-reset", owner.token, R"({"clear":true,"sendEmail":false})");
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_FALSE(row(p, t.id).totp_enrolled);
-  auto creds = app().store().query([&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{p}, t.id); });
+  auto creds = app().store().query([&](store::Tx& tx) { return tx.getAdminCredentials(model::TenantScope{p}, t.id); });
   ASSERT_TRUE(creds.has_value());
   EXPECT_FALSE(creds->totp_secret.has_value());
   mails = emails();

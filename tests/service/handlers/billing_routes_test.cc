@@ -14,24 +14,24 @@ namespace {
 
 class BillingRoutesTest : public ServiceTest {
  protected:
-  void snapshot(const std::string& p, const std::string& org, store::EpochDay day,
+  void snapshot(const std::string& p, const std::string& org, model::EpochDay day,
                 std::int64_t users, std::int64_t devices) {
     auto r = app().store().transact([&](store::Tx& tx) {
-      return tx.recordUsageSnapshot(store::TenantScope{p}, org, day, users, devices);
+      return tx.recordUsageSnapshot(model::TenantScope{p}, org, day, users, devices);
     });
     ASSERT_TRUE(r.has_value()) << r.error().message;
   }
   void price(const std::string& p, std::int64_t cents, std::optional<std::int64_t> cap = {}) {
-    auto r = app::setBillingPrice(app().store(), store::TenantScope{p}, cents, cap);
+    auto r = app::setBillingPrice(app().store(), model::TenantScope{p}, cents, cap);
     ASSERT_TRUE(r.has_value()) << r.error().message;
   }
   app::CloseOutcome close(const std::string& p, app::Month m) {
-    auto r = app::closeMonth(app().store(), store::TenantScope{p}, m, now());
+    auto r = app::closeMonth(app().store(), model::TenantScope{p}, m, now());
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
     return r ? *r : app::CloseOutcome{};
   }
-  std::vector<store::ActivityRecord> events(const std::string& p, const std::string& type) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> events(const std::string& p, const std::string& type) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p))
       if (e.event_type == type) out.push_back(std::move(e));
     return out;
@@ -104,7 +104,7 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
   EXPECT_EQ(j["organizations"][2]["usersLastMonth"], 0);
 
   // The daily series: the last 30 days up to today, oldest first, provider-wide sums.
-  auto expectedUsers = [&](store::EpochDay d) -> std::int64_t {
+  auto expectedUsers = [&](model::EpochDay d) -> std::int64_t {
     if (d >= first_cur) return d == first_cur ? 27 : 24;
     return d == first_last + 16 ? 100 : 15;
   };
@@ -115,7 +115,7 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
   EXPECT_EQ(daily.back()["date"], app::formatRfc3339(today * 86400).substr(0, 10));
   EXPECT_EQ(daily.front()["date"], app::formatRfc3339(first_daily * 86400).substr(0, 10));
   for (std::size_t i = 0; i < daily.size(); ++i) {
-    const auto d = first_daily + static_cast<store::EpochDay>(i);
+    const auto d = first_daily + static_cast<model::EpochDay>(i);
     EXPECT_EQ(daily[i]["users"], expectedUsers(d)) << i;
     EXPECT_EQ(daily[i]["devices"], 5) << i;
   }
@@ -135,7 +135,7 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
     EXPECT_EQ(b.status, 400) << bad_days << " " << b.body;
   }
 
-  auto hwm = app::monthHighWaterMark(app().store(), store::TenantScope{p}, last());
+  auto hwm = app::monthHighWaterMark(app().store(), model::TenantScope{p}, last());
   ASSERT_TRUE(hwm.has_value());
   EXPECT_EQ(*hwm, 100);
 
@@ -155,7 +155,7 @@ TEST_P(BillingRoutesTest, UsageHighWaterMarksOverAMonthOfSnapshots) {
   EXPECT_EQ(call("GET", "/api/v2/providers/" + p + "/billing/usage", other_owner.token).status, 404);
   // A snapshot for an org of another provider is refused by the store.
   auto bad = app().store().transact([&](store::Tx& tx) {
-    return tx.recordUsageSnapshot(store::TenantScope{p}, qo, today, 1, 1);
+    return tx.recordUsageSnapshot(model::TenantScope{p}, qo, today, 1, 1);
   });
   ASSERT_FALSE(bad.has_value());
   EXPECT_TRUE(bad.error().isNotFound());
@@ -344,9 +344,9 @@ TEST_P(BillingRoutesTest, TheInvoiceJobClosesThePreviousMonthOncePerProvider) {
   const app::Month billed = app::previousMonth(app::monthOf(t));
   // A provider created after that month ended has nothing to bill for it.
   const std::string young = auth::newId();
-  store::ProviderRecord rec{young, "Young", false, t, t};
+  model::ProviderRecord rec{young, "Young", false, t, t};
   ASSERT_TRUE(app().store().transact([&](store::Tx& tx) {
-    return tx.createProvider(store::TenantScope{young}, rec);
+    return tx.createProvider(model::TenantScope{young}, rec);
   }).has_value());
   price(young, 250);
 
@@ -356,7 +356,7 @@ TEST_P(BillingRoutesTest, TheInvoiceJobClosesThePreviousMonthOncePerProvider) {
   n = app::closePreviousMonth(app().store(), t + 3600);  // the next pass, or another replica
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(*n, 0);
-  auto invoices = app().store().query([&](store::Tx& tx) { return tx.listInvoices(store::TenantScope{p}); });
+  auto invoices = app().store().query([&](store::Tx& tx) { return tx.listInvoices(model::TenantScope{p}); });
   ASSERT_TRUE(invoices.has_value());
   ASSERT_EQ(invoices->size(), 1u);
   EXPECT_EQ((*invoices)[0].period, app::monthText(billed));
@@ -365,7 +365,7 @@ TEST_P(BillingRoutesTest, TheInvoiceJobClosesThePreviousMonthOncePerProvider) {
   EXPECT_EQ(created[0].initiated_by_type, "system");
   EXPECT_EQ(created[0].auth_method, "system");
   for (const auto& other : {unpriced, young}) {
-    auto none = app().store().query([&](store::Tx& tx) { return tx.listInvoices(store::TenantScope{other}); });
+    auto none = app().store().query([&](store::Tx& tx) { return tx.listInvoices(model::TenantScope{other}); });
     ASSERT_TRUE(none.has_value());
     EXPECT_TRUE(none->empty()) << other;
   }

@@ -39,17 +39,17 @@ class HomeTest : public ServiceTest {
   // A user straight into the store: created 30 days ago with a password, unless `shape`
   // says otherwise.
   std::string user(const std::string& p, const std::string& org,
-                   const std::function<void(store::SystemUserRecord&)>& shape = {},
+                   const std::function<void(model::SystemUserRecord&)>& shape = {},
                    bool password = true) {
-    store::SystemUserRecord r;
+    model::SystemUserRecord r;
     r.org_id = org;
     r.username = "u" + std::to_string(++seq_);
     r.email = r.username + "@client.example";
-    r.state = store::UserState::kActivated;
+    r.state = model::UserState::kActivated;
     r.created = now() - 30 * kDay;
     if (shape) shape(r);
     auto id = app().store().transact([&](store::Tx& tx) {
-      return tx.createSystemUser(store::TenantScope{p}, r,
+      return tx.createSystemUser(model::TenantScope{p}, r,
                                  password ? std::optional<std::string>("$argon2id$fake")
                                           : std::nullopt);
     });
@@ -58,19 +58,19 @@ class HomeTest : public ServiceTest {
   }
   void lock(const std::string& p, const std::string& org, const std::string& id) {
     auto n = app().store().transact([&](store::Tx& tx) {
-      return tx.recordSystemUserFailedLogin(store::TenantScope{p}, org, id, 1);
+      return tx.recordSystemUserFailedLogin(model::TenantScope{p}, org, id, 1);
     });
     ASSERT_TRUE(n.has_value());
   }
   void forceExpiry(const std::string& p, const std::string& org, const std::string& id) {
     auto n = app().store().transact([&](store::Tx& tx) {
-      return tx.expireSystemUserPassword(store::TenantScope{p}, org, id);
+      return tx.expireSystemUserPassword(model::TenantScope{p}, org, id);
     });
     ASSERT_TRUE(n.has_value());
   }
   std::string device(const std::string& p, const std::string& org,
                      std::optional<std::int64_t> last_contact, std::int64_t uptime) {
-    store::DeviceRecord d;
+    model::DeviceRecord d;
     d.org_id = org;
     d.display_name = "dev" + std::to_string(++seq_);
     d.hostname = d.display_name + ".local";
@@ -81,7 +81,7 @@ class HomeTest : public ServiceTest {
     d.last_contact = last_contact;
     d.uptime_seconds = uptime;
     auto id = app().store().transact([&](store::Tx& tx) {
-      return tx.createDevice(store::TenantScope{p}, d, "hash-" + d.display_name);
+      return tx.createDevice(model::TenantScope{p}, d, "hash-" + d.display_name);
     });
     EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);
     return id ? *id : "";
@@ -135,7 +135,7 @@ TEST_P(HomeTest, UserWidgetsCountOnlyTheOrgsTheCallerReaches) {
   user(p, w.c, [&](auto& r) { r.scheduled_suspension_at = now() + 2 * kDay; });
   // Scheduled activations: in 1 day in B.
   user(p, w.b, [&](auto& r) {
-    r.state = store::UserState::kStaged;
+    r.state = model::UserState::kStaged;
     r.scheduled_activation_at = now() + kDay;
   });
   // Sudo: A and C; passwordless sudo: B; samba: C; no password: A, C, C.
@@ -417,9 +417,9 @@ TEST_P(HomeTest, MdmReportsAndOsReleases) {
     r.requested_by = w.owner.id;
     r.org_ids = {org};
     auto id = app().store().transact([&](store::Tx& tx) -> store::Result<std::string> {
-      auto made = tx.createReportRequest(store::TenantScope{p}, r);
+      auto made = tx.createReportRequest(model::TenantScope{p}, r);
       if (!made || !ready) return made;
-      if (auto f = tx.finishReportRequest(store::TenantScope{p}, *made, "ready", "x", 1, "", *ready); !f)
+      if (auto f = tx.finishReportRequest(model::TenantScope{p}, *made, "ready", "x", 1, "", *ready); !f)
         return store::fail(f.error());
       return made;
     });
@@ -445,7 +445,7 @@ TEST_P(HomeTest, MdmReportsAndOsReleases) {
 
   // OS releases (global): one of the past 14 days.
   for (auto [version, released] : {std::pair{"15.2", now() - 3 * kDay}, std::pair{"15.1", now() - 20 * kDay}}) {
-    store::OsReleaseRecord r{.os_family = "macOS", .version = version, .build = "24C", .released_at = released};
+    model::OsReleaseRecord r{.os_family = "macOS", .version = version, .build = "24C", .released_at = released};
     ASSERT_TRUE(app().store().transact([&](store::Tx& tx) { return tx.addOsRelease(r); }).has_value());
   }
   EXPECT_EQ(counts(p, w.scoped.token)["recent_os_releases"], 1);

@@ -69,12 +69,12 @@ class IntegrationsTest : public ServiceTest {
 
   void users(const std::string& org, int n) {
     for (int i = 0; i < n; ++i) {
-      store::SystemUserRecord u;
+      model::SystemUserRecord u;
       u.org_id = org;
       u.username = "u" + std::to_string(++users_);
       u.email = u.username + "@client.example";
       auto id = app().store().transact(
-          [&](store::Tx& tx) { return tx.createSystemUser(store::TenantScope{p}, u, std::nullopt); });
+          [&](store::Tx& tx) { return tx.createSystemUser(model::TenantScope{p}, u, std::nullopt); });
       ASSERT_TRUE(id.has_value());
       last_user = *id;
     }
@@ -138,7 +138,7 @@ TEST_P(IntegrationsTest, CredentialsAreWriteOnlyAndSealedAtRest) {
   ASSERT_EQ(t.status, 200) << t.body;
   EXPECT_EQ(body(t)["ok"], true) << t.body;
   // At rest: sealed, never plain; in the activity log: never.
-  auto rec = app().store().query([&](store::Tx& tx) { return tx.getIntegration(store::TenantScope{p}, "connectwise"); });
+  auto rec = app().store().query([&](store::Tx& tx) { return tx.getIntegration(model::TenantScope{p}, "connectwise"); });
   ASSERT_TRUE(rec.has_value());
   EXPECT_TRUE(rec->secret_sealed.starts_with("v1:")) << rec->secret_sealed;
   EXPECT_EQ(rec->secret_sealed.find(kCw.secret), std::string::npos);
@@ -318,14 +318,14 @@ TEST_P(IntegrationsTest, EachAlertOpensOneTicket) {
   const json maps = {{{"organization", o1}, {"psaCompanyId", "11"}, {"agreementId", "300"}, {"additionId", "25"}}};
   ASSERT_EQ(call("PUT", base() + "/connectwise/mappings", owner.token, json{{"mappings", maps}}.dump()).status, 200);
   auto locked = app().store().transact(
-      [&](store::Tx& tx) { return tx.recordSystemUserFailedLogin(store::TenantScope{p}, o1, last_user, 1); });
+      [&](store::Tx& tx) { return tx.recordSystemUserFailedLogin(model::TenantScope{p}, o1, last_user, 1); });
   ASSERT_TRUE(locked.has_value());
   ASSERT_TRUE(fake.waitFor("/service/tickets", 1, milliseconds(5000)));
   std::this_thread::sleep_for(milliseconds(400));  // several more passes
   EXPECT_EQ(fake.count("/service/tickets"), 1u);
   const json t = json::parse(fake.requests().back().body);
   EXPECT_EQ(t["company"]["id"], 11);
-  auto tickets = app().store().query([&](store::Tx& tx) { return tx.listPsaTickets(store::TenantScope{p}, "connectwise"); });
+  auto tickets = app().store().query([&](store::Tx& tx) { return tx.listPsaTickets(model::TenantScope{p}, "connectwise"); });
   ASSERT_TRUE(tickets.has_value());
   ASSERT_EQ(tickets->size(), 1u);
   EXPECT_EQ(tickets->front().status, "opened");
@@ -335,17 +335,17 @@ TEST_P(IntegrationsTest, EachAlertOpensOneTicket) {
 
 TEST_P(IntegrationsTest, AnInactiveDeviceOpensOneAutotaskTicket) {
   FakePsa fake("autotask", kAt);
-  store::DeviceRecord v;
+  model::DeviceRecord v;
   v.org_id = o1;
   v.hostname = v.display_name = "old-laptop";
   v.os = "Ubuntu 24.04";
   v.os_family = "linux";
   v.version = "1.0";
-  auto id = app().store().transact([&](store::Tx& tx) { return tx.createDevice(store::TenantScope{p}, v, "psatesthash"); });
+  auto id = app().store().transact([&](store::Tx& tx) { return tx.createDevice(model::TenantScope{p}, v, "psatesthash"); });
   ASSERT_TRUE(id.has_value());
-  store::DeviceCheckin c;
+  model::DeviceCheckin c;
   c.at = now() - 8 * 86400;
-  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) { return tx.recordCheckin(store::TenantScope{p}, *id, c); }));
+  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) { return tx.recordCheckin(model::TenantScope{p}, *id, c); }));
   json b = {{"siteUrl", fake.url()}, {"integrationCode", kAt.integration_code}, {"userName", kAt.username},
             {"secret", kAt.secret}, {"ticketAlertKinds", {"device_inactive_7d"}}};
   ASSERT_EQ(call("PUT", base() + "/autotask", owner.token, b.dump()).status, 200);
@@ -381,7 +381,7 @@ TEST_P(IntegrationsTest, RequestsAreStoredWithAnEvent) {
   auto req = call("POST", base() + "/requests", owner.token, R"({"kind":"integration","text":"HaloPSA please"})");
   EXPECT_EQ(req.status, 201) << req.body;
   EXPECT_EQ(call("POST", base() + "/requests", owner.token, R"({"kind":"integration"})").status, 400);
-  auto rows = app().store().query([&](store::Tx& tx) { return tx.listIntegrationRequests(store::TenantScope{p}); });
+  auto rows = app().store().query([&](store::Tx& tx) { return tx.listIntegrationRequests(model::TenantScope{p}); });
   ASSERT_TRUE(rows.has_value());
   ASSERT_EQ(rows->size(), 2u);
   // Both made in the same second: newest first cannot tell them apart, so look for it.

@@ -76,14 +76,14 @@ class IsolationMatrixTest : public ServiceTest {
   std::string digest() {
     std::ostringstream out;
     for (const auto& p : {a_, b_}) {
-      const store::TenantScope scope{p};
+      const model::TenantScope scope{p};
       auto st = app().store().query([&](store::Tx& tx) -> store::Result<std::string> {
         std::ostringstream d;
         auto prov = tx.getProvider(scope);
         if (prov) d << prov->name << prov->require_admin_mfa << prov->updated << ";";
-        store::ListQuery q;
+        model::ListQuery q;
         q.limit = 100;
-        auto orgs = tx.listOrganizations(scope, store::OrgReach::everything(), q);
+        auto orgs = tx.listOrganizations(scope, model::OrgReach::everything(), q);
         if (orgs)
           for (const auto& o : orgs->results) {
             d << o.id << o.name << o.remote_assist << o.updated << o.tags.size() << o.has_logo;
@@ -111,7 +111,7 @@ class IsolationMatrixTest : public ServiceTest {
               for (const auto& g : *grants) d << "[" << g.org_id << g.role_name << g.expires_at.value_or(0) << "]";
             d << ",";
           }
-        auto devices = tx.listDevices(scope, store::OrgReach::everything(), q);
+        auto devices = tx.listDevices(scope, model::OrgReach::everything(), q);
         if (devices)
           for (const auto& v : devices->results) {
             d << v.id << v.org_id << v.display_name << v.active << v.remote_assist;
@@ -119,7 +119,7 @@ class IsolationMatrixTest : public ServiceTest {
             if (cmds) d << "cmds" << cmds->size();
             d << ",";
           }
-        auto users = tx.listSystemUsers(scope, store::OrgReach::everything(), q);
+        auto users = tx.listSystemUsers(scope, model::OrgReach::everything(), q);
         if (users)
           for (const auto& u : users->results)
             d << u.id << u.username << u.email << static_cast<int>(u.state) << u.account_locked
@@ -152,14 +152,14 @@ class IsolationMatrixTest : public ServiceTest {
 
   // A device of `org` (enrolled straight into the store).
   std::string seedDevice(const std::string& provider, const std::string& org) {
-    store::DeviceRecord v;
+    model::DeviceRecord v;
     v.org_id = org;
     v.hostname = v.display_name = "host" + std::to_string(++devices_);
     v.os = "Ubuntu 24.04";
     v.os_family = "linux";
     v.version = "1.0";
     auto id = app().store().transact([&](store::Tx& tx) {
-      return tx.createDevice(store::TenantScope{provider}, v, "matrixhash" + std::to_string(devices_));
+      return tx.createDevice(model::TenantScope{provider}, v, "matrixhash" + std::to_string(devices_));
     });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
@@ -175,7 +175,7 @@ class IsolationMatrixTest : public ServiceTest {
     c.script = "true";
     c.created_by = "matrix";
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createSavedCommand(store::TenantScope{provider}, c); });
+        [&](store::Tx& tx) { return tx.createSavedCommand(model::TenantScope{provider}, c); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
@@ -188,31 +188,31 @@ class IsolationMatrixTest : public ServiceTest {
     r.requested_by = "matrix";
     r.org_ids = {org};
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createReportRequest(store::TenantScope{provider}, r); });
+        [&](store::Tx& tx) { return tx.createReportRequest(model::TenantScope{provider}, r); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
 
   // A fresh user of `org` (so that one allowed request does not change what the next see).
   std::string seedUser(const std::string& provider, const std::string& org) {
-    store::SystemUserRecord u;
+    model::SystemUserRecord u;
     u.org_id = org;
     u.username = "user" + std::to_string(++users_);
     u.email = u.username + "@client.example";
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createSystemUser(store::TenantScope{provider}, u, std::nullopt); });
+        [&](store::Tx& tx) { return tx.createSystemUser(model::TenantScope{provider}, u, std::nullopt); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
 
   // An application of `org` (straight into the store).
   std::string seedApplication(const std::string& provider, const std::string& org) {
-    store::ApplicationRecord a;
+    model::ApplicationRecord a;
     a.org_id = org;
     a.name = "app" + std::to_string(++apps_);
     a.type = "saml";
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createApplication(store::TenantScope{provider}, a); });
+        [&](store::Tx& tx) { return tx.createApplication(model::TenantScope{provider}, a); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
@@ -237,12 +237,12 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
     by_role_[role] = createAdmin(a_, SeedAdmin{role, false, {SeedGrant{a1_, "", std::nullopt}}});
   victim_b_ = createAdmin(b_, SeedAdmin{"read_only", false, {SeedGrant{b1_, "", std::nullopt}}});
   for (auto [p, out] : {std::pair{a_, &invoice_a_}, std::pair{b_, &invoice_b_}}) {
-    store::InvoiceRecord inv;
+    model::InvoiceRecord inv;
     inv.number = "INV-2026-01";
     inv.period = "2026-01";
     inv.due_date = now() + 86400;
     inv.billed_cents = 1000000;
-    auto id = app().store().transact([&](store::Tx& tx) { return tx.createInvoice(store::TenantScope{p}, inv); });
+    auto id = app().store().transact([&](store::Tx& tx) { return tx.createInvoice(model::TenantScope{p}, inv); });
     ASSERT_TRUE(id.has_value());
     *out = *id;
   }
@@ -289,7 +289,7 @@ TEST_P(IsolationMatrixTest, EveryRouteEveryRoleEveryTarget) {
         if ((has_org || header_org) && t == Target::kOwn && route.method == "DELETE") {
           own_org = createOrg(a_, "disposable");
           auto g = app().store().transact([&](store::Tx& tx) {
-            return tx.putGrant(store::TenantScope{a_}, store::GrantRecord{who.id, own_org, "", std::nullopt, 0});
+            return tx.putGrant(model::TenantScope{a_}, model::GrantRecord{who.id, own_org, "", std::nullopt, 0});
           });
           ASSERT_TRUE(g.has_value());
           refresh();

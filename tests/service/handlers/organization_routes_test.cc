@@ -12,8 +12,8 @@ namespace {
 class OrganizationRoutesTest : public ServiceTest {
  protected:
   // The activity of a provider without the access_denied events that denials write.
-  std::vector<store::ActivityRecord> mutations(const std::string& p) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> mutations(const std::string& p) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p)) {
       if (e.event_type != "access_denied") out.push_back(std::move(e));
     }
@@ -33,14 +33,14 @@ class OrganizationRoutesTest : public ServiceTest {
     return out;
   }
   std::string storedName(const std::string& p, const std::string& o) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getOrganization(store::TenantScope{p}, o); });
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getOrganization(model::TenantScope{p}, o); });
     return r ? r->name : "<missing>";
   }
   std::int64_t orgCount(const std::string& p) {
-    store::ListQuery q;
+    model::ListQuery q;
     q.limit = 100;
     auto r = app().store().query([&](store::Tx& tx) {
-      return tx.listOrganizations(store::TenantScope{p}, store::OrgReach::everything(), q);
+      return tx.listOrganizations(model::TenantScope{p}, model::OrgReach::everything(), q);
     });
     return r ? r->total_count : -1;
   }

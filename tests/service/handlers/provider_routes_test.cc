@@ -7,15 +7,15 @@ namespace {
 class ProviderRoutesTest : public ServiceTest {
  protected:
   // The activity of a provider without the access_denied events that denials write.
-  std::vector<store::ActivityRecord> mutations(const std::string& p) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> mutations(const std::string& p) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p)) {
       if (e.event_type != "access_denied") out.push_back(std::move(e));
     }
     return out;
   }
   bool storedMfa(const std::string& p) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getProvider(store::TenantScope{p}); });
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getProvider(model::TenantScope{p}); });
     return r && r->require_admin_mfa;
   }
 };

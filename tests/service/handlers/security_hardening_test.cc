@@ -93,10 +93,10 @@ TEST_P(SecurityHardeningTest, WeakPasswordsAreRefusedForAdminsAndOrgUsers) {
                "change " + weak);
     auto pending = createAdmin(p, SeedAdmin{.status = "pending"});
     expectWeak(call("POST", "/api/v2/auth/activate", "",
-                    json{{"token", makeLinkToken(p, pending.id, store::TokenKind::kActivation)}, {"password", weak}}.dump()),
+                    json{{"token", makeLinkToken(p, pending.id, model::TokenKind::kActivation)}, {"password", weak}}.dump()),
                "activate " + weak);
     expectWeak(call("POST", "/api/v2/auth/password-reset", "",
-                    json{{"token", makeLinkToken(p, owner.id, store::TokenKind::kPasswordReset)}, {"password", weak}}.dump()),
+                    json{{"token", makeLinkToken(p, owner.id, model::TokenKind::kPasswordReset)}, {"password", weak}}.dump()),
                "reset " + weak);
   }
   // Nothing was created or changed: the owner still signs in with the old password.

@@ -255,7 +255,7 @@ TEST_P(SessionLoginTest, UnenrolledAdminGetsAnEnrollmentOnlySession) {
 
   // At rest the secret is sealed with the server's secret key (issue 10 item 8), never clear.
   auto cred = app().store().query(
-      [&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{p}, a.id); });
+      [&](store::Tx& tx) { return tx.getAdminCredentials(model::TenantScope{p}, a.id); });
   ASSERT_TRUE(cred);
   ASSERT_TRUE(cred->totp_secret);
   EXPECT_TRUE(cred->totp_secret->starts_with("v1:")) << "stored in clear";

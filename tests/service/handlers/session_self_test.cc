@@ -109,12 +109,12 @@ TEST_P(SessionSelfTest, SuspendedAdminIsDeniedOnTheNextRequest) {
   const std::string t = signIn(a);
   const std::string key = body(call("POST", "/api/v2/me/apikey", t))["apiKey"].get<std::string>();
   EXPECT_EQ(callWithKey("GET", "/api/v2/me", key).status, 200);
-  setStatus(p, a.id, store::AdminStatus::kSuspended);
+  setStatus(p, a.id, model::AdminStatus::kSuspended);
   EXPECT_EQ(call("GET", "/api/v2/me", t).status, 401);
   EXPECT_EQ(callWithKey("GET", "/api/v2/me", key).status, 401);  // the engine: not active
   EXPECT_EQ(login(a.email, kPassword).status, 401);
   // Restored: a new sign-in works, the old session stays revoked.
-  setStatus(p, a.id, store::AdminStatus::kActive);
+  setStatus(p, a.id, model::AdminStatus::kActive);
   EXPECT_EQ(call("GET", "/api/v2/me", t).status, 401);
   EXPECT_EQ(call("GET", "/api/v2/me", signIn(a)).status, 200);
 }
@@ -234,7 +234,7 @@ TEST_P(SessionSelfTest, PasswordChange) {
 TEST_P(SessionSelfTest, ActivationSetsPasswordOnceAndActivates) {
   auto p = createProvider("A");
   auto a = createAdmin(p, SeedAdmin{.status = "pending"});
-  const std::string token = makeLinkToken(p, a.id, store::TokenKind::kActivation);
+  const std::string token = makeLinkToken(p, a.id, model::TokenKind::kActivation);
   auto act = [&](const std::string& tok, const std::string& pw) {
     return call("POST", "/api/v2/auth/activate", "", json({{"token", tok}, {"password", pw}}).dump());
   };
@@ -242,20 +242,20 @@ TEST_P(SessionSelfTest, ActivationSetsPasswordOnceAndActivates) {
   EXPECT_EQ(act(token, "short").status, 400);  // the policy, before the token is spent
   EXPECT_EQ(act("0000" + token.substr(4), kPassword).status, 400);
   // A password-reset token is not an activation token.
-  EXPECT_EQ(act(makeLinkToken(p, a.id, store::TokenKind::kPasswordReset), kPassword).status, 400);
+  EXPECT_EQ(act(makeLinkToken(p, a.id, model::TokenKind::kPasswordReset), kPassword).status, 400);
   auto ok = act(token, kPassword);
   ASSERT_EQ(ok.status, 204) << ok.body;
-  EXPECT_EQ(readAdmin(p, a.id).status, store::AdminStatus::kActive);
+  EXPECT_EQ(readAdmin(p, a.id).status, model::AdminStatus::kActive);
   auto r = login(a.email, kPassword);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(call("GET", "/api/v2/me", tokenOf(r)).status, 200);
   EXPECT_EQ(act(token, kOtherPassword).status, 400);  // used once
   // An expired token.
   auto b = createAdmin(p, SeedAdmin{.status = "pending"});
-  const std::string old = makeLinkToken(p, b.id, store::TokenKind::kActivation, 60);
+  const std::string old = makeLinkToken(p, b.id, model::TokenKind::kActivation, 60);
   advance(61);
   EXPECT_EQ(act(old, kPassword).status, 400);
-  EXPECT_EQ(readAdmin(p, b.id).status, store::AdminStatus::kPending);
+  EXPECT_EQ(readAdmin(p, b.id).status, model::AdminStatus::kPending);
 }
 
 TEST_P(SessionSelfTest, PasswordResetLinkUnlocksAndEndsSessions) {
@@ -264,7 +264,7 @@ TEST_P(SessionSelfTest, PasswordResetLinkUnlocksAndEndsSessions) {
   const std::string t = signIn(a);
   for (int i = 0; i < 10; ++i) login(a.email, "wrong password");
   EXPECT_EQ(login(a.email, kPassword).status, 401);  // locked
-  const std::string token = makeLinkToken(p, a.id, store::TokenKind::kPasswordReset);
+  const std::string token = makeLinkToken(p, a.id, model::TokenKind::kPasswordReset);
   auto r = call("POST", "/api/v2/auth/password-reset", "", json({{"token", token}, {"password", kOtherPassword}}).dump());
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_EQ(call("GET", "/api/v2/me", t).status, 401);
@@ -278,7 +278,7 @@ TEST_P(SessionSelfTest, TotpResetLinkMakesTheAdminEnrollAgain) {
   auto a = createAdmin(p, SeedAdmin{.password = kPassword});
   const std::string secret = enrollTotp(p, a.id);
   EXPECT_EQ(login(a.email, kPassword).status, 401);  // mfa_required
-  const std::string token = makeLinkToken(p, a.id, store::TokenKind::kTotpReset);
+  const std::string token = makeLinkToken(p, a.id, model::TokenKind::kTotpReset);
   auto r = call("POST", "/api/v2/auth/totp-reset", "", json({{"token", token}}).dump());
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_FALSE(readAdmin(p, a.id).totp_enrolled);

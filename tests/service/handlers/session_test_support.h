@@ -33,7 +33,7 @@ class SessionTest : public ServiceTest {
   // A confirmed TOTP enrollment; returns the secret.
   std::string enrollTotp(const std::string& provider, const std::string& admin) {
     const std::string secret = auth::totp::generateSecret();
-    const store::TenantScope scope{provider};
+    const model::TenantScope scope{provider};
     auto r = app().store().transact([&](store::Tx& tx) -> store::Result<void> {
       if (auto s = tx.setTotpSecret(scope, admin, secret); !s) return s;
       return tx.setTotpEnrolled(scope, admin, true);
@@ -56,22 +56,22 @@ class SessionTest : public ServiceTest {
 
   // A one-time token of `kind` for `admin`, as the admin routes would mail it.
   std::string makeLinkToken(const std::string& provider, const std::string& admin,
-                            store::TokenKind kind, std::int64_t ttl = 3600) {
+                            model::TokenKind kind, std::int64_t ttl = 3600) {
     auto t = app::newOneTimeToken();
-    store::TokenRecord rec;
+    model::TokenRecord rec;
     rec.token_hash = t.hash;
     rec.provider_id = provider;
     rec.admin_id = admin;
     rec.kind = kind;
     rec.created = now();
     rec.expires_at = now() + ttl;
-    auto r = app().store().transact([&](store::Tx& tx) { return tx.createToken(store::TenantScope{provider}, rec); });
+    auto r = app().store().transact([&](store::Tx& tx) { return tx.createToken(model::TenantScope{provider}, rec); });
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
     return t.token;
   }
 
-  std::vector<store::ActivityRecord> loginEvents(const std::string& provider) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> loginEvents(const std::string& provider) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(provider))
       if (e.event_type == "admin_login_attempt") out.push_back(std::move(e));
     return out;
@@ -90,14 +90,14 @@ class SessionTest : public ServiceTest {
     return {r.status, j};
   }
 
-  void setStatus(const std::string& provider, const std::string& admin, store::AdminStatus status) {
-    const store::TenantScope scope{provider};
+  void setStatus(const std::string& provider, const std::string& admin, model::AdminStatus status) {
+    const model::TenantScope scope{provider};
     auto r = app().store().transact([&](store::Tx& tx) -> store::Result<void> {
       auto a = tx.getAdmin(scope, admin);
       if (!a) return store::fail(a.error());
       a->status = status;
       if (auto u = tx.updateAdmin(scope, *a); !u) return u;
-      if (status != store::AdminStatus::kActive) {
+      if (status != model::AdminStatus::kActive) {
         auto n = tx.revokeAdminSessions(scope, admin, now());
         if (!n) return store::fail(n.error());
       }
@@ -107,10 +107,10 @@ class SessionTest : public ServiceTest {
     refresh();
   }
 
-  store::AdminRecord readAdmin(const std::string& provider, const std::string& admin) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(store::TenantScope{provider}, admin); });
+  model::AdminRecord readAdmin(const std::string& provider, const std::string& admin) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getAdmin(model::TenantScope{provider}, admin); });
     EXPECT_TRUE(r.has_value());
-    return r.value_or(store::AdminRecord{});
+    return r.value_or(model::AdminRecord{});
   }
 };
 

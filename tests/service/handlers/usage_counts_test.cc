@@ -109,12 +109,12 @@ TEST_P(UsageCountsTest, SnapshotJobRecordsTodaysRealCounts) {
   addUser(a_, "late");
   advance(86400);  // (the session token has expired by now: read through the use case)
   snapshot();
-  auto next = app::billingUsage(app().store(), store::TenantScope{p_}, now());
+  auto next = app::billingUsage(app().store(), model::TenantScope{p_}, now());
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->current_users, 5);
   EXPECT_EQ(next->devices, 1);
   // The other provider's usage stays its own (0 users).
-  auto theirs = app::billingUsage(app().store(), store::TenantScope{other}, now());
+  auto theirs = app::billingUsage(app().store(), model::TenantScope{other}, now());
   ASSERT_TRUE(theirs.has_value());
   EXPECT_EQ(theirs->current_users, 0);
   ASSERT_EQ(theirs->organizations.size(), 1u);

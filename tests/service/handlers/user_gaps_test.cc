@@ -39,25 +39,25 @@ class UserGapsTest : public ServiceTest {
       if (e.resource_type == resource_type) out.push_back(e.event_type);
     return out;
   }
-  std::string seedUser(const std::string& org, const std::string& username, store::UserState state,
+  std::string seedUser(const std::string& org, const std::string& username, model::UserState state,
                        bool totp = false) {
-    store::SystemUserRecord r;
+    model::SystemUserRecord r;
     r.org_id = org;
     r.username = username;
     r.email = username + "@client.example";
     r.state = state;
     r.totp_enabled = totp;
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createSystemUser(store::TenantScope{p_}, r, std::nullopt); });
+        [&](store::Tx& tx) { return tx.createSystemUser(model::TenantScope{p_}, r, std::nullopt); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
   void setProviderCap(std::optional<std::int64_t> cap) {
-    store::BillingSettingsRecord s;
+    model::BillingSettingsRecord s;
     s.price_per_user_cents = 300;
     s.user_cap = cap;
     ASSERT_TRUE(app().store().transact([&](store::Tx& tx) {
-      return tx.putBillingSettings(store::TenantScope{p_}, s);
+      return tx.putBillingSettings(model::TenantScope{p_}, s);
     }).has_value());
   }
 
@@ -77,7 +77,7 @@ TEST_P(UserGapsTest, OrgCapAndProviderCapRefuseTheNextUserWithNothingWritten) {
   EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("maxSystemUsers"), std::string::npos) << r.body;
   EXPECT_EQ(userCount(org), 2);
   EXPECT_EQ(activity(p_).size(), events);  // no event, no activation email
-  auto mail = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p_}, false, 100); });
+  auto mail = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p_}, false, 100); });
   ASSERT_TRUE(mail.has_value());
   for (const auto& m : *mail) EXPECT_NE(m.to_address, "u3@client.example");
 
@@ -129,7 +129,7 @@ TEST_P(UserGapsTest, CreatedUserStateFollowsThePassword) {
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(body(r)["state"], "STAGED");
   // Only the user without a password gets the activation email.
-  auto mail = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p_}, false, 100); });
+  auto mail = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p_}, false, 100); });
   ASSERT_TRUE(mail.has_value());
   std::set<std::string> to;
   for (const auto& m : *mail) to.insert(m.to_address);
@@ -138,9 +138,9 @@ TEST_P(UserGapsTest, CreatedUserStateFollowsThePassword) {
 
 TEST_P(UserGapsTest, ResetMfaClearsTheEnrollmentByRouteAndInBulk) {
   auto a = createOrg(p_, "A"), b = createOrg(p_, "B");
-  auto ua = seedUser(a, "alice", store::UserState::kActivated, true);
-  auto ub = seedUser(b, "bob", store::UserState::kActivated, true);
-  auto ub2 = seedUser(b, "bea", store::UserState::kActivated, true);
+  auto ua = seedUser(a, "alice", model::UserState::kActivated, true);
+  auto ub = seedUser(b, "bob", model::UserState::kActivated, true);
+  auto ub2 = seedUser(b, "bea", model::UserState::kActivated, true);
   auto desk = createAdmin(p_, {.role = "help_desk", .organizations = {{a}}});
   auto runner = createAdmin(p_, {.role = "command_runner", .organizations = {{a}, {b}}});
 
@@ -198,17 +198,17 @@ TEST_P(UserGapsTest, AdminApiKeyPrefixAndCreationDateNeverTheKey) {
 
 TEST_P(UserGapsTest, HomeTotalUsersAndOrganizationsCountTheReachedOrgs) {
   auto a = createOrg(p_, "A"), b = createOrg(p_, "B"), c = createOrg(p_, "C");
-  seedUser(a, "a1", store::UserState::kActivated);
-  seedUser(a, "a2", store::UserState::kStaged);
-  seedUser(b, "b1", store::UserState::kSuspended);
-  seedUser(c, "c1", store::UserState::kActivated);
+  seedUser(a, "a1", model::UserState::kActivated);
+  seedUser(a, "a2", model::UserState::kStaged);
+  seedUser(b, "b1", model::UserState::kSuspended);
+  seedUser(c, "c1", model::UserState::kActivated);
   auto other = createProvider("Other");
   auto x = createOrg(other, "X");
-  store::SystemUserRecord xu;
+  model::SystemUserRecord xu;
   xu.org_id = x;
   xu.username = "xavier";
   ASSERT_TRUE(app().store().transact([&](store::Tx& tx) {
-    return tx.createSystemUser(store::TenantScope{other}, xu, std::nullopt);
+    return tx.createSystemUser(model::TenantScope{other}, xu, std::nullopt);
   }).has_value());
   auto scoped = createAdmin(p_, {.role = "help_desk", .organizations = {{a}, {b}}});
   const std::string home = "/api/v2/providers/" + p_ + "/home";

@@ -45,8 +45,8 @@ class UserLoginTest : public ServiceTest {
   std::string policyPath(const std::string& provider, const std::string& org) {
     return "/api/v2/providers/" + provider + "/organizations/" + org + "/password-policy";
   }
-  std::vector<store::ActivityRecord> events(const std::string& type) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> events(const std::string& type) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p_))
       if (e.event_type == type) out.push_back(std::move(e));
     return out;
@@ -164,7 +164,7 @@ TEST_P(UserLoginTest, ExpiredPasswordsAreRefused) {
   // An expired password is not a failed attempt (read from the store: the admin's session has
   // expired on this clock).
   auto stored = app().store().query(
-      [&](store::Tx& tx) { return tx.getSystemUser(store::TenantScope{p_}, org_, id); });
+      [&](store::Tx& tx) { return tx.getSystemUser(model::TenantScope{p_}, org_, id); });
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->failed_logins, 0);
   EXPECT_TRUE(stored->password_expired);
@@ -288,11 +288,11 @@ TEST_P(UserLoginTest, PolicyOfAnotherProviderOrAnUnreachedOrgIsNotFound) {
 
   // Nothing of the other provider changed.
   auto theirs = app().store().query(
-      [&](store::Tx& tx) { return tx.getPasswordPolicy(store::TenantScope{other}, other_org); });
+      [&](store::Tx& tx) { return tx.getPasswordPolicy(model::TenantScope{other}, other_org); });
   ASSERT_TRUE(theirs.has_value());
   EXPECT_EQ(theirs->lockout_after_failures, 5);
   auto mine = app().store().query(
-      [&](store::Tx& tx) { return tx.getPasswordPolicy(store::TenantScope{p_}, ungranted); });
+      [&](store::Tx& tx) { return tx.getPasswordPolicy(model::TenantScope{p_}, ungranted); });
   ASSERT_TRUE(mine.has_value());
   EXPECT_EQ(mine->lockout_after_failures, 5);
 }

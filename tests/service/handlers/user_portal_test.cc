@@ -50,15 +50,15 @@ class UserPortalTest : public ServiceTest {
   }
   // The newest email to `to`.
   std::string mailTo(const std::string& to) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p_}, false, 100); });
+    auto r = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p_}, false, 100); });
     EXPECT_TRUE(r.has_value());
     std::string out;
-    for (const auto& m : r.value_or(std::vector<store::EmailRecord>{}))
+    for (const auto& m : r.value_or(std::vector<model::EmailRecord>{}))
       if (m.to_address == to) out = m.body;
     return out;
   }
-  std::vector<store::ActivityRecord> events(const std::string& type) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> events(const std::string& type) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p_))
       if (e.event_type == type) out.push_back(std::move(e));
     return out;

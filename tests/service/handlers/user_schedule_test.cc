@@ -26,13 +26,13 @@ class UserScheduleTest : public ServiceTest {
     b_ = createOrg(p_, "B");
     owner_ = createAdmin(p_, {.role = "admin_billing", .all_organizations = true});
   }
-  std::string seedUser(const std::string& org, const std::string& username, store::UserState state) {
-    store::SystemUserRecord r;
+  std::string seedUser(const std::string& org, const std::string& username, model::UserState state) {
+    model::SystemUserRecord r;
     r.org_id = org;
     r.username = username;
     r.state = state;
     auto id = app().store().transact(
-        [&](store::Tx& tx) { return tx.createSystemUser(store::TenantScope{p_}, r, std::nullopt); });
+        [&](store::Tx& tx) { return tx.createSystemUser(model::TenantScope{p_}, r, std::nullopt); });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
@@ -42,10 +42,10 @@ class UserScheduleTest : public ServiceTest {
     return call(method, "/api/systemusers/" + id + "/schedule/" + kind, token.empty() ? owner_.token : token, b,
                 {{"x-org-id", org}});
   }
-  store::SystemUserRecord stored(const std::string& org, const std::string& id) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getSystemUser(store::TenantScope{p_}, org, id); });
+  model::SystemUserRecord stored(const std::string& org, const std::string& id) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getSystemUser(model::TenantScope{p_}, org, id); });
     EXPECT_TRUE(r.has_value());
-    return r ? *r : store::SystemUserRecord{};
+    return r ? *r : model::SystemUserRecord{};
   }
   long countEvents(const std::string& type, const std::string& id) {
     auto all = activity(p_);
@@ -58,9 +58,9 @@ class UserScheduleTest : public ServiceTest {
 };
 
 TEST_P(UserScheduleTest, SetAndClearWithValidationRolesAndEvents) {
-  auto active = seedUser(a_, "active", store::UserState::kActivated);
-  auto staged = seedUser(a_, "staged", store::UserState::kStaged);
-  auto in_b = seedUser(b_, "inb", store::UserState::kActivated);
+  auto active = seedUser(a_, "active", model::UserState::kActivated);
+  auto staged = seedUser(a_, "staged", model::UserState::kStaged);
+  auto in_b = seedUser(b_, "inb", model::UserState::kActivated);
   const std::int64_t at = now() + 3 * 86400;
 
   auto r = schedule("PUT", "suspension", a_, active, at);
@@ -113,11 +113,11 @@ TEST_P(UserScheduleTest, SetAndClearWithValidationRolesAndEvents) {
 }
 
 TEST_P(UserScheduleTest, TheJobCarriesEachOutOnceWhenDue) {
-  auto leaver = seedUser(a_, "leaver", store::UserState::kActivated);
-  auto joiner = seedUser(a_, "joiner", store::UserState::kStaged);
-  auto back = seedUser(b_, "back", store::UserState::kSuspended);
-  auto later = seedUser(b_, "later", store::UserState::kActivated);
-  auto moot = seedUser(b_, "moot", store::UserState::kActivated);
+  auto leaver = seedUser(a_, "leaver", model::UserState::kActivated);
+  auto joiner = seedUser(a_, "joiner", model::UserState::kStaged);
+  auto back = seedUser(b_, "back", model::UserState::kSuspended);
+  auto later = seedUser(b_, "later", model::UserState::kActivated);
+  auto moot = seedUser(b_, "moot", model::UserState::kActivated);
   ASSERT_EQ(schedule("PUT", "suspension", a_, leaver, now() + 2).status, 200);
   ASSERT_EQ(schedule("PUT", "activation", a_, joiner, now() + 1).status, 200);
   ASSERT_EQ(schedule("PUT", "activation", b_, back, now() + 2).status, 200);
@@ -140,15 +140,15 @@ TEST_P(UserScheduleTest, TheJobCarriesEachOutOnceWhenDue) {
     jobs.push_back(service::PeriodicJob::start("user schedules", std::chrono::milliseconds(50),
                                                [this] { app::runDueUserSchedules(app().store(), now()); }));
   }
-  for (int i = 0; i < 200 && stored(b_, back).state != store::UserState::kActivated; ++i)
+  for (int i = 0; i < 200 && stored(b_, back).state != model::UserState::kActivated; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // more passes of both
   for (auto& j : jobs) j->stop();
 
-  EXPECT_EQ(stored(a_, leaver).state, store::UserState::kSuspended);
-  EXPECT_EQ(stored(a_, joiner).state, store::UserState::kActivated);
-  EXPECT_EQ(stored(b_, back).state, store::UserState::kActivated);
-  EXPECT_EQ(stored(b_, later).state, store::UserState::kActivated);
+  EXPECT_EQ(stored(a_, leaver).state, model::UserState::kSuspended);
+  EXPECT_EQ(stored(a_, joiner).state, model::UserState::kActivated);
+  EXPECT_EQ(stored(b_, back).state, model::UserState::kActivated);
+  EXPECT_EQ(stored(b_, later).state, model::UserState::kActivated);
   EXPECT_TRUE(stored(b_, later).scheduled_suspension_at.has_value());
   for (const auto& [org, id] : {std::pair{a_, leaver}, std::pair{a_, joiner}, std::pair{b_, back}, std::pair{b_, moot}}) {
     const auto u = stored(org, id);
@@ -172,7 +172,7 @@ TEST_P(UserScheduleTest, TwoStoresOnOneDatabaseCarryItOutOnce) {
   // Two replicas' connections (PostgreSQL: row locks; SQLite: one writer at a time) racing.
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
-    ids.push_back(seedUser(a_, "u" + std::to_string(i), store::UserState::kActivated));
+    ids.push_back(seedUser(a_, "u" + std::to_string(i), model::UserState::kActivated));
     ASSERT_EQ(schedule("PUT", "suspension", a_, ids.back(), now() + 1).status, 200);
   }
   advance(2);
@@ -190,7 +190,7 @@ TEST_P(UserScheduleTest, TwoStoresOnOneDatabaseCarryItOutOnce) {
   EXPECT_EQ(p1.changed + p2.changed, 20) << p1.changed << " + " << p2.changed;
   EXPECT_EQ(p1.failed + p2.failed, 0);
   for (const auto& id : ids) {
-    EXPECT_EQ(stored(a_, id).state, store::UserState::kSuspended);
+    EXPECT_EQ(stored(a_, id).state, model::UserState::kSuspended);
     EXPECT_EQ(countEvents("user_suspended", id), 1) << id;
   }
 }

@@ -16,8 +16,8 @@ using nlohmann::json;
 
 class UsersTest : public ServiceTest {
  protected:
-  std::vector<store::ActivityRecord> userEvents(const std::string& p) {
-    std::vector<store::ActivityRecord> out;
+  std::vector<model::ActivityRecord> userEvents(const std::string& p) {
+    std::vector<model::ActivityRecord> out;
     for (auto& e : activity(p)) {
       if (e.resource_type == "user") out.push_back(std::move(e));
     }
@@ -27,30 +27,30 @@ class UsersTest : public ServiceTest {
 
   // A user straight into the store.
   std::string seedUser(const std::string& p, const std::string& org, const std::string& username,
-                       store::UserState state = store::UserState::kActivated, bool totp = false,
+                       model::UserState state = model::UserState::kActivated, bool totp = false,
                        const std::string& email = "") {
-    store::SystemUserRecord r;
+    model::SystemUserRecord r;
     r.org_id = org;
     r.username = username;
     r.email = email.empty() ? username + "@client.example" : email;
     r.state = state;
     r.totp_enabled = totp;
     auto id = app().store().transact([&](store::Tx& tx) {
-      return tx.createSystemUser(store::TenantScope{p}, r, std::nullopt);
+      return tx.createSystemUser(model::TenantScope{p}, r, std::nullopt);
     });
     EXPECT_TRUE(id.has_value());
     return id ? *id : "";
   }
   void lock(const std::string& p, const std::string& org, const std::string& id) {
     auto n = app().store().transact([&](store::Tx& tx) {
-      return tx.recordSystemUserFailedLogin(store::TenantScope{p}, org, id, 1);
+      return tx.recordSystemUserFailedLogin(model::TenantScope{p}, org, id, 1);
     });
     ASSERT_TRUE(n.has_value());
   }
-  store::SystemUserRecord stored(const std::string& p, const std::string& org, const std::string& id) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.getSystemUser(store::TenantScope{p}, org, id); });
+  model::SystemUserRecord stored(const std::string& p, const std::string& org, const std::string& id) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getSystemUser(model::TenantScope{p}, org, id); });
     EXPECT_TRUE(r.has_value());
-    return r ? *r : store::SystemUserRecord{};
+    return r ? *r : model::SystemUserRecord{};
   }
   static std::set<std::string> usernames(const json& page) {
     std::set<std::string> out;
@@ -69,8 +69,8 @@ TEST_P(UsersTest, ListShowsOnlyReachedOrgsWithFiltersAndPaging) {
   auto a = createOrg(p, "A"), b = createOrg(p, "B"), c = createOrg(p, "C");
   auto x = createOrg(other, "X");
   seedUser(p, a, "alice");
-  auto bob = seedUser(p, a, "bob", store::UserState::kSuspended, true);
-  auto carol = seedUser(p, b, "carol", store::UserState::kStaged);
+  auto bob = seedUser(p, a, "bob", model::UserState::kSuspended, true);
+  auto carol = seedUser(p, b, "carol", model::UserState::kStaged);
   seedUser(p, c, "dave");
   seedUser(other, x, "xavier");
   lock(p, b, carol);
@@ -188,7 +188,7 @@ TEST_P(UsersTest, SystemUsersCrudWithinTheHeaderOrg) {
   r = org("POST", "/api/systemusers/" + id + "/expire", admin.token, a);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(body(r)["password_expired"], true);
-  auto emails = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p}, false, 10); });
+  auto emails = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p}, false, 10); });
   ASSERT_TRUE(emails.has_value());
   ASSERT_EQ(emails->size(), 1u);
   EXPECT_EQ((*emails)[0].to_address, "alice@client.example");
@@ -277,12 +277,12 @@ TEST_P(UsersTest, BulkActionsChangeOnlyTheGrantedOrgs) {
   EXPECT_EQ(res[0]["status"], 200);
   EXPECT_EQ(res[1]["status"], 200);
   EXPECT_EQ(res[2]["status"], 404);
-  EXPECT_EQ(stored(p, c, uc).state, store::UserState::kSuspended);
-  EXPECT_EQ(stored(other, x, ux).state, store::UserState::kActivated);
+  EXPECT_EQ(stored(p, c, uc).state, model::UserState::kSuspended);
+  EXPECT_EQ(stored(other, x, ux).state, model::UserState::kActivated);
   EXPECT_EQ(userEvents(p).size(), 3u);
 
   // force_password_reset queues an email per user; resend_activation needs a STAGED user.
-  auto staged = seedUser(p, a, "sam", store::UserState::kStaged);
+  auto staged = seedUser(p, a, "sam", model::UserState::kStaged);
   req = {{"action", "resend_activation"},
          {"users", json::array({{{"organization", a}, {"id", staged}}, {{"organization", a}, {"id", ua}}})}};
   r = call("POST", users(p) + "/actions", all.token, req.dump());
@@ -293,7 +293,7 @@ TEST_P(UsersTest, BulkActionsChangeOnlyTheGrantedOrgs) {
   r = call("POST", users(p) + "/actions", all.token, req.dump());
   EXPECT_EQ(body(r)["results"][0]["status"], 200);
   EXPECT_TRUE(stored(p, b, ub).password_expired);
-  auto emails = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{p}, false, 10); });
+  auto emails = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{p}, false, 10); });
   ASSERT_TRUE(emails.has_value());
   EXPECT_EQ(emails->size(), 2u);
   EXPECT_EQ(userEvents(p).size(), 5u);
@@ -325,7 +325,7 @@ TEST_P(UsersTest, BulkActionsWithALaunchTokenStayInItsOrg) {
       auto res = body(r)["results"];
       ASSERT_EQ(res.size(), 1u);
       EXPECT_EQ(res[0]["status"], 404) << role << " " << action;
-      EXPECT_EQ(stored(p, b, ub).state, store::UserState::kActivated) << role << " " << action;
+      EXPECT_EQ(stored(p, b, ub).state, model::UserState::kActivated) << role << " " << action;
       EXPECT_FALSE(stored(p, b, ub).password_expired) << role << " " << action;
     }
     // Its own org is acted on.

@@ -14,21 +14,21 @@ namespace {
 
 class OpsBootstrapTest : public ServiceTest {
  protected:
-  std::vector<store::ProviderRecord> providers() {
+  std::vector<model::ProviderRecord> providers() {
     auto r = app().store().query([](store::Tx& tx) { return tx.listProviders(); });
     EXPECT_TRUE(r.has_value());
-    return r.value_or(std::vector<store::ProviderRecord>{});
+    return r.value_or(std::vector<model::ProviderRecord>{});
   }
-  std::vector<store::AdminRecord> admins(const std::string& provider) {
-    store::ListQuery q;
+  std::vector<model::AdminRecord> admins(const std::string& provider) {
+    model::ListQuery q;
     q.limit = 100;
-    auto r = app().store().query([&](store::Tx& tx) { return tx.listAdmins(store::TenantScope{provider}, q); });
+    auto r = app().store().query([&](store::Tx& tx) { return tx.listAdmins(model::TenantScope{provider}, q); });
     EXPECT_TRUE(r.has_value());
-    return r.has_value() ? r->results : std::vector<store::AdminRecord>{};
+    return r.has_value() ? r->results : std::vector<model::AdminRecord>{};
   }
   auth::PasswordStatus verify(const std::string& provider, const std::string& admin_id, const std::string& password) {
     auto c = app().store().query(
-        [&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{provider}, admin_id); });
+        [&](store::Tx& tx) { return tx.getAdminCredentials(model::TenantScope{provider}, admin_id); });
     EXPECT_TRUE(c.has_value());
     if (!c || !c->password_hash) return auth::PasswordStatus::kMismatch;
     return app().passwords().verify(*c->password_hash, password);
@@ -57,12 +57,12 @@ TEST_P(OpsBootstrapTest, FirstStartCreatesOneProviderAndOwnerWithAOneTimePasswor
   ASSERT_EQ(as.size(), 1u);
   EXPECT_EQ(as[0].id, b->admin_id);
   EXPECT_EQ(as[0].role_name, "admin_billing");
-  EXPECT_EQ(as[0].status, store::AdminStatus::kActive);
+  EXPECT_EQ(as[0].status, model::AdminStatus::kActive);
   EXPECT_TRUE(as[0].all_organizations);
 
   // Stored hashed only, and the printed password works: against the hash and at the login.
   auto creds = app().store().query(
-      [&](store::Tx& tx) { return tx.getAdminCredentials(store::TenantScope{b->provider_id}, b->admin_id); });
+      [&](store::Tx& tx) { return tx.getAdminCredentials(model::TenantScope{b->provider_id}, b->admin_id); });
   ASSERT_TRUE(creds.has_value() && creds->password_hash.has_value());
   EXPECT_EQ(creds->password_hash->find(b->generated_password), std::string::npos);
   EXPECT_EQ(creds->password_hash->rfind("$argon2id$", 0), 0u);
@@ -136,10 +136,10 @@ TEST_P(OpsBootstrapTest, DemoSeedsOneAdminPerBuiltInRole) {
   ASSERT_EQ(ps.size(), 1u);
   EXPECT_EQ(ps[0].name, "Demo MSP");
 
-  store::ListQuery q;
+  model::ListQuery q;
   q.limit = 100;
   auto orgs = app().store().query([&](store::Tx& tx) {
-    return tx.listOrganizations(store::TenantScope{d->provider_id}, store::OrgReach::everything(), q);
+    return tx.listOrganizations(model::TenantScope{d->provider_id}, model::OrgReach::everything(), q);
   });
   ASSERT_TRUE(orgs.has_value());
   ASSERT_EQ(orgs->results.size(), 4u);
@@ -152,14 +152,14 @@ TEST_P(OpsBootstrapTest, DemoSeedsOneAdminPerBuiltInRole) {
                                        "command_runner_billing", "read_only", "billing_only"};
   auto as = admins(d->provider_id);
   ASSERT_EQ(as.size(), 8u);
-  std::map<std::string, store::AdminRecord> by_role;
+  std::map<std::string, model::AdminRecord> by_role;
   for (const auto& a : as) by_role[a.role_name] = a;
   ASSERT_EQ(by_role.size(), 8u);
   int mfa = 0;
   for (const auto& r : roles) {
     ASSERT_TRUE(by_role.count(r)) << r;
     const auto& a = by_role[r];
-    EXPECT_EQ(a.status, store::AdminStatus::kActive) << r;
+    EXPECT_EQ(a.status, model::AdminStatus::kActive) << r;
     const bool granted = r == "help_desk" || r == "manager";
     EXPECT_EQ(a.all_organizations, !granted) << r;
     if (granted) {

@@ -60,7 +60,7 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
   // A provider: a full reload.
   const std::string pid = "pcl" + std::to_string(::getpid());
   auto made = other_->transact([&](store::Tx& tx) {
-    return tx.createProvider(store::TenantScope{pid}, store::ProviderRecord{pid, "Listener MSP", false, 0, 0});
+    return tx.createProvider(model::TenantScope{pid}, model::ProviderRecord{pid, "Listener MSP", false, 0, 0});
   });
   ASSERT_TRUE(made.has_value()) << made.error().message;
   ASSERT_TRUE(within([&] { return listener_->fullReloads() == 2u; }));
@@ -68,23 +68,23 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
   const auto admins = snap()->adminCount();
 
   // An org, then an admin granted it: incremental, no full reload.
-  const store::TenantScope scope{pid};
-  store::OrganizationRecord o;
+  const model::TenantScope scope{pid};
+  model::OrganizationRecord o;
   o.provider_id = pid;
   o.name = "Listened org";
   o.tags = {"blue"};
   auto org = other_->transact([&](store::Tx& tx) { return tx.createOrganization(scope, o); });
   ASSERT_TRUE(org.has_value());
   ASSERT_TRUE(within([&] { return snap()->orgCount() == orgs + 1; })) << "the org never arrived";
-  store::AdminRecord a;
+  model::AdminRecord a;
   a.provider_id = pid;
   a.email = "listened@msp.example";
   a.role_name = "manager";
-  a.status = store::AdminStatus::kActive;
+  a.status = model::AdminStatus::kActive;
   auto admin = other_->transact([&](store::Tx& tx) -> store::Result<std::string> {
     auto id = tx.createAdmin(scope, a, std::nullopt);
     if (!id) return id;
-    auto g = tx.putGrant(scope, store::GrantRecord{*id, *org, "", std::nullopt, 0});
+    auto g = tx.putGrant(scope, model::GrantRecord{*id, *org, "", std::nullopt, 0});
     if (!g) return store::fail(g.error());
     return id;
   });
@@ -104,7 +104,7 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
   auto suspended = other_->transact([&](store::Tx& tx) -> store::Result<void> {
     auto rec = tx.getAdmin(scope, *admin);
     if (!rec) return store::fail(rec.error());
-    rec->status = store::AdminStatus::kSuspended;
+    rec->status = model::AdminStatus::kSuspended;
     return tx.updateAdmin(scope, *rec);
   });
   ASSERT_TRUE(suspended.has_value()) << suspended.error().message;
@@ -122,10 +122,10 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
 
 TEST_P(ChangeListenerTest, ARolledBackWriteAnnouncesNothing) {
   const auto seen = listener_->changesSeen();
-  const store::TenantScope scope{"nobody"};
+  const model::TenantScope scope{"nobody"};
   auto r = other_->transact([&](store::Tx& tx) -> store::Result<void> {
-    store::ProviderRecord p{"rolledback", "Rolled back", false, 0, 0};
-    auto made = tx.createProvider(store::TenantScope{"rolledback"}, p);
+    model::ProviderRecord p{"rolledback", "Rolled back", false, 0, 0};
+    auto made = tx.createProvider(model::TenantScope{"rolledback"}, p);
     if (!made) return made;
     return store::fail(store::Status::conflict("roll it back"));
   });

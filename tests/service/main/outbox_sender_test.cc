@@ -21,18 +21,18 @@ class OpsOutboxTest : public ServiceTest {
  protected:
   std::string enqueue(const std::string& provider, const std::string& to, const std::string& subject,
                       const std::string& text) {
-    store::EmailRecord e;
+    model::EmailRecord e;
     e.to_address = to;
     e.subject = subject;
     e.body = text;
-    auto id = app().store().transact([&](store::Tx& tx) { return tx.enqueueEmail(store::TenantScope{provider}, e); });
+    auto id = app().store().transact([&](store::Tx& tx) { return tx.enqueueEmail(model::TenantScope{provider}, e); });
     EXPECT_TRUE(id.has_value());
     return id.value_or("");
   }
-  std::vector<store::EmailRecord> emails(const std::string& provider) {
-    auto r = app().store().query([&](store::Tx& tx) { return tx.listEmails(store::TenantScope{provider}, false, 100); });
+  std::vector<model::EmailRecord> emails(const std::string& provider) {
+    auto r = app().store().query([&](store::Tx& tx) { return tx.listEmails(model::TenantScope{provider}, false, 100); });
     EXPECT_TRUE(r.has_value());
-    return r.value_or(std::vector<store::EmailRecord>{});
+    return r.value_or(std::vector<model::EmailRecord>{});
   }
   service::OutboxSenderOptions options(const std::string& url) {
     service::OutboxSenderOptions o;
@@ -160,7 +160,7 @@ TEST_P(OpsOutboxTest, StopIsPromptAndRejectsBadOptions) {
 }
 
 TEST(OutboxMessage, HeadersAndLineEnds) {
-  store::EmailRecord e;
+  model::EmailRecord e;
   e.id = "e1";
   e.to_address = "a@b.example";
   e.subject = "Réinitialiser";

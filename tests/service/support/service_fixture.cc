@@ -76,8 +76,8 @@ void ServiceTest::refresh() {
 
 std::string ServiceTest::createProvider(const std::string& name, bool require_admin_mfa) {
   const std::string id = auth::newId();
-  store::ProviderRecord p{id, name, require_admin_mfa, 0, 0};
-  auto r = app().store().transact([&](store::Tx& tx) { return tx.createProvider(store::TenantScope{id}, p); });
+  model::ProviderRecord p{id, name, require_admin_mfa, 0, 0};
+  auto r = app().store().transact([&](store::Tx& tx) { return tx.createProvider(model::TenantScope{id}, p); });
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
   refresh();
   return id;
@@ -85,11 +85,11 @@ std::string ServiceTest::createProvider(const std::string& name, bool require_ad
 
 std::string ServiceTest::createOrg(const std::string& provider, const std::string& name,
                                    std::vector<std::string> tags) {
-  store::OrganizationRecord o;
+  model::OrganizationRecord o;
   o.provider_id = provider;
   o.name = name;
   o.tags = std::move(tags);
-  auto id = app().store().transact([&](store::Tx& tx) { return tx.createOrganization(store::TenantScope{provider}, o); });
+  auto id = app().store().transact([&](store::Tx& tx) { return tx.createOrganization(model::TenantScope{provider}, o); });
   EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);
   refresh();
   return id.value_or("");
@@ -100,15 +100,15 @@ SeededAdmin ServiceTest::createAdmin(const std::string& provider, const SeedAdmi
   out.provider = provider;
   out.email = spec.email.empty() ? spec.role + "-" + std::to_string(++seq_) + "-" + unique() + "@msp.example" : spec.email;
   out.password = spec.password;
-  store::AdminRecord a;
+  model::AdminRecord a;
   a.provider_id = provider;
   a.email = out.email;
   a.firstname = "Test";
   a.lastname = spec.role;
   a.role_name = spec.role;
-  a.status = spec.status == "active" ? store::AdminStatus::kActive
-             : spec.status == "pending" ? store::AdminStatus::kPending
-                                        : store::AdminStatus::kSuspended;
+  a.status = spec.status == "active" ? model::AdminStatus::kActive
+             : spec.status == "pending" ? model::AdminStatus::kPending
+                                        : model::AdminStatus::kSuspended;
   a.enable_multi_factor = spec.enable_multi_factor;
   a.api_key_allowed = spec.api_key_allowed;
   a.all_organizations = spec.all_organizations;
@@ -118,12 +118,12 @@ SeededAdmin ServiceTest::createAdmin(const std::string& provider, const SeedAdmi
     EXPECT_TRUE(h.has_value());
     if (h) hash = *h;
   }
-  const store::TenantScope scope{provider};
+  const model::TenantScope scope{provider};
   auto id = app().store().transact([&](store::Tx& tx) -> store::Result<std::string> {
     auto created = tx.createAdmin(scope, a, hash);
     if (!created) return created;
     for (const auto& g : spec.organizations) {
-      auto put = tx.putGrant(scope, store::GrantRecord{*created, g.org, g.role, g.expires_at, 0});
+      auto put = tx.putGrant(scope, model::GrantRecord{*created, g.org, g.role, g.expires_at, 0});
       if (!put) return store::fail(put.error());
     }
     return created;
@@ -131,7 +131,7 @@ SeededAdmin ServiceTest::createAdmin(const std::string& provider, const SeedAdmi
   EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);
   out.id = id.value_or("");
   refresh();
-  if (a.status == store::AdminStatus::kActive) out.token = mintToken(provider, out.id, true);
+  if (a.status == model::AdminStatus::kActive) out.token = mintToken(provider, out.id, true);
   return out;
 }
 
@@ -143,8 +143,8 @@ std::string ServiceTest::mintToken(const std::string& provider, const std::strin
   c.mfa = mfa;
   c.iat = now();
   c.exp = now() + 3600;
-  store::SessionRecord s{c.jti, provider, admin_id, store::SessionKind::kFull, "", mfa, c.iat, c.exp, std::nullopt};
-  auto r = app().store().transact([&](store::Tx& tx) { return tx.createSession(store::TenantScope{provider}, s); });
+  model::SessionRecord s{c.jti, provider, admin_id, model::SessionKind::kFull, "", mfa, c.iat, c.exp, std::nullopt};
+  auto r = app().store().transact([&](store::Tx& tx) { return tx.createSession(model::TenantScope{provider}, s); });
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
   return app().tokens().issue(c);
 }
@@ -168,12 +168,12 @@ nlohmann::json ServiceTest::body(const HttpResponse& r) {
   return j.is_discarded() ? nlohmann::json() : j;
 }
 
-std::vector<store::ActivityRecord> ServiceTest::activity(const std::string& provider) {
-  store::ActivityQuery q;
+std::vector<model::ActivityRecord> ServiceTest::activity(const std::string& provider) {
+  model::ActivityQuery q;
   q.limit = 1000;
-  auto r = app().store().query([&](store::Tx& tx) { return tx.listActivity(store::TenantScope{provider}, q); });
+  auto r = app().store().query([&](store::Tx& tx) { return tx.listActivity(model::TenantScope{provider}, q); });
   EXPECT_TRUE(r.has_value());
-  return r.value_or(std::vector<store::ActivityRecord>{});
+  return r.value_or(std::vector<model::ActivityRecord>{});
 }
 
 }  // namespace mtp::testing

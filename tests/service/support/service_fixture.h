@@ -87,7 +87,7 @@ class ServiceTest : public ::testing::TestWithParam<std::string> {
   static nlohmann::json body(const HttpResponse& r);
 
   // Every activity event of a provider, newest first.
-  std::vector<store::ActivityRecord> activity(const std::string& provider);
+  std::vector<model::ActivityRecord> activity(const std::string& provider);
 
  private:
   std::string dbUrl();

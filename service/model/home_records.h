@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "store/records.h"
+#include "model/records.h"
 
-namespace mtp::store {
+namespace mtp::model {
 
 // The user widgets. Each is one SQL predicate over system_users with its own index.
 enum class HomeUserWidget {
@@ -121,4 +121,4 @@ struct AdminHomeRecord {
   std::int64_t version = 1;  // read-only: raised by every change of the row (ETag)
 };
 
-}  // namespace mtp::store
+}  // namespace mtp::model

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace mtp::store {
+namespace mtp::model {
 
 // The provider (MSP) on whose behalf a call runs. A call never reads or changes a row of
 // another provider: every statement has `provider_id = :scope` in its WHERE clause.
@@ -24,4 +24,4 @@ struct OrgReach {
   static OrgReach only(std::vector<std::string> ids) { return {false, std::move(ids)}; }
 };
 
-}  // namespace mtp::store
+}  // namespace mtp::model

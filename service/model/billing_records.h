@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace mtp::store {
+namespace mtp::model {
 
 using EpochDay = std::int64_t;
 
@@ -91,4 +91,4 @@ inline std::string_view invoiceStatusText(InvoiceStatus s) {
   return "open";
 }
 
-}  // namespace mtp::store
+}  // namespace mtp::model

@@ -1,8 +1,6 @@
-#include "store/records.h"
+#include "model/records.h"
 
-#include "store/status.h"
-
-namespace mtp::store {
+namespace mtp::model {
 
 std::string_view adminStatusText(AdminStatus s) {
   switch (s) {
@@ -47,16 +45,4 @@ std::optional<UserState> parseUserState(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view statusCodeName(Status::Code code) {
-  switch (code) {
-    case Status::Code::kInvalidArgument: return "invalid_argument";
-    case Status::Code::kNotFound: return "not_found";
-    case Status::Code::kConflict: return "conflict";
-    case Status::Code::kFailedPrecondition: return "failed_precondition";
-    case Status::Code::kUnavailable: return "unavailable";
-    case Status::Code::kInternal: return "internal";
-  }
-  return "internal";
-}
-
-}  // namespace mtp::store
+}  // namespace mtp::model

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "mtp/engine/directory.h"
-#include "store/scope.h"
+#include "model/scope.h"
 
-namespace mtp::store {
+namespace mtp::model {
 
 using UnixTime = std::int64_t;
 using AdminStatus = mtp::engine::AdminStatus;
@@ -333,4 +333,4 @@ std::string_view adminStatusText(AdminStatus s);
 std::string_view sessionKindText(SessionKind k);
 std::string_view tokenKindText(TokenKind k);
 
-}  // namespace mtp::store
+}  // namespace mtp::model

@@ -223,7 +223,7 @@ TEST_P(UserLoginTest, PolicyReadsValidatesAndRecordsItsChanges) {
   auto path = policyPath(p_, org_);
   auto g = call("GET", path, admin_);
   ASSERT_EQ(g.status, 200) << g.body;
-  EXPECT_EQ(body(g), (json{{"lockoutAfterFailures", 5}, {"passwordExpirationDays", 0}}));
+  EXPECT_EQ(body(g), (json{{"lockoutAfterFailures", 5}, {"passwordExpirationDays", 0}, {"version", 0}}));
 
   for (const char* bad : {R"({"lockoutAfterFailures":101})", R"({"lockoutAfterFailures":-1})",
                           R"({"lockoutAfterFailures":"3"})", R"({"lockoutAfterFailures":2.5})",
@@ -236,7 +236,7 @@ TEST_P(UserLoginTest, PolicyReadsValidatesAndRecordsItsChanges) {
 
   auto r = call("PUT", path, admin_, R"({"lockoutAfterFailures":0,"passwordExpirationDays":3650})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body(r), (json{{"lockoutAfterFailures", 0}, {"passwordExpirationDays", 3650}}));
+  EXPECT_EQ(body(r), (json{{"lockoutAfterFailures", 0}, {"passwordExpirationDays", 3650}, {"version", 1}}));
   EXPECT_EQ(body(call("GET", path, admin_)), body(r));
   auto ev = events("organization_password_policy_update");
   ASSERT_EQ(ev.size(), 1u);
@@ -252,6 +252,7 @@ TEST_P(UserLoginTest, PolicyReadsValidatesAndRecordsItsChanges) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(call("PUT", path, admin_, "{}").status, 200);
   EXPECT_EQ(events("organization_password_policy_update").size(), 1u);
+  EXPECT_EQ(body(call("GET", path, admin_))["version"], 1);
 
   // 0 never locks.
   auto id = createUser(org_, "heidi");

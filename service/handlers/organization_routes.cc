@@ -216,8 +216,10 @@ void addOrganizationRoutes(std::vector<http::Route>& out, app::AppContext& app) 
   out.push_back(std::move(put_logo));
   out.push_back(Route{"GET", org + "/logo", Access::action("orgs.read"), OrgSource::pathParam("id"),
                       [svc](RequestContext& c) { return getLogo(*svc, c); }});
-  out.push_back(Route{"POST", org + "/launch", Access::action("orgs.launch"), OrgSource::pathParam("id"),
-                      [svc](RequestContext& c) { return launchOrg(*svc, c); }});
+  Route launch{"POST", org + "/launch", Access::action("orgs.launch"), OrgSource::pathParam("id"),
+               [svc](RequestContext& c) { return launchOrg(*svc, c); }};
+  launch.answers_credential = true;  // a launch token: Idempotency-Key is ignored
+  out.push_back(std::move(launch));
   out.push_back(Route{"GET", "/api/v2/organizations/{id}/administratorlinks",
                       Access::action("orgs.read").also("admins.read"), OrgSource::pathParam("id"),
                       [svc](RequestContext& c) { return adminLinks(*svc, c); }});

@@ -172,7 +172,7 @@ void addSessionRoutes(std::vector<http::Route>& out, app::AppContext& app) {
   };
   auto route = [&](std::string method, std::string pattern, Access access,
                    HandlerResult (*fn)(app::SessionService&, RequestContext&),
-                   bool public_idempotency = false) {
+                   bool public_idempotency = false, bool answers_credential = false) {
     http::Route r;
     r.method = std::move(method);
     r.pattern = std::move(pattern);
@@ -180,22 +180,26 @@ void addSessionRoutes(std::vector<http::Route>& out, app::AppContext& app) {
     r.handler = bind(fn);
     r.max_body = 16 * 1024;  // credentials only
     r.public_idempotency = public_idempotency;
+    r.answers_credential = answers_credential;
     out.push_back(std::move(r));
   };
   // Idempotency-Key (docs/consistency.md): the sign-in ignores it on purpose (an answer with a
   // session token is never stored, and every attempt must count); the one-time links accept
   // it, so a retry of a link whose answer was lost gets that answer, not "link already used".
+  // The enrollment, its confirmation (a new session) and a new API key answer a credential:
+  // they ignore the key too (Route::answers_credential).
   constexpr bool kIdempotent = true;
+  constexpr bool kCredential = true;
   route("POST", "/api/v2/auth/login", Access::publicRoute(), &login);
   route("POST", "/api/v2/auth/logout", Access::action("self.logout"), &logout);
   route("POST", "/api/v2/auth/activate", Access::publicRoute(), &activate, kIdempotent);
   route("POST", "/api/v2/auth/password-reset", Access::publicRoute(), &passwordReset, kIdempotent);
   route("POST", "/api/v2/auth/totp-reset", Access::publicRoute(), &totpReset, kIdempotent);
   route("GET", "/api/v2/me", Access::action("self.read"), &me);
-  route("POST", "/api/v2/me/totp", Access::action("self.mfa"), &startTotp);
-  route("POST", "/api/v2/me/totp/confirm", Access::action("self.mfa"), &confirmTotp);
+  route("POST", "/api/v2/me/totp", Access::action("self.mfa"), &startTotp, false, kCredential);
+  route("POST", "/api/v2/me/totp/confirm", Access::action("self.mfa"), &confirmTotp, false, kCredential);
   route("PUT", "/api/v2/me/password", Access::action("self.password"), &changePassword);
-  route("POST", "/api/v2/me/apikey", Access::action("self.apikey"), &newApiKey);
+  route("POST", "/api/v2/me/apikey", Access::action("self.apikey"), &newApiKey, false, kCredential);
 }
 
 }  // namespace mtp::handlers

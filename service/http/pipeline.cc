@@ -375,7 +375,8 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   // A Public POST only where the route accepts it (Route::public_idempotency).
   std::optional<std::string_view> key;
   const bool anonymous = !ctx.principal_.has_value();
-  if (options_.idempotency && in.method == "POST" && (!anonymous || route.public_idempotency)) {
+  if (options_.idempotency && in.method == "POST" && (!anonymous || route.public_idempotency) &&
+      !route.answers_credential) {
     key = ctx.header("idempotency-key");
   }
   if (!key) return runHandler(route, ctx);

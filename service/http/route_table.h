@@ -104,6 +104,10 @@ struct Route {
   // its credential header (x-device-key), and only a 2xx answer is kept. Authenticated POSTs
   // always accept the header; other Public ones ignore it.
   bool public_idempotency = false;
+  // An authenticated POST whose answer holds a credential (a session or launch token, an API
+  // key, a TOTP secret): it ignores Idempotency-Key, because a stored answer would keep the
+  // credential at rest and hand it out again (docs/consistency.md).
+  bool answers_credential = false;
 };
 
 // A matched route and its path parameters.

@@ -26,6 +26,12 @@ class IdempotencyReplayTest : public SessionTest {
     auto r = app().store().query([&](store::Tx& tx) { return tx.getIdempotencyKey(hash); });
     return r.has_value();
   }
+  // Whether the store holds a record of an authenticated POST's key.
+  bool adminKeyKept(const SeededAdmin& a, const std::string& path, const std::string& key) {
+    const std::string hash = auth::sha256Hex(a.id + "\n" + p + "\nPOST\n" + path + "\n" + key);
+    auto r = app().store().query([&](store::Tx& tx) { return tx.getIdempotencyKey(hash); });
+    return r.has_value();
+  }
   std::string p, o;
   SeededAdmin owner;
 };
@@ -109,6 +115,29 @@ TEST_P(IdempotencyReplayTest, SignInIgnoresTheKey) {
   EXPECT_EQ(call("POST", "/api/v2/auth/login", "", wrong.dump(), {{"Idempotency-Key", "w"}}).status, 401);
   EXPECT_EQ(call("POST", "/api/v2/auth/login", "", wrong.dump(), {{"Idempotency-Key", "w"}}).status, 401);
   EXPECT_EQ(loginEvents(p).size(), 4u);
+}
+
+TEST_P(IdempotencyReplayTest, AnswersHoldingACredentialIgnoreTheKey) {
+  // An answer with an API key, a launch token or a TOTP secret is never stored: each retry
+  // runs again and gets a new credential (docs/consistency.md).
+  const std::string orgs = "/api/v2/providers/" + p + "/organizations";
+  EXPECT_EQ(call("POST", orgs, owner.token, R"({"name":"Kept"})", {{"Idempotency-Key", "k"}}).status, 201);
+  EXPECT_TRUE(adminKeyKept(owner, orgs, "k"));  // the control: an ordinary POST keeps its key
+  auto keyed = createAdmin(p, SeedAdmin{.all_organizations = true, .api_key_allowed = true});
+  const std::string launch = orgs + "/" + o + "/launch";
+  for (const std::string& path : {std::string("/api/v2/me/apikey"), launch}) {
+    auto first = call("POST", path, keyed.token, "", {{"Idempotency-Key", "cred-1"}});
+    ASSERT_TRUE(first.status == 200 || first.status == 201) << path << " " << first.body;
+    auto second = call("POST", path, keyed.token, "", {{"Idempotency-Key", "cred-1"}});
+    ASSERT_TRUE(second.status == 200 || second.status == 201) << path << " " << second.body;
+    EXPECT_EQ(second.header("idempotent-replayed"), "") << path;
+    EXPECT_NE(first.body, second.body) << path;
+    EXPECT_FALSE(adminKeyKept(keyed, path, "cred-1")) << path;
+  }
+  auto enrolling = createAdmin(p, SeedAdmin{});
+  auto t = call("POST", "/api/v2/me/totp", enrolling.token, "", {{"Idempotency-Key", "totp-1"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  EXPECT_FALSE(adminKeyKept(enrolling, "/api/v2/me/totp", "totp-1"));
 }
 
 TEST_P(IdempotencyReplayTest, AgentCommandResultReplaysItsFirstAnswer) {

@@ -37,7 +37,7 @@ class BulkLoad {
   virtual Result<void> commit() = 0;
   // After commit(): what autovacuum would do after a bulk insert, at once (PostgreSQL:
   // VACUUM (ANALYZE) of the loaded tables, so the planner's statistics and the visibility map
-  // are current; SQLite: nothing).
+  // are current; SQLite: ANALYZE, with an analysis_limit).
   virtual Result<void> analyze() = 0;
 };
 

@@ -178,6 +178,11 @@ class SqliteSink final : public Sink {
 
   bool commit() override { return exec("COMMIT"); }
 
+  // The planner's statistics for the loaded tables: without them SQLite picks the wrong
+  // index for an admin's grants at 10k admins (/me: 24 requests/s before, 337 after).
+  // analysis_limit bounds the rows read per index, so a load of millions analyzes in seconds.
+  bool finish() override { return exec("PRAGMA analysis_limit = 1000") && exec("ANALYZE"); }
+
  private:
   bool fail() {
     error_ = sqlite3_errmsg(db_);

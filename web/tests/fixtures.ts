@@ -143,7 +143,7 @@ export async function waitForMailLink(mtp: Mtp, to: string, path: string, since 
   }
 }
 
-async function startMtpd(backend: string): Promise<{ mtp: Mtp; stop: () => Promise<void> }> {
+export async function startMtpd(backend: string): Promise<{ mtp: Mtp; stop: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mtp-web-'));
   const port = await freePort();
   const pg = backend === 'postgresql' ? pgDatabase() : null;

@@ -59,7 +59,6 @@ function Changes({ e }: { e: ActivityEvent }) {
 export function ActivityPage() {
   const me = useMeOutlet();
   const pid = me.provider ?? '';
-  const orgs = useOrgNames(pid);
   const admins = useAdminOptions(pid);
   const [draft, setDraft] = useState<ActivityFilters>({ range: '7d', eventType: '', initiatedBy: '', organization: '' });
   const [applied, setApplied] = useState<{ f: ActivityFilters; now: number }>({ f: draft, now: Date.now() });
@@ -71,6 +70,7 @@ export function ActivityPage() {
   const after = cursors[cursors.length - 1] ?? '';
   const events = useActivity(pid, query, after, LIMIT);
   const rows = events.data?.results ?? [];
+  const orgs = useOrgNames(pid, rows.map((e) => e.organization));
   const next = events.data?.searchAfter;
 
   function apply() {

@@ -30,7 +30,6 @@ export function DevicesPage() {
   const me = useMeOutlet();
   const pid = me.provider ?? '';
   const qc = useQueryClient();
-  const orgs = useOrgNames(pid);
   const [f, setF] = useState<DeviceFilters>({ organization: '', status: '', os: '' });
   const [osText, setOsText] = useState('');
   const [orgName, setOrgName] = useState('');
@@ -42,6 +41,7 @@ export function DevicesPage() {
   const bulk = useBulkRun();
   const devices = useDevices(pid, f, sort, page, perPage);
   const rows = devices.data?.results ?? [];
+  const orgs = useOrgNames(pid, rows.map((d) => d.organization));
   const commands = COMMANDS.filter((c) => can(me, c.needs));
 
   const set = (p: Partial<DeviceFilters>) => {

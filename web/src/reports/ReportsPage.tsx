@@ -54,7 +54,7 @@ export function ReportsPage() {
   const [perPage, setPerPage] = useState(10);
   const list = useReports(pid, page, perPage);
   const request = useRequestReport(pid);
-  const orgs = useOrgNames(pid);
+  const orgs = useOrgNames(pid, (list.data?.results ?? []).map((r) => r.organization));
   const [kind, setKind] = useState<ReportRequest['kind']>('users');
   const [format, setFormat] = useState<ReportRequest['format']>('csv');
   const [org, setOrg] = useState({ id: '', name: '' });

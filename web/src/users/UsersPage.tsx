@@ -31,7 +31,6 @@ export function UsersPage() {
   const me = useMeOutlet();
   const pid = me.provider ?? '';
   const qc = useQueryClient();
-  const orgs = useOrgNames(pid);
   const [f, setF] = useState<UserFilters>({ search: '', state: '', organization: '', locked: false, passwordExpired: false, mfa: '' });
   const [orgName, setOrgName] = useState('');
   const [sort, setSort] = useState('username');
@@ -42,6 +41,7 @@ export function UsersPage() {
   const bulk = useBulkRun();
   const users = useUsers(pid, f, sort, page, perPage);
   const rows = users.data?.results ?? [];
+  const orgs = useOrgNames(pid, rows.map((u) => u.organization));
   const actions = BULK_ACTIONS.filter((a) => can(me, a.needs));
 
   const set = (p: Partial<UserFilters>) => {

@@ -19,16 +19,17 @@ test.slow();
 test('a user of the 101st org shows its org name', async ({ page, mtp }) => {
   await signIn(page, mtp.logins.admin_billing!);
   const orgs = `/api/v2/providers/${mtp.provider}/organizations`;
+  const csrf = { 'X-Requested-With': 'mtp' }; // the portal's header for cookie-authenticated writes
   let last = '';
   for (let i = 0; i <= 100; i++) {
     // "Zz…" sorts after the demo's orgs: the 101st of these is beyond the first 100 names.
-    const r = await page.request.post(orgs, { data: { name: `Zz Org ${String(i).padStart(3, '0')}` } });
+    const r = await page.request.post(orgs, { headers: csrf, data: { name: `Zz Org ${String(i).padStart(3, '0')}` } });
     expect(r.status(), await r.text()).toBe(201);
     last = ((await r.json()) as { id: string }).id;
   }
   const username = `far.user.${Date.now()}`;
   const u = await page.request.post('/api/systemusers', {
-    headers: { 'x-org-id': last },
+    headers: { ...csrf, 'x-org-id': last },
     data: { username, email: `${username}@example.com` },
   });
   expect(u.status(), await u.text()).toBe(201);

@@ -7,6 +7,7 @@
 
 #include "app/activity_service.h"
 #include "ctl_store.h"
+#include "mtp/engine/authorizer.h"
 #include "mtp/engine/policy_set.h"
 #include "policy_commands.h"
 #include "store/store.h"
@@ -23,8 +24,18 @@ void printDiagnostics(const engine::Diagnostics& ds) {
   for (const auto& d : ds) std::cerr << d.str() << "\n";
 }
 
+// Whether `set` can replace the live one for the database's directory: every role an admin
+// holds (their own or per org) is in it. It is the check each replica makes when a version
+// becomes active (Authorizer::replacePolicies); a version that fails it is kept out of force
+// there, and a replica started on it refuses to start. "" when it fits, else why not.
+std::string misfit(engine::DirectoryData directory, std::shared_ptr<const engine::PolicySet> set) {
+  auto fits = engine::Authorizer::create(std::move(set), std::move(directory));
+  return fits ? "" : fits.error().message;
+}
+
 struct PushArgs {
   std::string db, dir, by = defaultAuthor();
+  bool force = false;
 };
 
 int push(const PushArgs& a) {
@@ -53,6 +64,19 @@ int push(const PushArgs& a) {
   int rc = 0;
   auto st = openCurrentStore(a.db, rc);
   if (!st) return rc;
+  auto directory = st->loadDirectory();
+  if (!directory) {
+    std::cerr << "mtpctl: policy push: database: " << directory.error().message << "\n";
+    return 1;
+  }
+  if (auto why = misfit(std::move(*directory), *set); !why.empty()) {
+    if (!a.force) {
+      std::cerr << "mtpctl: policy push: " << a.dir << " does not fit the directory: " << why
+                << " (replicas would keep the old version; --force stores it anyway)\n";
+      return 1;
+    }
+    std::cerr << "mtpctl: policy push: warning: " << why << " (stored because of --force)\n";
+  }
   const std::string hash((*set)->version());
   auto version = st->transact([&](store::Tx& tx) { return tx.pushPolicyVersion(files, hash, a.by); });
   if (!version) {
@@ -83,15 +107,38 @@ int versions(const std::string& db) {
 struct RollbackArgs {
   std::string db, by = defaultAuthor();
   std::int64_t version = 0;
+  bool force = false;
 };
 
 int rollback(const RollbackArgs& a) {
   int rc = 0;
   auto st = openCurrentStore(a.db, rc);
   if (!st) return rc;
-  auto done = st->transact([&](store::Tx& tx) { return tx.activatePolicyVersion(a.version, a.by); });
+  auto directory = st->loadDirectory();
+  if (!directory) {
+    std::cerr << "mtpctl: policy rollback: database: " << directory.error().message << "\n";
+    return 1;
+  }
+  std::string why;  // the version does not fit the directory (see misfit)
+  auto done = st->transact([&](store::Tx& tx) -> store::Result<void> {
+    if (auto ok = tx.activatePolicyVersion(a.version, a.by); !ok) return ok;
+    if (a.force) return {};
+    auto active = tx.getActivePolicy();
+    if (!active) return store::fail(active.error());
+    if (!*active) return {};
+    std::vector<engine::PolicySource> sources;
+    for (const auto& f : (*active)->files) sources.push_back({f.path, f.text});
+    auto set = engine::PolicySet::compile(sources);
+    if (!set) why = "version " + std::to_string(a.version) + " does not compile with this mtpctl";
+    else why = misfit(*directory, *set);
+    // Refused: the transaction rolls back and the active pointer stays where it was.
+    if (!why.empty()) return store::fail(store::Status::failedPrecondition(why));
+    return {};
+  });
   if (!done) {
-    std::cerr << "mtpctl: policy rollback: " << done.error().message << "\n";
+    std::cerr << "mtpctl: policy rollback: " << done.error().message
+              << (why.empty() ? "" : " (replicas would keep the current version; --force moves the pointer anyway)")
+              << "\n";
     return done.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << "version " << a.version << " active\n";
@@ -106,6 +153,7 @@ void addPolicyStoreCommands(CLI::App& policy) {
   p->add_option("--db", pa->db, "Database URL")->required();
   p->add_option("DIR", pa->dir, "Policy directory")->required();
   p->add_option("--by", pa->by, "Who pushes (default: $USER)");
+  p->add_flag("--force", pa->force, "Store it even when an admin holds a role it lacks");
   p->callback([pa] { exitCode() = push(*pa); });
 
   auto* v = policy.add_subcommand("versions", "List the policy versions in the database, newest first");
@@ -118,6 +166,7 @@ void addPolicyStoreCommands(CLI::App& policy) {
   r->add_option("--db", ra->db, "Database URL")->required();
   r->add_option("VERSION", ra->version, "The version to make active")->required()->check(CLI::PositiveNumber);
   r->add_option("--by", ra->by, "Who rolls back (default: $USER)");
+  r->add_flag("--force", ra->force, "Move the pointer even when an admin holds a role the version lacks");
   r->callback([ra] { exitCode() = rollback(*ra); });
 }
 

@@ -60,6 +60,11 @@ class PolicyStoreCommandTest : public ServiceTest {
                                                          "    actions: [orgs.read]\n"
                                                          "    when: org.tags contains \"change-freeze\"\n";
     fs::copy_file(sourceDir() / "policies" / "builtin" / "roles.yaml", dir_ / "bad" / "roles.yaml");
+    fs::create_directories(dir_ / "narrow");  // compiles, but has no help_desk role
+    std::ofstream(dir_ / "narrow" / "roles.yaml") << "roles:\n"
+                                                    "  - id: admin_billing\n"
+                                                    "    title: Administrator with Billing\n"
+                                                    "    grants: [\"*\"]\n";
     std::ofstream(dir_ / "bad" / "broken.yaml") << "policies:\n"
                                                   "  - id: broken\n"
                                                   "    effect: forbid\n"
@@ -156,6 +161,44 @@ TEST_P(PolicyStoreCommandTest, PushVersionsAndRollback) {
   // The next push is number 3 (rolled-back numbers are never reused).
   const Ran v3 = run("policy push" + db() + " '" + (dir_ / "freeze").string() + "'");
   EXPECT_EQ(v3.out.rfind("version 3 active", 0), 0u) << v3.out;
+}
+
+TEST_P(PolicyStoreCommandTest, AVersionLackingARoleAnAdminHoldsIsRefusedUnlessForced) {
+  // The check each replica makes before a version goes live (a version that fails it would
+  // stay out of force there, and a replica started on it would refuse to start).
+  const std::string narrow = (dir_ / "narrow").string();
+  ASSERT_EQ(run("policy check '" + narrow + "'").code, 0);
+  const std::string builtin = (sourceDir() / "policies" / "builtin").string();
+  ASSERT_EQ(run("policy push" + db() + " '" + builtin + "'").code, 0);  // v1
+  const std::string p = createProvider("MSP");
+  createAdmin(p, SeedAdmin{.role = "help_desk"});
+  refresh();
+
+  const Ran refused = run("policy push" + db() + " '" + narrow + "'", true);
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("help_desk"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("--force"), std::string::npos) << refused.out;
+  auto active = [&] {
+    auto v = app().store().query([](store::Tx& tx) { return tx.activePolicyVersion(); });
+    return v.has_value() ? v->value_or(0) : -1;
+  };
+  EXPECT_EQ(active(), 1);  // nothing stored
+
+  const Ran forced = run("policy push --force" + db() + " '" + narrow + "'", true);
+  EXPECT_EQ(forced.code, 0) << forced.out;
+  EXPECT_NE(forced.out.find("warning"), std::string::npos) << forced.out;
+  EXPECT_EQ(active(), 2);
+
+  // Rolling back to that version is refused the same way; the pointer does not move.
+  ASSERT_EQ(run("policy push" + db() + " '" + builtin + "'").code, 0);  // v3
+  const Ran back = run("policy rollback" + db() + " 2", true);
+  EXPECT_EQ(back.code, 1) << back.out;
+  EXPECT_NE(back.out.find("help_desk"), std::string::npos) << back.out;
+  EXPECT_EQ(active(), 3);
+  EXPECT_EQ(run("policy rollback --force" + db() + " 2").code, 0);
+  EXPECT_EQ(active(), 2);
+  EXPECT_EQ(run("policy rollback" + db() + " 1").code, 0);  // back to one that fits
+  EXPECT_EQ(active(), 1);
 }
 
 MTP_SERVICE_BACKENDS(PolicyStoreCommandTest);

@@ -183,16 +183,22 @@ export async function startMtpd(backend: string): Promise<{ mtp: Mtp; stop: () =
   return { mtp: { url: `http://127.0.0.1:${port}`, provider, logins, backend, mails }, stop };
 }
 
-export const test = base.extend<object, { mtp: Mtp; backend: string }>({
-  backend: ['sqlite', { option: true, scope: 'worker' }],
-  mtp: [
-    async ({ backend }, use) => {
+// A worker's own demo mtpd. A spec that changes the directory at scale declares it again
+// (`test.extend({ mtp: ownMtpd() })`) to get an mtpd of its own, shared with no other spec.
+export function ownMtpd(): [(a: { backend: string }, use: (m: Mtp) => Promise<void>) => Promise<void>, { scope: 'worker'; timeout: number }] {
+  return [
+    async ({ backend }: { backend: string }, use: (m: Mtp) => Promise<void>) => {
       const { mtp, stop } = await startMtpd(backend);
       await use(mtp);
       await stop();
     },
     { scope: 'worker', timeout: 90_000 },
-  ],
+  ];
+}
+
+export const test = base.extend<object, { mtp: Mtp; backend: string }>({
+  backend: ['sqlite', { option: true, scope: 'worker' }],
+  mtp: ownMtpd(),
   baseURL: async ({ mtp }, use) => use(mtp.url),
 });
 

@@ -1,18 +1,9 @@
 // Org names in table cells at scale: a provider with more orgs than the first page of names
 // (100) still sees the org's name, not its id, for a user of an org beyond it (the portal
 // looks the shown ids up with `filter=id:in:...`). Its own mtpd, since it adds 101 orgs.
-import { expect, signIn, startMtpd, test as base, type Mtp } from './fixtures';
+import { expect, ownMtpd, signIn, test as base, type Mtp } from './fixtures';
 
-const test = base.extend<object, { mtp: Mtp }>({
-  mtp: [
-    async ({ backend }, use) => {
-      const { mtp, stop } = await startMtpd(backend);
-      await use(mtp);
-      await stop();
-    },
-    { scope: 'worker', timeout: 90_000 },
-  ],
-});
+const test = base.extend<object, { mtp: Mtp }>({ mtp: ownMtpd() });
 
 test.slow();
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <vector>
 
 namespace mtp::http {
 
@@ -23,6 +25,26 @@ std::string safeField(std::string_view f) {
   std::string out;
   for (char c : f.substr(0, 64)) out.push_back(std::isprint(static_cast<unsigned char>(c)) ? c : '?');
   return out;
+}
+
+// Parses `body`, noting the first key that appears twice in one object (nlohmann keeps the
+// last one; a reader in front of mtpd, a proxy, a WAF or a log, may keep the first, so such a
+// body is ambiguous and refused).
+nlohmann::json parseNotingDuplicates(std::string_view body, std::string& duplicate) {
+  using Event = nlohmann::json::parse_event_t;
+  std::vector<std::set<std::string>> objects;  // the keys of each open object
+  auto note = [&](int, Event e, nlohmann::json& parsed) {
+    if (e == Event::object_start) {
+      objects.emplace_back();
+    } else if (e == Event::object_end) {
+      if (!objects.empty()) objects.pop_back();
+    } else if (e == Event::key && !objects.empty() && parsed.is_string()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!objects.back().insert(key).second && duplicate.empty()) duplicate = key;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(body, note, /*allow_exceptions=*/false);
 }
 
 }  // namespace
@@ -49,8 +71,12 @@ std::expected<JsonBody, Error> JsonBody::parse(std::string_view content_type, st
                                                std::size_t max_bytes) {
   if (body.size() > max_bytes) return std::unexpected(Error::payloadTooLarge());
   if (!isJsonContentType(content_type)) return std::unexpected(Error::unsupportedMediaType());
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string duplicate;
+  nlohmann::json j = parseNotingDuplicates(body, duplicate);
   if (j.is_discarded()) return std::unexpected(Error::invalidArgument("request body is not valid JSON"));
+  if (!duplicate.empty()) {
+    return std::unexpected(Error::invalidArgument("field " + fieldName(safeField(duplicate)) + " appears twice"));
+  }
   if (!j.is_object()) return std::unexpected(Error::invalidArgument("request body must be a JSON object"));
   for (const auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {

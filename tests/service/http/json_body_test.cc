@@ -49,6 +49,19 @@ TEST(JsonBody, UnknownFieldIsRefusedByName) {
   EXPECT_EQ(b.error().message, "unknown field `role`");
 }
 
+TEST(JsonBody, ADuplicateFieldIsRefusedAtAnyDepth) {
+  // Ambiguous: nlohmann keeps the last, a proxy or a log may keep the first.
+  auto b = JsonBody::parse(kJson, R"({"password":"a","name":"x","password":"b"})", {"name", "password"});
+  ASSERT_FALSE(b.has_value());
+  EXPECT_EQ(b.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(b.error().message, "field `password` appears twice");
+  auto nested = JsonBody::parse(kJson, R"({"users":[{"id":"1","id":"2"}]})", {"users"});
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error().message, "field `id` appears twice");
+  // The same key in two objects, or as a value, is fine.
+  EXPECT_TRUE(JsonBody::parse(kJson, R"({"users":[{"id":"1"},{"id":"2"}],"id":"id"})", {"users", "id"}).has_value());
+}
+
 TEST(JsonBody, OversizedBodyIs413) {
   auto b = JsonBody::parse(kJson, std::string(100, ' ') + "{}", {}, 50);
   ASSERT_FALSE(b.has_value());

@@ -169,6 +169,34 @@ TEST_F(UserLoginServiceTest, TheActivationLinkWorksOnceForAStagedUser) {
   EXPECT_TRUE(login.login(attempt("sam", kPassword)));
 }
 
+TEST_F(UserLoginServiceTest, AnExpiredPasswordIsChangedButDoesNotSignIn) {
+  auto u = user("alice");
+  UserService users(*app_);
+  ASSERT_TRUE(users.act(actorOf(owner_id_), org_, u.id, UserAction::kForcePasswordReset));
+  UserLoginService login(*app_);
+  auto refused = login.login(attempt("alice", kPassword));
+  ASSERT_TRUE(failsWith(refused, "precondition_failed"));
+  EXPECT_NE(refused.error().message.find("password expired"), std::string::npos);
+
+  const std::string next = "a brand new passphrase";
+  EXPECT_TRUE(failsWith(login.changePassword({attempt("alice", kPassword), kPassword}), "invalid_argument"))
+      << "the same password";
+  EXPECT_TRUE(failsWith(login.changePassword({attempt("alice", kPassword), "short"}), "invalid_argument"));
+  EXPECT_TRUE(failsWith(login.changePassword({attempt("alice", "wrong password here"), next}), "unauthenticated"));
+  EXPECT_EQ(reread(u.id).failed_logins, 1) << "a wrong current password counts as a failed login";
+  EXPECT_TRUE(events("user_password_changed").empty());
+
+  auto changed = login.changePassword({attempt("alice", kPassword), next});
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_FALSE(changed->password_expired);
+  auto ev = events("user_password_changed");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].resource_id, u.id);
+  EXPECT_EQ(ev[0].initiated_by_type, "user");
+  EXPECT_TRUE(failsWith(login.login(attempt("alice", kPassword)), "unauthenticated"));
+  EXPECT_TRUE(login.login(attempt("alice", next)));
+}
+
 TEST_F(UserLoginServiceTest, ThePolicyUnderIfMatchAndAnotherProvidersOrgOutOfReach) {
   UserLoginService login(*app_);
   auto p0 = login.policy(actorOf(owner_id_), org_);

@@ -12,12 +12,15 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/authorization.h"
+#include "app/if_match.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
 #include "auth/tokens.h"
@@ -26,6 +29,47 @@
 #include "store/store.h"
 
 namespace mtp::app::testing {
+
+// The API's spelled name of an error code (http/errors.cc), the one place the tests name the
+// use cases' error type: every assertion on an error goes through failsWith().
+inline std::string_view codeName(Code c) {
+  switch (c) {
+    case Code::kInvalidArgument: return "invalid_argument";
+    case Code::kUnauthenticated: return "unauthenticated";
+    case Code::kMfaRequired: return "mfa_required";
+    case Code::kPermissionDenied: return "permission_denied";
+    case Code::kNotFound: return "not_found";
+    case Code::kConflict: return "conflict";
+    case Code::kPreconditionFailed: return "precondition_failed";
+    case Code::kTooManyRequests: return "too_many_requests";
+    case Code::kUnavailable: return "unavailable";
+    case Code::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+inline ::testing::AssertionResult failsWith(const AppError& e, std::string_view code) {
+  if (codeName(e.code) == code) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "expected " << code << ", got " << codeName(e.code)
+                                       << " (" << e.message << ")";
+}
+inline ::testing::AssertionResult failsWith(const std::optional<AppError>& e, std::string_view code) {
+  if (!e) return ::testing::AssertionFailure() << "expected " << code << ", got success";
+  return failsWith(*e, code);
+}
+// EXPECT_TRUE(failsWith(result, "not_found")): the result is an error with that API code.
+template <class T>
+::testing::AssertionResult failsWith(const AppResult<T>& r, std::string_view code) {
+  if (r) return ::testing::AssertionFailure() << "expected " << code << ", got success";
+  return failsWith(r.error(), code);
+}
+
+// An If-Match naming these versions (an empty list never matches).
+inline IfMatch ifMatch(std::vector<std::int64_t> v) {
+  IfMatch m;
+  m.versions = std::move(v);
+  return m;
+}
 
 class AppTest : public ::testing::Test {
  protected:
@@ -113,10 +157,55 @@ class AppTest : public ::testing::Test {
     return id.value_or("");
   }
 
-  Actor actorOf(const std::string& admin_id) const {
+  // Another tenant (provider `id`) with its own all-organizations owner; returns the owner's id.
+  std::string addProvider(const std::string& id, const std::string& owner_email) {
+    const store::TenantScope scope{id};
+    model::ProviderRecord p;
+    p.id = id;
+    p.name = "Provider " + id;
+    model::AdminRecord owner;
+    owner.email = owner_email;
+    owner.firstname = "Other";
+    owner.lastname = "Owner";
+    owner.role_name = "admin_billing";
+    owner.status = model::AdminStatus::kActive;
+    owner.all_organizations = true;
+    auto made = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+      if (auto ok = tx.createProvider(scope, p); !ok) return std::unexpected(ok.error());
+      return tx.createAdmin(scope, owner, std::nullopt);
+    });
+    EXPECT_TRUE(made) << made.error().message;
+    EXPECT_TRUE(app_->refreshDirectory());
+    return made.value_or("");
+  }
+
+  // An org of provider `provider` (not p1's scope_).
+  std::string addOrgOf(const std::string& provider, const std::string& name) {
+    model::OrganizationRecord o;
+    o.name = name;
+    auto id = store_->transact(
+        [&](store::Tx& tx) { return tx.createOrganization(store::TenantScope{provider}, o); });
+    EXPECT_TRUE(id) << id.error().message;
+    EXPECT_TRUE(app_->refreshDirectory());
+    return id.value_or("");
+  }
+
+  // The events of `type` of `provider`, newest first (every type when empty).
+  std::vector<model::ActivityRecord> events(const std::string& type,
+                                            const std::string& provider = "p1") {
+    model::ActivityQuery q;
+    q.event_type = type;
+    q.limit = 1000;
+    auto page = store_->query(
+        [&](store::Tx& tx) { return tx.listActivity(store::TenantScope{provider}, q); });
+    EXPECT_TRUE(page) << page.error().message;
+    return page.value_or(std::vector<model::ActivityRecord>{});
+  }
+
+  Actor actorOf(const std::string& admin_id, const std::string& provider = "p1") const {
     Actor a;
     a.admin_id = admin_id;
-    a.provider_id = "p1";
+    a.provider_id = provider;
     a.mfa = true;
     a.client_ip = "192.0.2.1";
     return a;

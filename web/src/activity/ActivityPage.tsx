@@ -86,9 +86,9 @@ export function ActivityPage() {
       setDownloadError(e);
     }
   }
-  const pick = (label: string, value: string, onChange: (v: string) => void, options: { value: string; label: string }[]) => (
+  const pick = (label: string, value: string, onChange: (v: string) => void, options: { value: string; label: string }[], className?: string) => (
     <ToolbarItem>
-      <FormSelect aria-label={label} value={value} onChange={(_e, v) => onChange(v)}>
+      <FormSelect className={className} aria-label={label} value={value} onChange={(_e, v) => onChange(v)}>
         {options.map((o) => (
           <FormSelectOption key={o.value} value={o.value} label={o.label} />
         ))}
@@ -109,7 +109,7 @@ export function ActivityPage() {
               { value: '30d', label: 'Last 30 days' },
               { value: '90d', label: 'Last 90 days' },
               { value: 'all', label: 'All time' },
-            ])}
+            ], 'mtp-range-pick')}
             {pick('Event type', draft.eventType, (v) => setDraft({ ...draft, eventType: v }), [
               { value: '', label: 'Any event type' },
               ...EVENT_TYPES.map((t) => ({ value: t, label: t.replace(/_/g, ' ') })),
@@ -170,7 +170,7 @@ export function ActivityPage() {
             <Th>Initiated by</Th>
             <Th>Organization</Th>
             <Th>Resource</Th>
-            <Th>Result</Th>
+            <Th modifier="fitContent">Result</Th>
           </Tr>
         </Thead>
         {rows.map((e, i) => {

@@ -62,6 +62,20 @@ function FilterSelect({ label, value, options, onChange }: { label: string; valu
   );
 }
 
+// An email that may wrap before its "@" only, so the table fits a laptop screen without
+// breaking an address in the middle of a word.
+function BreakableEmail({ email }: { email: string | undefined }) {
+  const at = (email ?? '').lastIndexOf('@');
+  if (!email || at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
 export function AdministratorsPage() {
   const me = useMeOutlet();
   const pid = me.provider ?? '';
@@ -163,11 +177,11 @@ export function AdministratorsPage() {
             <Th>Name</Th>
             <Th>Email</Th>
             <Th>Role</Th>
-            <Th>Organizations</Th>
+            <Th modifier="wrap">Organizations</Th>
             <Th>Status</Th>
-            <Th>API key access</Th>
-            <Th>MFA: requirement</Th>
-            <Th>MFA: enrollment</Th>
+            <Th modifier="wrap">API key access</Th>
+            <Th modifier="wrap">MFA: requirement</Th>
+            <Th modifier="wrap">MFA: enrollment</Th>
             <Th screenReaderText="Actions" />
           </Tr>
         </Thead>
@@ -177,7 +191,9 @@ export function AdministratorsPage() {
             return (
               <Tr key={a.id}>
                 <Td dataLabel="Name">{[a.firstname, a.lastname].filter(Boolean).join(' ')}</Td>
-                <Td dataLabel="Email">{a.email}</Td>
+                <Td dataLabel="Email">
+                  <BreakableEmail email={a.email} />
+                </Td>
                 <Td dataLabel="Role">{roleLabel(a.roleName)}</Td>
                 <Td dataLabel="Organizations">{a.allOrganizations ? 'All' : a.organizationAccessTotal ?? 0}</Td>
                 <Td dataLabel="Status">

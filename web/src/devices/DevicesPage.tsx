@@ -121,7 +121,7 @@ export function DevicesPage() {
               />
             </ToolbarItem>
             <ToolbarItem>
-              <FormSelect aria-label="Status" value={f.status} onChange={(_e, v) => set({ status: v as DeviceFilters['status'] })}>
+              <FormSelect className="mtp-short-pick" aria-label="Status" value={f.status} onChange={(_e, v) => set({ status: v as DeviceFilters['status'] })}>
                 <FormSelectOption value="" label="Any status" />
                 <FormSelectOption value="true" label="Active" />
                 <FormSelectOption value="false" label="Inactive" />

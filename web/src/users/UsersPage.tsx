@@ -110,7 +110,7 @@ export function UsersPage() {
               <SearchInput aria-label="Search users by username" placeholder="Search by username" value={f.search} onChange={(_e, v) => set({ search: v })} onClear={() => set({ search: '' })} />
             </ToolbarItem>
             <ToolbarItem>
-              <FormSelect aria-label="State" value={f.state} onChange={(_e, v) => set({ state: v })}>
+              <FormSelect className="mtp-short-pick" aria-label="State" value={f.state} onChange={(_e, v) => set({ state: v })}>
                 <FormSelectOption value="" label="Any state" />
                 <FormSelectOption value="ACTIVATED" label="Active" />
                 <FormSelectOption value="STAGED" label="Staged" />

@@ -56,8 +56,8 @@ int push(const PushArgs& a) {
   const std::string hash((*set)->version());
   auto version = st->transact([&](store::Tx& tx) { return tx.pushPolicyVersion(files, hash, a.by); });
   if (!version) {
-    std::cerr << "mtpctl: policy push: " << version.error().message << "\n";
-    return version.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    std::cerr << "mtpctl: policy push: " << version.error().text() << "\n";
+    return version.error().code == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << "version " << *version << " active: " << (*set)->roleCount() << " roles, "
             << (*set)->policyCount() << " policies (" << hash << ")\n";
@@ -70,7 +70,7 @@ int versions(const std::string& db) {
   if (!st) return rc;
   auto list = st->query([](store::Tx& tx) { return tx.listPolicyVersions(); });
   if (!list) {
-    std::cerr << "mtpctl: policy versions: " << list.error().message << "\n";
+    std::cerr << "mtpctl: policy versions: " << list.error().text() << "\n";
     return 1;
   }
   for (const auto& v : *list) {
@@ -91,8 +91,8 @@ int rollback(const RollbackArgs& a) {
   if (!st) return rc;
   auto done = st->transact([&](store::Tx& tx) { return tx.activatePolicyVersion(a.version, a.by); });
   if (!done) {
-    std::cerr << "mtpctl: policy rollback: " << done.error().message << "\n";
-    return done.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    std::cerr << "mtpctl: policy rollback: " << done.error().text() << "\n";
+    return done.error().code == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << "version " << a.version << " active\n";
   return 0;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "store/statement_cache.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace soci {
 class session;

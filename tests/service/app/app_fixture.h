@@ -54,7 +54,7 @@ class AppTest : public ::testing::Test {
     owner.status = model::AdminStatus::kActive;
     owner.all_organizations = true;
     owner.api_key_allowed = true;
-    auto id = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto id = store_->transact([&](store::Tx& tx) -> Result<std::string> {
       if (auto ok = tx.createProvider(scope_, p); !ok) return std::unexpected(ok.error());
       return tx.createAdmin(scope_, owner, std::nullopt);
     });
@@ -96,7 +96,7 @@ class AppTest : public ::testing::Test {
     a.role_name = role;
     a.status = model::AdminStatus::kActive;
     a.all_organizations = all_orgs;
-    auto id = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto id = store_->transact([&](store::Tx& tx) -> Result<std::string> {
       auto created = tx.createAdmin(scope_, a, std::nullopt);
       if (!created) return created;
       for (const auto& org : orgs) {

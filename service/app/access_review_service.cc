@@ -66,26 +66,26 @@ EngineAnswer evaluateAdmin(const engine::Snapshot& snapshot, const std::string& 
 
 }  // namespace
 
-AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
+Result<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
                                           const model::TenantScope& scope, std::int64_t now) {
   std::vector<model::AdminRecord> admins;
   std::vector<store::ReviewOrgRecord> orgs;
   std::vector<model::GrantRecord> grants;
   std::vector<store::LastUseRecord> uses;
   std::vector<store::CertificationRecord> certs;
-  auto read = store.query([&](store::Tx& tx) -> store::Result<void> {
+  auto read = store.query([&](store::Tx& tx) -> Result<void> {
     auto p = tx.getProvider(scope);
-    if (!p) return store::fail(p.error());
+    if (!p) return fail(p.error());
     auto a = tx.reviewAdmins(scope);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     auto o = tx.reviewOrganizations(scope);
-    if (!o) return store::fail(o.error());
+    if (!o) return fail(o.error());
     auto g = tx.reviewGrants(scope);
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     auto u = tx.lastUseByAdminAndOrg(scope);
-    if (!u) return store::fail(u.error());
+    if (!u) return fail(u.error());
     auto c = tx.latestCertifications(scope);
-    if (!c) return store::fail(c.error());
+    if (!c) return fail(c.error());
     admins = std::move(*a);
     orgs = std::move(*o);
     grants = std::move(*g);
@@ -93,7 +93,7 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
     certs = std::move(*c);
     return {};
   });
-  if (!read) return failWith(fromStore(read.error()));
+  if (!read) return fail(read.error());
 
   std::map<std::string, std::string> org_names;
   for (const auto& o : orgs) org_names.emplace(o.id, o.name);
@@ -163,22 +163,22 @@ AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Sna
   return out;
 }
 
-AppResult<AccessReview> AccessReviewService::review(const Actor& actor, const Authorization& authz) {
+Result<AccessReview> AccessReviewService::review(const Actor& actor, const Authorization& authz) {
   const engine::Snapshot* snapshot = authz.reportSnapshot();  // held by the request
-  if (snapshot == nullptr) return failWith(AppError::internal());
+  if (snapshot == nullptr) return fail(Status::internal());
   return buildAccessReview(app_.store(), *snapshot, actor.scope(), app_.now());
 }
 
-AppResult<store::CertificationRecord> AccessReviewService::certify(Actor actor, const std::string& admin_id,
+Result<store::CertificationRecord> AccessReviewService::certify(Actor actor, const std::string& admin_id,
                                                                    const std::string& note) {
-  if (admin_id.empty()) return failWith(AppError::invalid("adminId is required"));
+  if (admin_id.empty()) return fail(Status::invalidArgument("adminId is required"));
   if (note.size() > kMaxCertificationNote) {
-    return failWith(AppError::invalid("note is longer than " + std::to_string(kMaxCertificationNote) + " bytes"));
+    return fail(Status::invalidArgument("note is longer than " + std::to_string(kMaxCertificationNote) + " bytes"));
   }
   store::CertificationRecord rec;
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto target = tx.getAdmin(actor.scope(), admin_id);
-    if (!target) return store::fail(target.error());
+    if (!target) return fail(target.error());
     auto me = tx.getAdmin(actor.scope(), actor.admin_id);
     if (me) actor.email = me->email;
     rec.admin_id = admin_id;
@@ -187,42 +187,42 @@ AppResult<store::CertificationRecord> AccessReviewService::certify(Actor actor, 
     rec.certified_at = app_.now();
     rec.note = note;
     auto id = tx.addCertification(actor.scope(), rec);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     rec.id = *id;
     auto ev = activityEvent(actor, "access_review_certify", "admin", admin_id,
                             {Change{"certification", "", note}});
     auto appended = tx.appendActivity(actor.scope(), ev);
-    if (!appended) return store::fail(appended.error());
+    if (!appended) return fail(appended.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return rec;
 }
 
-AppResult<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor actor, int days,
+Result<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor actor, int days,
                                                                           const std::vector<std::string>& admin_ids,
                                                                           const Authorization& authz) {
   if (days < 1 || days > kMaxUnusedDays) {
-    return failWith(AppError::invalid("days must be an integer from 1 to " + std::to_string(kMaxUnusedDays)));
+    return fail(Status::invalidArgument("days must be an integer from 1 to " + std::to_string(kMaxUnusedDays)));
   }
   const std::int64_t now = app_.now();
   const std::int64_t cutoff = now - static_cast<std::int64_t>(days) * 86400;
   std::vector<model::AdminRecord> admins;
   std::vector<model::GrantRecord> grants;
   std::vector<store::LastUseRecord> uses;
-  auto read = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto read = app_.store().query([&](store::Tx& tx) -> Result<void> {
     auto a = tx.reviewAdmins(actor.scope());
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     auto g = tx.reviewGrants(actor.scope());
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     auto u = tx.lastUseByAdminAndOrg(actor.scope());
-    if (!u) return store::fail(u.error());
+    if (!u) return fail(u.error());
     admins = std::move(*a);
     grants = std::move(*g);
     uses = std::move(*u);
     return {};
   });
-  if (!read) return failWith(fromStore(read.error()));
+  if (!read) return fail(read.error());
   std::map<std::pair<std::string, std::string>, std::int64_t> last_use;
   for (const auto& u : uses) last_use[{u.admin_id, u.org_id}] = u.at;
 
@@ -233,7 +233,7 @@ AppResult<std::vector<RemovalOutcome>> AccessReviewService::removeUnused(Actor a
     if (auto w = wanted.find(a.id); w != wanted.end()) w->second = true;
   }
   for (const auto& [id, known] : wanted) {
-    if (!known) out.push_back(RemovalOutcome{id, "", std::nullopt, AppError::notFound("admin not found")});
+    if (!known) out.push_back(RemovalOutcome{id, "", std::nullopt, Status::notFound("admin not found")});
   }
   AdminService admin_service(app_);
   for (const auto& g : grants) {

@@ -33,7 +33,7 @@
 #include "app/admin_target_rules.h"
 #include "app/authorization.h"
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "mtp/engine/authorizer.h"
 #include "model/records.h"
 #include "store/store.h"
@@ -71,7 +71,7 @@ struct AccessReview {
 
 // The review of `scope`'s provider from `store`, decided by `snapshot` at `now`. Used by the
 // service and by `mtpctl access-review`.
-AppResult<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
+Result<AccessReview> buildAccessReview(store::Store& store, const engine::Snapshot& snapshot,
                                           const model::TenantScope& scope, std::int64_t now);
 
 // One removal of remove-unused: the grant, and its error when it was not removed.
@@ -79,7 +79,7 @@ struct RemovalOutcome {
   std::string admin_id;
   std::string org_id;
   std::optional<std::int64_t> last_used_at;
-  std::optional<AppError> error;
+  std::optional<Status> error;
 };
 
 inline constexpr int kMaxUnusedDays = 3650;
@@ -90,19 +90,19 @@ class AccessReviewService {
   explicit AccessReviewService(AppContext& app) : app_(app) {}
 
   // On the request's own snapshot (Authorization::reportSnapshot).
-  AppResult<AccessReview> review(const Actor& actor, const Authorization& authz);
+  Result<AccessReview> review(const Actor& actor, const Authorization& authz);
 
   // Records that `actor` certified `admin_id`'s access, with one `access_review_certify`
   // event in the same transaction. kNotFound for an admin of another provider;
   // kInvalidArgument for a note over kMaxCertificationNote bytes.
-  AppResult<store::CertificationRecord> certify(Actor actor, const std::string& admin_id,
+  Result<store::CertificationRecord> certify(Actor actor, const std::string& admin_id,
                                                 const std::string& note);
 
   // Removes every per-org grant (of `admin_ids`, or of every admin when empty) unused for
   // `days` days (1..kMaxUnusedDays), each through AdminService::deleteGrant: the escalation
   // check of admins.grant_access on the admin and the org, and one admin_update event each.
   // An id of `admin_ids` that is no admin of the provider answers one kNotFound item.
-  AppResult<std::vector<RemovalOutcome>> removeUnused(Actor actor, int days,
+  Result<std::vector<RemovalOutcome>> removeUnused(Actor actor, int days,
                                                       const std::vector<std::string>& admin_ids,
                                                       const Authorization& authz);
 

@@ -14,24 +14,24 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-AppResult<ActivityRetentionPass> maintainActivity(store::Store& store, std::int64_t now,
+Result<ActivityRetentionPass> maintainActivity(store::Store& store, std::int64_t now,
                                                   const ActivityRetentionOptions& options) {
   ActivityRetentionPass pass;
   auto created = store.transact(
       [&](store::Tx& tx) { return tx.addActivityPartitions(now, options.months_ahead); });
-  if (!created) return failWith(fromStore(created.error()));
+  if (!created) return fail(created.error());
   pass.partitions_created = std::move(*created);
   if (options.retention_days <= 0) return pass;
 
   const std::int64_t cutoff = now - static_cast<std::int64_t>(options.retention_days) * 86400;
   auto dropped = store.transact([&](store::Tx& tx) { return tx.dropActivityPartitions(cutoff); });
-  if (!dropped) return failWith(fromStore(dropped.error()));
+  if (!dropped) return fail(dropped.error());
   pass.partitions_dropped = std::move(*dropped);
 
   const int batch = std::max(1, options.batch);
   for (int i = 0; i < options.max_batches; ++i) {
     auto n = store.transact([&](store::Tx& tx) { return tx.deleteActivityBefore(cutoff, batch); });
-    if (!n) return failWith(fromStore(n.error()));
+    if (!n) return fail(n.error());
     pass.events_deleted += *n;
     pass.more = *n == batch;
     if (!pass.more) break;

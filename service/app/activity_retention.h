@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "app/result.h"
+#include "model/status.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -31,7 +31,7 @@ struct ActivityRetentionPass {
   bool more = false;  // stopped at max_batches with older events left
 };
 
-AppResult<ActivityRetentionPass> maintainActivity(store::Store& store, std::int64_t now,
+Result<ActivityRetentionPass> maintainActivity(store::Store& store, std::int64_t now,
                                                   const ActivityRetentionOptions& options);
 
 // One log line for a pass ("" when it did nothing).

@@ -72,15 +72,15 @@ std::string activityCsv(const std::vector<model::ActivityRecord>& events) {
   return out;
 }
 
-AppResult<ActivityPage> ActivityService::list(const Actor& actor, const model::ActivityQuery& query) {
+Result<ActivityPage> ActivityService::list(const Actor& actor, const model::ActivityQuery& query) {
   if (query.limit < 1 || query.limit > kActivityExportLimit) {
-    return failWith(AppError::invalid("limit out of range"));
+    return fail(Status::invalidArgument("limit out of range"));
   }
   // One more than asked tells whether a next page exists.
   model::ActivityQuery q = query;
   q.limit = query.limit + 1;
   auto events = app_.store().query([&](store::Tx& tx) { return tx.listActivity(actor.scope(), q); });
-  if (!events) return failWith(fromStore(events.error()));
+  if (!events) return fail(events.error());
   ActivityPage page;
   page.events = std::move(*events);
   if (page.events.size() > static_cast<std::size_t>(query.limit)) {

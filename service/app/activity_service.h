@@ -14,7 +14,7 @@
 #include "app/actor.h"
 #include "app/admin_text.h"  // formatRfc3339
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/records.h"
 
 namespace mtp::app {
@@ -48,7 +48,7 @@ class ActivityService {
   explicit ActivityService(AppContext& app) : app_(app) {}
 
   // REQUIRES: 1 <= query.limit <= kActivityExportLimit.
-  AppResult<ActivityPage> list(const Actor& actor, const model::ActivityQuery& query);
+  Result<ActivityPage> list(const Actor& actor, const model::ActivityQuery& query);
 
  private:
   AppContext& app_;

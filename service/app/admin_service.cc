@@ -17,7 +17,6 @@ namespace {
 using model::AdminRecord;
 using model::AdminStatus;
 using model::GrantRecord;
-using store::Status;
 using model::TokenKind;
 
 // Password-reset and TOTP-reset links are short-lived; activation uses config().activation_ttl.
@@ -73,17 +72,17 @@ void loadActorEmail(store::Tx& tx, Actor& actor) {
   if (me) actor.email = me->email;
 }
 
-store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
+Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
                                 const std::string& admin_id, const std::vector<Change>& changes,
                                 std::string organization = {}) {
   auto ev = activityEvent(actor, std::move(type), "admin", admin_id, changes, std::move(organization));
   auto id = tx.appendActivity(actor.scope(), ev);
-  if (!id) return store::fail(id.error());
+  if (!id) return fail(id.error());
   return {};
 }
 
 // Queues an email with a one-time link; only the token's hash is stored.
-store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const AdminRecord& admin,
+Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const AdminRecord& admin,
                                    TokenKind kind, std::int64_t now) {
   const OneTimeToken token = newOneTimeToken();
   const std::int64_t ttl = kind == TokenKind::kActivation
@@ -129,7 +128,7 @@ store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const
       break;
   }
   auto queued = tx.enqueueEmail(model::TenantScope{admin.provider_id}, email);
-  if (!queued) return store::fail(queued.error());
+  if (!queued) return fail(queued.error());
   return {};
 }
 
@@ -139,41 +138,41 @@ store::Result<void> sendTokenEmail(store::Tx& tx, const AppConfig& config, const
 
 namespace {
 
-std::optional<AppError> checkRole(const Authorization& authz, const std::string& role, std::string_view field) {
-  if (role.empty()) return AppError::invalid(std::string(field) + " is required");
+std::optional<Status> checkRole(const Authorization& authz, const std::string& role, std::string_view field) {
+  if (role.empty()) return Status::invalidArgument(std::string(field) + " is required");
   const engine::PolicySet* policies = authz.policies();
-  if (policies == nullptr) return AppError::internal();
+  if (policies == nullptr) return Status::internal();
   if (!policies->findRole(role))
-    return AppError::invalid(std::string(field) + " `" + role + "` is not a known role");
+    return Status::invalidArgument(std::string(field) + " `" + role + "` is not a known role");
   return std::nullopt;
 }
 
-std::optional<AppError> checkGrantShapes(const Authorization& authz, const std::vector<GrantInput>& grants,
+std::optional<Status> checkGrantShapes(const Authorization& authz, const std::vector<GrantInput>& grants,
                                          std::int64_t now) {
   std::set<std::string> seen;
   for (const auto& g : grants) {
-    if (g.organization.empty()) return AppError::invalid("organizations[].organization is required");
+    if (g.organization.empty()) return Status::invalidArgument("organizations[].organization is required");
     if (!seen.insert(g.organization).second)
-      return AppError::invalid("organization `" + g.organization + "` is listed twice");
+      return Status::invalidArgument("organization `" + g.organization + "` is listed twice");
     if (!g.role.empty()) {
       if (auto e = checkRole(authz, g.role, "organizations[].roleName")) return e;
     }
     if (g.expires_at && *g.expires_at <= now)
-      return AppError::invalid("organizations[].expiresAt must be in the future");
+      return Status::invalidArgument("organizations[].expiresAt must be in the future");
   }
   return std::nullopt;
 }
 
 // Every org must be one of the actor's provider: another provider's org answers exactly as a
 // missing one.
-store::Result<void> requireOrgs(store::Tx& tx, const model::TenantScope& scope,
+Result<void> requireOrgs(store::Tx& tx, const model::TenantScope& scope,
                                 const std::vector<GrantInput>& grants) {
   for (const auto& g : grants) {
     auto org = tx.getOrganization(scope, g.organization);
     if (!org) {
       if (org.error().isNotFound())
-        return store::fail(Status::invalidArgument("unknown organization `" + g.organization + "`"));
-      return store::fail(org.error());
+        return fail(Status::invalidArgument("unknown organization `" + g.organization + "`"));
+      return fail(org.error());
     }
   }
   return {};
@@ -191,48 +190,48 @@ std::vector<GrantRecord> toRecords(const std::string& admin_id, const std::vecto
 
 // ---- reads
 
-AppResult<model::Page<AdminRecord>> AdminService::list(const Actor& actor, const model::ListQuery& query) {
+Result<model::Page<AdminRecord>> AdminService::list(const Actor& actor, const model::ListQuery& query) {
   auto page = app_.store().query([&](store::Tx& tx) { return tx.listAdmins(actor.scope(), query); });
-  if (!page) return failWith(fromStore(page.error()));
+  if (!page) return fail(page.error());
   return std::move(*page);
 }
 
-AppResult<AdminDetails> AdminService::get(const Actor& actor, const std::string& id) {
-  auto details = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
+Result<AdminDetails> AdminService::get(const Actor& actor, const std::string& id) {
+  auto details = app_.store().query([&](store::Tx& tx) -> Result<AdminDetails> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     auto g = tx.listGrants(actor.scope(), id);
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     return AdminDetails{std::move(*a), std::move(*g)};
   });
-  if (!details) return failWith(fromStore(details.error()));
+  if (!details) return fail(details.error());
   return std::move(*details);
 }
 
-AppResult<std::vector<GrantRecord>> AdminService::listGrants(const Actor& actor, const std::string& id) {
+Result<std::vector<GrantRecord>> AdminService::listGrants(const Actor& actor, const std::string& id) {
   auto details = get(actor, id);
-  if (!details) return failWith(details.error());
+  if (!details) return fail(details.error());
   return std::move(details->grants);
 }
 
 // ---- create
 
-AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, const Authorization& authz) {
+Result<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, const Authorization& authz) {
   const std::int64_t now = app_.now();
-  if (auto e = checkEmailShape(in.email)) return failWith(AppError::invalid(*e));
-  if (auto e = checkNameShape("firstname", in.firstname)) return failWith(AppError::invalid(*e));
-  if (auto e = checkNameShape("lastname", in.lastname)) return failWith(AppError::invalid(*e));
-  if (auto e = checkRole(authz, in.role_name, "roleName")) return failWith(*e);
-  if (auto e = checkGrantShapes(authz, in.organizations, now)) return failWith(*e);
+  if (auto e = checkEmailShape(in.email)) return fail(Status::invalidArgument(*e));
+  if (auto e = checkNameShape("firstname", in.firstname)) return fail(Status::invalidArgument(*e));
+  if (auto e = checkNameShape("lastname", in.lastname)) return fail(Status::invalidArgument(*e));
+  if (auto e = checkRole(authz, in.role_name, "roleName")) return fail(*e);
+  if (auto e = checkGrantShapes(authz, in.organizations, now)) return fail(*e);
   if (in.password) {
-    if (auto e = auth::checkPasswordPolicy(*in.password)) return failWith(AppError::invalid(*e));
+    if (auto e = auth::checkPasswordPolicy(*in.password)) return fail(Status::invalidArgument(*e));
   }
   auto orgs = app_.store().query([&](store::Tx& tx) { return requireOrgs(tx, actor.scope(), in.organizations); });
-  if (!orgs) return failWith(fromStore(orgs.error()));
+  if (!orgs) return fail(orgs.error());
   // Issue 10 item 10: while the provider requires MFA of every admin, a new admin's own flag is
   // set too (so it stays required if the global requirement is turned off later).
   auto provider = app_.store().query([&](store::Tx& tx) { return tx.getProvider(actor.scope()); });
-  if (!provider) return failWith(fromStore(provider.error()));
+  if (!provider) return fail(provider.error());
 
   // The engine, before anything is written: the escalation check (and any custom policy on
   // the target), then admins.enable_api when the new admin may hold an API key.
@@ -244,17 +243,17 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
   target.email = in.email;
   target.all_organizations = in.all_organizations;
   target.organizations = target_grants;
-  if (auto ok = authz.requireOn(actionId("admins.create"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.create"), target); !ok) return fail(ok.error());
   if (in.api_key_allowed) {
-    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
+    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return fail(ok.error());
   }
 
   std::optional<std::string> hash;
   if (in.password) {
     auto h = app_.passwords().hash(*in.password);
     if (!h) {
-      if (h.error() == auth::PasswordStatus::kBusy) return failWith(AppError::unavailable(1));
-      return failWith(AppError::internal());
+      if (h.error() == auth::PasswordStatus::kBusy) return fail(Status::unavailable(1));
+      return fail(Status::internal());
     }
     hash = std::move(*h);
   }
@@ -271,21 +270,21 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
   rec.all_organizations = in.all_organizations;
   rec.created = now;
 
-  auto id = app_.store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+  auto id = app_.store().transact([&](store::Tx& tx) -> Result<std::string> {
     auto created = tx.createAdmin(actor.scope(), rec, hash);
     if (!created) {
       if (created.error().isConflict())
-        return store::fail(Status::conflict("an administrator with this email already exists"));
+        return fail(Status::conflict("an administrator with this email already exists"));
       return created;
     }
     AdminRecord made = rec;
     made.id = *created;
     for (const auto& g : toRecords(made.id, in.organizations, now)) {
-      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return store::fail(ok.error());
+      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return fail(ok.error());
     }
     if (!in.password) {
       if (auto ok = sendTokenEmail(tx, app_.config(), made, TokenKind::kActivation, now); !ok)
-        return store::fail(ok.error());
+        return fail(ok.error());
     }
     loadActorEmail(tx, actor);
     std::vector<Change> changes;
@@ -298,65 +297,65 @@ AppResult<AdminDetails> AdminService::create(Actor actor, const NewAdmin& in, co
     addChange(changes, "apiKeyAllowed", "", std::string(boolText(rec.api_key_allowed)));
     addChange(changes, "allOrganizations", "", std::string(boolText(rec.all_organizations)));
     addChange(changes, "organizations", "", grantsText(toRecords(made.id, in.organizations, now)));
-    if (auto ok = appendEvent(tx, actor, "admin_create", made.id, changes); !ok) return store::fail(ok.error());
+    if (auto ok = appendEvent(tx, actor, "admin_create", made.id, changes); !ok) return fail(ok.error());
     return made.id;
   });
-  if (!id) return failWith(fromStore(id.error()));
+  if (!id) return fail(id.error());
   app_.refreshAfterCommit({AppContext::adminRef(*id)});
   return get(actor, *id);
 }
 
 // ---- update
 
-AppResult<AdminDetails> AdminService::update(Actor actor, const std::string& id, const AdminChanges& ch,
+Result<AdminDetails> AdminService::update(Actor actor, const std::string& id, const AdminChanges& ch,
                                              const Authorization& authz, const IfMatch& if_match) {
   for (int attempt = 0;; ++attempt) {
     bool stale = false;
     auto out = updateOnce(actor, id, ch, authz, if_match, &stale);
     if (!stale) return out;
-    if (attempt >= 4) return failWith(AppError::unavailable(1));  // hot row: let the client retry
+    if (attempt >= 4) return fail(Status::unavailable(1));  // hot row: let the client retry
   }
 }
 
-AppResult<AdminDetails> AdminService::updateOnce(Actor actor, const std::string& id, const AdminChanges& ch,
+Result<AdminDetails> AdminService::updateOnce(Actor actor, const std::string& id, const AdminChanges& ch,
                                                  const Authorization& authz, const IfMatch& if_match,
                                                  bool* stale) {
   const std::int64_t now = app_.now();
   if (ch.email) {
-    if (auto e = checkEmailShape(*ch.email)) return failWith(AppError::invalid(*e));
+    if (auto e = checkEmailShape(*ch.email)) return fail(Status::invalidArgument(*e));
   }
   if (ch.firstname) {
-    if (auto e = checkNameShape("firstname", *ch.firstname)) return failWith(AppError::invalid(*e));
+    if (auto e = checkNameShape("firstname", *ch.firstname)) return fail(Status::invalidArgument(*e));
   }
   if (ch.lastname) {
-    if (auto e = checkNameShape("lastname", *ch.lastname)) return failWith(AppError::invalid(*e));
+    if (auto e = checkNameShape("lastname", *ch.lastname)) return fail(Status::invalidArgument(*e));
   }
   if (ch.role_name) {
-    if (auto e = checkRole(authz, *ch.role_name, "roleName")) return failWith(*e);
+    if (auto e = checkRole(authz, *ch.role_name, "roleName")) return fail(*e);
   }
   if (ch.organizations) {
-    if (auto e = checkGrantShapes(authz, *ch.organizations, now)) return failWith(*e);
+    if (auto e = checkGrantShapes(authz, *ch.organizations, now)) return fail(*e);
   }
 
   bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
-  auto current = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
+  auto current = app_.store().query([&](store::Tx& tx) -> Result<AdminDetails> {
     auto p = tx.getProvider(actor.scope());
-    if (!p) return store::fail(p.error());
+    if (!p) return fail(p.error());
     provider_requires_mfa = p->require_admin_mfa;
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     auto g = tx.listGrants(actor.scope(), id);
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     if (ch.organizations) {
-      if (auto ok = requireOrgs(tx, actor.scope(), *ch.organizations); !ok) return store::fail(ok.error());
+      if (auto ok = requireOrgs(tx, actor.scope(), *ch.organizations); !ok) return fail(ok.error());
     }
     return AdminDetails{std::move(*a), std::move(*g)};
   });
-  if (!current) return failWith(fromStore(current.error()));
+  if (!current) return fail(current.error());
   const AdminRecord& before = current->admin;
-  if (auto ok = if_match.check(before.version, "the administrator"); !ok) return failWith(fromStore(ok.error()));
+  if (auto ok = if_match.check(before.version, "the administrator"); !ok) return fail(ok.error());
   if (provider_requires_mfa && ch.enable_multi_factor && !*ch.enable_multi_factor && before.enable_multi_factor)
-    return failWith(AppError::invalid(
+    return fail(Status::invalidArgument(
         "field `enableMultiFactor` cannot be turned off while the provider requires MFA of every administrator"));
 
   AdminRecord after = before;
@@ -388,28 +387,28 @@ AppResult<AdminDetails> AdminService::updateOnce(Actor actor, const std::string&
   // The escalation check on the admin as it is (nobody edits an admin beyond their reach) and
   // as it would be: its role, its reach, its live grants.
   if (auto ok = mayActOnAdmin(actionId("admins.update"), before, current->grants, now, authz); !ok)
-    return failWith(ok.error());
+    return fail(ok.error());
   if (auto ok = mayActOnAdmin(actionId("admins.update"), after, grants_after, now, authz); !ok)
-    return failWith(ok.error());
+    return fail(ok.error());
   if (after.api_key_allowed != before.api_key_allowed) {
-    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return failWith(ok.error());
+    if (auto ok = authz.requireOn(actionId("admins.enable_api"), engine::Target{}); !ok) return fail(ok.error());
   }
 
   const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
-  if (policies == nullptr) return failWith(AppError::internal());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (policies == nullptr) return fail(Status::internal());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     // The row as it is now, held until the commit: `after` was computed from `before`.
     auto held = tx.getAdmin(actor.scope(), id);
-    if (!held) return store::fail(held.error());
+    if (!held) return fail(held.error());
     if (auto ok = if_match.check(held->version, "the administrator"); !ok) return ok;
     if (held->version != before.version) {
       *stale = true;
-      return store::fail(Status::unavailable("the administrator changed meanwhile"));
+      return fail(Status::unavailable(2, "service unavailable: the administrator changed meanwhile"));
     }
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), before, after); !ok) return ok;
     if (auto ok = tx.updateAdmin(actor.scope(), after); !ok) {
       if (ok.error().isConflict())
-        return store::fail(Status::conflict("an administrator with this email already exists"));
+        return fail(Status::conflict("an administrator with this email already exists"));
       return ok;
     }
     if (grants_changed) {
@@ -421,7 +420,7 @@ AppResult<AdminDetails> AdminService::updateOnce(Actor actor, const std::string&
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_update", id, changes);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
@@ -429,19 +428,19 @@ AppResult<AdminDetails> AdminService::updateOnce(Actor actor, const std::string&
 
 // ---- delete
 
-AppResult<void> AdminService::remove(Actor actor, const std::string& id, const Authorization& authz,
+Result<void> AdminService::remove(Actor actor, const std::string& id, const Authorization& authz,
                                      const IfMatch& if_match) {
-  if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot delete their own account"));
+  if (id == actor.admin_id) return fail(Status::invalidArgument("an administrator cannot delete their own account"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.delete", authz); !ok) return failWith(ok.error());
+  if (auto ok = checkTarget(actor, id, "admins.delete", authz); !ok) return fail(ok.error());
   const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
-  if (policies == nullptr) return failWith(AppError::internal());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (policies == nullptr) return fail(Status::internal());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     if (auto ok = if_match.check(a->version, "the administrator"); !ok) return ok;
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, std::nullopt); !ok) return ok;
-    if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
+    if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return fail(ok.error());
     if (auto ok = tx.revokeApiKeys(actor.scope(), id); !ok) return ok;
     loadActorEmail(tx, actor);
     std::vector<Change> changes;
@@ -452,7 +451,7 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
     if (auto ok = appendEvent(tx, actor, "admin_delete", id, changes); !ok) return ok;
     return tx.deleteAdmin(actor.scope(), id);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
@@ -461,45 +460,45 @@ AppResult<void> AdminService::remove(Actor actor, const std::string& id, const A
 // ---- account actions
 
 // The escalation check of `action` on admin `id` as it is now (kNotFound outside the provider).
-AppResult<void> AdminService::checkTarget(const Actor& actor, const std::string& id, std::string_view action,
+Result<void> AdminService::checkTarget(const Actor& actor, const std::string& id, std::string_view action,
                                           const Authorization& authz) {
   auto current = get(actor, id);
-  if (!current) return failWith(current.error());
+  if (!current) return fail(current.error());
   return mayActOnAdmin(actionId(action), current->admin, current->grants, app_.now(), authz);
 }
 
-AppResult<AdminDetails> AdminService::suspend(Actor actor, const std::string& id, const Authorization& authz) {
-  if (id == actor.admin_id) return failWith(AppError::invalid("an administrator cannot suspend their own account"));
+Result<AdminDetails> AdminService::suspend(Actor actor, const std::string& id, const Authorization& authz) {
+  if (id == actor.admin_id) return fail(Status::invalidArgument("an administrator cannot suspend their own account"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.suspend", authz); !ok) return failWith(ok.error());
+  if (auto ok = checkTarget(actor, id, "admins.suspend", authz); !ok) return fail(ok.error());
   const engine::PolicySet* policies = authz.policies();  // the roles the billing rule reads
-  if (policies == nullptr) return failWith(AppError::internal());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (policies == nullptr) return fail(Status::internal());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
-    if (a->status == AdminStatus::kSuspended) return store::fail(Status::conflict("the administrator is already suspended"));
+    if (!a) return fail(a.error());
+    if (a->status == AdminStatus::kSuspended) return fail(Status::conflict("the administrator is already suspended"));
     const std::string from(model::adminStatusText(a->status));
     AdminRecord after = *a;
     after.status = AdminStatus::kSuspended;
     if (auto ok = keepBillingAdmin(tx, *policies, actor.scope(), *a, after); !ok) return ok;
     a->status = AdminStatus::kSuspended;
     if (auto ok = tx.updateAdmin(actor.scope(), *a); !ok) return ok;
-    if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return store::fail(ok.error());
+    if (auto ok = tx.revokeAdminSessions(actor.scope(), id, now); !ok) return fail(ok.error());
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_suspended", id, {Change{"status", from, "suspended"}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetAdmin(id);  // its revoked sessions and keys stop here at once
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
-AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id, const Authorization& authz) {
-  if (auto ok = checkTarget(actor, id, "admins.restore", authz); !ok) return failWith(ok.error());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+Result<AdminDetails> AdminService::restore(Actor actor, const std::string& id, const Authorization& authz) {
+  if (auto ok = checkTarget(actor, id, "admins.restore", authz); !ok) return fail(ok.error());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
-    if (a->status != AdminStatus::kSuspended) return store::fail(Status::conflict("the administrator is not suspended"));
+    if (!a) return fail(a.error());
+    if (a->status != AdminStatus::kSuspended) return fail(Status::conflict("the administrator is not suspended"));
     // An admin suspended before activating goes back to pending: it still has no password.
     a->status = a->password_set ? AdminStatus::kActive : AdminStatus::kPending;
     if (auto ok = tx.updateAdmin(actor.scope(), *a); !ok) return ok;
@@ -508,19 +507,19 @@ AppResult<AdminDetails> AdminService::restore(Actor actor, const std::string& id
     return appendEvent(tx, actor, "admin_unsuspend", id,
                        {Change{"status", "suspended", std::string(model::adminStatusText(a->status))}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return get(actor, id);
 }
 
-AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz) {
+Result<void> AdminService::sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz) {
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.reset_password", authz); !ok) return failWith(ok.error());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (auto ok = checkTarget(actor, id, "admins.reset_password", authz); !ok) return fail(ok.error());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     if (a->status == AdminStatus::kSuspended)
-      return store::fail(Status::conflict("the administrator is suspended: restore the account first"));
+      return fail(Status::conflict("the administrator is suspended: restore the account first"));
     const bool pending = a->status == AdminStatus::kPending;
     const TokenKind kind = pending ? TokenKind::kActivation : TokenKind::kPasswordReset;
     if (auto ok = sendTokenEmail(tx, app_.config(), *a, kind, now); !ok) return ok;
@@ -528,18 +527,18 @@ AppResult<void> AdminService::sendPasswordReset(Actor actor, const std::string& 
     return appendEvent(tx, actor, "admin_password_reset", id,
                        {Change{"passwordReset", "", pending ? "activation email sent" : "email sent"}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
-AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
+Result<void> AdminService::resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
                                         const Authorization& authz) {
-  if (!clear && !send_email) return failWith(AppError::invalid("nothing to do: set clear or sendEmail"));
+  if (!clear && !send_email) return fail(Status::invalidArgument("nothing to do: set clear or sendEmail"));
   const std::int64_t now = app_.now();
-  if (auto ok = checkTarget(actor, id, "admins.reset_mfa", authz); !ok) return failWith(ok.error());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (auto ok = checkTarget(actor, id, "admins.reset_mfa", authz); !ok) return fail(ok.error());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     std::vector<Change> changes;
     if (clear) {
       if (auto ok = tx.setTotpSecret(actor.scope(), id, std::nullopt); !ok) return ok;
@@ -552,32 +551,32 @@ AppResult<void> AdminService::resetTotp(Actor actor, const std::string& id, bool
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_totp_reset", id, changes);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
 // ---- org access
 
-AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& id, const GrantInput& in,
+Result<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& id, const GrantInput& in,
                                                const Authorization& authz) {
   const std::int64_t now = app_.now();
-  if (auto e = checkGrantShapes(authz, {in}, now)) return failWith(*e);
+  if (auto e = checkGrantShapes(authz, {in}, now)) return fail(*e);
   bool provider_requires_mfa = false;  // issue 10 item 10: the own flag is locked on meanwhile
-  auto current = app_.store().query([&](store::Tx& tx) -> store::Result<AdminDetails> {
+  auto current = app_.store().query([&](store::Tx& tx) -> Result<AdminDetails> {
     auto p = tx.getProvider(actor.scope());
-    if (!p) return store::fail(p.error());
+    if (!p) return fail(p.error());
     provider_requires_mfa = p->require_admin_mfa;
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
-    if (auto ok = requireOrgs(tx, actor.scope(), {in}); !ok) return store::fail(ok.error());
+    if (!a) return fail(a.error());
+    if (auto ok = requireOrgs(tx, actor.scope(), {in}); !ok) return fail(ok.error());
     auto g = tx.listGrants(actor.scope(), id);
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     return AdminDetails{std::move(*a), std::move(*g)};
   });
-  if (!current) return failWith(fromStore(current.error()));
+  if (!current) return fail(current.error());
 
   if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, now, authz); !ok)
-    return failWith(ok.error());
+    return fail(ok.error());
   // The escalation check on this grant: the actor must reach the org, and the admin's role
   // there (the grant's, else its default role) must be within the actor's role there.
   const engine::TargetGrant tg{in.organization, in.role};
@@ -586,38 +585,38 @@ AppResult<GrantOutcome> AdminService::putGrant(Actor actor, const std::string& i
   target.role = current->admin.role_name;
   target.email = current->admin.email;
   target.organizations = std::span<const engine::TargetGrant>(&tg, 1);
-  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return fail(ok.error());
 
   std::optional<GrantRecord> previous;
   for (const auto& g : current->grants) {
     if (g.org_id == in.organization) previous = g;
   }
   GrantRecord grant{id, in.organization, in.role, in.expires_at, now};
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     if (auto ok = tx.putGrant(actor.scope(), grant); !ok) return ok;
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_update", id,
                        {Change{"organizations", previous ? grantText(*previous) : "", grantText(grant)}},
                        in.organization);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return GrantOutcome{grant, !previous};
 }
 
-AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, const std::string& org,
+Result<void> AdminService::deleteGrant(Actor actor, const std::string& id, const std::string& org,
                                           const Authorization& authz) {
   auto current = get(actor, id);
-  if (!current) return failWith(current.error());
+  if (!current) return fail(current.error());
   if (current->admin.all_organizations) return removeOneOfAllOrgs(std::move(actor), *current, org, authz);
   std::optional<GrantRecord> previous;
   for (const auto& g : current->grants) {
     if (g.org_id == org) previous = g;
   }
-  if (!previous) return failWith(AppError::notFound());
+  if (!previous) return fail(Status::notFound());
   if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current->admin, current->grants, app_.now(), authz);
       !ok)
-    return failWith(ok.error());
+    return fail(ok.error());
 
   // Removing access is managing that org: the actor must reach it (no role comparison).
   const engine::TargetGrant tg{previous->org_id, {}};
@@ -625,14 +624,14 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
   target.present = true;
   target.email = current->admin.email;
   target.organizations = std::span<const engine::TargetGrant>(&tg, 1);
-  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return fail(ok.error());
 
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     if (auto ok = tx.deleteGrant(actor.scope(), id, org); !ok) return ok;
     loadActorEmail(tx, actor);
     return appendEvent(tx, actor, "admin_update", id, {Change{"organizations", grantText(*previous), ""}}, org);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
@@ -640,16 +639,16 @@ AppResult<void> AdminService::deleteGrant(Actor actor, const std::string& id, co
 // An all-orgs admin removed from one org: their access becomes a grant (default role, no
 // expiry) of every other org of the provider, and they no longer follow new orgs
 // (docs/policies.md, "Removing an all-orgs admin from one org").
-AppResult<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
+Result<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
                                                  const std::string& org, const Authorization& authz) {
   const std::string& id = current.admin.id;
   auto orgs = app_.store().query(
       [&](store::Tx& tx) { return tx.listOrganizationIds(actor.scope()); });
-  if (!orgs) return failWith(fromStore(orgs.error()));
-  if (std::find(orgs->begin(), orgs->end(), org) == orgs->end()) return failWith(AppError::notFound());
+  if (!orgs) return fail(orgs.error());
+  if (std::find(orgs->begin(), orgs->end(), org) == orgs->end()) return fail(Status::notFound());
   if (auto ok = mayActOnAdmin(actionId("admins.grant_access"), current.admin, current.grants, app_.now(), authz);
       !ok)
-    return failWith(ok.error());
+    return fail(ok.error());
   // The escalation check: the actor must reach the org removed and every org granted, and
   // the admin's default role must be within the actor's role in each.
   std::vector<engine::TargetGrant> tgs;
@@ -663,17 +662,17 @@ AppResult<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails
   target.role = current.admin.role_name;
   target.email = current.admin.email;
   target.organizations = std::span<const engine::TargetGrant>(tgs);
-  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return failWith(ok.error());
+  if (auto ok = authz.requireOn(actionId("admins.grant_access"), target); !ok) return fail(ok.error());
 
   const auto now = app_.now();
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     if (!a->all_organizations) {
-      return store::fail(store::Status::conflict("the administrator's access changed meanwhile; retry"));
+      return fail(Status::conflict("the administrator's access changed meanwhile; retry"));
     }
     auto ids = tx.listOrganizationIds(actor.scope());  // the orgs as of this transaction
-    if (!ids) return store::fail(ids.error());
+    if (!ids) return fail(ids.error());
     model::AdminRecord next = *a;
     next.all_organizations = false;
     if (auto u = tx.updateAdmin(actor.scope(), next); !u) return u;
@@ -690,29 +689,29 @@ AppResult<void> AdminService::removeOneOfAllOrgs(Actor actor, const AdminDetails
                         Change{"organizations", "all", granted}},
                        org);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.refreshAfterCommit({AppContext::adminRef(id)});
   return {};
 }
 
 // ---- explain
 
-AppResult<ExplainAnswer> AdminService::explain(const Actor& actor, const std::string& id,
+Result<ExplainAnswer> AdminService::explain(const Actor& actor, const std::string& id,
                                                const ExplainQuery& q, const Authorization& authz) {
   const auto action = engine::findAction(q.action);
-  if (q.action.empty()) return failWith(AppError::invalid("action is required"));
-  if (!action) return failWith(AppError::invalid("unknown action `" + q.action + "`"));
+  if (q.action.empty()) return fail(Status::invalidArgument("action is required"));
+  if (!action) return fail(Status::invalidArgument("unknown action `" + q.action + "`"));
   // The admin and the org must be of the actor's provider (else 404, as missing ones).
-  auto found = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto found = app_.store().query([&](store::Tx& tx) -> Result<void> {
     auto a = tx.getAdmin(actor.scope(), id);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     if (!q.organization.empty()) {
       auto o = tx.getOrganization(actor.scope(), q.organization);
-      if (!o) return store::fail(o.error());
+      if (!o) return fail(o.error());
     }
     return {};
   });
-  if (!found) return failWith(fromStore(found.error()));
+  if (!found) return fail(found.error());
 
   ExplainAnswer out;
   out.time = app_.now();
@@ -727,7 +726,7 @@ AppResult<ExplainAnswer> AdminService::explain(const Actor& actor, const std::st
   r.client_ip = std::nullopt;
   r.time = out.time;
   auto explained = authz.explain(r);  // decided_by valid while authz (its snapshot) lives
-  if (!explained) return failWith(AppError::internal());
+  if (!explained) return fail(Status::internal());
   engine::Explanation& e = *explained;
   out.allowed = e.decision.allowed;
   out.reason = std::string(engine::reasonName(e.decision.reason));

@@ -25,7 +25,7 @@
 #include "app/admin_target_rules.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "mtp/engine/request.h"
 #include "model/list_query.h"
 #include "model/records.h"
@@ -94,65 +94,65 @@ class AdminService {
  public:
   explicit AdminService(AppContext& app) : app_(app) {}
 
-  AppResult<model::Page<model::AdminRecord>> list(const Actor& actor, const model::ListQuery& query);
+  Result<model::Page<model::AdminRecord>> list(const Actor& actor, const model::ListQuery& query);
   // kNotFound for an id of another provider, as for a missing one.
-  AppResult<AdminDetails> get(const Actor& actor, const std::string& id);
+  Result<AdminDetails> get(const Actor& actor, const std::string& id);
 
   // kInvalidArgument (shape, unknown role or org, password policy), kConflict (email taken),
   // the Authorization's denial (escalation, admins.enable_api, custom forbid).
-  AppResult<AdminDetails> create(Actor actor, const NewAdmin& input, const Authorization& authz);
+  Result<AdminDetails> create(Actor actor, const NewAdmin& input, const Authorization& authz);
   // The escalation check compares the actor with the admin as it would be after the change.
   // Turning apiKeyAllowed off revokes the admin's API keys in the same transaction.
   // With If-Match: 412 unless the admin's version is one it names (checked under the row lock
   // in the write transaction). A concurrent change between the read and the write makes the
   // update start again from the new row (no lost update).
-  AppResult<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
+  Result<AdminDetails> update(Actor actor, const std::string& id, const AdminChanges& changes,
                                  const Authorization& authz, const IfMatch& if_match = {});
   // Every account action below first asks the Authorization for the escalation check on the admin as
   // it is (app/admin_target_rules.h): an admin with a role or orgs beyond the actor's is out of
   // reach. Suspending, deleting or demoting the provider's last active billing admin: kConflict.
 
   // Revokes the admin's sessions and keys and deletes it. Refuses the actor's own account.
-  AppResult<void> remove(Actor actor, const std::string& id, const Authorization& authz,
+  Result<void> remove(Actor actor, const std::string& id, const Authorization& authz,
                          const IfMatch& if_match = {});
 
   // active|pending → suspended; every session of the admin is revoked at once. Refuses the
   // actor's own account; kConflict if already suspended.
-  AppResult<AdminDetails> suspend(Actor actor, const std::string& id, const Authorization& authz);
+  Result<AdminDetails> suspend(Actor actor, const std::string& id, const Authorization& authz);
   // suspended → active (pending if the admin never set a password); clears a login
   // lock-out. kConflict unless suspended.
-  AppResult<AdminDetails> restore(Actor actor, const std::string& id, const Authorization& authz);
+  Result<AdminDetails> restore(Actor actor, const std::string& id, const Authorization& authz);
   // An active admin gets a password-reset email; a pending one a fresh activation email.
   // kConflict for a suspended admin.
-  AppResult<void> sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz);
+  Result<void> sendPasswordReset(Actor actor, const std::string& id, const Authorization& authz);
   // `clear`: forget the TOTP secret (the admin enrolls again); `send_email`: a TOTP-reset
   // link. REQUIRES: at least one of them.
-  AppResult<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
+  Result<void> resetTotp(Actor actor, const std::string& id, bool clear, bool send_email,
                             const Authorization& authz);
 
-  AppResult<std::vector<model::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
+  Result<std::vector<model::GrantRecord>> listGrants(const Actor& actor, const std::string& id);
   // Adds or replaces the grant of one org, after the escalation check on that grant.
-  AppResult<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
+  Result<GrantOutcome> putGrant(Actor actor, const std::string& id, const GrantInput& grant,
                                    const Authorization& authz);
   // Removes the grant of one org; the actor must reach that org (escalation check on reach).
   // An allOrganizations admin removed from one org keeps every other org as a grant of the
   // default role and stops following new orgs (the actor must reach each org granted).
-  AppResult<void> deleteGrant(Actor actor, const std::string& id, const std::string& org,
+  Result<void> deleteGrant(Actor actor, const std::string& id, const std::string& org,
                               const Authorization& authz);
 
   // The engine's decision and trace for admin `id` asking `query`. kInvalidArgument for an
   // unknown action; kNotFound for an admin or org outside the actor's provider.
-  AppResult<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query,
+  Result<ExplainAnswer> explain(const Actor& actor, const std::string& id, const ExplainQuery& query,
                                    const Authorization& authz);
 
  private:
-  AppResult<void> removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
+  Result<void> removeOneOfAllOrgs(Actor actor, const AdminDetails& current,
                                      const std::string& org, const Authorization& authz);
-  AppResult<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
+  Result<void> checkTarget(const Actor& actor, const std::string& id, std::string_view action,
                               const Authorization& authz);
 
   // One attempt of update(); *stale when the row changed between its read and its write.
-  AppResult<AdminDetails> updateOnce(Actor actor, const std::string& id, const AdminChanges& changes,
+  Result<AdminDetails> updateOnce(Actor actor, const std::string& id, const AdminChanges& changes,
                                      const Authorization& authz, const IfMatch& if_match, bool* stale);
 
   AppContext& app_;

@@ -7,7 +7,7 @@
 
 namespace mtp::app {
 
-AppResult<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
+Result<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
                               const std::vector<model::GrantRecord>& grants, std::int64_t now,
                               const Authorization& authz) {
   std::vector<engine::TargetGrant> live;  // the views below point into admin and grants
@@ -52,7 +52,7 @@ bool isBillingAdmin(const engine::PolicySet& policies, const model::AdminRecord&
   return role && withBilling(policies.role(*role));
 }
 
-store::Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
+Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
                                      const model::TenantScope& scope, const model::AdminRecord& before,
                                      const std::optional<model::AdminRecord>& after) {
   if (!isBillingAdmin(policies, before)) return {};
@@ -64,9 +64,9 @@ store::Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& pol
                {"roleName", model::FilterOp::kIn, roles},
                {"id", model::FilterOp::kNe, before.id}};
   auto others = tx.listAdmins(scope, q);
-  if (!others) return store::fail(others.error());
+  if (!others) return fail(others.error());
   if (others->total_count > 0) return {};
-  return store::fail(store::Status::conflict(
+  return fail(Status::conflict(
       "the provider's last active administrator with billing cannot be suspended, deleted or "
       "demoted: give another administrator a role with billing first"));
 }

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "app/authorization.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "mtp/engine/policy_set.h"
 #include "mtp/engine/request.h"
 #include "model/records.h"
@@ -26,7 +26,7 @@ namespace mtp::app {
 
 // The escalation check of `action` on `admin` with `grants` (as it is, or as it would be): its
 // default role, its reach and its live grants at `now` (an expired grant is no grant).
-AppResult<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
+Result<void> mayActOnAdmin(engine::ActionId action, const model::AdminRecord& admin,
                               const std::vector<model::GrantRecord>& grants, std::int64_t now,
                               const Authorization& authz);
 
@@ -36,7 +36,7 @@ bool isBillingAdmin(const engine::PolicySet& policies, const model::AdminRecord&
 
 // Inside the write transaction: refuses (kConflict) a change that leaves the provider without
 // an active billing admin. `after`: the admin as it would be; nullopt when it is deleted.
-store::Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
+Result<void> keepBillingAdmin(store::Tx& tx, const engine::PolicySet& policies,
                                      const model::TenantScope& scope, const model::AdminRecord& before,
                                      const std::optional<model::AdminRecord>& after);
 

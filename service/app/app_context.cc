@@ -19,7 +19,7 @@ AppContext::AppContext(store::Store& store, engine::Authorizer& authorizer,
           [this] {
             auto r = refreshDirectory();
             if (r) spdlog::info("directory refreshed after an earlier failure");
-            else spdlog::warn("directory refresh retry failed: {}", r.error().message);
+            else spdlog::warn("directory refresh retry failed: {}", r.error().text());
             return r.has_value();
           },
           std::chrono::milliseconds(500))) {}
@@ -29,37 +29,37 @@ void AppContext::refreshAfterCommit(const DirectoryRefs& parts) {
   auto r = refreshDirectory();
   if (r) return;
   spdlog::error("directory refresh after a committed change failed ({}): retrying in the background",
-                r.error().message);
+                r.error().text());
   refresh_retry_->request();
 }
 
 bool AppContext::directoryStale() const { return refresh_retry_->pending(); }
 
-AppResult<void> AppContext::refreshDirectory() {
+Result<void> AppContext::refreshDirectory() {
   std::lock_guard lock(refresh_);
   auto dir = store_.loadDirectory();
-  if (!dir) return failWith(fromStore(dir.error()));
+  if (!dir) return fail(dir.error());
   auto swapped = authorizer_.replaceDirectory(std::move(*dir));
   if (!swapped) {
     spdlog::error("directory snapshot rejected: {}", swapped.error().message);
-    return failWith(AppError::internal());
+    return fail(Status::internal());
   }
   return {};
 }
 
-AppResult<void> AppContext::updateDirectory(const DirectoryRefs& parts) {
+Result<void> AppContext::updateDirectory(const DirectoryRefs& parts) {
   std::lock_guard lock(refresh_);
   std::vector<engine::DirectoryPart> loaded;
   loaded.reserve(parts.size());
   for (const auto& [kind, id] : parts) {
     auto part = store_.loadDirectoryPart(kind, id);
-    if (!part) return failWith(fromStore(part.error()));
+    if (!part) return fail(part.error());
     loaded.push_back(std::move(*part));
   }
   auto updated = authorizer_.updateDirectory(loaded);
   if (!updated) {
     spdlog::warn("directory update not applied ({}): a full reload follows", updated.error().message);
-    return failWith(AppError::internal());
+    return fail(Status::internal());
   }
   return {};
 }

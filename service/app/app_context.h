@@ -13,7 +13,7 @@
 
 #include "app/background_retry.h"
 #include "app/credential_cache.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
 #include "auth/secret_box.h"
@@ -66,7 +66,7 @@ class AppContext {
   // engine's snapshot. Call after committing any change to them, before answering, so the
   // very next request is decided on the new facts. Serialized: a refresh always loads after
   // the commit that asked for it, and the last swap holds every earlier commit.
-  AppResult<void> refreshDirectory();
+  Result<void> refreshDirectory();
 
   // After a committed change (issue 11 item 2): refreshDirectory(), and when that fails, the
   // write stays acknowledged and the refresh is retried in the background until it succeeds
@@ -87,7 +87,7 @@ class AppContext {
   // committed now (change feed, issue 16 item 1): one store read per part and one snapshot
   // build, no full load. Serialized with refreshDirectory(). An error leaves the live
   // snapshot as it was: the caller then refreshes in full.
-  AppResult<void> updateDirectory(const DirectoryRefs& parts);
+  Result<void> updateDirectory(const DirectoryRefs& parts);
 
  private:
   store::Store& store_;

@@ -13,7 +13,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/records.h"
 
 namespace mtp::app {
@@ -25,11 +25,11 @@ class ApplicationService {
  public:
   explicit ApplicationService(AppContext& app) : app_(app) {}
 
-  AppResult<std::vector<Application>> list(const Actor& actor, const std::string& org_id);
+  Result<std::vector<Application>> list(const Actor& actor, const std::string& org_id);
   // `name`: 1..255 bytes of printable text, unique per org (kConflict); `type`: saml or oidc.
-  AppResult<Application> create(const Actor& actor, const std::string& org_id,
+  Result<Application> create(const Actor& actor, const std::string& org_id,
                                              const std::string& name, const std::string& type);
-  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id);
+  Result<void> remove(const Actor& actor, const std::string& org_id, const std::string& id);
 
  private:
   AppContext& app_;

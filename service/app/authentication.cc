@@ -36,7 +36,7 @@ CredentialOwner fromKeyOwner(std::string admin_id, std::string provider_id) {
 
 }  // namespace
 
-AppResult<CredentialOwner> Authentication::bearer(std::string_view token) {
+Result<CredentialOwner> Authentication::bearer(std::string_view token) {
   const auto now = app_.now();
   auto& cache = app_.credentials();
   if (auto hit = cache.session(token, now)) return fromSession(hit->session);
@@ -44,23 +44,23 @@ AppResult<CredentialOwner> Authentication::bearer(std::string_view token) {
   auto claims = app_.tokens().verify(token, now);
   if (!claims) {
     spdlog::info("bearer token refused: {}", auth::tokenErrorName(claims.error()));
-    return failWith(AppError::unauthenticated("invalid or expired token"));
+    return fail(Status::unauthenticated("invalid or expired token"));
   }
   auto session = app_.store().query([&](store::Tx& tx) { return tx.findSession(claims->jti); });
   if (!session) {
-    if (session.error().isUnavailable()) return failWith(AppError::unavailable(2));
-    return failWith(AppError::unauthenticated("invalid or expired token"));
+    if (session.error().isUnavailable()) return fail(Status::unavailable(2));
+    return fail(Status::unauthenticated("invalid or expired token"));
   }
   if (session->revoked_at || session->expires_at <= now || session->admin_id != claims->admin_id ||
       session->provider_id != claims->provider_id)
-    return failWith(AppError::unauthenticated("invalid or expired token"));
+    return fail(Status::unauthenticated("invalid or expired token"));
   CredentialOwner owner = fromSession(*session);
   cache.putSession(token, CredentialCache::Session{std::move(*claims), std::move(*session)}, generation);
   return owner;
 }
 
-AppResult<CredentialOwner> Authentication::apiKey(std::string_view key) {
-  if (!auth::looksLikeApiKey(key)) return failWith(AppError::unauthenticated("invalid API key"));
+Result<CredentialOwner> Authentication::apiKey(std::string_view key) {
+  if (!auth::looksLikeApiKey(key)) return fail(Status::unauthenticated("invalid API key"));
   auto& cache = app_.credentials();
   const std::string key_hash = app_.apiKeys().hash(key);
   if (auto hit = cache.apiKey(key_hash)) return fromKeyOwner(hit->admin_id, hit->provider_id);
@@ -68,15 +68,15 @@ AppResult<CredentialOwner> Authentication::apiKey(std::string_view key) {
   const std::string prefix = auth::apiKeyDisplayPrefix(key);
   auto keys = app_.store().query([&](store::Tx& tx) { return tx.findApiKeys(prefix); });
   if (!keys) {
-    if (keys.error().isUnavailable()) return failWith(AppError::unavailable(2));
-    return failWith(AppError::unauthenticated("invalid API key"));
+    if (keys.error().isUnavailable()) return fail(Status::unavailable(2));
+    return fail(Status::unauthenticated("invalid API key"));
   }
   for (const auto& k : *keys) {
     if (k.revoked_at || !app_.apiKeys().verify(key, k.key_hash)) continue;
     cache.putApiKey(key_hash, CredentialCache::ApiKeyOwner{k.admin_id, k.provider_id}, generation);
     return fromKeyOwner(k.admin_id, k.provider_id);
   }
-  return failWith(AppError::unauthenticated("invalid API key"));
+  return fail(Status::unauthenticated("invalid API key"));
 }
 
 }  // namespace mtp::app

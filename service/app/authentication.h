@@ -4,15 +4,15 @@
 // an API key must match an unrevoked key's hash. Both go through the CredentialCache first.
 // The admin's status, role and grants are the engine's business, not this class's.
 //
-// Refusals: AppError::unauthenticated (the message is the client's) or, when the store cannot
-// be reached, AppError::unavailable(2). Thread-safety: every method from any thread.
+// Refusals: Status::unauthenticated (the message is the client's) or, when the store cannot
+// be reached, Status::unavailable(2). Thread-safety: every method from any thread.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "auth/tokens.h"
 #include "mtp/engine/request.h"
 
@@ -32,8 +32,8 @@ class Authentication {
  public:
   explicit Authentication(AppContext& app) : app_(app) {}
 
-  AppResult<CredentialOwner> bearer(std::string_view token);
-  AppResult<CredentialOwner> apiKey(std::string_view key);
+  Result<CredentialOwner> bearer(std::string_view token);
+  Result<CredentialOwner> apiKey(std::string_view key);
 
  private:
   AppContext& app_;

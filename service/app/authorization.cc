@@ -48,7 +48,7 @@ EngineSource engineSource(const engine::Authorizer& authorizer) {
   };
 }
 
-AppError denialError(const engine::Request& request, engine::Reason reason,
+Status denialError(const engine::Request& request, engine::Reason reason,
                      std::string decision_id) {
   using engine::Reason;
   const bool enrolling = request.session_scope == engine::SessionScope::kEnrollmentOnly;
@@ -56,29 +56,29 @@ AppError denialError(const engine::Request& request, engine::Reason reason,
     case Reason::kSessionScope:
       // An enrollment-only session is told to enroll; an org launch session asking about
       // another org is answered as for any org out of reach; anything else is a denial.
-      if (enrolling) return AppError::mfaRequired("enroll multi-factor authentication first");
+      if (enrolling) return Status::mfaRequired("enroll multi-factor authentication first");
       if (request.action < engine::allActions().size() &&
           engine::actionInfo(request.action).scope == engine::Scope::kOrg)
-        return AppError::notFound();
-      return AppError::permissionDenied(std::move(decision_id));
+        return Status::notFound();
+      return Status::permissionDenied(std::move(decision_id));
     case Reason::kApiAccessDisabled:
       // Checked before the session's scope: an enrollment-only session asking for an API key
       // (which its scope never covers) is told to enroll first, as for any uncovered action.
-      if (enrolling) return AppError::mfaRequired("enroll multi-factor authentication first");
-      return AppError::permissionDenied(std::move(decision_id));
+      if (enrolling) return Status::mfaRequired("enroll multi-factor authentication first");
+      return Status::permissionDenied(std::move(decision_id));
     case Reason::kProviderMismatch:
     case Reason::kOrgUnknown:
     case Reason::kOrgNotGranted:
     case Reason::kGrantExpired:
-      return AppError::notFound();  // indistinguishable from a missing resource
+      return Status::notFound();  // indistinguishable from a missing resource
     case Reason::kMfaRequired:
-      if (enrolling) return AppError::mfaRequired("enroll multi-factor authentication first");
-      return AppError::mfaRequired();
+      if (enrolling) return Status::mfaRequired("enroll multi-factor authentication first");
+      return Status::mfaRequired();
     case Reason::kUnknownAdmin:
     case Reason::kAdminNotActive:
-      return AppError::unauthenticated();
+      return Status::unauthenticated();
     default:
-      return AppError::permissionDenied(std::move(decision_id));
+      return Status::permissionDenied(std::move(decision_id));
   }
 }
 
@@ -122,20 +122,20 @@ engine::Decision Authorization::decide(const engine::Request& request, bool refu
   return d;
 }
 
-AppResult<void> Authorization::require(const engine::Request& request) const {
-  if (!declared(request.action)) return failWith(AppError::internal());
+Result<void> Authorization::require(const engine::Request& request) const {
+  if (!declared(request.action)) return fail(Status::internal());
   std::string decision_id;
   const engine::Decision d = decide(request, true, decision_id);
   if (d.allowed) return {};
-  return failWith(denialError(request, d.reason, std::move(decision_id)));
+  return fail(denialError(request, d.reason, std::move(decision_id)));
 }
 
-AppResult<void> Authorization::require(engine::ActionId action,
+Result<void> Authorization::require(engine::ActionId action,
                                        std::string_view organization) const {
   return require(request(action, organization));
 }
 
-AppResult<void> Authorization::requireOn(engine::ActionId action,
+Result<void> Authorization::requireOn(engine::ActionId action,
                                          const engine::Target& target) const {
   engine::Request r = request(action);
   r.target = target;

@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/result.h"
+#include "model/status.h"
 #include "mtp/engine/action.h"
 #include "mtp/engine/authorizer.h"
 #include "mtp/engine/decision.h"
@@ -66,7 +66,7 @@ struct DecisionSinks {
 // missing resource), mfa_required → mfa required, unknown / inactive admin → unauthenticated,
 // others → permission denied with the decision id. An enrollment-only session whose scope
 // does not cover the action is told to enroll (mfa required), whichever check came first.
-AppError denialError(const engine::Request& request, engine::Reason reason,
+Status denialError(const engine::Request& request, engine::Reason reason,
                      std::string decision_id);
 
 class Authorization {
@@ -82,10 +82,10 @@ class Authorization {
   engine::Request request(engine::ActionId action, std::string_view organization = {}) const;
 
   // Decides `request` (logged); on denial records it and returns the error to answer.
-  AppResult<void> require(const engine::Request& request) const;
-  AppResult<void> require(engine::ActionId action, std::string_view organization = {}) const;
+  Result<void> require(const engine::Request& request) const;
+  Result<void> require(engine::ActionId action, std::string_view organization = {}) const;
   // The escalation check of `action` on another admin as it is or would be (`target`).
-  AppResult<void> requireOn(engine::ActionId action, const engine::Target& target) const;
+  Result<void> requireOn(engine::ActionId action, const engine::Target& target) const;
   // The same question when a "no" hides something rather than refuses the request: logged,
   // a denial not recorded as access_denied. Undeclared actions answer false.
   bool permits(const engine::Request& request) const;

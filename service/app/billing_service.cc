@@ -68,41 +68,41 @@ model::EpochDay firstDayOf(Month m) {
 
 std::int64_t startOf(Month m) { return firstDayOf(m) * kDay; }
 
-AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
+Result<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
                                            Month month) {
   auto totals = store.query([&](store::Tx& tx) {
     return tx.usageDailyTotals(scope, firstDayOf(month), firstDayOf(nextMonth(month)));
   });
-  if (!totals) return failWith(fromStore(totals.error()));
+  if (!totals) return fail(totals.error());
   std::int64_t hwm = 0;
   for (const auto& t : *totals) hwm = std::max(hwm, t.users);
   return hwm;
 }
 
-AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
+Result<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
                                              const std::string& provider_id) {
   std::vector<std::string> providers;
   if (!provider_id.empty()) {
     providers.push_back(provider_id);
   } else {
     auto all = store.query([](store::Tx& tx) { return tx.listProviders(); });
-    if (!all) return failWith(fromStore(all.error()));
+    if (!all) return fail(all.error());
     for (const auto& p : *all) providers.push_back(p.id);
   }
   const model::EpochDay today = epochDayOf(now);
   std::int64_t recorded = 0;
   for (const auto& id : providers) {
-    auto n = store.transact([&](store::Tx& tx) -> store::Result<std::int64_t> {
-      if (auto p = tx.getProvider(model::TenantScope{id}); !p) return store::fail(p.error());
+    auto n = store.transact([&](store::Tx& tx) -> Result<std::int64_t> {
+      if (auto p = tx.getProvider(model::TenantScope{id}); !p) return fail(p.error());
       return tx.recordUsageFromCounts(model::TenantScope{id}, today);
     });
-    if (!n) return failWith(fromStore(n.error()));
+    if (!n) return fail(n.error());
     recorded += *n;
   }
   return recorded;
 }
 
-AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
+Result<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
                                     std::int64_t now, int days) {
   const Month current = monthOf(now);
   const Month last = previousMonth(current);
@@ -112,15 +112,15 @@ AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScop
   const model::EpochDay first_daily = today - std::clamp(days, 1, kUsageDaysMax) + 1;
   const model::EpochDay from = std::min({first_daily, firstDayOf(oldest), firstDayOf(last)});
   UsageReport out;
-  auto ok = store.query([&](store::Tx& tx) -> store::Result<void> {
+  auto ok = store.query([&](store::Tx& tx) -> Result<void> {
     // The provider must exist (a scope of nothing answers 404, as everything else does).
-    if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
+    if (auto p = tx.getProvider(scope); !p) return fail(p.error());
     auto orgs = tx.usageByOrganization(scope, today, firstDayOf(last), firstDayOf(current));
-    if (!orgs) return store::fail(orgs.error());
+    if (!orgs) return fail(orgs.error());
     auto totals = tx.usageDailyTotals(scope, from, today + 1);
-    if (!totals) return store::fail(totals.error());
+    if (!totals) return fail(totals.error());
     auto settings = tx.getBillingSettings(scope);
-    if (!settings && !settings.error().isNotFound()) return store::fail(settings.error());
+    if (!settings && !settings.error().isNotFound()) return fail(settings.error());
     out.organizations = std::move(*orgs);
     for (const auto& o : out.organizations) {
       out.current_users += o.current_users;
@@ -143,17 +143,17 @@ AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScop
     if (settings) out.user_cap = settings->user_cap;
     return {};
   });
-  if (!ok) return failWith(fromStore(ok.error()));
+  if (!ok) return fail(ok.error());
   return out;
 }
 
-AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
+Result<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
                                    Month month, std::int64_t now, std::string_view via) {
   const std::string period = monthText(month);
   CloseOutcome out;
-  auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = store.transact([&](store::Tx& tx) -> Result<void> {
     auto existing = tx.listInvoices(scope);
-    if (!existing) return store::fail(existing.error());
+    if (!existing) return fail(existing.error());
     for (const auto& inv : *existing) {
       if (inv.period == period) {
         out.kind = CloseOutcome::Kind::kAlreadyClosed;
@@ -163,12 +163,12 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope
     }
     auto settings = tx.getBillingSettings(scope);
     if (!settings) {
-      if (!settings.error().isNotFound()) return store::fail(settings.error());
+      if (!settings.error().isNotFound()) return fail(settings.error());
       out.kind = CloseOutcome::Kind::kNoPrice;
       return {};
     }
     auto totals = tx.usageDailyTotals(scope, firstDayOf(month), firstDayOf(nextMonth(month)));
-    if (!totals) return store::fail(totals.error());
+    if (!totals) return fail(totals.error());
     std::int64_t hwm = 0;
     for (const auto& t : *totals) hwm = std::max(hwm, t.users);
     model::InvoiceRecord inv;
@@ -182,14 +182,14 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope
     inv.billed_cents = hwm * settings->price_per_user_cents;
     inv.status = inv.billed_cents == 0 ? model::InvoiceStatus::kPaid : model::InvoiceStatus::kOpen;
     auto id = tx.createInvoice(scope, inv);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     inv.id = *id;
     auto ev = cliEvent(scope, "invoice_create", "invoice", inv.id,
                           {{"period", "", period},
                            {"users", "", std::to_string(hwm)},
                            {"billed", "", cents(inv.billed_cents)}},
                        via);
-    if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(scope, ev); !e) return fail(e.error());
     out.kind = CloseOutcome::Kind::kCreated;
     out.invoice = inv;
     return {};
@@ -200,21 +200,21 @@ AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope
       out.kind = CloseOutcome::Kind::kAlreadyClosed;
       return out;
     }
-    return failWith(fromStore(done.error()));
+    return fail(done.error());
   }
   return out;
 }
 
-AppResult<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
+Result<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
                                 std::int64_t price_per_user_cents,
                                 std::optional<std::int64_t> user_cap) {
-  if (price_per_user_cents < 0) return failWith(AppError::invalid("the price must not be negative"));
-  if (user_cap && *user_cap < 0) return failWith(AppError::invalid("the user cap must not be negative"));
-  auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
-    if (auto p = tx.getProvider(scope); !p) return store::fail(p.error());
+  if (price_per_user_cents < 0) return fail(Status::invalidArgument("the price must not be negative"));
+  if (user_cap && *user_cap < 0) return fail(Status::invalidArgument("the user cap must not be negative"));
+  auto done = store.transact([&](store::Tx& tx) -> Result<void> {
+    if (auto p = tx.getProvider(scope); !p) return fail(p.error());
     model::BillingSettingsRecord next;
     auto cur = tx.getBillingSettings(scope);
-    if (!cur && !cur.error().isNotFound()) return store::fail(cur.error());
+    if (!cur && !cur.error().isNotFound()) return fail(cur.error());
     if (cur) next = *cur;
     const std::string from = cur ? cents(cur->price_per_user_cents) : "";
     next.price_per_user_cents = price_per_user_cents;
@@ -224,59 +224,59 @@ AppResult<void> setBillingPrice(store::Store& store, const model::TenantScope& s
                           {{"pricePerUserCents", from, cents(price_per_user_cents)},
                            {"userCap", cur && cur->user_cap ? cents(*cur->user_cap) : "",
                             user_cap ? cents(*user_cap) : ""}});
-    if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(scope, ev); !e) return fail(e.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
 // ---------------------------------------------------------------- BillingService
 
-AppResult<UsageReport> BillingService::usage(const Actor& actor, int days) {
+Result<UsageReport> BillingService::usage(const Actor& actor, int days) {
   return billingUsage(app_.store(), actor.scope(), app_.now(), days);
 }
 
-AppResult<std::vector<model::InvoiceRecord>> BillingService::invoices(const Actor& actor) {
+Result<std::vector<model::InvoiceRecord>> BillingService::invoices(const Actor& actor) {
   auto r = app_.store().query([&](store::Tx& tx) { return tx.listInvoices(actor.scope()); });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return std::move(*r);
 }
 
-AppResult<InvoiceDetail> BillingService::invoice(const Actor& actor, const std::string& id) {
+Result<InvoiceDetail> BillingService::invoice(const Actor& actor, const std::string& id) {
   InvoiceDetail out;
-  auto r = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto r = app_.store().query([&](store::Tx& tx) -> Result<void> {
     auto inv = tx.getInvoice(actor.scope(), id);
-    if (!inv) return store::fail(inv.error());
+    if (!inv) return fail(inv.error());
     auto pays = tx.listPayments(actor.scope(), id);
-    if (!pays) return store::fail(pays.error());
+    if (!pays) return fail(pays.error());
     out.invoice = std::move(*inv);
     out.payments = std::move(*pays);
     return {};
   });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return out;
 }
 
-AppResult<BillingInformation> BillingService::information(const Actor& actor) {
+Result<BillingInformation> BillingService::information(const Actor& actor) {
   auto r = app_.store().query([&](store::Tx& tx) { return tx.getBillingInformation(actor.scope()); });
   if (!r) {
     if (r.error().isNotFound()) return BillingInformation{};
-    return failWith(fromStore(r.error()));
+    return fail(r.error());
   }
   return BillingInformation{std::move(*r), true};
 }
 
-AppResult<BillingInformation> BillingService::putInformation(
+Result<BillingInformation> BillingService::putInformation(
     const Actor& actor, const model::BillingInformationRecord& in, const IfMatch& if_match) {
-  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<model::BillingInformationRecord> {
+  auto r = app_.store().transact([&](store::Tx& tx) -> Result<model::BillingInformationRecord> {
     model::BillingInformationRecord cur;
     auto got = tx.getBillingInformation(actor.scope());
-    if (!got && !got.error().isNotFound()) return store::fail(got.error());
+    if (!got && !got.error().isNotFound()) return fail(got.error());
     const bool stored = got.has_value();
     if (got) cur = *got;
     if (auto ok = if_match.check(stored ? cur.version : 0, "the billing information"); !ok) {
-      return store::fail(ok.error());
+      return fail(ok.error());
     }
     std::vector<Change> changes;
     auto diff = [&](const char* field, const std::string& a, const std::string& b) {
@@ -291,34 +291,34 @@ AppResult<BillingInformation> BillingService::putInformation(
     diff("country", cur.country, in.country);
     diff("email", cur.email, in.email);
     if (stored && changes.empty()) return cur;
-    if (auto ok = tx.putBillingInformation(actor.scope(), in); !ok) return store::fail(ok.error());
+    if (auto ok = tx.putBillingInformation(actor.scope(), in); !ok) return fail(ok.error());
     Actor who = actor;
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
     auto ev = activityEvent(who, "billing_information_update", "billing_information",
                             actor.provider_id, changes);
-    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return fail(e.error());
     return tx.getBillingInformation(actor.scope());
   });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return BillingInformation{std::move(*r), true};
 }
 
-AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::string& invoice_id,
+Result<InvoiceDetail> BillingService::pay(const Actor& actor, const std::string& invoice_id,
                                              std::int64_t amount_cents,
                                              const std::string& reference) {
-  if (amount_cents <= 0) return failWith(AppError::invalid("amountCents must be positive"));
-  std::optional<AppError> refused;
+  if (amount_cents <= 0) return fail(Status::invalidArgument("amountCents must be positive"));
+  std::optional<Status> refused;
   InvoiceDetail out;
-  auto r = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto r = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto inv = tx.getInvoice(actor.scope(), invoice_id);
-    if (!inv) return store::fail(inv.error());
+    if (!inv) return fail(inv.error());
     if (inv->status == model::InvoiceStatus::kVoid) {
-      refused = AppError::precondition("the invoice is void");
-      return store::fail(store::Status::failedPrecondition("void"));
+      refused = Status::preconditionFailed("the invoice is void");
+      return fail(Status::preconditionFailed("void"));
     }
     if (amount_cents > inv->billed_cents - inv->paid_cents) {
-      refused = AppError::invalid("amountCents exceeds what is owed");
-      return store::fail(store::Status::invalidArgument("overpayment"));
+      refused = Status::invalidArgument("amountCents exceeds what is owed");
+      return fail(Status::invalidArgument("overpayment"));
     }
     model::PaymentRecord pay;
     pay.invoice_id = invoice_id;
@@ -326,9 +326,9 @@ AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::stri
     pay.at = app_.now();
     pay.reference = reference;
     auto pid = tx.recordPayment(actor.scope(), pay);
-    if (!pid) return store::fail(pid.error());
+    if (!pid) return fail(pid.error());
     auto after = tx.getInvoice(actor.scope(), invoice_id);
-    if (!after) return store::fail(after.error());
+    if (!after) return fail(after.error());
     std::vector<Change> changes{{"paid", cents(inv->paid_cents), cents(after->paid_cents)}};
     if (after->status != inv->status) {
       changes.push_back({"status", std::string(store::invoiceStatusText(inv->status)),
@@ -337,26 +337,26 @@ AppResult<InvoiceDetail> BillingService::pay(const Actor& actor, const std::stri
     Actor who = actor;
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
     auto ev = activityEvent(who, "invoice_payment", "invoice", invoice_id, changes);
-    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return fail(e.error());
     auto pays = tx.listPayments(actor.scope(), invoice_id);
-    if (!pays) return store::fail(pays.error());
+    if (!pays) return fail(pays.error());
     out.invoice = std::move(*after);
     out.payments = std::move(*pays);
     return {};
   });
   if (!r) {
-    if (refused) return failWith(*refused);
-    return failWith(fromStore(r.error()));
+    if (refused) return fail(*refused);
+    return fail(r.error());
   }
   return out;
 }
 
-AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now) {
+Result<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now) {
   const Month month = previousMonth(monthOf(now));
   auto all = store.query([](store::Tx& tx) { return tx.listProviders(); });
-  if (!all) return failWith(fromStore(all.error()));
+  if (!all) return fail(all.error());
   std::int64_t created = 0;
-  std::optional<AppError> first_error;
+  std::optional<Status> first_error;
   const std::int64_t month_end = firstDayOf(monthOf(now)) * kDay;
   for (const auto& p : *all) {
     if (p.created >= month_end) continue;  // no month to bill before the provider existed
@@ -367,7 +367,7 @@ AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now
     }
     if (r->kind == CloseOutcome::Kind::kCreated) ++created;
   }
-  if (first_error) return failWith(*first_error);
+  if (first_error) return fail(*first_error);
   return created;
 }
 

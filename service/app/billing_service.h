@@ -28,7 +28,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -69,18 +69,18 @@ inline constexpr int kUsageDaysMax = 366;
 inline constexpr int kUsageMonths = 12;
 
 // `days`: 1..kUsageDaysMax (the caller validates).
-AppResult<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
+Result<UsageReport> billingUsage(store::Store& store, const model::TenantScope& scope,
                                     std::int64_t now, int days = kUsageDaysDefault);
 
 // The daily usage snapshot: records today's (UTC) users and devices of every org of every
 // provider (or only of `provider_id`) from the users and devices tables, one transaction per
 // provider; re-running the same day replaces that day's counts. Returns the orgs recorded.
 // mtpd runs it at start and periodically; `mtpctl billing snapshot` runs it on demand.
-AppResult<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
+Result<std::int64_t> recordUsageSnapshots(store::Store& store, std::int64_t now,
                                              const std::string& provider_id = {});
 
 // The HWM of `month` (see above).
-AppResult<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
+Result<std::int64_t> monthHighWaterMark(store::Store& store, const model::TenantScope& scope,
                                            Month month);
 
 inline constexpr std::int64_t kInvoiceDueDays = 30;
@@ -95,17 +95,17 @@ struct CloseOutcome {
 // same transaction. Idempotent: a provider whose `month` already has an invoice gets nothing
 // new (kAlreadyClosed). A provider without a price gets nothing (kNoPrice).
 // `via` is the event's auth method: "cli" for the operator, "system" for mtpd's job.
-AppResult<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
+Result<CloseOutcome> closeMonth(store::Store& store, const model::TenantScope& scope,
                                    Month month, std::int64_t now, std::string_view via = "cli");
 
 // mtpd's invoice job: closes the month before `now`'s for every provider that has not been
 // billed for it yet (closeMonth, so at most one invoice per provider and month however many
 // passes or replicas run). Returns how many invoices it created.
-AppResult<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now);
+Result<std::int64_t> closePreviousMonth(store::Store& store, std::int64_t now);
 
 // The operator's price per user (and optional user cap), with one `billing_settings_update`
 // event initiated by the system.
-AppResult<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
+Result<void> setBillingPrice(store::Store& store, const model::TenantScope& scope,
                                 std::int64_t price_per_user_cents,
                                 std::optional<std::int64_t> user_cap);
 
@@ -123,20 +123,20 @@ class BillingService {
  public:
   explicit BillingService(AppContext& app) : app_(app) {}
 
-  AppResult<UsageReport> usage(const Actor& actor, int days = kUsageDaysDefault);
-  AppResult<std::vector<model::InvoiceRecord>> invoices(const Actor& actor);
-  AppResult<InvoiceDetail> invoice(const Actor& actor, const std::string& id);
-  AppResult<BillingInformation> information(const Actor& actor);
+  Result<UsageReport> usage(const Actor& actor, int days = kUsageDaysDefault);
+  Result<std::vector<model::InvoiceRecord>> invoices(const Actor& actor);
+  Result<InvoiceDetail> invoice(const Actor& actor, const std::string& id);
+  Result<BillingInformation> information(const Actor& actor);
   // Replaces the billing information; when something changed, one
   // `billing_information_update` event (changes per field) in the same transaction. With
   // If-Match: 412 unless the stored version (0: never stored) is one it names, checked under
   // the provider's row lock.
-  AppResult<BillingInformation> putInformation(const Actor& actor,
+  Result<BillingInformation> putInformation(const Actor& actor,
                                                const model::BillingInformationRecord& in,
                                                const IfMatch& if_match = {});
   // Records a payment (0 < amount <= owed) and one `invoice_payment` event; a void invoice:
   // kPreconditionFailed; an unknown one: kNotFound.
-  AppResult<InvoiceDetail> pay(const Actor& actor, const std::string& invoice_id,
+  Result<InvoiceDetail> pay(const Actor& actor, const std::string& invoice_id,
                                std::int64_t amount_cents, const std::string& reference);
 
  private:

@@ -25,7 +25,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/command_store.h"
 #include "model/list_query.h"
 
@@ -47,28 +47,28 @@ class CommandService {
  public:
   explicit CommandService(AppContext& app) : app_(app) {}
 
-  AppResult<model::Page<store::SavedCommandRecord>> list(const Actor& actor,
+  Result<model::Page<store::SavedCommandRecord>> list(const Actor& actor,
                                                          const std::string& org_id,
                                                          const model::ListQuery& query);
-  AppResult<store::SavedCommandRecord> get(const Actor& actor, const std::string& org_id,
+  Result<store::SavedCommandRecord> get(const Actor& actor, const std::string& org_id,
                                            const std::string& id);
   // Every field required.
-  AppResult<store::SavedCommandRecord> create(const Actor& actor, const std::string& org_id,
+  Result<store::SavedCommandRecord> create(const Actor& actor, const std::string& org_id,
                                               const SavedCommandInput& in);
   // With If-Match (update and remove): 412 unless the command's version is one it names,
   // checked under the command's row lock.
-  AppResult<store::SavedCommandRecord> update(const Actor& actor, const std::string& org_id,
+  Result<store::SavedCommandRecord> update(const Actor& actor, const std::string& org_id,
                                               const std::string& id, const SavedCommandInput& in,
                                               const IfMatch& if_match = {});
-  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
+  Result<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
                          const IfMatch& if_match = {});
   // One pending result per device, in the order given.
-  AppResult<std::vector<store::CommandResultRecord>> run(const Actor& actor,
+  Result<std::vector<store::CommandResultRecord>> run(const Actor& actor,
                                                          const std::string& org_id,
                                                          const std::string& id,
                                                          const std::vector<std::string>& devices);
   // Newest first; `device_id` empty: every device.
-  AppResult<std::vector<store::CommandResultRecord>> results(const Actor& actor,
+  Result<std::vector<store::CommandResultRecord>> results(const Actor& actor,
                                                              const std::string& org_id,
                                                              const std::string& id,
                                                              const std::string& device_id,
@@ -81,7 +81,7 @@ class CommandService {
 // The agent's report checked and normalised: status done|failed|timed_out|not_executed, an
 // exit code only with done or failed, output cut to kMaxCommandOutput bytes (on a UTF-8
 // character boundary; truncated set when cut).
-AppResult<store::CommandOutcome> checkCommandOutcome(store::CommandOutcome outcome);
+Result<store::CommandOutcome> checkCommandOutcome(store::CommandOutcome outcome);
 
 // Whether a device's OS family (as its agent reports it) is the target OS.
 bool osMatches(const std::string& target_os, const std::string& os_family);

@@ -25,7 +25,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/command_store.h"
 #include "model/list_query.h"
 #include "model/records.h"
@@ -77,41 +77,41 @@ class DeviceService {
  public:
   explicit DeviceService(AppContext& app) : app_(app) {}
 
-  AppResult<model::Page<model::DeviceRecord>> list(const Actor& actor,
+  Result<model::Page<model::DeviceRecord>> list(const Actor& actor,
                                                    const model::OrgReach& reach,
                                                    const model::ListQuery& query);
   // A device of `org_id` (kNotFound for any other).
-  AppResult<model::DeviceRecord> get(const Actor& actor, const std::string& org_id,
+  Result<model::DeviceRecord> get(const Actor& actor, const std::string& org_id,
                                      const std::string& device_id);
   // type: lock|restart|shutdown|remote_assist (remote_assist needs the org's remoteAssist on:
   // else kPreconditionFailed).
-  AppResult<model::DeviceCommandRecord> queueCommand(const Actor& actor, const std::string& org_id,
+  Result<model::DeviceCommandRecord> queueCommand(const Actor& actor, const std::string& org_id,
                                                      const std::string& device_id,
                                                      const std::string& type);
-  AppResult<std::vector<model::DeviceCommandRecord>> commands(const Actor& actor,
+  Result<std::vector<model::DeviceCommandRecord>> commands(const Actor& actor,
                                                               const std::string& org_id,
                                                               const std::string& device_id,
                                                               int limit);
   // The org's current connect key; the first read creates one (with its event).
-  AppResult<ConnectKey> connectKey(const Actor& actor, const std::string& org_id);
-  AppResult<ConnectKey> regenerateConnectKey(const Actor& actor, const std::string& org_id);
+  Result<ConnectKey> connectKey(const Actor& actor, const std::string& org_id);
+  Result<ConnectKey> regenerateConnectKey(const Actor& actor, const std::string& org_id);
 
   // --- the agent (no admin: the connect key or the device key is the credential)
   // kUnauthenticated for an unknown or revoked connect key.
-  AppResult<Registration> registerDevice(const std::string& connect_key, const DeviceFacts& facts,
+  Result<Registration> registerDevice(const std::string& connect_key, const DeviceFacts& facts,
                                          const std::string& client_ip);
   // kUnauthenticated for an unknown device key. Returns the commands now marked sent.
-  AppResult<AgentWork> checkin(const std::string& device_key, const model::DeviceCheckin& facts);
+  Result<AgentWork> checkin(const std::string& device_key, const model::DeviceCheckin& facts);
   // kNotFound unless the command (a built-in command or a saved command's result) is this
   // device's own and not finished yet. A built-in command takes done|failed and output up to
   // 16 KiB; a saved command's result is checked by app::checkCommandOutcome.
-  AppResult<std::variant<model::DeviceCommandRecord, store::CommandResultRecord>> commandResult(
+  Result<std::variant<model::DeviceCommandRecord, store::CommandResultRecord>> commandResult(
       const std::string& device_key, const std::string& command_id, const AgentReport& report,
       const std::string& client_ip);
 
  private:
   std::string deriveConnectKey(const model::ConnectKeyRecord& k) const;
-  AppResult<model::DeviceRecord> deviceOfKey(const std::string& device_key);
+  Result<model::DeviceRecord> deviceOfKey(const std::string& device_key);
   AppContext& app_;
 };
 

@@ -86,7 +86,7 @@ model::HomeDeviceQuery deviceQuery(const WidgetDef& d, const HomeSettings& s, st
 }
 
 // One widget's count or page inside a read transaction; limit 0: the count only.
-store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& scope,
+Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& scope,
                                      const WidgetDef& d, const model::OrgReach& reach,
                                      const HomeSettings& s, std::int64_t now, int limit,
                                      int skip) {
@@ -96,12 +96,12 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& sc
       const auto q = userQuery(d, s, now);
       if (limit == 0) {
         auto n = tx.countHomeUsers(scope, reach, q);
-        if (!n) return store::fail(n.error());
+        if (!n) return fail(n.error());
         out.total_count = *n;
         return out;
       }
       auto page = tx.listHomeUsers(scope, reach, q, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       out.users = std::move(page->results);
       return out;
@@ -110,19 +110,19 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& sc
       const auto q = deviceQuery(d, s, now);
       if (limit == 0) {
         auto n = tx.countHomeDevices(scope, reach, q);
-        if (!n) return store::fail(n.error());
+        if (!n) return fail(n.error());
         out.total_count = *n;
         return out;
       }
       auto page = tx.listHomeDevices(scope, reach, q, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       out.devices = std::move(page->results);
       return out;
     }
     case Kind::kAdmins: {
       auto page = tx.listAdminsWithoutMfa(scope, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       out.admins = std::move(page->results);
       return out;
@@ -130,12 +130,12 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& sc
     case Kind::kMdm: {
       if (limit == 0) {
         auto n = tx.countMdmOrgs(scope, reach, now + kMdmWarnDays * kDay);
-        if (!n) return store::fail(n.error());
+        if (!n) return fail(n.error());
         out.total_count = *n;
         return out;
       }
       auto page = tx.listMdmItems(scope, reach, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       for (auto& item : page->results) {
         std::string status = mdmStatus(item.expires_at, now);
@@ -145,7 +145,7 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& sc
     }
     case Kind::kReports: {
       auto page = tx.listReportsReady(scope, reach, now - kReportHours * 3600, now, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       out.reports = std::move(page->results);
       return out;
@@ -156,14 +156,14 @@ store::Result<HomeDetail> widgetPage(store::Tx& tx, const model::TenantScope& sc
       q.skip = skip;
       q.sort = {{"name", false}};
       auto page = tx.listOrganizations(scope, reach, q);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       if (limit > 0) out.orgs = std::move(page->results);
       return out;
     }
     case Kind::kOsReleases: {
       auto page = tx.listOsReleases(now - kOsReleaseDays * kDay, limit, skip);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       out.total_count = page->total_count;
       out.os_releases = std::move(page->results);
       return out;
@@ -247,7 +247,7 @@ namespace {
 
 // The admin's saved choice in `tx` (under the admin's row lock in a write unit), or the
 // defaults.
-store::Result<HomeSettings> settingsIn(store::Tx& tx, const Actor& actor) {
+Result<HomeSettings> settingsIn(store::Tx& tx, const Actor& actor) {
   HomeSettings s;
   auto saved = tx.getAdminHome(actor.scope(), actor.admin_id);
   if (!saved) {
@@ -255,7 +255,7 @@ store::Result<HomeSettings> settingsIn(store::Tx& tx, const Actor& actor) {
       s.widgets = homeWidgetIds();
       return s;
     }
-    return store::fail(saved.error());
+    return fail(saved.error());
   }
   s.widgets = saved->widgets;
   s.upcoming_password_expiration_days = saved->upcoming_password_expiration_days;
@@ -268,20 +268,20 @@ store::Result<HomeSettings> settingsIn(store::Tx& tx, const Actor& actor) {
 
 }  // namespace
 
-AppResult<HomeSettings> HomeService::settings(const Actor& actor) {
+Result<HomeSettings> HomeService::settings(const Actor& actor) {
   auto r = app_.store().query([&](store::Tx& tx) { return settingsIn(tx, actor); });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return std::move(*r);
 }
 
-AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSettingsChanges& change,
+Result<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSettingsChanges& change,
                                                   const IfMatch& if_match) {
   const std::vector<std::string>& widgets = change.widgets;
   std::vector<std::string> seen;
   for (const auto& id : widgets) {
-    if (!isHomeWidget(id)) return failWith(AppError::invalid("unknown widget `" + id + "`"));
+    if (!isHomeWidget(id)) return fail(Status::invalidArgument("unknown widget `" + id + "`"));
     if (std::find(seen.begin(), seen.end(), id) != seen.end()) {
-      return failWith(AppError::invalid("widget `" + id + "` is listed twice"));
+      return fail(Status::invalidArgument("widget `" + id + "` is listed twice"));
     }
     seen.push_back(id);
   }
@@ -289,15 +289,15 @@ AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSetting
                          std::pair{"longUptimeDays", change.long_uptime_days},
                          std::pair{"scheduledDays", change.scheduled_days}}) {
     if (v && (*v < kHomeMinDays || *v > kHomeMaxDays)) {
-      return failWith(AppError::invalid(std::string(name) + " must be between 1 and 365"));
+      return fail(Status::invalidArgument(std::string(name) + " must be between 1 and 365"));
     }
   }
   HomeSettings out;
   // Read, compare and write in one write unit: the admin's row lock (getAdminHome) orders
   // concurrent saves, so none is lost and each event's `from` is the committed choice.
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto before = settingsIn(tx, actor);
-    if (!before) return store::fail(before.error());
+    if (!before) return fail(before.error());
     if (auto ok = if_match.check(before->version, "the Home layout"); !ok) return ok;
     HomeSettings in = *before;  // the absent N values stay as saved
     in.widgets = widgets;
@@ -329,14 +329,14 @@ AppResult<HomeSettings> HomeService::saveSettings(Actor actor, const HomeSetting
     out.version = before->version + 1;  // the store's next version (1 for a new row)
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) actor.email = me->email;
     auto ev = activityEvent(actor, "home_settings_update", "admin", actor.admin_id, changes);
-    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return store::fail(id.error());
+    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return fail(id.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return out;
 }
 
-AppResult<std::vector<WidgetCount>> HomeService::counts(const Actor& actor,
+Result<std::vector<WidgetCount>> HomeService::counts(const Actor& actor,
                                                         const std::vector<PermittedWidget>& widgets,
                                                         const HomeSettings& settings) {
   const std::int64_t now = app_.now();
@@ -345,39 +345,39 @@ AppResult<std::vector<WidgetCount>> HomeService::counts(const Actor& actor,
   // half leases its own connection and releases it before anyone waits for the other, so two
   // requests can never hold one connection each while waiting for another.
   std::vector<WidgetCount> out(widgets.size());
-  auto countOf = [&](std::size_t parity) -> AppResult<void> {
-    auto r = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto countOf = [&](std::size_t parity) -> Result<void> {
+    auto r = app_.store().query([&](store::Tx& tx) -> Result<void> {
       for (std::size_t i = parity; i < widgets.size(); i += 2) {
         const WidgetDef* d = findDef(widgets[i].id);
         if (d == nullptr) continue;
         auto page = widgetPage(tx, actor.scope(), *d, widgets[i].reach, settings, now, 0, 0);
-        if (!page) return store::fail(page.error());
+        if (!page) return fail(page.error());
         out[i] = {widgets[i].id, page->total_count};
       }
       return {};
     });
-    if (!r) return failWith(fromStore(r.error()));
+    if (!r) return fail(r.error());
     return {};
   };
   auto odd = std::async(std::launch::async, countOf, std::size_t{1});
   auto even = countOf(0);
   auto rest = odd.get();
-  if (!even) return failWith(even.error());
-  if (!rest) return failWith(rest.error());
+  if (!even) return fail(even.error());
+  if (!rest) return fail(rest.error());
   std::erase_if(out, [](const WidgetCount& c) { return c.id.empty(); });  // unknown ids
   return out;
 }
 
-AppResult<HomeDetail> HomeService::detail(const Actor& actor, const PermittedWidget& widget,
+Result<HomeDetail> HomeService::detail(const Actor& actor, const PermittedWidget& widget,
                                           const HomeSettings& settings, int limit, int skip) {
   const WidgetDef* d = findDef(widget.id);
-  if (d == nullptr) return failWith(AppError::notFound("no such widget"));
+  if (d == nullptr) return fail(Status::notFound("no such widget"));
   if (limit == 0) limit = kMaxExportRows;
   const std::int64_t now = app_.now();
   auto r = app_.store().query([&](store::Tx& tx) {
     return widgetPage(tx, actor.scope(), *d, widget.reach, settings, now, limit, skip);
   });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return std::move(*r);
 }
 
@@ -390,35 +390,35 @@ std::vector<MfaResult> HomeService::requireMfa(const Actor& actor,
   std::vector<MfaResult> out;
   for (const auto& id : ids) {
     auto r = admins.update(actor, id, change, authz);
-    out.push_back({id, r ? std::nullopt : std::optional<AppError>(r.error())});
+    out.push_back({id, r ? std::nullopt : std::optional<Status>(r.error())});
   }
   return out;
 }
 
-AppResult<OrgMdm> HomeService::getMdm(const Actor& actor, const std::string& org_id) {
-  auto r = app_.store().query([&](store::Tx& tx) -> store::Result<OrgMdm> {
+Result<OrgMdm> HomeService::getMdm(const Actor& actor, const std::string& org_id) {
+  auto r = app_.store().query([&](store::Tx& tx) -> Result<OrgMdm> {
     // The version first: a change committed between the two reads then shows newer items
     // under the older version (a later If-Match fails safe), never the reverse.
     auto version = tx.getOrgMdmVersion(actor.scope(), org_id);
-    if (!version) return store::fail(version.error());
+    if (!version) return fail(version.error());
     auto items = tx.getOrgMdm(actor.scope(), org_id);
-    if (!items) return store::fail(items.error());
+    if (!items) return fail(items.error());
     OrgMdm out = fromItems(*items);
     out.version = *version;
     return out;
   });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return std::move(*r);
 }
 
-AppResult<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
+Result<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
                                       const IfMatch& if_match) {
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto version = tx.getOrgMdmVersion(actor.scope(), org_id);  // the org's row lock
-    if (!version) return store::fail(version.error());
+    if (!version) return fail(version.error());
     if (auto ok = if_match.check(*version, "the MDM settings"); !ok) return ok;
     auto before = tx.getOrgMdm(actor.scope(), org_id);
-    if (!before) return store::fail(before.error());
+    if (!before) return fail(before.error());
     const OrgMdm old = fromItems(*before);
     std::vector<Change> changes;
     std::vector<model::OrgMdmItem> items;
@@ -434,10 +434,10 @@ AppResult<OrgMdm> HomeService::putMdm(Actor actor, const std::string& org_id, co
     if (auto ok = tx.putOrgMdm(actor.scope(), org_id, items); !ok) return ok;
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) actor.email = me->email;
     auto ev = activityEvent(actor, "organization_update", "organization", org_id, changes, org_id);
-    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return store::fail(id.error());
+    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return fail(id.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return getMdm(actor, org_id);
 }
 

@@ -36,7 +36,7 @@
 #include "app/admin_service.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -101,7 +101,7 @@ struct HomeDetail {
 
 struct MfaResult {
   std::string id;
-  std::optional<AppError> error;  // none: done (or already required)
+  std::optional<Status> error;  // none: done (or already required)
 };
 
 // The three MDM items of an org; an absent one is not tracked.
@@ -117,20 +117,20 @@ class HomeService {
   explicit HomeService(AppContext& app) : app_(app) {}
 
   // The admin's saved choice, or every widget with the default N values.
-  AppResult<HomeSettings> settings(const Actor& actor);
+  Result<HomeSettings> settings(const Actor& actor);
   // kInvalidArgument for an unknown or repeated widget id or an N outside 1..365. Saved at
   // once, with one `home_settings_update` event. With If-Match: 412 unless the saved
   // version (0: the defaults) is one it names, checked under the admin's row lock.
-  AppResult<HomeSettings> saveSettings(Actor actor, const HomeSettingsChanges& settings,
+  Result<HomeSettings> saveSettings(Actor actor, const HomeSettingsChanges& settings,
                                        const IfMatch& if_match = {});
 
   // The counts of `widgets` (already filtered by the engine and the choice), in one read.
-  AppResult<std::vector<WidgetCount>> counts(const Actor& actor,
+  Result<std::vector<WidgetCount>> counts(const Actor& actor,
                                              const std::vector<PermittedWidget>& widgets,
                                              const HomeSettings& settings);
   // REQUIRES: isHomeWidget(widget.id). Paged with limit (1..100) and skip; `limit` 0 with a
   // report export lists every row (up to kMaxExportRows).
-  AppResult<HomeDetail> detail(const Actor& actor, const PermittedWidget& widget,
+  Result<HomeDetail> detail(const Actor& actor, const PermittedWidget& widget,
                                const HomeSettings& settings, int limit, int skip);
 
   // Requires MFA of each admin (their own flag), one admin_update event per admin changed,
@@ -138,10 +138,10 @@ class HomeService {
   std::vector<MfaResult> requireMfa(const Actor& actor, const std::vector<std::string>& ids,
                                     const Authorization& authz);
 
-  AppResult<OrgMdm> getMdm(const Actor& actor, const std::string& org_id);
+  Result<OrgMdm> getMdm(const Actor& actor, const std::string& org_id);
   // Replaces the org's dates, with one organization_update event when anything changed.
   // With If-Match: 412 unless the items' version is one it names (under the org's row lock).
-  AppResult<OrgMdm> putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
+  Result<OrgMdm> putMdm(Actor actor, const std::string& org_id, const OrgMdm& mdm,
                            const IfMatch& if_match = {});
 
  private:

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::app {
 
@@ -27,9 +27,9 @@ struct IfMatch {
     return false;
   }
   // kFailedPrecondition (412 precondition_failed) when the current version is not accepted.
-  store::Result<void> check(std::int64_t current, std::string_view what) const {
+  Result<void> check(std::int64_t current, std::string_view what) const {
     if (matches(current)) return {};
-    return store::fail(store::Status::failedPrecondition(
+    return fail(Status::preconditionFailed(
         std::string(what) + " was changed since it was read (If-Match does not match ETag \"" +
         std::to_string(current) + "\")"));
   }

@@ -34,25 +34,25 @@ bool printable(const std::string& s) {
   return std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-AppResult<void> checkField(const std::string& name, const std::string& v, bool required, std::size_t max = kMaxField) {
-  if (required && v.empty()) return failWith(AppError::invalid("field `" + name + "` is required"));
-  if (v.size() > max) return failWith(AppError::invalid("field `" + name + "` is too long"));
-  if (!printable(v)) return failWith(AppError::invalid("field `" + name + "` holds control characters"));
+Result<void> checkField(const std::string& name, const std::string& v, bool required, std::size_t max = kMaxField) {
+  if (required && v.empty()) return fail(Status::invalidArgument("field `" + name + "` is required"));
+  if (v.size() > max) return fail(Status::invalidArgument("field `" + name + "` is too long"));
+  if (!printable(v)) return fail(Status::invalidArgument("field `" + name + "` holds control characters"));
   return {};
 }
 
-AppResult<void> checkKind(const std::string& kind) {
-  if (!isPsaKind(kind)) return failWith(AppError::notFound("unknown integration `" + kind + "`"));
+Result<void> checkKind(const std::string& kind) {
+  if (!isPsaKind(kind)) return fail(Status::notFound("unknown integration `" + kind + "`"));
   return {};
 }
 
-AppResult<void> checkInput(const std::string& kind, const IntegrationInput& in) {
+Result<void> checkInput(const std::string& kind, const IntegrationInput& in) {
   if (auto c = checkField("siteUrl", in.site_url, true); !c) return c;
   if (!in.site_url.starts_with("https://") && !in.site_url.starts_with("http://")) {
-    return failWith(AppError::invalid("field `siteUrl` must be an http(s) URL"));
+    return fail(Status::invalidArgument("field `siteUrl` must be an http(s) URL"));
   }
   if (in.site_url.find_first_of(" ?#@") != std::string::npos) {
-    return failWith(AppError::invalid("field `siteUrl` must be a plain base URL (no spaces, query, fragment or user)"));
+    return fail(Status::invalidArgument("field `siteUrl` must be a plain base URL (no spaces, query, fragment or user)"));
   }
   const bool cw = kind == "connectwise";
   if (auto c = checkField("companyId", in.company_id, cw); !c) return c;
@@ -62,11 +62,11 @@ AppResult<void> checkInput(const std::string& kind, const IntegrationInput& in) 
     if (auto c = checkField(cw ? "privateKey" : "secret", *in.secret, true, kMaxSecret); !c) return c;
   }
   if (in.price_per_user_cents < 0 || in.price_per_user_cents > 100'000'000) {
-    return failWith(AppError::invalid("field `pricePerUserCents` must be from 0 to 100000000"));
+    return fail(Status::invalidArgument("field `pricePerUserCents` must be from 0 to 100000000"));
   }
   for (const auto& k : in.ticket_alert_kinds) {
     if (std::none_of(std::begin(kPsaAlertKinds), std::end(kPsaAlertKinds), [&](const char* a) { return k == a; })) {
-      return failWith(AppError::invalid("unknown ticket alert kind `" + k + "` (user_locked, device_inactive_7d)"));
+      return fail(Status::invalidArgument("unknown ticket alert kind `" + k + "` (user_locked, device_inactive_7d)"));
     }
   }
   return {};
@@ -78,11 +78,11 @@ bool isPsaKind(const std::string& kind) {
   return std::any_of(std::begin(kPsaKinds), std::end(kPsaKinds), [&](const char* k) { return kind == k; });
 }
 
-AppResult<std::vector<IntegrationView>> IntegrationService::list(const Actor& actor) {
+Result<std::vector<IntegrationView>> IntegrationService::list(const Actor& actor) {
   std::vector<IntegrationView> out;
-  auto done = app_.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().query([&](store::Tx& tx) -> Result<void> {
     auto rows = tx.listIntegrations(actor.scope());
-    if (!rows) return store::fail(rows.error());
+    if (!rows) return fail(rows.error());
     for (const char* kind : kPsaKinds) {
       IntegrationView v;
       v.kind = kind;
@@ -95,34 +95,34 @@ AppResult<std::vector<IntegrationView>> IntegrationService::list(const Actor& ac
       }
       if (v.configured) {
         auto maps = tx.listPsaMappings(actor.scope(), kind);
-        if (!maps) return store::fail(maps.error());
+        if (!maps) return fail(maps.error());
         v.mapped_organizations = static_cast<std::int64_t>(maps->size());
         auto runs = tx.listSyncRuns(actor.scope(), kind, 1);
-        if (!runs) return store::fail(runs.error());
+        if (!runs) return fail(runs.error());
         if (!runs->empty()) v.last_sync = runs->front();
       }
       out.push_back(std::move(v));
     }
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return out;
 }
 
-AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::string& kind, const IntegrationInput& in,
+Result<IntegrationView> IntegrationService::put(Actor actor, const std::string& kind, const IntegrationInput& in,
                                                    const IfMatch& if_match) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
-  if (auto c = checkInput(kind, in); !c) return failWith(c.error());
+  if (auto k = checkKind(kind); !k) return fail(k.error());
+  if (auto c = checkInput(kind, in); !c) return fail(c.error());
   const auth::SecretBox* box = app_.secrets();
-  if (box == nullptr) return failWith(AppError::unavailable());
+  if (box == nullptr) return fail(Status::unavailable());
   const std::optional<std::string> sealed = in.secret ? std::optional(box->seal(*in.secret)) : std::nullopt;
   store::IntegrationRecord rec;
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto before = tx.getIntegration(actor.scope(), kind);
-    if (!before && before.error().isNotFound() == false) return store::fail(before.error());
+    if (!before && before.error().isNotFound() == false) return fail(before.error());
     if (auto ok = if_match.check(before ? before->version : 0, "the integration"); !ok) return ok;
     if (!before && !sealed) {
-      return store::fail(store::Status::invalidArgument(
+      return fail(Status::invalidArgument(
           kind == "connectwise" ? "field `privateKey` is required" : "field `secret` is required"));
     }
     rec.kind = kind;
@@ -134,7 +134,7 @@ AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::strin
     rec.enabled = in.enabled;
     rec.price_per_user_cents = in.price_per_user_cents;
     rec.ticket_alert_kinds = joinKinds(in.ticket_alert_kinds);
-    if (auto p = tx.putIntegration(actor.scope(), rec); !p) return store::fail(p.error());
+    if (auto p = tx.putIntegration(actor.scope(), rec); !p) return fail(p.error());
     // The changed non-secret fields; the credentials only as "replaced", never their value.
     std::vector<Change> changes;
     auto field = [&](const char* name, const std::string& from, const std::string& to) {
@@ -151,47 +151,47 @@ AppResult<IntegrationView> IntegrationService::put(Actor actor, const std::strin
     field("ticketAlertKinds", before ? before->ticket_alert_kinds : "", rec.ticket_alert_kinds);
     if (sealed) changes.push_back(Change{"credentials", before ? "set" : "", before ? "replaced" : "set"});
     auto ev = activityEvent(actor, "integration_update", "integration", kind, changes);
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   auto views = list(actor);
-  if (!views) return failWith(views.error());
+  if (!views) return fail(views.error());
   for (auto& v : *views) {
     if (v.kind == kind) return v;
   }
-  return failWith(AppError::internal());
+  return fail(Status::internal());
 }
 
-AppResult<void> IntegrationService::remove(Actor actor, const std::string& kind, const IfMatch& if_match) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+Result<void> IntegrationService::remove(Actor actor, const std::string& kind, const IfMatch& if_match) {
+  if (auto k = checkKind(kind); !k) return fail(k.error());
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     if (if_match.versions) {
       auto before = tx.getIntegration(actor.scope(), kind);  // the provider's row lock
-      if (!before && !before.error().isNotFound()) return store::fail(before.error());
+      if (!before && !before.error().isNotFound()) return fail(before.error());
       if (auto ok = if_match.check(before ? before->version : 0, "the integration"); !ok) return ok;
     }
     auto removed = tx.deleteIntegration(actor.scope(), kind);
-    if (!removed) return store::fail(removed.error());
+    if (!removed) return fail(removed.error());
     if (!*removed) return {};
     auto ev = activityEvent(actor, "integration_delete", "integration", kind);
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
-AppResult<ConnectionTest> IntegrationService::test(const Actor& actor, const std::string& kind) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
+Result<ConnectionTest> IntegrationService::test(const Actor& actor, const std::string& kind) {
+  if (auto k = checkKind(kind); !k) return fail(k.error());
   auto rec = app_.store().query([&](store::Tx& tx) { return tx.getIntegration(actor.scope(), kind); });
   if (!rec) {
-    if (rec.error().isNotFound()) return failWith(AppError::conflict(kind + " is not configured"));
-    return failWith(fromStore(rec.error()));
+    if (rec.error().isNotFound()) return fail(Status::conflict(kind + " is not configured"));
+    return fail(rec.error());
   }
   if (rec->demo) return ConnectionTest{false, "demo integration: no real PSA behind it"};
   const auth::SecretBox* box = app_.secrets();
-  if (box == nullptr) return failWith(AppError::unavailable());
+  if (box == nullptr) return fail(Status::unavailable());
   auto secret = box->open(rec->secret_sealed);
   if (!secret) return ConnectionTest{false, "stored credentials cannot be read (" + secret.error() + "): enter them again"};
   auto client = app_.psaClients()(psa::Connection{kind, rec->site_url, rec->company_id, rec->integration_code,
@@ -202,83 +202,83 @@ AppResult<ConnectionTest> IntegrationService::test(const Actor& actor, const std
   return ConnectionTest{true, "connected"};
 }
 
-AppResult<PsaMappings> IntegrationService::mappings(const Actor& actor, const std::string& kind) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
-  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<PsaMappings> {
+Result<PsaMappings> IntegrationService::mappings(const Actor& actor, const std::string& kind) {
+  if (auto k = checkKind(kind); !k) return fail(k.error());
+  auto out = app_.store().query([&](store::Tx& tx) -> Result<PsaMappings> {
     PsaMappings m;
     auto integ = tx.getIntegration(actor.scope(), kind);
     if (integ) {
       m.version = integ->version;
     } else if (!integ.error().isNotFound()) {
-      return store::fail(integ.error());
+      return fail(integ.error());
     }
     auto rows = tx.listPsaMappings(actor.scope(), kind);
-    if (!rows) return store::fail(rows.error());
+    if (!rows) return fail(rows.error());
     m.rows = std::move(*rows);
     return m;
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 
-AppResult<PsaMappings> IntegrationService::putMappings(
+Result<PsaMappings> IntegrationService::putMappings(
     Actor actor, const std::string& kind, const std::vector<store::PsaMappingRecord>& mappings,
     const model::OrgReach& reach, const IfMatch& if_match) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
-  if (mappings.size() > kMaxMappings) return failWith(AppError::invalid("too many mappings"));
+  if (auto k = checkKind(kind); !k) return fail(k.error());
+  if (mappings.size() > kMaxMappings) return fail(Status::invalidArgument("too many mappings"));
   std::set<std::string> seen;
   for (const auto& m : mappings) {
-    if (auto c = checkField("organization", m.org_id, true); !c) return failWith(c.error());
-    if (auto c = checkField("psaCompanyId", m.psa_company_id, true); !c) return failWith(c.error());
-    if (auto c = checkField("psaCompanyName", m.psa_company_name, false); !c) return failWith(c.error());
+    if (auto c = checkField("organization", m.org_id, true); !c) return fail(c.error());
+    if (auto c = checkField("psaCompanyId", m.psa_company_id, true); !c) return fail(c.error());
+    if (auto c = checkField("psaCompanyName", m.psa_company_name, false); !c) return fail(c.error());
     if (auto c = checkField(kind == "connectwise" ? "agreementId" : "contractId", m.agreement_id, true); !c)
-      return failWith(c.error());
+      return fail(c.error());
     if (auto c = checkField(kind == "connectwise" ? "additionId" : "serviceId", m.service_id, true); !c)
-      return failWith(c.error());
-    if (!seen.insert(m.org_id).second) return failWith(AppError::invalid("organization " + m.org_id + " is mapped twice"));
+      return fail(c.error());
+    if (!seen.insert(m.org_id).second) return fail(Status::invalidArgument("organization " + m.org_id + " is mapped twice"));
     // An org the caller does not reach is answered as one that does not exist.
     if (!reach.all && std::find(reach.ids.begin(), reach.ids.end(), m.org_id) == reach.ids.end()) {
-      return failWith(AppError::notFound("organization " + m.org_id + " not found"));
+      return fail(Status::notFound().withDetail("organization " + m.org_id + " not found"));
     }
   }
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto integ = tx.getIntegration(actor.scope(), kind);
     if (!integ) {
       if (integ.error().isNotFound())
-        return store::fail(store::Status::conflict(kind + " is not configured"));
-      return store::fail(integ.error());
+        return fail(Status::conflict(kind + " is not configured"));
+      return fail(integ.error());
     }
     if (auto ok = if_match.check(integ->version, "the integration"); !ok) return ok;
     for (const auto& m : mappings) {
       auto org = tx.getOrganization(actor.scope(), m.org_id);
       if (!org) {
         if (org.error().isNotFound())
-          return store::fail(store::Status::notFound("organization " + m.org_id + " not found"));
-        return store::fail(org.error());
+          return fail(Status::notFound().withDetail("organization " + m.org_id + " not found"));
+        return fail(org.error());
       }
     }
-    if (auto r = tx.replacePsaMappings(actor.scope(), kind, mappings); !r) return store::fail(r.error());
+    if (auto r = tx.replacePsaMappings(actor.scope(), kind, mappings); !r) return fail(r.error());
     auto ev = activityEvent(actor, "integration_mappings_update", "integration", kind,
                             {Change{"mappedOrganizations", "", std::to_string(mappings.size())}});
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return this->mappings(actor, kind);
 }
 
-AppResult<store::SyncRunRecord> IntegrationService::queueSync(Actor actor, const std::string& kind) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
+Result<store::SyncRunRecord> IntegrationService::queueSync(Actor actor, const std::string& kind) {
+  if (auto k = checkKind(kind); !k) return fail(k.error());
   store::SyncRunRecord run;
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto integ = tx.getIntegration(actor.scope(), kind);
     if (!integ) {
       if (integ.error().isNotFound())
-        return store::fail(store::Status::conflict(kind + " is not configured"));
-      return store::fail(integ.error());
+        return fail(Status::conflict(kind + " is not configured"));
+      return fail(integ.error());
     }
     auto runs = tx.listSyncRuns(actor.scope(), kind, 5);
-    if (!runs) return store::fail(runs.error());
+    if (!runs) return fail(runs.error());
     for (const auto& r : *runs) {
       if (r.status == "queued" && r.reason == "manual") {  // "sync now" twice: one run
         run = r;
@@ -289,32 +289,32 @@ AppResult<store::SyncRunRecord> IntegrationService::queueSync(Actor actor, const
     run.reason = "manual";
     run.queued_at = run.next_attempt_at = app_.now();
     auto id = tx.queueSyncRun(actor.scope(), run);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     run.id = *id;
     run.provider_id = actor.provider_id;
     auto ev = activityEvent(actor, "integration_sync_queued", "integration", kind);
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return run;
 }
 
-AppResult<std::vector<store::SyncRunRecord>> IntegrationService::syncs(const Actor& actor, const std::string& kind,
+Result<std::vector<store::SyncRunRecord>> IntegrationService::syncs(const Actor& actor, const std::string& kind,
                                                                        int limit) {
-  if (auto k = checkKind(kind); !k) return failWith(k.error());
+  if (auto k = checkKind(kind); !k) return fail(k.error());
   auto rows = app_.store().query([&](store::Tx& tx) { return tx.listSyncRuns(actor.scope(), kind, limit); });
-  if (!rows) return failWith(fromStore(rows.error()));
+  if (!rows) return fail(rows.error());
   return std::move(*rows);
 }
 
-AppResult<store::IntegrationRequestRecord> IntegrationService::request(Actor actor, const std::string& kind,
+Result<store::IntegrationRequestRecord> IntegrationService::request(Actor actor, const std::string& kind,
                                                                        const std::string& text) {
-  if (kind != "integration" && kind != "beta") return failWith(AppError::invalid("field `kind` must be integration or beta"));
-  if (kind == "integration" && text.empty()) return failWith(AppError::invalid("field `text` is required"));
-  if (text.size() > kMaxRequestText) return failWith(AppError::invalid("field `text` is too long"));
+  if (kind != "integration" && kind != "beta") return fail(Status::invalidArgument("field `kind` must be integration or beta"));
+  if (kind == "integration" && text.empty()) return fail(Status::invalidArgument("field `text` is required"));
+  if (text.size() > kMaxRequestText) return fail(Status::invalidArgument("field `text` is too long"));
   store::IntegrationRequestRecord rec;
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto me = tx.getAdmin(actor.scope(), actor.admin_id);
     if (me) actor.email = me->email;
     rec.kind = kind;
@@ -323,14 +323,14 @@ AppResult<store::IntegrationRequestRecord> IntegrationService::request(Actor act
     rec.admin_email = actor.email;
     rec.created = app_.now();
     auto id = tx.addIntegrationRequest(actor.scope(), rec);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     rec.id = *id;
     auto ev = activityEvent(actor, "integration_request", "integration_request", rec.id,
                             {Change{"kind", "", kind}, Change{"text", "", text}});
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return rec;
 }
 

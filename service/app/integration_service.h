@@ -18,7 +18,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/store.h"
 
 namespace mtp::app {
@@ -69,27 +69,27 @@ class IntegrationService {
   explicit IntegrationService(AppContext& app) : app_(app) {}
 
   // Both kinds, configured or not.
-  AppResult<std::vector<IntegrationView>> list(const Actor& actor);
+  Result<std::vector<IntegrationView>> list(const Actor& actor);
   // With If-Match (put, remove, putMappings): 412 unless the integration's version (0: not
   // configured) is one it names, checked under the provider's row lock.
-  AppResult<IntegrationView> put(Actor actor, const std::string& kind, const IntegrationInput& in,
+  Result<IntegrationView> put(Actor actor, const std::string& kind, const IntegrationInput& in,
                                  const IfMatch& if_match = {});
   // Removes the integration with its mappings, runs and tickets (nothing to remove: OK).
-  AppResult<void> remove(Actor actor, const std::string& kind, const IfMatch& if_match = {});
+  Result<void> remove(Actor actor, const std::string& kind, const IfMatch& if_match = {});
   // Calls the PSA with the stored credentials (bounded by the client's timeouts).
   // kConflict when not configured.
-  AppResult<ConnectionTest> test(const Actor& actor, const std::string& kind);
-  AppResult<PsaMappings> mappings(const Actor& actor, const std::string& kind);
+  Result<ConnectionTest> test(const Actor& actor, const std::string& kind);
+  Result<PsaMappings> mappings(const Actor& actor, const std::string& kind);
   // Replaces every mapping. Each org must be the provider's and in `reach` (the caller's
   // orgs.read reach): otherwise kNotFound naming it, and nothing is written.
-  AppResult<PsaMappings> putMappings(Actor actor, const std::string& kind,
+  Result<PsaMappings> putMappings(Actor actor, const std::string& kind,
                                      const std::vector<store::PsaMappingRecord>& mappings,
                                      const model::OrgReach& reach, const IfMatch& if_match = {});
   // Queues a sync (or answers the one already queued). kConflict when not configured.
-  AppResult<store::SyncRunRecord> queueSync(Actor actor, const std::string& kind);
-  AppResult<std::vector<store::SyncRunRecord>> syncs(const Actor& actor, const std::string& kind, int limit);
+  Result<store::SyncRunRecord> queueSync(Actor actor, const std::string& kind);
+  Result<std::vector<store::SyncRunRecord>> syncs(const Actor& actor, const std::string& kind, int limit);
   // kind: integration | beta.
-  AppResult<store::IntegrationRequestRecord> request(Actor actor, const std::string& kind, const std::string& text);
+  Result<store::IntegrationRequestRecord> request(Actor actor, const std::string& kind, const std::string& text);
 
  private:
   AppContext& app_;

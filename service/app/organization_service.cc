@@ -25,28 +25,28 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-AppResult<std::string> checkName(std::string_view raw) {
+Result<std::string> checkName(std::string_view raw) {
   std::string name = trimmed(raw);
-  if (name.empty()) return failWith(AppError::invalid("field `name` must not be empty"));
+  if (name.empty()) return fail(Status::invalidArgument("field `name` must not be empty"));
   if (name.size() > kMaxNameBytes || hasControl(name)) {
-    return failWith(AppError::invalid("field `name` must be at most 255 bytes of printable text"));
+    return fail(Status::invalidArgument("field `name` must be at most 255 bytes of printable text"));
   }
   return name;
 }
 
 // Sorted and unique, as the store keeps them.
-AppResult<std::vector<std::string>> checkTags(const std::vector<std::string>& raw) {
+Result<std::vector<std::string>> checkTags(const std::vector<std::string>& raw) {
   std::vector<std::string> out;
   for (const auto& t : raw) {
     std::string tag = trimmed(t);
     if (tag.empty() || tag.size() > kMaxTagBytes || hasControl(tag)) {
-      return failWith(AppError::invalid("every tag must be 1 to 64 bytes of printable text"));
+      return fail(Status::invalidArgument("every tag must be 1 to 64 bytes of printable text"));
     }
     out.push_back(std::move(tag));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  if (out.size() > kMaxTags) return failWith(AppError::invalid("at most 50 tags"));
+  if (out.size() > kMaxTags) return fail(Status::invalidArgument("at most 50 tags"));
   return out;
 }
 
@@ -68,11 +68,11 @@ Actor withEmail(store::Tx& tx, const Actor& actor) {
   return who;
 }
 
-store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
+Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
                                 const std::string& org_id, const std::vector<Change>& changes) {
   auto ev = activityEvent(withEmail(tx, actor), std::move(type), "organization", org_id, changes, org_id);
   auto id = tx.appendActivity(actor.scope(), ev);
-  if (!id) return store::fail(id.error());
+  if (!id) return fail(id.error());
   return {};
 }
 
@@ -94,30 +94,30 @@ std::optional<std::string> sniffImageType(std::string_view b) {
   return std::nullopt;
 }
 
-AppResult<model::Page<model::OrganizationRecord>> OrganizationService::list(
+Result<model::Page<model::OrganizationRecord>> OrganizationService::list(
     const Actor& actor, const model::OrgReach& reach, const model::ListQuery& query) {
   if (!reach.all && reach.ids.empty()) return model::Page<model::OrganizationRecord>{};
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listOrganizations(actor.scope(), reach, query); });
-  if (!page) return failWith(fromStore(page.error()));
+  if (!page) return fail(page.error());
   return std::move(*page);
 }
 
-AppResult<model::OrganizationRecord> OrganizationService::get(const Actor& actor,
+Result<model::OrganizationRecord> OrganizationService::get(const Actor& actor,
                                                               const std::string& id) {
   auto o = app_.store().query([&](store::Tx& tx) { return tx.getOrganization(actor.scope(), id); });
-  if (!o) return failWith(fromStore(o.error()));
+  if (!o) return fail(o.error());
   return std::move(*o);
 }
 
-AppResult<model::OrganizationRecord> OrganizationService::create(const Actor& actor,
+Result<model::OrganizationRecord> OrganizationService::create(const Actor& actor,
                                                                  const OrgCreate& in) {
   auto name = checkName(in.name);
-  if (!name) return failWith(name.error());
+  if (!name) return fail(name.error());
   auto tags = checkTags(in.tags);
-  if (!tags) return failWith(tags.error());
+  if (!tags) return fail(tags.error());
   if (in.max_system_users && *in.max_system_users < 0) {
-    return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
+    return fail(Status::invalidArgument("field `maxSystemUsers` must not be negative"));
   }
   model::OrganizationRecord rec;
   rec.provider_id = actor.provider_id;
@@ -126,15 +126,15 @@ AppResult<model::OrganizationRecord> OrganizationService::create(const Actor& ac
   rec.tags = *tags;
   // The answer is read inside the transaction (issue 11 item 2): once it commits, nothing can
   // turn the created org into an error answer.
-  auto created = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
+  auto created = app_.store().transact([&](store::Tx& tx) -> Result<model::OrganizationRecord> {
     auto made = tx.createOrganization(actor.scope(), rec);
-    if (!made) return store::fail(made.error());
+    if (!made) return fail(made.error());
     auto me = tx.getAdmin(actor.scope(), actor.admin_id);
-    if (!me) return store::fail(me.error());
+    if (!me) return fail(me.error());
     if (!me->all_organizations) {
       // The creator reaches what they created at once, with their default role.
       model::GrantRecord g{actor.admin_id, *made, "", std::nullopt, 0};
-      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return store::fail(ok.error());
+      if (auto ok = tx.putGrant(actor.scope(), g); !ok) return fail(ok.error());
     }
     Actor who = actor;
     who.email = me->email;
@@ -142,39 +142,39 @@ AppResult<model::OrganizationRecord> OrganizationService::create(const Actor& ac
     if (rec.max_system_users) changes.push_back({"maxSystemUsers", "", capText(rec.max_system_users)});
     if (!rec.tags.empty()) changes.push_back({"tags", "", joined(rec.tags)});
     if (auto ok = appendEvent(tx, who, "organization_create", *made, changes); !ok) {
-      return store::fail(ok.error());
+      return fail(ok.error());
     }
     return tx.getOrganization(actor.scope(), *made);
   });
-  if (!created) return failWith(fromStore(created.error()));
+  if (!created) return fail(created.error());
   app_.refreshAfterCommit({AppContext::orgRef(created->id), AppContext::adminRef(actor.admin_id)});
   return std::move(*created);
 }
 
-AppResult<model::OrganizationRecord> OrganizationService::update(const Actor& actor,
+Result<model::OrganizationRecord> OrganizationService::update(const Actor& actor,
                                                                  const std::string& id,
                                                                  const OrgChanges& in,
                                                                  const IfMatch& if_match) {
   std::optional<std::string> name;
   if (in.name) {
     auto n = checkName(*in.name);
-    if (!n) return failWith(n.error());
+    if (!n) return fail(n.error());
     name = *n;
   }
   std::optional<std::vector<std::string>> tags;
   if (in.tags) {
     auto t = checkTags(*in.tags);
-    if (!t) return failWith(t.error());
+    if (!t) return fail(t.error());
     tags = *t;
   }
   if (in.max_system_users && *in.max_system_users && **in.max_system_users < 0) {
-    return failWith(AppError::invalid("field `maxSystemUsers` must not be negative"));
+    return fail(Status::invalidArgument("field `maxSystemUsers` must not be negative"));
   }
   bool changed = false;
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<model::OrganizationRecord> {
     auto cur = tx.getOrganization(actor.scope(), id);  // holds the row until the commit
     if (!cur) return cur;
-    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return store::fail(ok.error());
+    if (auto ok = if_match.check(cur->version, "the organization"); !ok) return fail(ok.error());
     model::OrganizationRecord next = *cur;
     std::vector<Change> changes;
     if (name && *name != cur->name) {
@@ -195,41 +195,41 @@ AppResult<model::OrganizationRecord> OrganizationService::update(const Actor& ac
     }
     if (changes.empty()) return next;
     changed = true;
-    if (auto ok = tx.updateOrganization(actor.scope(), next); !ok) return store::fail(ok.error());
+    if (auto ok = tx.updateOrganization(actor.scope(), next); !ok) return fail(ok.error());
     if (auto ok = appendEvent(tx, actor, "organization_update", id, changes); !ok) {
-      return store::fail(ok.error());
+      return fail(ok.error());
     }
     return tx.getOrganization(actor.scope(), id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   if (changed) {
     app_.refreshAfterCommit({AppContext::orgRef(id)});
   }
   return std::move(*out);
 }
 
-AppResult<void> OrganizationService::remove(const Actor& actor, const std::string& id,
+Result<void> OrganizationService::remove(const Actor& actor, const std::string& id,
                                             const IfMatch& if_match) {
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto cur = tx.getOrganization(actor.scope(), id);
-    if (!cur) return store::fail(cur.error());
+    if (!cur) return fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     if (auto ok = tx.deleteOrganization(actor.scope(), id); !ok) return ok;
     return appendEvent(tx, actor, "organization_delete", id, {{"name", cur->name, ""}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.refreshAfterCommit();  // in full: the org's grants went with it (every admin it had)
   return {};
 }
 
-AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::string& org_id,
+Result<void> OrganizationService::setLogo(const Actor& actor, const std::string& org_id,
                                              std::string bytes, const IfMatch& if_match) {
   auto type = sniffImageType(bytes);
-  if (!type) return failWith(AppError::invalid("the logo must be a PNG or JPEG image"));
-  if (bytes.size() > kMaxLogoBytes) return failWith(AppError::invalid("the logo must be at most 1 MiB"));
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  if (!type) return fail(Status::invalidArgument("the logo must be a PNG or JPEG image"));
+  if (bytes.size() > kMaxLogoBytes) return fail(Status::invalidArgument("the logo must be at most 1 MiB"));
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto cur = tx.getOrganization(actor.scope(), org_id);
-    if (!cur) return store::fail(cur.error());
+    if (!cur) return fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the organization"); !ok) return ok;
     std::string from;
     if (cur->has_logo) {
@@ -240,19 +240,19 @@ AppResult<void> OrganizationService::setLogo(const Actor& actor, const std::stri
     return appendEvent(tx, actor, "organization_update", org_id,
                        {{"logo", from, *type + " (" + std::to_string(logo.data.size()) + " bytes)"}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
-AppResult<model::LogoRecord> OrganizationService::getLogo(const Actor& actor,
+Result<model::LogoRecord> OrganizationService::getLogo(const Actor& actor,
                                                           const std::string& org_id) {
   auto logo = app_.store().query(
       [&](store::Tx& tx) { return tx.getOrganizationLogo(actor.scope(), org_id); });
-  if (!logo) return failWith(fromStore(logo.error()));
+  if (!logo) return fail(logo.error());
   return std::move(*logo);
 }
 
-AppResult<LaunchToken> OrganizationService::launch(const Actor& actor, const std::string& org_id) {
+Result<LaunchToken> OrganizationService::launch(const Actor& actor, const std::string& org_id) {
   const std::int64_t now = app_.now();
   const std::int64_t ttl = app_.config().launch_ttl.count();
   auth::TokenClaims claims;
@@ -264,30 +264,30 @@ AppResult<LaunchToken> OrganizationService::launch(const Actor& actor, const std
   claims.org = org_id;
   claims.iat = now;
   claims.exp = now + ttl;
-  auto org = app_.store().transact([&](store::Tx& tx) -> store::Result<model::OrganizationRecord> {
+  auto org = app_.store().transact([&](store::Tx& tx) -> Result<model::OrganizationRecord> {
     auto o = tx.getOrganization(actor.scope(), org_id);
     if (!o) return o;
     model::SessionRecord s{claims.jti, actor.provider_id, actor.admin_id,
                            model::SessionKind::kOrgLaunch, org_id, actor.mfa, now, claims.exp,
                            std::nullopt};
-    if (auto ok = tx.createSession(actor.scope(), s); !ok) return store::fail(ok.error());
+    if (auto ok = tx.createSession(actor.scope(), s); !ok) return fail(ok.error());
     if (auto ok = appendEvent(tx, actor, "organization_launch", org_id, {}); !ok) {
-      return store::fail(ok.error());
+      return fail(ok.error());
     }
     return o;
   });
-  if (!org) return failWith(fromStore(org.error()));
+  if (!org) return fail(org.error());
   return LaunchToken{app_.tokens().issue(claims), ttl, std::move(*org)};
 }
 
-AppResult<std::vector<OrgAdmin>> OrganizationService::administrators(const Actor& actor,
+Result<std::vector<OrgAdmin>> OrganizationService::administrators(const Actor& actor,
                                                                      const std::string& org_id) {
   const std::int64_t now = app_.now();
-  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<std::vector<OrgAdmin>> {
+  auto out = app_.store().query([&](store::Tx& tx) -> Result<std::vector<OrgAdmin>> {
     auto admins = tx.listOrganizationAdmins(actor.scope(), org_id, now);
-    if (!admins) return store::fail(admins.error());
+    if (!admins) return fail(admins.error());
     auto grants = tx.listOrganizationGrants(actor.scope(), org_id);
-    if (!grants) return store::fail(grants.error());
+    if (!grants) return fail(grants.error());
     std::unordered_map<std::string, std::string> role_there;  // admin id -> live grant's role
     for (const auto& g : *grants) {
       const bool live = !g.expires_at || *g.expires_at > now;
@@ -301,7 +301,7 @@ AppResult<std::vector<OrgAdmin>> OrganizationService::administrators(const Actor
     }
     return result;
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 

@@ -18,7 +18,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/list_query.h"
 #include "model/records.h"
 #include "model/scope.h"
@@ -60,33 +60,33 @@ class OrganizationService {
  public:
   explicit OrganizationService(AppContext& app) : app_(app) {}
 
-  AppResult<model::Page<model::OrganizationRecord>> list(const Actor& actor,
+  Result<model::Page<model::OrganizationRecord>> list(const Actor& actor,
                                                          const model::OrgReach& reach,
                                                          const model::ListQuery& query);
-  AppResult<model::OrganizationRecord> get(const Actor& actor, const std::string& id);
+  Result<model::OrganizationRecord> get(const Actor& actor, const std::string& id);
 
   // `organization_create`; an actor without allOrganizations is granted the new org (their
   // default role) in the same transaction.
-  AppResult<model::OrganizationRecord> create(const Actor& actor, const OrgCreate& in);
+  Result<model::OrganizationRecord> create(const Actor& actor, const OrgCreate& in);
   // `organization_update` with one change per field that changed; nothing changed: no write.
-  AppResult<model::OrganizationRecord> update(const Actor& actor, const std::string& id,
+  Result<model::OrganizationRecord> update(const Actor& actor, const std::string& id,
                                               const OrgChanges& in, const IfMatch& if_match = {});
   // `organization_delete`; grants, tags and the logo go with the org.
-  AppResult<void> remove(const Actor& actor, const std::string& id, const IfMatch& if_match = {});
+  Result<void> remove(const Actor& actor, const std::string& id, const IfMatch& if_match = {});
 
   // REQUIRES: sniffImageType(bytes) is set and bytes.size() <= kMaxLogoBytes (else
   // kInvalidArgument). `organization_update` with change {field: "logo"}.
   // With If-Match: the org's version (a new logo raises it).
-  AppResult<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes,
+  Result<void> setLogo(const Actor& actor, const std::string& org_id, std::string bytes,
                           const IfMatch& if_match = {});
-  AppResult<model::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
+  Result<model::LogoRecord> getLogo(const Actor& actor, const std::string& org_id);
 
   // A session scoped to the org (kOrgLaunch), MFA as the caller's, for config().launch_ttl;
   // `organization_launch` event in the same transaction as the session.
-  AppResult<LaunchToken> launch(const Actor& actor, const std::string& org_id);
+  Result<LaunchToken> launch(const Actor& actor, const std::string& org_id);
 
   // The admins who reach the org now (allOrganizations, or an unexpired grant), by email.
-  AppResult<std::vector<OrgAdmin>> administrators(const Actor& actor, const std::string& org_id);
+  Result<std::vector<OrgAdmin>> administrators(const Actor& actor, const std::string& org_id);
 
  private:
   AppContext& app_;

@@ -6,20 +6,20 @@ namespace {
 std::string boolText(bool b) { return b ? "true" : "false"; }
 }  // namespace
 
-AppResult<model::ProviderRecord> ProviderService::get(const Actor& actor) {
+Result<model::ProviderRecord> ProviderService::get(const Actor& actor) {
   auto p = app_.store().query([&](store::Tx& tx) { return tx.getProvider(actor.scope()); });
-  if (!p) return failWith(fromStore(p.error()));
+  if (!p) return fail(p.error());
   return *p;
 }
 
-AppResult<model::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
+Result<model::ProviderRecord> ProviderService::updateSettings(const Actor& actor,
                                                                  const ProviderSettings& in,
                                                                  const IfMatch& if_match) {
   bool changed = false;
-  auto p = app_.store().transact([&](store::Tx& tx) -> store::Result<model::ProviderRecord> {
+  auto p = app_.store().transact([&](store::Tx& tx) -> Result<model::ProviderRecord> {
     auto cur = tx.getProvider(actor.scope());
     if (!cur) return cur;
-    if (auto ok = if_match.check(cur->version, "the provider's settings"); !ok) return store::fail(ok.error());
+    if (auto ok = if_match.check(cur->version, "the provider's settings"); !ok) return fail(ok.error());
     std::vector<Change> changes;
     model::ProviderRecord next = *cur;
     if (in.require_admin_mfa && *in.require_admin_mfa != cur->require_admin_mfa) {
@@ -37,24 +37,24 @@ AppResult<model::ProviderRecord> ProviderService::updateSettings(const Actor& ac
       std::vector<model::AdminRecord> without;
       for (int skip = 0;;) {
         auto page = tx.listAdminsWithoutMfa(actor.scope(), 500, skip);
-        if (!page) return store::fail(page.error());
+        if (!page) return fail(page.error());
         for (auto& a : page->results) without.push_back(std::move(a));
         skip += 500;
         if (page->results.empty() || skip >= page->total_count) break;
       }
       for (auto& a : without) {
         a.enable_multi_factor = true;
-        if (auto ok = tx.updateAdmin(actor.scope(), a); !ok) return store::fail(ok.error());
+        if (auto ok = tx.updateAdmin(actor.scope(), a); !ok) return fail(ok.error());
       }
     }
-    if (auto ok = tx.updateProvider(actor.scope(), next); !ok) return store::fail(ok.error());
+    if (auto ok = tx.updateProvider(actor.scope(), next); !ok) return fail(ok.error());
     Actor who = actor;
     if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
     auto ev = activityEvent(who, "provider_update", "provider", next.id, changes);
-    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return store::fail(id.error());
+    if (auto id = tx.appendActivity(actor.scope(), ev); !id) return fail(id.error());
     return tx.getProvider(actor.scope());
   });
-  if (!p) return failWith(fromStore(p.error()));
+  if (!p) return fail(p.error());
   if (changed) {
     app_.refreshAfterCommit();
   }

@@ -9,7 +9,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/records.h"
 
 namespace mtp::app {
@@ -22,14 +22,14 @@ class ProviderService {
  public:
   explicit ProviderService(AppContext& app) : app_(app) {}
 
-  AppResult<model::ProviderRecord> get(const Actor& actor);
+  Result<model::ProviderRecord> get(const Actor& actor);
 
   // Applies the settings; when something changed, writes the provider and one
   // `provider_update` event (changes [{field: "requireAdminMFA", from, to}]) in one
   // transaction and refreshes the engine's directory before returning, so the next request
   // is decided on the new requirement. Nothing changed: no write, no event. With If-Match:
   // 412 unless the provider's version is one it names (checked under the row lock).
-  AppResult<model::ProviderRecord> updateSettings(const Actor& actor, const ProviderSettings& in,
+  Result<model::ProviderRecord> updateSettings(const Actor& actor, const ProviderSettings& in,
                                                   const IfMatch& if_match = {});
 
  private:

@@ -39,12 +39,12 @@ void queueDaily(AppContext& app, PsaPassOutcome& out) {
   const std::int64_t now = app.now();
   auto due = app.store().query([&](store::Tx& tx) { return tx.integrationsDueDaily(now - 86400); });
   if (!due) {
-    spdlog::warn("psa sync: daily schedule not read: {}", due.error().message);
+    spdlog::warn("psa sync: daily schedule not read: {}", due.error().text());
     return;
   }
   for (const auto& integ : *due) {
     const model::TenantScope scope{integ.provider_id};
-    auto q = app.store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto q = app.store().transact([&](store::Tx& tx) -> Result<std::string> {
       store::SyncRunRecord run;
       run.kind = integ.kind;
       run.reason = "daily";
@@ -61,21 +61,21 @@ std::pair<std::int64_t, std::string> writeUsage(AppContext& app, const store::In
   const model::TenantScope scope{integ.provider_id};
   const std::int64_t now = app.now();
   if (auto rec = recordUsageSnapshots(app.store(), now, integ.provider_id); !rec) {
-    return {0, "usage snapshot failed: " + rec.error().message};
+    return {0, "usage snapshot failed: " + rec.error().text()};
   }
   const model::EpochDay today = epochDayOf(now);
   std::vector<store::PsaMappingRecord> mappings;
   std::vector<model::OrganizationUsage> usage;
-  auto read = app.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto read = app.store().query([&](store::Tx& tx) -> Result<void> {
     auto m = tx.listPsaMappings(scope, integ.kind);
-    if (!m) return store::fail(m.error());
+    if (!m) return fail(m.error());
     auto u = tx.usageByOrganization(scope, today, firstDayOf(monthOf(now)), today + 1);
-    if (!u) return store::fail(u.error());
+    if (!u) return fail(u.error());
     mappings = std::move(*m);
     usage = std::move(*u);
     return {};
   });
-  if (!read) return {0, "cannot read the mappings: " + read.error().message};
+  if (!read) return {0, "cannot read the mappings: " + read.error().text()};
   std::map<std::string, std::int64_t> hwm;
   for (const auto& u : usage) hwm[u.org_id] = std::max(u.max_users_in_range, u.current_users);
   std::int64_t written = 0;
@@ -107,7 +107,7 @@ void runOne(AppContext& app, const store::SyncRunRecord& queued, PsaPassOutcome&
   auto integ = app.store().query([&](store::Tx& tx) { return tx.getIntegration(scope, queued.kind); });
   if (!integ) {
     run.status = "failed";
-    run.message = "integration not readable: " + integ.error().message;
+    run.message = "integration not readable: " + integ.error().text();
   } else if (integ->demo) {
     run.message = "demo integration: no PSA contacted";
   } else if (!integ->enabled) {
@@ -121,7 +121,7 @@ void runOne(AppContext& app, const store::SyncRunRecord& queued, PsaPassOutcome&
       store::IntegrationRecord resealed = *integ;
       resealed.secret_sealed = app.secrets()->seal(conn->secret);
       auto put = app.store().transact([&](store::Tx& tx) { return tx.putIntegration(scope, resealed); });
-      if (!put) spdlog::warn("psa sync: secret of {} not re-sealed: {}", run.id, put.error().message);
+      if (!put) spdlog::warn("psa sync: secret of {} not re-sealed: {}", run.id, put.error().text());
     }
     if (conn) {
       auto client = app.psaClients()(*conn);
@@ -142,8 +142,8 @@ void runOne(AppContext& app, const store::SyncRunRecord& queued, PsaPassOutcome&
   }
   run.finished = app.now();
   const bool retry = run.status == "failed" && run.attempt < kSyncMaxAttempts && integ && integ->enabled;
-  auto done = app.store().transact([&](store::Tx& tx) -> store::Result<void> {
-    if (auto f = tx.finishSyncRun(scope, run); !f) return store::fail(f.error());
+  auto done = app.store().transact([&](store::Tx& tx) -> Result<void> {
+    if (auto f = tx.finishSyncRun(scope, run); !f) return fail(f.error());
     std::vector<Change> changes{Change{"outcome", "", run.status}, Change{"orgsSynced", "", std::to_string(run.orgs_synced)},
                                 Change{"attempt", "", std::to_string(run.attempt)}};
     if (!run.message.empty()) changes.push_back(Change{"message", "", run.message});
@@ -155,15 +155,15 @@ void runOne(AppContext& app, const store::SyncRunRecord& queued, PsaPassOutcome&
       next.queued_at = *run.finished;
       next.next_attempt_at = *run.finished + kSyncBackoff[static_cast<std::size_t>(run.attempt - 1)];
       auto id = tx.queueSyncRun(scope, next);
-      if (!id) return store::fail(id.error());
+      if (!id) return fail(id.error());
       changes.push_back(Change{"nextAttemptAt", "", std::to_string(next.next_attempt_at)});
     }
     auto ev = systemEvent(scope, "integration_sync", "integration", run.kind, changes, {}, "system");
     ev.success = run.status == "ok";
-    if (auto a = tx.appendActivity(scope, ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(scope, ev); !a) return fail(a.error());
     return {};
   });
-  if (!done) spdlog::warn("psa sync {}: outcome not recorded: {}", run.id, done.error().message);
+  if (!done) spdlog::warn("psa sync {}: outcome not recorded: {}", run.id, done.error().text());
   if (run.status != "ok") {
     ++out.failed;
     spdlog::warn("psa sync {} ({} of provider {}): failed, attempt {}: {}", run.id, run.kind, run.provider_id,
@@ -181,17 +181,17 @@ void ticketsFor(AppContext& app, const store::IntegrationRecord& integ, PsaPassO
   std::vector<store::PsaMappingRecord> mappings;
   std::vector<store::PsaAlertRecord> alerts;
   std::vector<store::PsaTicketRecord> tickets;
-  auto read = app.store().query([&](store::Tx& tx) -> store::Result<void> {
+  auto read = app.store().query([&](store::Tx& tx) -> Result<void> {
     auto m = tx.listPsaMappings(scope, integ.kind);
-    if (!m) return store::fail(m.error());
+    if (!m) return fail(m.error());
     mappings = std::move(*m);
     std::vector<std::string> orgs;
     for (const auto& x : mappings) orgs.push_back(x.org_id);
     auto a = tx.psaAlerts(scope, orgs, app.now() - kInactiveDeviceSeconds);
-    if (!a) return store::fail(a.error());
+    if (!a) return fail(a.error());
     alerts = std::move(*a);
     auto t = tx.listPsaTickets(scope, integ.kind);
-    if (!t) return store::fail(t.error());
+    if (!t) return fail(t.error());
     tickets = std::move(*t);
     return {};
   });
@@ -239,13 +239,13 @@ void ticketsFor(AppContext& app, const store::IntegrationRecord& integ, PsaPassO
       spdlog::warn("psa ticket {} of provider {}: not opened: {}", key, integ.provider_id, opened.error());
       continue;
     }
-    auto done = app.store().transact([&](store::Tx& tx) -> store::Result<void> {
-      if (auto mk = tx.markPsaTicketOpened(scope, integ.kind, key, *opened); !mk) return store::fail(mk.error());
+    auto done = app.store().transact([&](store::Tx& tx) -> Result<void> {
+      if (auto mk = tx.markPsaTicketOpened(scope, integ.kind, key, *opened); !mk) return fail(mk.error());
       auto ev = systemEvent(scope, "integration_ticket", "integration", integ.kind,
                             {Change{"alert", "", a.alert_kind}, Change{"subject", "", a.subject_id},
                              Change{"ticket", "", *opened}},
                             a.org_id, "system");
-      if (auto a = tx.appendActivity(scope, ev); !a) return store::fail(a.error());
+      if (auto a = tx.appendActivity(scope, ev); !a) return fail(a.error());
     return {};
     });
     if (done) ++out.tickets_opened;
@@ -261,7 +261,7 @@ PsaPassOutcome runPsaPass(AppContext& app, bool tickets, bool daily) {
   if (due) {
     for (const auto& run : *due) runOne(app, run, out);
   } else {
-    spdlog::warn("psa sync: due runs not read: {}", due.error().message);
+    spdlog::warn("psa sync: due runs not read: {}", due.error().text());
   }
   if (!tickets) return out;
   auto all = app.store().query([&](store::Tx& tx) { return tx.ticketingIntegrations(); });

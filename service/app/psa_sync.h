@@ -21,7 +21,7 @@
 #include <cstdint>
 
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 
 namespace mtp::app {
 

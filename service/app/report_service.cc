@@ -42,14 +42,14 @@ std::string render(const Table& t, const std::string& format) {
   return out;
 }
 
-store::Result<Table> usersTable(store::Tx& tx, const model::TenantScope& scope,
+Result<Table> usersTable(store::Tx& tx, const model::TenantScope& scope,
                                 const model::OrgReach& reach) {
   Table t{{"id", "organization", "username", "email", "firstname", "lastname", "state"}, {}};
   model::ListQuery q;
   q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listSystemUsers(scope, reach, q);
-    if (!page) return store::fail(page.error());
+    if (!page) return fail(page.error());
     for (const auto& u : page->results) {
       t.rows.push_back({u.id, u.org_id, u.username, u.email, u.firstname, u.lastname,
                         std::string(model::userStateText(u.state))});
@@ -61,7 +61,7 @@ store::Result<Table> usersTable(store::Tx& tx, const model::TenantScope& scope,
   return t;
 }
 
-store::Result<Table> devicesTable(store::Tx& tx, const model::TenantScope& scope,
+Result<Table> devicesTable(store::Tx& tx, const model::TenantScope& scope,
                                   const model::OrgReach& reach) {
   Table t{{"id", "organization", "displayName", "hostname", "os", "osFamily", "version", "active",
            "lastContact"},
@@ -70,7 +70,7 @@ store::Result<Table> devicesTable(store::Tx& tx, const model::TenantScope& scope
   q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listDevices(scope, reach, q);
-    if (!page) return store::fail(page.error());
+    if (!page) return fail(page.error());
     for (const auto& d : page->results) {
       t.rows.push_back({d.id, d.org_id, d.display_name, d.hostname, d.os, d.os_family, d.version,
                         d.active ? "true" : "false",
@@ -85,7 +85,7 @@ store::Result<Table> devicesTable(store::Tx& tx, const model::TenantScope& scope
 
 // One row per admin and org of the report they reach: all-orgs admins on every org of the
 // report, others on their granted ones (unexpired at `now`).
-store::Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
+Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
                                  const std::vector<std::string>& org_ids, std::int64_t now) {
   Table t{{"adminId", "email", "status", "organization", "role", "access", "expires"}, {}};
   const std::set<std::string> orgs(org_ids.begin(), org_ids.end());
@@ -93,7 +93,7 @@ store::Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
   q.limit = model::ListQuery::kMaxLimit;
   for (;; q.skip += q.limit) {
     auto page = tx.listAdmins(scope, q);
-    if (!page) return store::fail(page.error());
+    if (!page) return fail(page.error());
     for (const auto& a : page->results) {
       const std::string status(model::adminStatusText(a.status));
       if (a.all_organizations) {
@@ -101,7 +101,7 @@ store::Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
         continue;
       }
       auto grants = tx.listGrants(scope, a.id);
-      if (!grants) return store::fail(grants.error());
+      if (!grants) return fail(grants.error());
       for (const auto& g : *grants) {
         if (!orgs.count(g.org_id) || (g.expires_at && *g.expires_at <= now)) continue;
         t.rows.push_back({a.id, a.email, status, g.org_id,
@@ -117,7 +117,7 @@ store::Result<Table> adminsTable(store::Tx& tx, const model::TenantScope& scope,
 }
 
 // Events of the report's orgs in [from, to), counted per org and event type.
-store::Result<Table> activityTable(store::Tx& tx, const model::TenantScope& scope,
+Result<Table> activityTable(store::Tx& tx, const model::TenantScope& scope,
                                    const model::OrgReach& reach, std::int64_t from,
                                    std::int64_t to) {
   std::map<std::pair<std::string, std::string>, std::int64_t> counts;
@@ -129,7 +129,7 @@ store::Result<Table> activityTable(store::Tx& tx, const model::TenantScope& scop
   q.provider_level = false;
   for (std::int64_t seen = 0; seen <= kMaxReportRows * 10;) {
     auto events = tx.listActivity(scope, q);
-    if (!events) return store::fail(events.error());
+    if (!events) return fail(events.error());
     for (const auto& e : *events) ++counts[{e.organization, e.event_type}];
     seen += static_cast<std::int64_t>(events->size());
     if (events->size() < static_cast<std::size_t>(q.limit)) break;
@@ -153,41 +153,41 @@ std::string reportAction(const std::string& kind) {
   return "";
 }
 
-AppResult<std::pair<std::string, std::int64_t>> renderReport(store::Tx& tx, const Report& r) {
+Result<std::pair<std::string, std::int64_t>> renderReport(store::Tx& tx, const Report& r) {
   const model::TenantScope scope{r.provider_id};
   const auto reach = model::OrgReach::only(r.org_ids);
-  store::Result<Table> t = store::fail(store::Status::invalidArgument("unknown report kind"));
+  Result<Table> t = fail(Status::invalidArgument("unknown report kind"));
   if (r.kind == "users") t = usersTable(tx, scope, reach);
   else if (r.kind == "devices") t = devicesTable(tx, scope, reach);
   else if (r.kind == "admins") t = adminsTable(tx, scope, r.org_ids, tx.now());
   else if (r.kind == "activity") t = activityTable(tx, scope, reach, r.period_from.value_or(0), r.period_to.value_or(0));
-  if (!t) return failWith(fromStore(t.error()));
+  if (!t) return fail(t.error());
   if (static_cast<std::int64_t>(t->rows.size()) > kMaxReportRows) {
-    return failWith(AppError::precondition("the report has more than " +
+    return fail(Status::preconditionFailed("the report has more than " +
                                            std::to_string(kMaxReportRows) + " rows"));
   }
   return std::pair{render(*t, r.format), static_cast<std::int64_t>(t->rows.size())};
 }
 
-AppResult<Report> ReportService::request(const Actor& actor, const ReportRequest& req,
+Result<Report> ReportService::request(const Actor& actor, const ReportRequest& req,
                                          std::vector<std::string> org_ids) {
   if (reportAction(req.kind).empty()) {
-    return failWith(AppError::invalid("field `kind` must be users, devices, admins or activity"));
+    return fail(Status::invalidArgument("field `kind` must be users, devices, admins or activity"));
   }
   if (req.format != "csv" && req.format != "json") {
-    return failWith(AppError::invalid("field `format` must be csv or json"));
+    return fail(Status::invalidArgument("field `format` must be csv or json"));
   }
   if (req.kind == "activity") {
     if (!req.from || !req.to || *req.from >= *req.to) {
-      return failWith(AppError::invalid("an activity report needs `from` before `to`"));
+      return fail(Status::invalidArgument("an activity report needs `from` before `to`"));
     }
   } else if (req.from || req.to) {
-    return failWith(AppError::invalid("`from` and `to` are only for an activity report"));
+    return fail(Status::invalidArgument("`from` and `to` are only for an activity report"));
   }
-  if (org_ids.empty()) return failWith(AppError::notFound("no organization in reach"));
+  if (org_ids.empty()) return fail(Status::notFound("no organization in reach"));
   std::sort(org_ids.begin(), org_ids.end());
   org_ids.erase(std::unique(org_ids.begin(), org_ids.end()), org_ids.end());
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<Report> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<Report> {
     Report r;
     r.provider_id = actor.provider_id;
     r.org_id = req.organization;
@@ -199,7 +199,7 @@ AppResult<Report> ReportService::request(const Actor& actor, const ReportRequest
     r.created = tx.now();
     r.org_ids = org_ids;
     auto id = tx.createReportRequest(actor.scope(), r);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     r.id = *id;
     Actor who = actor;
     if (who.email.empty()) {
@@ -209,81 +209,81 @@ AppResult<Report> ReportService::request(const Actor& actor, const ReportRequest
                             {{"kind", "", r.kind}, {"format", "", r.format},
                              {"organizations", "", std::to_string(org_ids.size())}},
                             req.organization);
-    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return fail(e.error());
     return r;
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return *out;
 }
 
-AppResult<std::vector<std::string>> ReportService::organizationIds(const Actor& actor) {
-  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<std::vector<std::string>> {
+Result<std::vector<std::string>> ReportService::organizationIds(const Actor& actor) {
+  auto out = app_.store().query([&](store::Tx& tx) -> Result<std::vector<std::string>> {
     std::vector<std::string> ids;
     model::ListQuery q;
     q.limit = model::ListQuery::kMaxLimit;
     for (;; q.skip += q.limit) {
       auto page = tx.listOrganizations(actor.scope(), model::OrgReach::everything(), q);
-      if (!page) return store::fail(page.error());
+      if (!page) return fail(page.error());
       for (const auto& o : page->results) ids.push_back(o.id);
       if (page->results.size() < static_cast<std::size_t>(q.limit)) break;
     }
     return ids;
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return *out;
 }
 
-AppResult<model::Page<Report>> ReportService::list(const Actor& actor, const ReportReader& reader,
+Result<model::Page<Report>> ReportService::list(const Actor& actor, const ReportReader& reader,
                                                    int limit, int skip) {
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listReportRequests(actor.scope(), reader, limit, skip); });
-  if (!page) return failWith(fromStore(page.error()));
+  if (!page) return fail(page.error());
   return *page;
 }
 
-AppResult<Report> ReportService::get(const Actor& actor, const ReportReader& reader,
+Result<Report> ReportService::get(const Actor& actor, const ReportReader& reader,
                                      const std::string& id) {
   auto r = app_.store().query(
       [&](store::Tx& tx) { return tx.getReportRequest(actor.scope(), reader, id); });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return *r;
 }
 
-AppResult<std::string> ReportService::file(const Actor& actor, const ReportReader& reader,
+Result<std::string> ReportService::file(const Actor& actor, const ReportReader& reader,
                                            const std::string& id) {
-  auto out = app_.store().query([&](store::Tx& tx) -> store::Result<std::string> {
+  auto out = app_.store().query([&](store::Tx& tx) -> Result<std::string> {
     auto r = tx.getReportRequest(actor.scope(), reader, id);
-    if (!r) return store::fail(r.error());
+    if (!r) return fail(r.error());
     if (r->status != "ready") {
-      return store::fail(store::Status::failedPrecondition("the report is " + r->status));
+      return fail(Status::preconditionFailed("the report is " + r->status));
     }
     return tx.getReportContent(actor.scope(), id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return *out;
 }
 
-AppResult<int> buildPendingReports(store::Store& store, std::int64_t now, int limit) {
+Result<int> buildPendingReports(store::Store& store, std::int64_t now, int limit) {
   auto pending = store.query([&](store::Tx& tx) { return tx.pendingReportRequests(limit); });
-  if (!pending) return failWith(fromStore(pending.error()));
+  if (!pending) return fail(pending.error());
   int done = 0;
   for (const auto& r : *pending) {
     const model::TenantScope scope{r.provider_id};
-    auto built = store.query([&](store::Tx& tx) -> store::Result<std::pair<std::string, std::int64_t>> {
+    auto built = store.query([&](store::Tx& tx) -> Result<std::pair<std::string, std::int64_t>> {
       auto c = renderReport(tx, r);
-      if (!c) return store::fail(store::Status::failedPrecondition(c.error().message));
+      if (!c) return fail(Status::preconditionFailed(c.error().message));
       return *c;
     });
     const bool ok = built.has_value();
-    auto fin = store.transact([&](store::Tx& tx) -> store::Result<void> {
+    auto fin = store.transact([&](store::Tx& tx) -> Result<void> {
       if (auto f = tx.finishReportRequest(scope, r.id, ok ? "ready" : "failed",
                                           ok ? built->first : "", ok ? built->second : 0,
-                                          ok ? "" : built.error().message, now);
+                                          ok ? "" : built.error().text(), now);
           !f)
         return f;
       auto ev = systemEvent(scope, ok ? "report_ready" : "report_failed", "report", r.id,
                             {{"status", "pending", ok ? "ready" : "failed"}}, r.org_id);
-      if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+      if (auto e = tx.appendActivity(scope, ev); !e) return fail(e.error());
       return {};
     });
     if (fin) ++done;
@@ -291,10 +291,10 @@ AppResult<int> buildPendingReports(store::Store& store, std::int64_t now, int li
   return done;
 }
 
-AppResult<std::int64_t> purgeOldReports(store::Store& store, std::int64_t now) {
+Result<std::int64_t> purgeOldReports(store::Store& store, std::int64_t now) {
   auto n = store.transact(
       [&](store::Tx& tx) { return tx.purgeReports(now - kReportDays * 86400); });
-  if (!n) return failWith(fromStore(n.error()));
+  if (!n) return fail(n.error());
   return *n;
 }
 

@@ -21,7 +21,7 @@
 
 #include "app/actor.h"
 #include "app/app_context.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "store/report_store.h"
 #include "store/store.h"
 
@@ -52,15 +52,15 @@ class ReportService {
 
   // `org_ids`: the orgs the request reaches for the kind (already narrowed to `organization`
   // when one is named). kInvalidArgument for a bad request; kNotFound when no org is reached.
-  AppResult<Report> request(const Actor& actor, const ReportRequest& req,
+  Result<Report> request(const Actor& actor, const ReportRequest& req,
                             std::vector<std::string> org_ids);
   // Every org id of the caller's provider (an all-orgs reach, resolved now).
-  AppResult<std::vector<std::string>> organizationIds(const Actor& actor);
-  AppResult<model::Page<Report>> list(const Actor& actor, const ReportReader& reader, int limit,
+  Result<std::vector<std::string>> organizationIds(const Actor& actor);
+  Result<model::Page<Report>> list(const Actor& actor, const ReportReader& reader, int limit,
                                       int skip);
-  AppResult<Report> get(const Actor& actor, const ReportReader& reader, const std::string& id);
+  Result<Report> get(const Actor& actor, const ReportReader& reader, const std::string& id);
   // The file of a ready report: kPreconditionFailed while it is pending or failed.
-  AppResult<std::string> file(const Actor& actor, const ReportReader& reader,
+  Result<std::string> file(const Actor& actor, const ReportReader& reader,
                               const std::string& id);
 
  private:
@@ -68,10 +68,10 @@ class ReportService {
 };
 
 // Builds every pending report (at most `limit`); returns how many were finished.
-AppResult<int> buildPendingReports(store::Store& store, std::int64_t now, int limit = 20);
+Result<int> buildPendingReports(store::Store& store, std::int64_t now, int limit = 20);
 // Deletes reports older than kReportDays; returns how many.
-AppResult<std::int64_t> purgeOldReports(store::Store& store, std::int64_t now);
+Result<std::int64_t> purgeOldReports(store::Store& store, std::int64_t now);
 // The content of `r` from the store as it is now (CSV or JSON) and its row count.
-AppResult<std::pair<std::string, std::int64_t>> renderReport(store::Tx& tx, const Report& r);
+Result<std::pair<std::string, std::int64_t>> renderReport(store::Tx& tx, const Report& r);
 
 }  // namespace mtp::app

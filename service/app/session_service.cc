@@ -39,20 +39,18 @@ std::optional<std::string> openTotpSecret(AppContext& app, const std::string& st
   return std::move(*plain);
 }
 
-using store::Result;
-using store::Status;
 using store::Tx;
 
 constexpr const char* kBadLogin = "invalid email or password";
 constexpr const char* kBadToken = "invalid or expired token";
 
-AppError busy() { return AppError::unavailable(1); }
+Status busy() { return Status::unavailable(1); }
 
 // Maps a password-hasher status other than kOk / kMismatch.
-AppError hasherError(auth::PasswordStatus s) {
+Status hasherError(auth::PasswordStatus s) {
   if (s == auth::PasswordStatus::kBusy) return busy();
   spdlog::error("password hasher failed: {}", auth::passwordStatusName(s));
-  return AppError::internal();
+  return Status::internal();
 }
 
 bool lockedAt(const std::optional<model::UnixTime>& until, std::int64_t now) {
@@ -90,7 +88,7 @@ Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a) {
   const auto now = app.now();
   const int after = app.config().lockout_after;
   auto n = tx.recordFailedLogin(scope, a.admin_id, after, now, now + app.config().lockout_for.count());
-  if (!n) return store::fail(n.error());
+  if (!n) return fail(n.error());
   if (n->locked) {
     model::ActivityRecord e = activityEvent(a, "admin_lockout", "admin", a.admin_id,
                                             {{"lockedUntil", "", formatRfc3339(now + app.config().lockout_for.count())}});
@@ -98,7 +96,7 @@ Result<void> countFailure(Tx& tx, AppContext& app, const Actor& a) {
     e.initiated_by_email.clear();
     e.initiated_by_type = "system";
     e.auth_method.clear();
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     spdlog::warn("admin {} of provider {} locked after {} failed logins", a.admin_id,
                  a.provider_id, after);
   }
@@ -156,23 +154,23 @@ struct Candidate {
 
 // ------------------------------------------------------------------------------ login
 
-AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
+Result<IssuedSession> SessionService::login(const LoginInput& in) {
   const auto now = app_.now();
   auto found = app_.store().query([&](Tx& tx) -> Result<std::vector<Candidate>> {
     std::vector<Candidate> out;
     if (in.email.empty()) return out;
     auto who = tx.findAdminsByEmail(in.email);
-    if (!who) return store::fail(who.error());
+    if (!who) return fail(who.error());
     for (const auto& w : *who) {
       const model::TenantScope scope{w.provider_id};
       Candidate c;
       c.who = w;
       auto cred = tx.getAdminCredentials(scope, w.admin_id);
-      if (!cred) return store::fail(cred.error());
+      if (!cred) return fail(cred.error());
       auto admin = tx.getAdmin(scope, w.admin_id);
-      if (!admin) return store::fail(admin.error());
+      if (!admin) return fail(admin.error());
       auto provider = tx.getProvider(scope);
-      if (!provider) return store::fail(provider.error());
+      if (!provider) return fail(provider.error());
       c.cred = std::move(*cred);
       c.admin = std::move(*admin);
       c.provider_requires_mfa = provider->require_admin_mfa;
@@ -180,21 +178,21 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     }
     return out;
   });
-  if (!found) return failWith(fromStore(found.error()));
+  if (!found) return fail(found.error());
   std::vector<Candidate>& candidates = *found;
 
   if (candidates.empty()) {
     // No tenant to write an event to: the same work and the same answer as a wrong password.
     auto s = app_.passwords().verifyDummy(in.password);
-    if (s == auth::PasswordStatus::kBusy) return failWith(busy());
-    return failWith(AppError::unauthenticated(kBadLogin));
+    if (s == auth::PasswordStatus::kBusy) return fail(busy());
+    return fail(Status::unauthenticated(kBadLogin));
   }
 
   for (auto& c : candidates) {
     c.pw = c.cred.password_hash ? app_.passwords().verify(*c.cred.password_hash, in.password)
                                 : app_.passwords().verifyDummy(in.password);
     if (c.pw == auth::PasswordStatus::kBusy || c.pw == auth::PasswordStatus::kError)
-      return failWith(hasherError(c.pw));
+      return fail(hasherError(c.pw));
   }
 
   Candidate* winner = nullptr;
@@ -217,12 +215,12 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
           if (auto r = countFailure(tx, app_, a); !r) return r;
         }
         if (auto r = tx.appendActivity(a.scope(), loginAttempt(a, false)); !r)
-          return store::fail(r.error());
+          return fail(r.error());
       }
       return {};
     });
-    if (!done) return failWith(fromStore(done.error()));
-    return failWith(AppError::unauthenticated(kBadLogin));
+    if (!done) return fail(done.error());
+    return fail(Status::unauthenticated(kBadLogin));
   }
 
   Candidate& w = *winner;
@@ -271,7 +269,7 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     if (m == Mfa::kVerified) {
       // A code is good once: the step is taken atomically, a replay finds it taken.
       auto accepted = tx.acceptTotpStep(scope, w.who.admin_id, *step);
-      if (!accepted) return store::fail(accepted.error());
+      if (!accepted) return fail(accepted.error());
       if (!*accepted) {
         m = Mfa::kWrong;
         ok = false;
@@ -280,24 +278,24 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
     decided = m;
     if (!ok) {
       if (m == Mfa::kWrong) {
-        if (auto r = countFailure(tx, app_, actor); !r) return store::fail(r.error());
+        if (auto r = countFailure(tx, app_, actor); !r) return fail(r.error());
       }
-      if (auto r = tx.appendActivity(scope, loginAttempt(actor, false)); !r) return store::fail(r.error());
+      if (auto r = tx.appendActivity(scope, loginAttempt(actor, false)); !r) return fail(r.error());
       return false;
     }
     if (w.cred.failed_logins != 0 || w.cred.locked_until) {
-      if (auto r = tx.clearFailedLogins(scope, w.who.admin_id); !r) return store::fail(r.error());
+      if (auto r = tx.clearFailedLogins(scope, w.who.admin_id); !r) return fail(r.error());
     }
     if (rehash) {
-      if (auto r = tx.setPasswordHash(scope, w.who.admin_id, *rehash); !r) return store::fail(r.error());
+      if (auto r = tx.setPasswordHash(scope, w.who.admin_id, *rehash); !r) return fail(r.error());
     }
-    if (auto r = tx.createSession(scope, session.record); !r) return store::fail(r.error());
-    if (auto r = tx.appendActivity(scope, loginAttempt(actor, true)); !r) return store::fail(r.error());
+    if (auto r = tx.createSession(scope, session.record); !r) return fail(r.error());
+    if (auto r = tx.appendActivity(scope, loginAttempt(actor, true)); !r) return fail(r.error());
     return true;
   });
-  if (!outcome) return failWith(fromStore(outcome.error()));
+  if (!outcome) return fail(outcome.error());
   if (!*outcome) {
-    return failWith(AppError::mfaRequired(decided == Mfa::kMissing
+    return fail(Status::mfaRequired(decided == Mfa::kMissing
                                               ? "a TOTP code is required"
                                               : "invalid TOTP code"));
   }
@@ -308,34 +306,34 @@ AppResult<IssuedSession> SessionService::login(const LoginInput& in) {
 
 // ------------------------------------------------------------------------------ logout, me
 
-AppResult<void> SessionService::logout(const Actor& actor) {
+Result<void> SessionService::logout(const Actor& actor) {
   if (actor.session_jti.empty())
-    return failWith(AppError::invalid("an API key has no session to end; replace the key to revoke it"));
+    return fail(Status::invalidArgument("an API key has no session to end; replace the key to revoke it"));
   const auto scope = actor.scope();
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     Actor a = actor;
     a.email = admin->email;
     if (auto r = tx.revokeSession(scope, actor.session_jti, app_.now()); !r) return r;
     auto r = tx.appendActivity(scope, selfEvent(a, "admin_logout"));
-    if (!r) return store::fail(r.error());
+    if (!r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetSession(actor.session_jti);
   return {};
 }
 
-AppResult<Profile> SessionService::profile(const Actor& actor, const Authorization& authz) {
+Result<Profile> SessionService::profile(const Actor& actor, const Authorization& authz) {
   const auto scope = actor.scope();
   const auto now = app_.now();
   Profile p;
   auto read = app_.store().query([&](Tx& tx) -> Result<void> {
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     auto grants = tx.listGrants(scope, actor.admin_id);
-    if (!grants) return store::fail(grants.error());
+    if (!grants) return fail(grants.error());
     p.admin = std::move(*admin);
     p.grants.clear();
     for (auto& g : *grants) {
@@ -344,7 +342,7 @@ AppResult<Profile> SessionService::profile(const Actor& actor, const Authorizati
     }
     return {};
   });
-  if (!read) return failWith(fromStore(read.error()));
+  if (!read) return fail(read.error());
 
   // On the request's own snapshot and context (auth method, MFA, client IP, time), as if the
   // credential were unscoped (the list the profile has always shown).
@@ -364,22 +362,22 @@ namespace {
 using LinkEffect = std::function<Result<void>(Tx&, const model::TenantScope&,
                                               model::AdminRecord&, Actor&)>;
 
-AppResult<void> consumeLink(AppContext& app, const std::string& token, model::TokenKind kind,
+Result<void> consumeLink(AppContext& app, const std::string& token, model::TokenKind kind,
                             const std::string& client_ip, const LinkEffect& effect) {
-  if (token.empty()) return failWith(AppError::invalid(kBadToken));
+  if (token.empty()) return fail(Status::invalidArgument(kBadToken));
   const std::string hash = hashOneTimeToken(token);
   std::string revoked_admin;
   auto done = app.store().transact([&](Tx& tx) -> Result<void> {
     auto t = tx.consumeToken(hash, kind, app.now());
     if (!t) {
-      if (t.error().isNotFound()) return store::fail(Status::invalidArgument(kBadToken));
-      return store::fail(t.error());
+      if (t.error().isNotFound()) return fail(Status::invalidArgument(kBadToken));
+      return fail(t.error());
     }
     const model::TenantScope scope{t->provider_id};
     auto admin = tx.getAdmin(scope, t->admin_id);
     if (!admin) {
-      if (admin.error().isNotFound()) return store::fail(Status::invalidArgument(kBadToken));
-      return store::fail(admin.error());
+      if (admin.error().isNotFound()) return fail(Status::invalidArgument(kBadToken));
+      return fail(admin.error());
     }
     Actor a;
     a.admin_id = admin->id;
@@ -389,7 +387,7 @@ AppResult<void> consumeLink(AppContext& app, const std::string& token, model::To
     revoked_admin = admin->id;
     return effect(tx, scope, *admin, a);
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app.credentials().forgetAdmin(revoked_admin);  // a link may have revoked sessions
   return {};
 }
@@ -403,23 +401,23 @@ model::ActivityRecord linkEvent(const Actor& a, std::string type, const std::vec
 
 }  // namespace
 
-AppResult<void> SessionService::activate(const std::string& token, const std::string& password,
+Result<void> SessionService::activate(const std::string& token, const std::string& password,
                                          const std::string& client_ip) {
-  if (auto bad = auth::checkPasswordPolicy(password)) return failWith(AppError::invalid(*bad));
+  if (auto bad = auth::checkPasswordPolicy(password)) return fail(Status::invalidArgument(*bad));
   auto hash = app_.passwords().hash(password);
-  if (!hash) return failWith(hasherError(hash.error()));
+  if (!hash) return fail(hasherError(hash.error()));
   auto done = consumeLink(
       app_, token, model::TokenKind::kActivation, client_ip,
       [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
         // Only a pending admin activates: a suspended one stays suspended.
         if (admin.status != model::AdminStatus::kPending)
-          return store::fail(Status::invalidArgument(kBadToken));
+          return fail(Status::invalidArgument(kBadToken));
         admin.status = model::AdminStatus::kActive;
         if (auto r = tx.updateAdmin(scope, admin); !r) return r;
         if (auto r = tx.setPasswordHash(scope, admin.id, *hash); !r) return r;
         auto e = linkEvent(a, "admin_update", {{"status", "pending", "active"}, {"password", "", "set"}},
                            "activation_link");
-        if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+        if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
         return {};
       });
   if (!done) return done;
@@ -428,53 +426,53 @@ AppResult<void> SessionService::activate(const std::string& token, const std::st
   return {};
 }
 
-AppResult<void> SessionService::resetPassword(const std::string& token, const std::string& password,
+Result<void> SessionService::resetPassword(const std::string& token, const std::string& password,
                                               const std::string& client_ip) {
-  if (auto bad = auth::checkPasswordPolicy(password)) return failWith(AppError::invalid(*bad));
+  if (auto bad = auth::checkPasswordPolicy(password)) return fail(Status::invalidArgument(*bad));
   auto hash = app_.passwords().hash(password);
-  if (!hash) return failWith(hasherError(hash.error()));
+  if (!hash) return fail(hasherError(hash.error()));
   return consumeLink(
       app_, token, model::TokenKind::kPasswordReset, client_ip,
       [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
         if (admin.status == model::AdminStatus::kSuspended)
-          return store::fail(Status::invalidArgument(kBadToken));
+          return fail(Status::invalidArgument(kBadToken));
         if (auto r = tx.setPasswordHash(scope, admin.id, *hash); !r) return r;
         // Proving the mailbox ends a lock-out; every session made with the old password ends.
         if (auto r = tx.clearFailedLogins(scope, admin.id); !r) return r;
-        if (auto r = tx.revokeAdminSessions(scope, admin.id, app_.now()); !r) return store::fail(r.error());
+        if (auto r = tx.revokeAdminSessions(scope, admin.id, app_.now()); !r) return fail(r.error());
         auto e = linkEvent(a, "admin_update", {{"password", "", "reset"}}, "password_reset_link");
-        if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+        if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
         return {};
       });
 }
 
-AppResult<void> SessionService::resetTotp(const std::string& token, const std::string& client_ip) {
+Result<void> SessionService::resetTotp(const std::string& token, const std::string& client_ip) {
   return consumeLink(
       app_, token, model::TokenKind::kTotpReset, client_ip,
       [&](Tx& tx, const model::TenantScope& scope, model::AdminRecord& admin, Actor& a) -> Result<void> {
         if (admin.status == model::AdminStatus::kSuspended)
-          return store::fail(Status::invalidArgument(kBadToken));
+          return fail(Status::invalidArgument(kBadToken));
         if (auto r = tx.setTotpSecret(scope, admin.id, std::nullopt); !r) return r;
-        if (auto r = tx.revokeAdminSessions(scope, admin.id, app_.now()); !r) return store::fail(r.error());
+        if (auto r = tx.revokeAdminSessions(scope, admin.id, app_.now()); !r) return fail(r.error());
         auto e = linkEvent(a, "admin_update",
                            {{"totpEnrolled", admin.totp_enrolled ? "true" : "false", "false"}},
                            "totp_reset_link");
-        if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+        if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
         return {};
       });
 }
 
 // ------------------------------------------------------------------------------ TOTP
 
-AppResult<TotpEnrollment> SessionService::startTotpEnrollment(const Actor& actor) {
+Result<TotpEnrollment> SessionService::startTotpEnrollment(const Actor& actor) {
   const auto scope = actor.scope();
   TotpEnrollment out;
   out.secret = auth::totp::generateSecret();
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     if (admin->totp_enrolled && !actor.mfa)
-      return store::fail(Status::conflict(
+      return fail(Status::conflict(
           "TOTP is already enrolled; sign in with it to re-enroll, or ask for a TOTP reset"));
     if (auto r = tx.setTotpSecret(scope, actor.admin_id, sealTotpSecret(app_, out.secret)); !r) return r;
     Actor a = actor;
@@ -483,14 +481,14 @@ AppResult<TotpEnrollment> SessionService::startTotpEnrollment(const Actor& actor
     auto e = selfEvent(a, "admin_update",
                        {{"totpEnrolled", admin->totp_enrolled ? "true" : "false", "false"},
                         {"totp", "", "enrollment_started"}});
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return out;
 }
 
-AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, const std::string& code) {
+Result<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, const std::string& code) {
   const auto scope = actor.scope();
   const auto now = app_.now();
   struct Read {
@@ -501,27 +499,27 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
   auto read = app_.store().query([&](Tx& tx) -> Result<Read> {
     Read r;
     auto cred = tx.getAdminCredentials(scope, actor.admin_id);
-    if (!cred) return store::fail(cred.error());
+    if (!cred) return fail(cred.error());
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     r.cred = std::move(*cred);
     r.admin = std::move(*admin);
     if (!actor.session_jti.empty()) {
       auto s = tx.getSession(scope, actor.session_jti);
-      if (!s) return store::fail(s.error());
+      if (!s) return fail(s.error());
       r.session = std::move(*s);
     }
     return r;
   });
-  if (!read) return failWith(fromStore(read.error()));
+  if (!read) return fail(read.error());
   if (!read->cred.totp_secret)
-    return failWith(AppError::precondition("no TOTP enrollment in progress"));
-  if (read->cred.totp_enrolled) return failWith(AppError::conflict("TOTP is already enrolled"));
+    return fail(Status::preconditionFailed("no TOTP enrollment in progress"));
+  if (read->cred.totp_enrolled) return fail(Status::conflict("TOTP is already enrolled"));
   auto secret = openTotpSecret(app_, *read->cred.totp_secret);
-  if (!secret) return failWith(AppError::internal());
+  if (!secret) return fail(Status::internal());
   auto step = auth::totp::verify(*secret, code, static_cast<std::time_t>(now),
                                  read->cred.totp_last_step.value_or(-1));
-  if (!step) return failWith(AppError::invalid("invalid TOTP code"));
+  if (!step) return fail(Status::invalidArgument("invalid TOTP code"));
 
   const bool upgrade = read->session && read->session->kind == model::SessionKind::kMfaEnroll;
   std::optional<PendingSession> fresh;
@@ -533,18 +531,18 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
   a.email = read->admin.email;
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto accepted = tx.acceptTotpStep(scope, actor.admin_id, *step);
-    if (!accepted) return store::fail(accepted.error());
-    if (!*accepted) return store::fail(Status::invalidArgument("invalid TOTP code"));
+    if (!accepted) return fail(accepted.error());
+    if (!*accepted) return fail(Status::invalidArgument("invalid TOTP code"));
     if (auto r = tx.setTotpEnrolled(scope, actor.admin_id, true); !r) return r;
     if (fresh) {
       if (auto r = tx.revokeSession(scope, actor.session_jti, now); !r) return r;
       if (auto r = tx.createSession(scope, fresh->record); !r) return r;
     }
     auto e = selfEvent(a, "admin_update", {{"totpEnrolled", "false", "true"}});
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetSession(actor.session_jti);
   TotpConfirmation out;
   if (fresh) {
@@ -556,7 +554,7 @@ AppResult<TotpConfirmation> SessionService::confirmTotp(const Actor& actor, cons
 
 // ------------------------------------------------------------------------------ password, key
 
-AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Actor& actor,
+Result<std::optional<IssuedSession>> SessionService::changePassword(const Actor& actor,
                                                                        const std::string& current,
                                                                        const std::string& next) {
   const auto scope = actor.scope();
@@ -569,26 +567,26 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
   auto read = app_.store().query([&](Tx& tx) -> Result<Read> {
     Read r;
     auto cred = tx.getAdminCredentials(scope, actor.admin_id);
-    if (!cred) return store::fail(cred.error());
+    if (!cred) return fail(cred.error());
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     r.cred = std::move(*cred);
     r.admin = std::move(*admin);
     if (!actor.session_jti.empty()) {
       auto s = tx.getSession(scope, actor.session_jti);
-      if (!s) return store::fail(s.error());
+      if (!s) return fail(s.error());
       r.session = std::move(*s);
     }
     return r;
   });
-  if (!read) return failWith(fromStore(read.error()));
+  if (!read) return fail(read.error());
   Actor a = actor;
   a.email = read->admin.email;
 
   auto pw = read->cred.password_hash ? app_.passwords().verify(*read->cred.password_hash, current)
                                      : app_.passwords().verifyDummy(current);
   if (pw == auth::PasswordStatus::kBusy || pw == auth::PasswordStatus::kError)
-    return failWith(hasherError(pw));
+    return fail(hasherError(pw));
   // A locked admin's session cannot change the password (issue 10 item 3): it answers as a
   // wrong current password, whatever the password, as the login does; it is not counted again.
   const bool locked = lockedAt(read->cred.locked_until, now);
@@ -599,16 +597,16 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
         if (auto r = countFailure(tx, app_, a); !r) return r;
       }
       auto r = tx.appendActivity(scope, selfEvent(a, "admin_update", {{"password", "", ""}}, false));
-      if (!r) return store::fail(r.error());
+      if (!r) return fail(r.error());
       return {};
     });
-    if (!done) return failWith(fromStore(done.error()));
-    return failWith(AppError::invalid("current password is incorrect"));
+    if (!done) return fail(done.error());
+    return fail(Status::invalidArgument("current password is incorrect"));
   }
-  if (auto bad = auth::checkPasswordPolicy(next)) return failWith(AppError::invalid(*bad));
-  if (next == current) return failWith(AppError::invalid("the new password must differ from the current one"));
+  if (auto bad = auth::checkPasswordPolicy(next)) return fail(Status::invalidArgument(*bad));
+  if (next == current) return fail(Status::invalidArgument("the new password must differ from the current one"));
   auto hash = app_.passwords().hash(next);
-  if (!hash) return failWith(hasherError(hash.error()));
+  if (!hash) return fail(hasherError(hash.error()));
 
   std::optional<PendingSession> fresh;
   if (read->session) {
@@ -618,37 +616,37 @@ AppResult<std::optional<IssuedSession>> SessionService::changePassword(const Act
   }
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     if (auto r = tx.setPasswordHash(scope, actor.admin_id, *hash); !r) return r;
-    if (auto r = tx.revokeAdminSessions(scope, actor.admin_id, now); !r) return store::fail(r.error());
+    if (auto r = tx.revokeAdminSessions(scope, actor.admin_id, now); !r) return fail(r.error());
     if (fresh) {
       if (auto r = tx.createSession(scope, fresh->record); !r) return r;
     }
     auto r = tx.appendActivity(scope, selfEvent(a, "admin_update", {{"password", "", "changed"}}));
-    if (!r) return store::fail(r.error());
+    if (!r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetAdmin(actor.admin_id);  // every other session ended
   if (!fresh) return std::optional<IssuedSession>{};
   return std::optional<IssuedSession>{issue(app_, *fresh, std::move(read->admin))};
 }
 
-AppResult<std::string> SessionService::newApiKey(const Actor& actor) {
+Result<std::string> SessionService::newApiKey(const Actor& actor) {
   const auto scope = actor.scope();
   auth::GeneratedApiKey key = auth::generateApiKey();
   const std::string hash = app_.apiKeys().hash(key.key);
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto admin = tx.getAdmin(scope, actor.admin_id);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     Actor a = actor;
     a.email = admin->email;
     auto id = tx.replaceApiKey(scope, actor.admin_id, key.prefix, hash);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     auto e = selfEvent(a, "admin_update",
                        {{"apiKeySet", admin->api_key_set ? "true" : "false", "true"}});
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   app_.credentials().forgetAdmin(actor.admin_id);  // the old key stops now
   return key.key;
 }

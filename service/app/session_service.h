@@ -1,7 +1,7 @@
 // Sign-in, sessions and what an admin does on their own account: login (password, lock-out,
 // TOTP, MFA enrollment sessions), logout, the profile, activation and reset links, TOTP
 // enrollment, password change and API keys. No HTTP here: the handlers in
-// handlers/session_routes.cc decode requests and map AppError.
+// handlers/session_routes.cc decode requests and map Status.
 //
 // Login, in order: the email names admins in one or more providers; each candidate's
 // password is verified (argon2id, bounded: kBusy → kUnavailable); an unknown email verifies
@@ -27,7 +27,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/authorization.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "auth/tokens.h"
 #include "model/records.h"
 
@@ -70,37 +70,37 @@ class SessionService {
  public:
   explicit SessionService(AppContext& app) : app_(app) {}
 
-  AppResult<IssuedSession> login(const LoginInput& in);
+  Result<IssuedSession> login(const LoginInput& in);
 
   // Revokes the caller's session at once. kInvalidArgument for an API key (no session).
-  AppResult<void> logout(const Actor& actor);
+  Result<void> logout(const Actor& actor);
 
-  AppResult<Profile> profile(const Actor& actor, const Authorization& authz);
+  Result<Profile> profile(const Actor& actor, const Authorization& authz);
 
   // One-time links. Each consumes the token (hashOneTimeToken) of its kind; an unknown,
   // used or expired token is kInvalidArgument "invalid or expired token". The password is
   // checked against the policy before the token is consumed.
-  AppResult<void> activate(const std::string& token, const std::string& password,
+  Result<void> activate(const std::string& token, const std::string& password,
                            const std::string& client_ip);
-  AppResult<void> resetPassword(const std::string& token, const std::string& password,
+  Result<void> resetPassword(const std::string& token, const std::string& password,
                                 const std::string& client_ip);
-  AppResult<void> resetTotp(const std::string& token, const std::string& client_ip);
+  Result<void> resetTotp(const std::string& token, const std::string& client_ip);
 
   // A new TOTP secret, not enrolled until confirmed. kConflict when already enrolled,
   // unless the caller's session verified MFA (re-enrollment replaces the secret).
-  AppResult<TotpEnrollment> startTotpEnrollment(const Actor& actor);
+  Result<TotpEnrollment> startTotpEnrollment(const Actor& actor);
   // The first valid code confirms the enrollment. Wrong code: kInvalidArgument.
-  AppResult<TotpConfirmation> confirmTotp(const Actor& actor, const std::string& code);
+  Result<TotpConfirmation> confirmTotp(const Actor& actor, const std::string& code);
 
   // Verifies the current password (a wrong one counts as a failed attempt), checks the
   // policy, stores the new hash and revokes every session of the admin. A caller on a
   // session gets a fresh session (same kind, MFA and expiry) in place of the revoked one.
-  AppResult<std::optional<IssuedSession>> changePassword(const Actor& actor,
+  Result<std::optional<IssuedSession>> changePassword(const Actor& actor,
                                                          const std::string& current,
                                                          const std::string& next);
 
   // A new API key (shown once); the old one is revoked in the same transaction.
-  AppResult<std::string> newApiKey(const Actor& actor);
+  Result<std::string> newApiKey(const Actor& actor);
 
  private:
   AppContext& app_;

@@ -11,17 +11,16 @@
 namespace mtp::app {
 namespace {
 
-using store::Result;
 using store::Tx;
 
 // One message for an unknown org, an unknown user, a user without a password and a wrong
 // password: the answer must not tell them apart.
 constexpr const char* kBadLogin = "invalid organization, username or password";
 
-AppError hasherError(auth::PasswordStatus s) {
-  if (s == auth::PasswordStatus::kBusy) return AppError::unavailable(1);
+Status hasherError(auth::PasswordStatus s) {
+  if (s == auth::PasswordStatus::kBusy) return Status::unavailable(1);
   spdlog::error("password hasher failed: {}", auth::passwordStatusName(s));
-  return AppError::internal();
+  return Status::internal();
 }
 
 // What the read before the (slow) password check found.
@@ -85,13 +84,13 @@ model::ActivityRecord userEvent(const model::TenantScope& scope, const model::Sy
 
 }  // namespace
 
-AppResult<model::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
+Result<model::SystemUserRecord> UserLoginService::login(const UserLoginInput& in) {
   auto v = verify(in, Purpose::kSignIn);
-  if (!v) return failWith(v.error());
+  if (!v) return fail(v.error());
   return std::move(v->user);
 }
 
-AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginInput& in,
+Result<UserLoginService::Verified> UserLoginService::verify(const UserLoginInput& in,
                                                                Purpose purpose) {
   // 1. The org names the tenant; an unknown org has no provider to write an event to.
   std::optional<std::string> provider;
@@ -100,17 +99,17 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
       auto r = tx.findOrganizationProvider(in.organization);
       if (!r) {
         if (r.error().isNotFound()) return std::optional<std::string>();
-        return store::fail(r.error());
+        return fail(r.error());
       }
       return std::optional<std::string>(std::move(*r));
     });
-    if (!p) return failWith(fromStore(p.error()));
+    if (!p) return fail(p.error());
     provider = std::move(*p);
   }
   if (!provider) {
     auto s = app_.passwords().verifyDummy(in.password);
-    if (s == auth::PasswordStatus::kBusy) return failWith(hasherError(s));
-    return failWith(AppError::unauthenticated(kBadLogin));
+    if (s == auth::PasswordStatus::kBusy) return fail(hasherError(s));
+    return fail(Status::unauthenticated(kBadLogin));
   }
 
   // 2. The org's policy and the user, in one snapshot.
@@ -118,7 +117,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
   found.scope = model::TenantScope{*provider};
   auto read = app_.store().query([&](Tx& tx) -> Result<void> {
     auto policy = tx.getPasswordPolicy(found.scope, in.organization);
-    if (!policy) return store::fail(policy.error());
+    if (!policy) return fail(policy.error());
     found.policy = *policy;
     found.user.reset();
     if (in.username.empty()) return {};
@@ -126,7 +125,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
     if (u) {
       found.user = std::move(*u);
     } else if (!u.error().isNotFound()) {
-      return store::fail(u.error());
+      return fail(u.error());
     }
     return {};
   });
@@ -134,10 +133,10 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
     // The org went away between the two reads: as unknown.
     if (read.error().isNotFound()) {
       auto s = app_.passwords().verifyDummy(in.password);
-      if (s == auth::PasswordStatus::kBusy) return failWith(hasherError(s));
-      return failWith(AppError::unauthenticated(kBadLogin));
+      if (s == auth::PasswordStatus::kBusy) return fail(hasherError(s));
+      return fail(Status::unauthenticated(kBadLogin));
     }
-    return failWith(fromStore(read.error()));
+    return fail(read.error());
   }
 
   // 3. The same argon2id work whether or not there is a hash to check.
@@ -146,7 +145,7 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
                                       ? app_.passwords().verify(*found.user->password_hash, in.password)
                                       : app_.passwords().verifyDummy(in.password);
   if (pw == auth::PasswordStatus::kBusy || pw == auth::PasswordStatus::kError)
-    return failWith(hasherError(pw));
+    return fail(hasherError(pw));
   // A locked account answers exactly as a wrong password does, whatever the password (issue
   // 10 item 3): a distinct answer for the right one would make the lock-out a password oracle.
   const bool locked = found.user && found.user->user.account_locked;
@@ -165,32 +164,32 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
       if (counts) {
         auto n = tx.recordSystemUserFailedLogin(found.scope, in.organization, found.user->user.id,
                                                 after);
-        if (!n) return store::fail(n.error());
+        if (!n) return fail(n.error());
         if (after > 0 && *n >= after) {
           locked_now = true;
           if (auto r = tx.appendActivity(found.scope, lockoutEvent(found, in)); !r)
-            return store::fail(r.error());
+            return fail(r.error());
         }
       }
       if (auto r = tx.appendActivity(found.scope, attemptEvent(found, in, false)); !r)
-        return store::fail(r.error());
+        return fail(r.error());
       return {};
     });
-    if (!done) return failWith(fromStore(done.error()));
+    if (!done) return fail(done.error());
     if (locked_now) {
       spdlog::warn("user {} of org {} (provider {}) locked after {} failed logins",
                    found.user->user.id, in.organization, found.scope.provider_id, after);
     }
-    return failWith(AppError::unauthenticated(kBadLogin));
+    return fail(Status::unauthenticated(kBadLogin));
   }
 
   // The right password: now the account's state may be told.
   model::SystemUserRecord user = found.user->user;
-  std::optional<AppError> refused;
+  std::optional<Status> refused;
   if (user.state != model::UserState::kActivated) {
-    refused = AppError::precondition("account not active");
+    refused = Status::preconditionFailed("account not active");
   } else if (user.password_expired && purpose == Purpose::kSignIn) {
-    refused = AppError::precondition("password expired: set a new password to sign in");
+    refused = Status::preconditionFailed("password expired: set a new password to sign in");
   }
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     if (!refused && user.failed_logins != 0) {
@@ -198,98 +197,98 @@ AppResult<UserLoginService::Verified> UserLoginService::verify(const UserLoginIn
         return r;
     }
     if (auto r = tx.appendActivity(found.scope, attemptEvent(found, in, !refused)); !r)
-      return store::fail(r.error());
+      return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
-  if (refused) return failWith(*refused);
+  if (!done) return fail(done.error());
+  if (refused) return fail(*refused);
   user.failed_logins = 0;
   return Verified{found.scope, found.policy, std::move(user)};
 }
 
-AppResult<model::SystemUserRecord> UserLoginService::changePassword(const UserPasswordChangeInput& in) {
+Result<model::SystemUserRecord> UserLoginService::changePassword(const UserPasswordChangeInput& in) {
   // The new password is checked first: a refused one costs no argon2 work and counts nothing.
   if (auto problem = auth::checkPasswordPolicy(in.new_password))
-    return failWith(AppError::invalid("field `newPassword`: " + *problem));
+    return fail(Status::invalidArgument("field `newPassword`: " + *problem));
   if (in.new_password == in.current.password)
-    return failWith(AppError::invalid("field `newPassword` must differ from the current password"));
+    return fail(Status::invalidArgument("field `newPassword` must differ from the current password"));
   auto v = verify(in.current, Purpose::kPasswordChange);
-  if (!v) return failWith(v.error());
+  if (!v) return fail(v.error());
   auto hash = app_.passwords().hash(in.new_password);
-  if (!hash) return failWith(hasherError(hash.error()));
+  if (!hash) return fail(hasherError(hash.error()));
   auto out = app_.store().transact([&](Tx& tx) -> Result<model::SystemUserRecord> {
     if (auto r = tx.setSystemUserPassword(v->scope, in.current.organization, v->user.id, *hash,
                                           v->policy.password_expiration_days);
         !r)
-      return store::fail(r.error());
+      return fail(r.error());
     if (auto r = tx.appendActivity(v->scope, userEvent(v->scope, v->user, "user_password_changed",
                                                        in.current.client_ip));
         !r)
-      return store::fail(r.error());
+      return fail(r.error());
     return tx.getSystemUser(v->scope, in.current.organization, v->user.id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 
-AppResult<model::SystemUserRecord> UserLoginService::activate(const UserActivationInput& in) {
+Result<model::SystemUserRecord> UserLoginService::activate(const UserActivationInput& in) {
   if (auto problem = auth::checkPasswordPolicy(in.password))
-    return failWith(AppError::invalid("field `password`: " + *problem));
+    return fail(Status::invalidArgument("field `password`: " + *problem));
   auto hash = app_.passwords().hash(in.password);
-  if (!hash) return failWith(hasherError(hash.error()));
+  if (!hash) return fail(hasherError(hash.error()));
   const std::string token_hash = hashOneTimeToken(in.token);
   auto out = app_.store().transact([&](Tx& tx) -> Result<model::SystemUserRecord> {
     auto t = tx.consumeUserToken(token_hash, app_.now());
-    if (!t) return store::fail(t.error());
+    if (!t) return fail(t.error());
     const model::TenantScope scope{t->provider_id};
     auto user = tx.getSystemUser(scope, t->org_id, t->user_id);
-    if (!user) return store::fail(user.error());
+    if (!user) return fail(user.error());
     // Only a STAGED user activates: a suspended one stays suspended, whatever old link it has.
     if (user->state != model::UserState::kStaged)
-      return store::fail(store::Status::failedPrecondition("the account is not waiting for activation"));
+      return fail(Status::preconditionFailed("the account is not waiting for activation"));
     auto policy = tx.getPasswordPolicy(scope, t->org_id);
-    if (!policy) return store::fail(policy.error());
+    if (!policy) return fail(policy.error());
     if (auto r = tx.setSystemUserPassword(scope, t->org_id, t->user_id, *hash,
                                           policy->password_expiration_days);
         !r)
-      return store::fail(r.error());
+      return fail(r.error());
     if (auto r = tx.setSystemUserState(scope, t->org_id, t->user_id, model::UserState::kActivated); !r)
-      return store::fail(r.error());
+      return fail(r.error());
     auto e = userEvent(scope, *user, "user_activated", in.client_ip);
     e.changes_json = R"([{"field":"state","from":"STAGED","to":"ACTIVATED"}])";
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     return tx.getSystemUser(scope, t->org_id, t->user_id);
   });
   if (!out) {
     // One answer for an unknown, used or expired link.
     if (out.error().isNotFound())
-      return failWith(AppError::invalid("this activation link is not valid (used, expired or unknown)"));
-    return failWith(fromStore(out.error()));
+      return fail(Status::invalidArgument("this activation link is not valid (used, expired or unknown)"));
+    return fail(out.error());
   }
   return std::move(*out);
 }
 
-AppResult<model::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,
+Result<model::PasswordPolicyRecord> UserLoginService::policy(const Actor& actor,
                                                                 const std::string& org_id) {
   auto r = app_.store().query([&](Tx& tx) { return tx.getPasswordPolicy(actor.scope(), org_id); });
-  if (!r) return failWith(fromStore(r.error()));
+  if (!r) return fail(r.error());
   return *r;
 }
 
-AppResult<model::PasswordPolicyRecord> UserLoginService::putPolicy(
+Result<model::PasswordPolicyRecord> UserLoginService::putPolicy(
     const Actor& actor, const std::string& org_id, const PasswordPolicyChanges& in,
     const IfMatch& if_match) {
   if (in.lockout_after_failures &&
       (*in.lockout_after_failures < 0 || *in.lockout_after_failures > kMaxLockoutAfterFailures))
-    return failWith(AppError::invalid("field `lockoutAfterFailures` must be between 0 and 100"));
+    return fail(Status::invalidArgument("field `lockoutAfterFailures` must be between 0 and 100"));
   if (in.password_expiration_days &&
       (*in.password_expiration_days < 0 || *in.password_expiration_days > kMaxPasswordExpirationDays))
-    return failWith(AppError::invalid("field `passwordExpirationDays` must be between 0 and 3650"));
+    return fail(Status::invalidArgument("field `passwordExpirationDays` must be between 0 and 3650"));
   const auto scope = actor.scope();
   model::PasswordPolicyRecord out;
   auto done = app_.store().transact([&](Tx& tx) -> Result<void> {
     auto cur = tx.getPasswordPolicy(scope, org_id);
-    if (!cur) return store::fail(cur.error());
+    if (!cur) return fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the password policy"); !ok) return ok;
     model::PasswordPolicyRecord next = *cur;
     next.org_id = org_id;
@@ -313,17 +312,17 @@ AppResult<model::PasswordPolicyRecord> UserLoginService::putPolicy(
       // The policy is the org's now: every password on file is dated by it at once (Home's
       // expired and upcoming widgets read these dates).
       if (auto n = tx.applyPasswordExpirationDays(scope, org_id, next.password_expiration_days); !n)
-        return store::fail(n.error());
+        return fail(n.error());
     }
     Actor a = actor;
     auto admin = tx.getAdmin(scope, actor.admin_id);
     if (admin) a.email = admin->email;
     auto e = activityEvent(a, "organization_password_policy_update", "organization", org_id,
                            changes, org_id);
-    if (auto r = tx.appendActivity(scope, e); !r) return store::fail(r.error());
+    if (auto r = tx.appendActivity(scope, e); !r) return fail(r.error());
     return {};
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return out;
 }
 

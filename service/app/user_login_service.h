@@ -26,7 +26,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/records.h"
 
 namespace mtp::app {
@@ -65,29 +65,29 @@ class UserLoginService {
 
   explicit UserLoginService(AppContext& app) : app_(app) {}
 
-  AppResult<model::SystemUserRecord> login(const UserLoginInput& in);
+  Result<model::SystemUserRecord> login(const UserLoginInput& in);
 
   // The current password verified as login() does (the same answers, events and lock-out
   // count), except that an expired or force-reset password is accepted; the new one must meet
   // auth::checkPasswordPolicy and differ from the current one (kInvalid, checked first, no
   // attempt counted). On success: the new hash, dated by the org's expiry policy, the forced
   // flag cleared, and `user_password_changed` (initiated by the user), in one transaction.
-  AppResult<model::SystemUserRecord> changePassword(const UserPasswordChangeInput& in);
+  Result<model::SystemUserRecord> changePassword(const UserPasswordChangeInput& in);
 
   // The activation link's token (used once, before it expires) and a new password: the STAGED
   // user becomes ACTIVATED with that password, one `user_activated` event initiated by the
   // user, all in one transaction. An unknown, used or expired token: kInvalid with one
   // message; a user no longer STAGED: kPreconditionFailed (the token is not spent).
-  AppResult<model::SystemUserRecord> activate(const UserActivationInput& in);
+  Result<model::SystemUserRecord> activate(const UserActivationInput& in);
 
   // The org's policy (defaults when never set). The org was checked by the route's action.
-  AppResult<model::PasswordPolicyRecord> policy(const Actor& actor, const std::string& org_id);
+  Result<model::PasswordPolicyRecord> policy(const Actor& actor, const std::string& org_id);
   // `organization_password_policy_update` with one change per changed field; nothing
   // changed: no write. A new passwordExpirationDays re-dates every password on file at once
   // (password_expiration_date = when it was set + days; 0: none), in the same transaction.
   // With If-Match: 412 unless the policy's version (0: never set) is one it names, checked
   // under the org's row lock.
-  AppResult<model::PasswordPolicyRecord> putPolicy(const Actor& actor, const std::string& org_id,
+  Result<model::PasswordPolicyRecord> putPolicy(const Actor& actor, const std::string& org_id,
                                                    const PasswordPolicyChanges& in,
                                                    const IfMatch& if_match = {});
 
@@ -98,7 +98,7 @@ class UserLoginService {
     model::PasswordPolicyRecord policy;
     model::SystemUserRecord user;
   };
-  AppResult<Verified> verify(const UserLoginInput& in, Purpose purpose);
+  Result<Verified> verify(const UserLoginInput& in, Purpose purpose);
 
   AppContext& app_;
 };

@@ -30,11 +30,11 @@ bool fits(UserState state, ScheduledChange c) {
 
 // One due user, in its own transaction: 1 when its state changed, 0 when only a schedule was
 // cleared or nothing was due any more (another pass did it).
-store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const model::DueUserSchedule& due,
+Result<std::pair<int, int>> carryOut(store::Tx& tx, const model::DueUserSchedule& due,
                                             std::int64_t now) {
   const model::TenantScope scope{due.provider_id};
   auto cur = tx.getSystemUser(scope, due.org_id, due.user_id);  // locks the row (PostgreSQL)
-  if (!cur) return store::fail(cur.error());
+  if (!cur) return fail(cur.error());
   model::SystemUserRecord next = *cur;
   int changed = 0, cleared = 0;
   std::vector<model::ActivityRecord> events;
@@ -57,46 +57,46 @@ store::Result<std::pair<int, int>> carryOut(store::Tx& tx, const model::DueUserS
     }
   }
   if (events.empty()) return std::pair{0, 0};
-  if (auto u = tx.updateSystemUser(scope, next); !u) return store::fail(u.error());
+  if (auto u = tx.updateSystemUser(scope, next); !u) return fail(u.error());
   for (const auto& ev : events) {
-    if (auto id = tx.appendActivity(scope, ev); !id) return store::fail(id.error());
+    if (auto id = tx.appendActivity(scope, ev); !id) return fail(id.error());
   }
   return std::pair{changed, cleared};
 }
 
 }  // namespace
 
-AppResult<model::SystemUserRecord> UserScheduleService::set(const Actor& actor, const std::string& org_id,
+Result<model::SystemUserRecord> UserScheduleService::set(const Actor& actor, const std::string& org_id,
                                                             const std::string& id, ScheduledChange change,
                                                             std::optional<std::int64_t> at,
                                                             const IfMatch& if_match) {
   const std::int64_t now = app_.now();
-  if (at && *at <= now) return failWith(AppError::invalid("field `start_date` must be in the future"));
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
+  if (at && *at <= now) return fail(Status::invalidArgument("field `start_date` must be in the future"));
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<model::SystemUserRecord> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);
-    if (!cur) return store::fail(cur.error());
-    if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
+    if (!cur) return fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the user"); !ok) return fail(ok.error());
     model::SystemUserRecord next = *cur;
     auto& slot = slotOf(next, change);
     if (slot == at) return *cur;
     if (at && !fits(cur->state, change)) {
-      return store::fail(store::Status::failedPrecondition(
+      return fail(Status::preconditionFailed(
           change == ScheduledChange::kSuspension
               ? "only an ACTIVATED user can be scheduled for suspension"
               : "only a STAGED or SUSPENDED user can be scheduled for activation"));
     }
     const Change ch{fieldOf(change), timeText(slot), timeText(at)};
     slot = at;
-    if (auto u = tx.updateSystemUser(actor.scope(), next); !u) return store::fail(u.error());
+    if (auto u = tx.updateSystemUser(actor.scope(), next); !u) return fail(u.error());
     Actor who = actor;
     if (who.email.empty()) {
       if (auto me = tx.getAdmin(actor.scope(), actor.admin_id)) who.email = me->email;
     }
     auto ev = activityEvent(who, "user_update", "user", id, {ch}, org_id);
-    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return store::fail(e.error());
+    if (auto e = tx.appendActivity(actor.scope(), ev); !e) return fail(e.error());
     return tx.getSystemUser(actor.scope(), org_id, id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 
@@ -104,7 +104,7 @@ SchedulePass runDueUserSchedules(store::Store& store, std::int64_t now, int batc
   SchedulePass pass;
   auto due = store.query([&](store::Tx& tx) { return tx.listDueUserSchedules(now, batch); });
   if (!due) {
-    spdlog::warn("user schedules: listing the due ones failed: {}", due.error().message);
+    spdlog::warn("user schedules: listing the due ones failed: {}", due.error().text());
     ++pass.failed;
     return pass;
   }
@@ -112,7 +112,7 @@ SchedulePass runDueUserSchedules(store::Store& store, std::int64_t now, int batc
     auto r = store.transact([&](store::Tx& tx) { return carryOut(tx, d, now); });
     if (!r) {
       if (!r.error().isNotFound()) {  // deleted meanwhile: nothing to do
-        spdlog::warn("user schedules: user {} of org {}: {}", d.user_id, d.org_id, r.error().message);
+        spdlog::warn("user schedules: user {} of org {}: {}", d.user_id, d.org_id, r.error().text());
         ++pass.failed;
       }
       continue;

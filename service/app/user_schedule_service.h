@@ -20,7 +20,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/records.h"
 #include "store/store.h"
 
@@ -36,7 +36,7 @@ class UserScheduleService {
   // none is no write and no event).
   // The schedule is part of the user: with If-Match, 412 unless the user's version is one
   // it names (checked under the user's row lock); a change raises the user's version.
-  AppResult<model::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
+  Result<model::SystemUserRecord> set(const Actor& actor, const std::string& org_id,
                                          const std::string& id, ScheduledChange change,
                                          std::optional<std::int64_t> at, const IfMatch& if_match = {});
 

@@ -19,32 +19,32 @@ bool hasControl(std::string_view s) {
   });
 }
 
-std::optional<AppError> checkText(std::string_view value, std::string_view field, bool required) {
+std::optional<Status> checkText(std::string_view value, std::string_view field, bool required) {
   if (required && value.empty()) {
-    return AppError::invalid("field `" + std::string(field) + "` must not be empty");
+    return Status::invalidArgument("field `" + std::string(field) + "` must not be empty");
   }
   if (value.size() > kMaxTextBytes || hasControl(value)) {
-    return AppError::invalid("field `" + std::string(field) +
+    return Status::invalidArgument("field `" + std::string(field) +
                              "` must be at most 255 bytes of printable text");
   }
   return std::nullopt;
 }
 
-std::optional<AppError> checkUsername(std::string_view u) {
+std::optional<Status> checkUsername(std::string_view u) {
   if (auto e = checkText(u, "username", true)) return e;
   if (u.find(' ') != std::string_view::npos) {
-    return AppError::invalid("field `username` must not contain spaces");
+    return Status::invalidArgument("field `username` must not contain spaces");
   }
   return std::nullopt;
 }
 
-std::optional<AppError> checkEmail(std::string_view e) {
+std::optional<Status> checkEmail(std::string_view e) {
   if (auto err = checkText(e, "email", false)) return err;
   if (!e.empty()) {
     auto at = e.find('@');
     if (at == 0 || at == std::string_view::npos || at + 1 >= e.size() ||
         e.find(' ') != std::string_view::npos) {
-      return AppError::invalid("field `email` must be an email address");
+      return Status::invalidArgument("field `email` must be an email address");
     }
   }
   return std::nullopt;
@@ -73,29 +73,29 @@ Actor withEmail(store::Tx& tx, const Actor& actor) {
   return who;
 }
 
-store::Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
+Result<void> appendEvent(store::Tx& tx, const Actor& actor, std::string type,
                                 const std::string& org_id, const std::string& user_id,
                                 const std::vector<Change>& changes = {}) {
   auto ev = activityEvent(withEmail(tx, actor), std::move(type), "user", user_id, changes, org_id);
   auto id = tx.appendActivity(actor.scope(), ev);
-  if (!id) return store::fail(id.error());
+  if (!id) return fail(id.error());
   return {};
 }
 
-store::Result<void> queueEmail(store::Tx& tx, const Actor& actor, const model::SystemUserRecord& u,
+Result<void> queueEmail(store::Tx& tx, const Actor& actor, const model::SystemUserRecord& u,
                                std::string subject, std::string body) {
   model::EmailRecord email;
   email.to_address = u.email;
   email.subject = std::move(subject);
   email.body = std::move(body);
   auto queued = tx.enqueueEmail(actor.scope(), email);
-  if (!queued) return store::fail(queued.error());
+  if (!queued) return fail(queued.error());
   return {};
 }
 
 // The activation email of a STAGED user: a one-time link to the user portal's activation page,
 // good for config().activation_ttl; only the token's hash is stored.
-store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, const AppContext& app,
+Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, const AppContext& app,
                                          const model::SystemUserRecord& u) {
   const OneTimeToken token = newOneTimeToken();
   model::UserTokenRecord t;
@@ -104,7 +104,7 @@ store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, cons
   t.user_id = u.id;
   t.created = app.now();
   t.expires_at = t.created + static_cast<std::int64_t>(app.config().activation_ttl.count());
-  if (auto r = tx.createUserToken(actor.scope(), t); !r) return store::fail(r.error());
+  if (auto r = tx.createUserToken(actor.scope(), t); !r) return fail(r.error());
   return queueEmail(tx, actor, u, "Activate your account",
                     "Hello " + u.username +
                         ",\n\nyour account is ready. Choose your password and activate it here:\n\n" +
@@ -115,38 +115,38 @@ store::Result<void> queueActivationEmail(store::Tx& tx, const Actor& actor, cons
 
 }  // namespace
 
-AppResult<model::Page<model::SystemUserRecord>> UserService::list(const Actor& actor,
+Result<model::Page<model::SystemUserRecord>> UserService::list(const Actor& actor,
                                                                   const model::OrgReach& reach,
                                                                   const model::ListQuery& query) {
   if (!reach.all && reach.ids.empty()) return model::Page<model::SystemUserRecord>{};
   auto page = app_.store().query(
       [&](store::Tx& tx) { return tx.listSystemUsers(actor.scope(), reach, query); });
-  if (!page) return failWith(fromStore(page.error()));
+  if (!page) return fail(page.error());
   return std::move(*page);
 }
 
-AppResult<model::SystemUserRecord> UserService::get(const Actor& actor, const std::string& org_id,
+Result<model::SystemUserRecord> UserService::get(const Actor& actor, const std::string& org_id,
                                                     const std::string& id) {
   auto u = app_.store().query(
       [&](store::Tx& tx) { return tx.getSystemUser(actor.scope(), org_id, id); });
-  if (!u) return failWith(fromStore(u.error()));
+  if (!u) return fail(u.error());
   return std::move(*u);
 }
 
-AppResult<model::SystemUserRecord> UserService::create(const Actor& actor,
+Result<model::SystemUserRecord> UserService::create(const Actor& actor,
                                                        const std::string& org_id,
                                                        const UserCreate& in) {
-  if (auto e = checkUsername(in.username)) return failWith(*e);
-  if (auto e = checkEmail(in.email)) return failWith(*e);
-  if (auto e = checkText(in.firstname, "firstname", false)) return failWith(*e);
-  if (auto e = checkText(in.lastname, "lastname", false)) return failWith(*e);
+  if (auto e = checkUsername(in.username)) return fail(*e);
+  if (auto e = checkEmail(in.email)) return fail(*e);
+  if (auto e = checkText(in.firstname, "firstname", false)) return fail(*e);
+  if (auto e = checkText(in.lastname, "lastname", false)) return fail(*e);
   std::optional<std::string> hash;
   if (in.password) {
-    if (auto why = auth::checkPasswordPolicy(*in.password)) return failWith(AppError::invalid(*why));
+    if (auto why = auth::checkPasswordPolicy(*in.password)) return fail(Status::invalidArgument(*why));
     auto h = app_.passwords().hash(*in.password);
     if (!h) {
-      if (h.error() == auth::PasswordStatus::kBusy) return failWith(AppError::unavailable(1));
-      return failWith(AppError::internal());
+      if (h.error() == auth::PasswordStatus::kBusy) return fail(Status::unavailable(1));
+      return fail(Status::internal());
     }
     hash = std::move(*h);
   }
@@ -160,10 +160,10 @@ AppResult<model::SystemUserRecord> UserService::create(const Actor& actor,
   r.sudo = in.sudo;
   r.passwordless_sudo = in.passwordless_sudo;
   r.samba_service_user = in.samba_service_user;
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<model::SystemUserRecord> {
     const model::UnixTime now = tx.now();
     auto policy = tx.getPasswordPolicy(actor.scope(), org_id);
-    if (!policy) return store::fail(policy.error());
+    if (!policy) return fail(policy.error());
     if (hash && policy->password_expiration_days > 0) {
       r.password_expiration_date =
           now + static_cast<model::UnixTime>(policy->password_expiration_days) * 86400;
@@ -171,50 +171,50 @@ AppResult<model::SystemUserRecord> UserService::create(const Actor& actor,
     // The caps, checked where the user is written: the org's and the provider's rows stay
     // locked until this unit ends, so concurrent creates cannot both take the last place.
     auto capacity = tx.holdUserCapacity(actor.scope(), org_id);
-    if (!capacity) return store::fail(capacity.error());
-    if (auto full = capExceeded(*capacity)) return store::fail(store::Status::conflict(*full));
+    if (!capacity) return fail(capacity.error());
+    if (auto full = capExceeded(*capacity)) return fail(Status::conflict(*full));
     auto id = tx.createSystemUser(actor.scope(), r, hash);
-    if (!id) return store::fail(id.error());
+    if (!id) return fail(id.error());
     if (auto ev = appendEvent(tx, actor, "user_create", org_id, *id,
                               {{"username", "", r.username},
                                {"state", "", std::string(model::userStateText(r.state))}});
         !ev) {
-      return store::fail(ev.error());
+      return fail(ev.error());
     }
     auto created = tx.getSystemUser(actor.scope(), org_id, *id);
-    if (!created) return store::fail(created.error());
+    if (!created) return fail(created.error());
     // A STAGED user without a password gets the activation email at once (the user portal's
     // /userconsole/activate link), in the same transaction as the user.
     if (r.state == model::UserState::kStaged && !hash && !created->email.empty()) {
-      if (auto q = queueActivationEmail(tx, actor, app_, *created); !q) return store::fail(q.error());
+      if (auto q = queueActivationEmail(tx, actor, app_, *created); !q) return fail(q.error());
     }
     return created;
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 
-AppResult<model::SystemUserRecord> UserService::update(const Actor& actor,
+Result<model::SystemUserRecord> UserService::update(const Actor& actor,
                                                        const std::string& org_id,
                                                        const std::string& id,
                                                        const UserChanges& in,
                                                        const IfMatch& if_match) {
   if (in.username) {
-    if (auto e = checkUsername(*in.username)) return failWith(*e);
+    if (auto e = checkUsername(*in.username)) return fail(*e);
   }
   if (in.email) {
-    if (auto e = checkEmail(*in.email)) return failWith(*e);
+    if (auto e = checkEmail(*in.email)) return fail(*e);
   }
   if (in.firstname) {
-    if (auto e = checkText(*in.firstname, "firstname", false)) return failWith(*e);
+    if (auto e = checkText(*in.firstname, "firstname", false)) return fail(*e);
   }
   if (in.lastname) {
-    if (auto e = checkText(*in.lastname, "lastname", false)) return failWith(*e);
+    if (auto e = checkText(*in.lastname, "lastname", false)) return fail(*e);
   }
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<model::SystemUserRecord> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);  // holds the row until the commit
-    if (!cur) return store::fail(cur.error());
-    if (auto ok = if_match.check(cur->version, "the user"); !ok) return store::fail(ok.error());
+    if (!cur) return fail(cur.error());
+    if (auto ok = if_match.check(cur->version, "the user"); !ok) return fail(ok.error());
     model::SystemUserRecord next = *cur;
     std::vector<Change> changes;
     auto text = [&](const std::optional<std::string>& v, std::string& field, const char* name) {
@@ -237,36 +237,36 @@ AppResult<model::SystemUserRecord> UserService::update(const Actor& actor,
     flag(in.passwordless_sudo, next.passwordless_sudo, "passwordless_sudo");
     flag(in.samba_service_user, next.samba_service_user, "samba_service_user");
     if (changes.empty()) return *cur;
-    if (auto u = tx.updateSystemUser(actor.scope(), next); !u) return store::fail(u.error());
+    if (auto u = tx.updateSystemUser(actor.scope(), next); !u) return fail(u.error());
     if (auto ev = appendEvent(tx, actor, "user_update", org_id, id, changes); !ev) {
-      return store::fail(ev.error());
+      return fail(ev.error());
     }
     return tx.getSystemUser(actor.scope(), org_id, id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 
-AppResult<void> UserService::remove(const Actor& actor, const std::string& org_id,
+Result<void> UserService::remove(const Actor& actor, const std::string& org_id,
                                     const std::string& id, const IfMatch& if_match) {
-  auto done = app_.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app_.store().transact([&](store::Tx& tx) -> Result<void> {
     auto cur = tx.getSystemUser(actor.scope(), org_id, id);
-    if (!cur) return store::fail(cur.error());
+    if (!cur) return fail(cur.error());
     if (auto ok = if_match.check(cur->version, "the user"); !ok) return ok;
     if (auto d = tx.deleteSystemUser(actor.scope(), org_id, id); !d) return d;
     return appendEvent(tx, actor, "user_delete", org_id, id, {{"username", cur->username, ""}});
   });
-  if (!done) return failWith(fromStore(done.error()));
+  if (!done) return fail(done.error());
   return {};
 }
 
-AppResult<model::SystemUserRecord> UserService::act(const Actor& actor, const std::string& org_id,
+Result<model::SystemUserRecord> UserService::act(const Actor& actor, const std::string& org_id,
                                                     const std::string& id, UserAction action) {
-  auto out = app_.store().transact([&](store::Tx& tx) -> store::Result<model::SystemUserRecord> {
+  auto out = app_.store().transact([&](store::Tx& tx) -> Result<model::SystemUserRecord> {
     const auto scope = actor.scope();
     auto cur = tx.getSystemUser(scope, org_id, id);
-    if (!cur) return store::fail(cur.error());
-    store::Result<void> changed;
+    if (!cur) return fail(cur.error());
+    Result<void> changed;
     std::string event;
     std::vector<Change> changes;
     auto state = [&](model::UserState to) {
@@ -311,22 +311,22 @@ AppResult<model::SystemUserRecord> UserService::act(const Actor& actor, const st
       }
       case UserAction::kResendActivation:
         if (cur->state != model::UserState::kStaged) {
-          return store::fail(store::Status::failedPrecondition("the user is not STAGED"));
+          return fail(Status::preconditionFailed("the user is not STAGED"));
         }
         if (cur->email.empty()) {
-          return store::fail(store::Status::failedPrecondition("the user has no email"));
+          return fail(Status::preconditionFailed("the user has no email"));
         }
         event = "user_activation_resent";
         changed = queueActivationEmail(tx, actor, app_, *cur);
         break;
     }
-    if (!changed) return store::fail(changed.error());
+    if (!changed) return fail(changed.error());
     if (auto ev = appendEvent(tx, actor, event, org_id, id, changes); !ev) {
-      return store::fail(ev.error());
+      return fail(ev.error());
     }
     return tx.getSystemUser(scope, org_id, id);
   });
-  if (!out) return failWith(fromStore(out.error()));
+  if (!out) return fail(out.error());
   return std::move(*out);
 }
 

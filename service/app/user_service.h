@@ -16,7 +16,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/if_match.h"
-#include "app/result.h"
+#include "model/status.h"
 #include "model/list_query.h"
 #include "model/records.h"
 #include "model/scope.h"
@@ -60,20 +60,20 @@ class UserService {
  public:
   explicit UserService(AppContext& app) : app_(app) {}
 
-  AppResult<model::Page<model::SystemUserRecord>> list(const Actor& actor,
+  Result<model::Page<model::SystemUserRecord>> list(const Actor& actor,
                                                        const model::OrgReach& reach,
                                                        const model::ListQuery& query);
-  AppResult<model::SystemUserRecord> get(const Actor& actor, const std::string& org_id,
+  Result<model::SystemUserRecord> get(const Actor& actor, const std::string& org_id,
                                          const std::string& id);
   // `user_create`. kConflict when the username exists in the org.
-  AppResult<model::SystemUserRecord> create(const Actor& actor, const std::string& org_id,
+  Result<model::SystemUserRecord> create(const Actor& actor, const std::string& org_id,
                                             const UserCreate& in);
   // `user_update` with one change per field that changed; nothing changed: no write.
-  AppResult<model::SystemUserRecord> update(const Actor& actor, const std::string& org_id,
+  Result<model::SystemUserRecord> update(const Actor& actor, const std::string& org_id,
                                             const std::string& id, const UserChanges& in,
                                             const IfMatch& if_match = {});
   // `user_delete`.
-  AppResult<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
+  Result<void> remove(const Actor& actor, const std::string& org_id, const std::string& id,
                          const IfMatch& if_match = {});
 
   // One account action, with its event: unlock → `user_unlocked`; suspend →
@@ -81,7 +81,7 @@ class UserService {
   // `user_password_expired` plus an email; resend activation → `user_activation_resent` plus
   // an email (kPreconditionFailed unless the user is STAGED, or has no email); reset MFA →
   // `user_mfa_reset` (the TOTP enrollment is cleared: the user enrolls again).
-  AppResult<model::SystemUserRecord> act(const Actor& actor, const std::string& org_id,
+  Result<model::SystemUserRecord> act(const Actor& actor, const std::string& org_id,
                                          const std::string& id, UserAction action);
 
  private:

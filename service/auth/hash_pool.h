@@ -32,7 +32,6 @@ class HashPool {
   bool run(const std::function<void()>& work);
 
   std::size_t workers() const { return threads_.size(); }
-  std::size_t queueCapacity() const { return capacity_; }
 
  private:
   struct Task {

@@ -61,7 +61,6 @@ class PasswordHasher {
   // after a successful login.
   static bool needsRehash(std::string_view stored_hash);
 
-  std::size_t maxInFlight() const { return max_in_flight_; }
 
   // At most `n` callers at once inside hash/verify/verifyDummy (0: no bound, the default); one
   // more gets kBusy at once. mtpd sets it below its HTTP thread count, so that callers waiting

@@ -34,7 +34,7 @@ int run(const ReviewArgs& a) {
   if (!store) return rc;
   auto dir = store->loadDirectory();
   if (!dir) {
-    std::cerr << "mtpctl: database: " << dir.error().message << "\n";
+    std::cerr << "mtpctl: database: " << dir.error().text() << "\n";
     return 1;
   }
   auto snapshot = engine::Snapshot::build(*policies, *dir);
@@ -46,7 +46,7 @@ int run(const ReviewArgs& a) {
   auto review = app::buildAccessReview(*store, **snapshot, model::TenantScope{a.provider}, now);
   if (!review) {
     std::cerr << "mtpctl: access-review: " << review.error().message << "\n";
-    return review.error().code == app::Code::kNotFound ? 2 : 1;
+    return review.error().code == Status::Code::kNotFound ? 2 : 1;
   }
   if (a.format == "csv") std::cout << app::accessReviewCsv(*review);
   else std::cout << app::accessReviewJson(*review).dump(2) << "\n";

@@ -13,9 +13,9 @@
 namespace mtp::ctl {
 namespace {
 
-int appFailure(const char* what, const app::AppError& e) {
+int appFailure(const char* what, const Status& e) {
   std::cerr << "mtpctl: billing " << what << ": " << e.message << "\n";
-  return e.code == app::Code::kInvalidArgument || e.code == app::Code::kNotFound ? 2 : 1;
+  return e.code == Status::Code::kInvalidArgument || e.code == Status::Code::kNotFound ? 2 : 1;
 }
 
 struct PriceArgs {
@@ -58,7 +58,7 @@ int closeMonth(const CloseArgs& a) {
   } else {
     auto all = store->query([](store::Tx& tx) { return tx.listProviders(); });
     if (!all) {
-      std::cerr << "mtpctl: database: " << all.error().message << "\n";
+      std::cerr << "mtpctl: database: " << all.error().text() << "\n";
       return 1;
     }
     for (const auto& p : *all) providers.push_back(p.id);
@@ -110,7 +110,7 @@ int snapshot(const SnapshotArgs& a) {
                                     *a.users, *a.devices);
     });
     if (!done) {
-      std::cerr << "mtpctl: billing snapshot: " << done.error().message << "\n";
+      std::cerr << "mtpctl: billing snapshot: " << done.error().text() << "\n";
       return done.error().isNotFound() ? 2 : 1;
     }
     return 0;
@@ -118,7 +118,7 @@ int snapshot(const SnapshotArgs& a) {
   auto n = app::recordUsageSnapshots(*store, now, a.provider);
   if (!n) {
     std::cerr << "mtpctl: billing snapshot: " << n.error().message << "\n";
-    return n.error().code == app::Code::kNotFound ? 2 : 1;
+    return n.error().code == Status::Code::kNotFound ? 2 : 1;
   }
   std::cout << "recorded " << *n << " organization" << (*n == 1 ? "" : "s") << "\n";
   return 0;

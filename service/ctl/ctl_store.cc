@@ -18,13 +18,13 @@ std::unique_ptr<store::Store> openCurrentStore(const std::string& url, int& rc) 
   so.pool_size = 1;
   auto s = store::openStore(so);
   if (!s) {
-    std::cerr << "mtpctl: database: " << s.error().message << "\n";
-    rc = s.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    std::cerr << "mtpctl: database: " << s.error().text() << "\n";
+    rc = s.error().code == Status::Code::kInvalidArgument ? 2 : 1;
     return nullptr;
   }
   auto v = (*s)->schemaVersion();
   if (!v) {
-    std::cerr << "mtpctl: database: " << v.error().message << "\n";
+    std::cerr << "mtpctl: database: " << v.error().text() << "\n";
     rc = 1;
     return nullptr;
   }

@@ -64,19 +64,19 @@ int outboxList(const OutboxArgs& a) {
     model::ProviderRecord provider;
     model::EmailRecord email;
   };
-  auto rows = store->query([&](store::Tx& tx) -> store::Result<std::vector<Row>> {
+  auto rows = store->query([&](store::Tx& tx) -> Result<std::vector<Row>> {
     auto providers = tx.listProviders();
-    if (!providers) return store::fail(providers.error());
+    if (!providers) return fail(providers.error());
     std::vector<Row> out;
     for (const auto& p : *providers) {
       auto emails = tx.listEmails(model::TenantScope{p.id}, !a.all, a.limit);
-      if (!emails) return store::fail(emails.error());
+      if (!emails) return fail(emails.error());
       for (auto& e : *emails) out.push_back({p, std::move(e)});
     }
     return out;
   });
   if (!rows) {
-    std::cerr << "mtpctl: database: " << rows.error().message << "\n";
+    std::cerr << "mtpctl: database: " << rows.error().text() << "\n";
     return 1;
   }
   // Bodies carry one-time tokens: never printed. Subjects and recipients are what an

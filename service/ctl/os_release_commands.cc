@@ -49,8 +49,8 @@ int add(const AddArgs& a) {
                 << " is already listed\n";
       return 1;
     }
-    std::cerr << "mtpctl: os-release add: " << id.error().message << "\n";
-    return id.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    std::cerr << "mtpctl: os-release add: " << id.error().text() << "\n";
+    return id.error().code == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << *id << "\n";
   return 0;
@@ -69,7 +69,7 @@ int list(const ListArgs& a) {
   const std::int64_t since = a.days > 0 ? now - static_cast<std::int64_t>(a.days) * 86400 : 0;
   auto page = store->query([&](store::Tx& tx) { return tx.listOsReleases(since, 100000, 0); });
   if (!page) {
-    std::cerr << "mtpctl: os-release list: " << page.error().message << "\n";
+    std::cerr << "mtpctl: os-release list: " << page.error().text() << "\n";
     return 1;
   }
   for (const auto& r : page->results) {

@@ -42,7 +42,7 @@ std::optional<DirectoryData> loadDirectory(const std::string& from, int& rc) {
     if (!store) return std::nullopt;
     auto dir = store->loadDirectory();
     if (!dir) {
-      std::cerr << "mtpctl: database: " << dir.error().message << "\n";
+      std::cerr << "mtpctl: database: " << dir.error().text() << "\n";
       rc = 1;
       return std::nullopt;
     }

@@ -66,7 +66,7 @@ int push(const PushArgs& a) {
   if (!st) return rc;
   auto directory = st->loadDirectory();
   if (!directory) {
-    std::cerr << "mtpctl: policy push: database: " << directory.error().message << "\n";
+    std::cerr << "mtpctl: policy push: database: " << directory.error().text() << "\n";
     return 1;
   }
   if (auto why = misfit(std::move(*directory), *set); !why.empty()) {
@@ -80,8 +80,8 @@ int push(const PushArgs& a) {
   const std::string hash((*set)->version());
   auto version = st->transact([&](store::Tx& tx) { return tx.pushPolicyVersion(files, hash, a.by); });
   if (!version) {
-    std::cerr << "mtpctl: policy push: " << version.error().message << "\n";
-    return version.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    std::cerr << "mtpctl: policy push: " << version.error().text() << "\n";
+    return version.error().code == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << "version " << *version << " active: " << (*set)->roleCount() << " roles, "
             << (*set)->policyCount() << " policies (" << hash << ")\n";
@@ -94,7 +94,7 @@ int versions(const std::string& db) {
   if (!st) return rc;
   auto list = st->query([](store::Tx& tx) { return tx.listPolicyVersions(); });
   if (!list) {
-    std::cerr << "mtpctl: policy versions: " << list.error().message << "\n";
+    std::cerr << "mtpctl: policy versions: " << list.error().text() << "\n";
     return 1;
   }
   for (const auto& v : *list) {
@@ -116,15 +116,15 @@ int rollback(const RollbackArgs& a) {
   if (!st) return rc;
   auto directory = st->loadDirectory();
   if (!directory) {
-    std::cerr << "mtpctl: policy rollback: database: " << directory.error().message << "\n";
+    std::cerr << "mtpctl: policy rollback: database: " << directory.error().text() << "\n";
     return 1;
   }
   std::string why;  // the version does not fit the directory (see misfit)
-  auto done = st->transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = st->transact([&](store::Tx& tx) -> Result<void> {
     if (auto ok = tx.activatePolicyVersion(a.version, a.by); !ok) return ok;
     if (a.force) return {};
     auto active = tx.getActivePolicy();
-    if (!active) return store::fail(active.error());
+    if (!active) return fail(active.error());
     if (!*active) return {};
     std::vector<engine::PolicySource> sources;
     for (const auto& f : (*active)->files) sources.push_back({f.path, f.text});
@@ -132,14 +132,14 @@ int rollback(const RollbackArgs& a) {
     if (!set) why = "version " + std::to_string(a.version) + " does not compile with this mtpctl";
     else why = misfit(*directory, *set);
     // Refused: the transaction rolls back and the active pointer stays where it was.
-    if (!why.empty()) return store::fail(store::Status::failedPrecondition(why));
+    if (!why.empty()) return fail(Status::preconditionFailed(why));
     return {};
   });
   if (!done) {
-    std::cerr << "mtpctl: policy rollback: " << done.error().message
+    std::cerr << "mtpctl: policy rollback: " << done.error().text()
               << (why.empty() ? "" : " (replicas would keep the current version; --force moves the pointer anyway)")
               << "\n";
-    return done.error().code == store::Status::Code::kInvalidArgument ? 2 : 1;
+    return done.error().code == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::cout << "version " << a.version << " active\n";
   return 0;

@@ -92,7 +92,7 @@ struct Counts {
 };
 
 // Every bulk row through the store's loader (COPY on PostgreSQL, prepared inserts on SQLite).
-store::Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std::string& tag,
+Result<void> writeAll(store::BulkLoad& load, const SeedArgs& a, const std::string& tag,
                              const std::string& hash, std::int64_t now, Counts& n,
                              std::vector<std::string>& admin_emails) {
   // Organizations (and a few tags).
@@ -300,12 +300,12 @@ int seed(const SeedArgs& a) {
   Counts n;
   std::vector<std::string> emails;
   if (auto ok = writeAll(*load, a, tag, hash, now, n, emails); !ok) {
-    std::cerr << "mtpctl: seed: " << ok.error().message << " (nothing seeded; provider "
+    std::cerr << "mtpctl: seed: " << ok.error().text() << " (nothing seeded; provider "
               << made->provider_id << " and its owner exist)\n";
     return 1;
   }
   if (auto ok = load->analyze(); !ok) {
-    std::cerr << "mtpctl: seed: VACUUM ANALYZE: " << ok.error().message << "\n";
+    std::cerr << "mtpctl: seed: VACUUM ANALYZE: " << ok.error().text() << "\n";
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

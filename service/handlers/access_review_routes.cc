@@ -18,7 +18,7 @@
 #include "app/access_review_text.h"
 #include "app/admin_text.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/bulk_results.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
@@ -27,7 +27,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -37,17 +36,17 @@ constexpr std::string_view kReview = "/api/v2/providers/{pid}/access-review";
 
 HandlerResult getReview(app::AccessReviewService& svc, RequestContext& ctx) {
   for (const auto& [k, v] : ctx.query()) {
-    if (k != "format") return std::unexpected(Error::invalidArgument("unknown parameter `" + k + "`"));
+    if (k != "format") return std::unexpected(Status::invalidArgument("unknown parameter `" + k + "`"));
   }
   bool csv = false;
   if (auto f = ctx.queryParam("format")) {
     if (*f == "csv") csv = true;
-    else if (*f != "json") return std::unexpected(Error::invalidArgument("format must be csv or json"));
+    else if (*f != "json") return std::unexpected(Status::invalidArgument("format must be csv or json"));
   } else if (auto accept = ctx.header("accept"); accept && accept->find("text/csv") != std::string_view::npos) {
     csv = true;
   }
   auto review = svc.review(actorOf(ctx), ctx.authorization());
-  if (!review) return http::fail(review.error());
+  if (!review) return fail(review.error());
   if (csv) {
     Response r;
     r.status = 200;
@@ -67,7 +66,7 @@ HandlerResult certify(app::AccessReviewService& svc, RequestContext& ctx) {
   auto note = body->optionalString("note");
   if (!note) return std::unexpected(note.error());
   auto c = svc.certify(actorOf(ctx), *admin, note->value_or(""));
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   return Response::json({{"id", c->id},
                          {"adminId", c->admin_id},
                          {"certifiedBy", {{"id", c->certified_by_id}, {"email", c->certified_by_email}}},
@@ -81,21 +80,21 @@ HandlerResult removeUnused(app::AccessReviewService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto days = body->optionalInt("days", 1, app::kMaxUnusedDays);
   if (!days) return std::unexpected(days.error());
-  if (!*days) return std::unexpected(Error::invalidArgument("field `days` is required"));
+  if (!*days) return std::unexpected(Status::invalidArgument("field `days` is required"));
   auto ids = body->optionalStringArray("adminIds");
   if (!ids) return std::unexpected(ids.error());
   const std::vector<std::string> admin_ids = ids->value_or(std::vector<std::string>{});
   if (ids->has_value() && admin_ids.empty()) {
-    return std::unexpected(Error::invalidArgument("field `adminIds` must not be empty (omit it for every admin)"));
+    return std::unexpected(Status::invalidArgument("field `adminIds` must not be empty (omit it for every admin)"));
   }
   auto out = svc.removeUnused(actorOf(ctx), static_cast<int>(**days), admin_ids, ctx.authorization());
-  if (!out) return http::fail(out.error());
+  if (!out) return fail(out.error());
   json results = json::array();
   for (const auto& r : *out) {
     json item{{"adminId", r.admin_id},
               {"organization", r.org_id.empty() ? json(nullptr) : json(r.org_id)},
               {"lastUsedAt", r.last_used_at ? json(app::formatRfc3339(*r.last_used_at)) : json(nullptr)}};
-    results.push_back(bulkItem(std::move(item), r.error ? std::optional<Error>(http::toHttp(*r.error)) : std::nullopt));
+    results.push_back(bulkItem(std::move(item), r.error ? std::optional<Status>(*r.error) : std::nullopt));
   }
   return Response::json({{"results", std::move(results)}});
 }

@@ -23,7 +23,7 @@
 
 #include "app/activity_service.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
 
@@ -31,7 +31,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -60,8 +59,8 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
                                                      "search_after", "format"};
   std::set<std::string_view> seen;
   for (const auto& [k, v] : ctx.query()) {
-    if (!kParams.contains(k)) return std::unexpected(Error::invalidArgument("unknown parameter `" + k + "`"));
-    if (!seen.insert(k).second) return std::unexpected(Error::invalidArgument("parameter `" + k + "` given twice"));
+    if (!kParams.contains(k)) return std::unexpected(Status::invalidArgument("unknown parameter `" + k + "`"));
+    if (!seen.insert(k).second) return std::unexpected(Status::invalidArgument("parameter `" + k + "` given twice"));
   }
   auto param = [&](std::string_view n) { return std::string(ctx.queryParam(n).value_or("")); };
 
@@ -69,7 +68,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
   if (auto f = ctx.queryParam("format")) {
     if (*f == "csv") format = Format::kCsvDownload;
     else if (*f == "json") format = Format::kJsonDownload;
-    else return std::unexpected(Error::invalidArgument("format must be csv or json"));
+    else return std::unexpected(Status::invalidArgument("format must be csv or json"));
   } else if (auto accept = ctx.header("accept"); accept && accept->find("text/csv") != std::string_view::npos) {
     format = Format::kCsvDownload;
   }
@@ -79,11 +78,11 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
     auto v = ctx.queryParam(name);
     if (!v) continue;
     auto t = engine::parseRfc3339(*v);
-    if (!t) return std::unexpected(Error::invalidArgument(std::string(name) + " must be an RFC 3339 time"));
+    if (!t) return std::unexpected(Status::invalidArgument(std::string(name) + " must be an RFC 3339 time"));
     (std::string_view(name) == "start_time" ? q.start_time : q.end_time) = *t;
   }
   if (q.start_time && q.end_time && *q.start_time > *q.end_time) {
-    return std::unexpected(Error::invalidArgument("start_time is after end_time"));
+    return std::unexpected(Status::invalidArgument("start_time is after end_time"));
   }
   q.event_type = param("event_type");
   q.initiated_by = param("initiated_by");
@@ -94,20 +93,20 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
     int n = 0;
     auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
     if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > max) {
-      return std::unexpected(Error::invalidArgument("limit must be an integer from 1 to " + std::to_string(max)));
+      return std::unexpected(Status::invalidArgument("limit must be an integer from 1 to " + std::to_string(max)));
     }
     q.limit = n;
   }
   if (auto s = ctx.queryParam("search_after")) {
     auto cursor = app::parseActivityCursor(*s);
-    if (!cursor) return std::unexpected(Error::invalidArgument("search_after is not a cursor this API gave"));
+    if (!cursor) return std::unexpected(Status::invalidArgument("search_after is not a cursor this API gave"));
     q.after_timestamp = cursor->first;
     q.after_id = cursor->second;
   }
 
   if (format != Format::kPage) {
     static const engine::ActionId kExport = *engine::findAction("activity.export");
-    if (auto ok = ctx.authorization().require(kExport); !ok) return http::fail(ok.error());
+    if (auto ok = ctx.authorization().require(kExport); !ok) return fail(ok.error());
   }
 
   // What the reader may see of the log (issue 10 item 7), as every other list: the events of
@@ -121,7 +120,7 @@ HandlerResult listActivity(app::ActivityService& svc, RequestContext& ctx) {
   const app::Authorization& authz = ctx.authorization();
   q.provider_level = authz.permits(authz.request(kSettings));
   auto page = svc.list(actorOf(ctx), q);
-  if (!page) return std::unexpected(http::toHttp(page.error()));
+  if (!page) return std::unexpected(page.error());
 
   if (format == Format::kCsvDownload) {
     Response r;

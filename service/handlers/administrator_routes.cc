@@ -25,7 +25,7 @@
 #include "app/admin_service.h"
 #include "app/admin_text.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/etag.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
@@ -36,7 +36,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -83,37 +82,37 @@ json detailsJson(const app::AdminDetails& d, std::int64_t now) {
 }
 
 // One grant object: {organization, roleName?, expiresAt?}; unknown keys are refused.
-std::expected<app::GrantInput, Error> parseGrant(const json& v, std::string_view where) {
+std::expected<app::GrantInput, Status> parseGrant(const json& v, std::string_view where) {
   const std::string w(where);
-  if (!v.is_object()) return std::unexpected(Error::invalidArgument(w + " must be an object"));
+  if (!v.is_object()) return std::unexpected(Status::invalidArgument(w + " must be an object"));
   app::GrantInput g;
   for (const auto& [key, value] : v.items()) {
     if (key == "organization") {
-      if (!value.is_string()) return std::unexpected(Error::invalidArgument(w + ".organization must be a string"));
+      if (!value.is_string()) return std::unexpected(Status::invalidArgument(w + ".organization must be a string"));
       g.organization = value.get<std::string>();
     } else if (key == "roleName") {
       if (value.is_null()) continue;
-      if (!value.is_string()) return std::unexpected(Error::invalidArgument(w + ".roleName must be a string"));
+      if (!value.is_string()) return std::unexpected(Status::invalidArgument(w + ".roleName must be a string"));
       g.role = value.get<std::string>();
     } else if (key == "expiresAt") {
       if (value.is_null()) continue;
-      if (!value.is_string()) return std::unexpected(Error::invalidArgument(w + ".expiresAt must be an RFC 3339 time"));
+      if (!value.is_string()) return std::unexpected(Status::invalidArgument(w + ".expiresAt must be an RFC 3339 time"));
       auto t = engine::parseRfc3339(value.get<std::string>());
-      if (!t) return std::unexpected(Error::invalidArgument(w + ".expiresAt must be an RFC 3339 time"));
+      if (!t) return std::unexpected(Status::invalidArgument(w + ".expiresAt must be an RFC 3339 time"));
       g.expires_at = *t;
     } else {
-      return std::unexpected(Error::invalidArgument("unknown field `" + key + "` in " + w));
+      return std::unexpected(Status::invalidArgument("unknown field `" + key + "` in " + w));
     }
   }
-  if (g.organization.empty()) return std::unexpected(Error::invalidArgument(w + ".organization is required"));
+  if (g.organization.empty()) return std::unexpected(Status::invalidArgument(w + ".organization is required"));
   return g;
 }
 
-std::expected<std::optional<std::vector<app::GrantInput>>, Error> parseGrants(const http::JsonBody& body) {
+std::expected<std::optional<std::vector<app::GrantInput>>, Status> parseGrants(const http::JsonBody& body) {
   const json& j = body.json();
   auto it = j.find("organizations");
   if (it == j.end() || it->is_null()) return std::optional<std::vector<app::GrantInput>>();
-  if (!it->is_array()) return std::unexpected(Error::invalidArgument("field `organizations` must be an array"));
+  if (!it->is_array()) return std::unexpected(Status::invalidArgument("field `organizations` must be an array"));
   std::vector<app::GrantInput> out;
   for (std::size_t i = 0; i < it->size(); ++i) {
     auto g = parseGrant((*it)[i], "organizations[" + std::to_string(i) + "]");
@@ -140,7 +139,7 @@ HandlerResult listAdmins(app::AdminService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), adminListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), toStoreQuery(*q, "email"));
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& a : page->results) results.push_back(adminJson(a));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -178,7 +177,7 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
   in.password = std::move(*password);
 
   auto made = svc.create(actorOf(ctx), in, ctx.authorization());
-  if (!made) return http::fail(made.error());
+  if (!made) return fail(made.error());
   return created(Response::json(detailsJson(*made, ctx.now()), 201),
                  "/api/v2/providers/" + std::string(ctx.param("pid")) + "/administrators/" + made->admin.id,
                  made->admin.version);
@@ -186,7 +185,7 @@ HandlerResult createAdmin(app::AdminService& svc, RequestContext& ctx) {
 
 HandlerResult getAdmin(app::AdminService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), std::string(ctx.param("id")));
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return withEtag(Response::json(detailsJson(*d, ctx.now())), d->admin.version);
 }
 
@@ -216,33 +215,33 @@ HandlerResult updateAdmin(app::AdminService& svc, RequestContext& ctx) {
   ch.organizations = std::move(*grants);
 
   auto d = svc.update(actorOf(ctx), std::string(ctx.param("id")), ch, ctx.authorization(), ifMatchOf(ctx));
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return withEtag(Response::json(detailsJson(*d, ctx.now())), d->admin.version);
 }
 
 HandlerResult deleteAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto r = svc.remove(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization(), ifMatchOf(ctx)); !r)
-    return http::fail(r.error());
+    return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult suspendAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto d = svc.suspend(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization());
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult restoreAdmin(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto d = svc.restore(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization());
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return Response::json(detailsJson(*d, ctx.now()));
 }
 
 HandlerResult passwordReset(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
-  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization()); !r) return http::fail(r.error());
+  if (auto r = svc.sendPasswordReset(actorOf(ctx), std::string(ctx.param("id")), ctx.authorization()); !r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -261,13 +260,13 @@ HandlerResult totpReset(app::AdminService& svc, RequestContext& ctx) {
     send_email = s->value_or(true);
   }
   if (auto r = svc.resetTotp(actorOf(ctx), std::string(ctx.param("id")), clear, send_email, ctx.authorization()); !r)
-    return http::fail(r.error());
+    return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult listLinks(app::AdminService& svc, RequestContext& ctx) {
   auto grants = svc.listGrants(actorOf(ctx), std::string(ctx.param("id")));
-  if (!grants) return http::fail(grants.error());
+  if (!grants) return fail(grants.error());
   json results = json::array();
   for (const auto& g : *grants) results.push_back(grantJson(g));
   return Response::json({{"results", std::move(results)}, {"totalCount", grants->size()}});
@@ -279,14 +278,14 @@ HandlerResult addLink(app::AdminService& svc, RequestContext& ctx) {
   auto g = parseGrant(body->json(), "body");
   if (!g) return std::unexpected(g.error());
   auto out = svc.putGrant(actorOf(ctx), std::string(ctx.param("id")), *g, ctx.authorization());
-  if (!out) return http::fail(out.error());
+  if (!out) return fail(out.error());
   return Response::json(grantJson(out->grant), out->created ? 201 : 200);
 }
 
 HandlerResult removeLink(app::AdminService& svc, RequestContext& ctx) {
   auto r = svc.deleteGrant(actorOf(ctx), std::string(ctx.param("id")), std::string(ctx.param("orgId")),
                            ctx.authorization());
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -296,27 +295,27 @@ HandlerResult removeOrgLink(app::AdminService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto r = svc.deleteGrant(actorOf(ctx), std::string(ctx.param("adminId")), std::string(ctx.param("id")),
                            ctx.authorization());
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult explainAdmin(app::AdminService& svc, RequestContext& ctx) {
   app::ExplainQuery q;
   if (auto a = ctx.queryParam("action")) q.action = std::string(*a);
-  if (q.action.empty()) return std::unexpected(Error::invalidArgument("query parameter `action` is required"));
+  if (q.action.empty()) return std::unexpected(Status::invalidArgument("query parameter `action` is required"));
   if (auto o = ctx.queryParam("organization")) q.organization = std::string(*o);
   if (auto m = ctx.queryParam("mfa")) {
     if (*m == "true") q.mfa = true;
     else if (*m == "false") q.mfa = false;
-    else return std::unexpected(Error::invalidArgument("query parameter `mfa` must be true or false"));
+    else return std::unexpected(Status::invalidArgument("query parameter `mfa` must be true or false"));
   }
   if (auto m = ctx.queryParam("authMethod")) {
     if (*m == "session") q.auth_method = engine::AuthMethod::kSession;
     else if (*m == "api_key") q.auth_method = engine::AuthMethod::kApiKey;
-    else return std::unexpected(Error::invalidArgument("query parameter `authMethod` must be session or api_key"));
+    else return std::unexpected(Status::invalidArgument("query parameter `authMethod` must be session or api_key"));
   }
   auto e = svc.explain(actorOf(ctx), std::string(ctx.param("id")), q, ctx.authorization());
-  if (!e) return http::fail(e.error());
+  if (!e) return fail(e.error());
   json trace = json::array();
   for (const auto& s : e->trace) {
     trace.push_back({{"check", s.check}, {"subject", s.subject}, {"passed", s.passed}, {"detail", s.detail}});

@@ -6,7 +6,7 @@
 
 namespace mtp::handlers {
 
-std::expected<AgentRegisterBody, http::Error> parseAgentRegister(std::string_view content_type,
+std::expected<AgentRegisterBody, Status> parseAgentRegister(std::string_view content_type,
                                                                  std::string_view body,
                                                                  std::size_t max_bytes) {
   auto b = http::JsonBody::parse(content_type, body,
@@ -26,7 +26,7 @@ std::expected<AgentRegisterBody, http::Error> parseAgentRegister(std::string_vie
   return out;
 }
 
-std::expected<AgentCheckinBody, http::Error> parseAgentCheckin(std::string_view content_type,
+std::expected<AgentCheckinBody, Status> parseAgentCheckin(std::string_view content_type,
                                                                std::string_view body,
                                                                std::size_t max_bytes) {
   AgentCheckinBody out;
@@ -47,7 +47,7 @@ std::expected<AgentCheckinBody, http::Error> parseAgentCheckin(std::string_view 
   return out;
 }
 
-std::expected<AgentCommandResultBody, http::Error> parseAgentCommandResult(std::string_view content_type,
+std::expected<AgentCommandResultBody, Status> parseAgentCommandResult(std::string_view content_type,
                                                                            std::string_view body,
                                                                            std::size_t max_bytes) {
   auto b = http::JsonBody::parse(content_type, body, {"status", "output", "exitCode", "truncated"},

@@ -25,7 +25,7 @@ struct AgentRegisterBody {
   std::string hostname, os, os_family, version;
   std::string display_name;  // empty when absent
 };
-std::expected<AgentRegisterBody, http::Error> parseAgentRegister(std::string_view content_type,
+std::expected<AgentRegisterBody, Status> parseAgentRegister(std::string_view content_type,
                                                                  std::string_view body,
                                                                  std::size_t max_bytes = kAgentMaxBody);
 
@@ -35,7 +35,7 @@ struct AgentCheckinBody {
   std::int64_t uptime_seconds = 0;
   std::string version, hostname, os, os_family, display_name;
 };
-std::expected<AgentCheckinBody, http::Error> parseAgentCheckin(std::string_view content_type,
+std::expected<AgentCheckinBody, Status> parseAgentCheckin(std::string_view content_type,
                                                                std::string_view body,
                                                                std::size_t max_bytes = kAgentMaxBody);
 
@@ -47,7 +47,7 @@ struct AgentCommandResultBody {
   std::optional<std::int64_t> exit_code;
   bool truncated = false;
 };
-std::expected<AgentCommandResultBody, http::Error> parseAgentCommandResult(
+std::expected<AgentCommandResultBody, Status> parseAgentCommandResult(
     std::string_view content_type, std::string_view body,
     std::size_t max_bytes = kAgentMaxResultBody);
 

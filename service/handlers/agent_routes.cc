@@ -20,7 +20,7 @@
 
 #include "app/device_service.h"
 #include "handlers/agent_protocol.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -31,7 +31,6 @@ nlohmann::json commandResultJson(const app::ScriptResult& r);             // com
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -51,7 +50,7 @@ HandlerResult registerDevice(app::DeviceService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   app::DeviceFacts f{body->hostname, body->os, body->os_family, body->version, body->display_name};
   auto reg = svc.registerDevice(body->connect_key, f, ctx.clientIp());
-  if (!reg) return http::fail(reg.error());
+  if (!reg) return fail(reg.error());
   return Response::json(
       {{"id", reg->device_id}, {"deviceKey", reg->device_key}, {"organization", reg->org_id}}, 201);
 }
@@ -67,7 +66,7 @@ HandlerResult checkin(app::DeviceService& svc, RequestContext& ctx) {
   c.os_family = body->os_family;
   c.display_name = body->display_name;
   auto cmds = svc.checkin(deviceKey(ctx), c);
-  if (!cmds) return http::fail(cmds.error());
+  if (!cmds) return fail(cmds.error());
   json out = json::array();
   for (const auto& cmd : cmds->commands) out.push_back({{"id", cmd.id}, {"type", cmd.type}});
   for (const auto& s : cmds->scripts) {
@@ -82,7 +81,7 @@ HandlerResult commandResult(app::DeviceService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   app::AgentReport report{body->status, body->output, body->exit_code, body->truncated};
   auto c = svc.commandResult(deviceKey(ctx), std::string(ctx.param("id")), report, ctx.clientIp());
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   if (const auto* s = std::get_if<app::ScriptResult>(&*c)) {
     return Response::json(commandResultJson(*s));
   }

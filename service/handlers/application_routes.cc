@@ -13,7 +13,7 @@
 #include "handlers/actor.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "http/json_body.h"
 
 namespace mtp::handlers {
@@ -35,7 +35,7 @@ json applicationJson(const app::Application& a) {
 
 HandlerResult listApps(app::ApplicationService& svc, RequestContext& ctx) {
   auto apps = svc.list(actorOf(ctx), ctx.organization());
-  if (!apps) return http::fail(apps.error());
+  if (!apps) return fail(apps.error());
   json results = json::array();
   for (const auto& a : *apps) results.push_back(applicationJson(a));
   const auto total = static_cast<std::int64_t>(apps->size());
@@ -50,14 +50,14 @@ HandlerResult createApp(app::ApplicationService& svc, RequestContext& ctx) {
   auto type = body->requiredString("type");
   if (!type) return std::unexpected(type.error());
   auto a = svc.create(actorOf(ctx), ctx.organization(), *name, *type);
-  if (!a) return http::fail(a.error());
+  if (!a) return fail(a.error());
   return Response::json(applicationJson(*a), 201);
 }
 
 HandlerResult deleteApp(app::ApplicationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto done = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("appId")));
-  if (!done) return http::fail(done.error());
+  if (!done) return fail(done.error());
   return Response::noContent();
 }
 

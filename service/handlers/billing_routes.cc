@@ -21,7 +21,7 @@
 #include "app/billing_service.h"
 #include "handlers/actor.h"
 #include "handlers/etag.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 #include "http/query.h"
@@ -82,11 +82,11 @@ HandlerResult usage(app::BillingService& svc, RequestContext& ctx) {
     const auto* end = v->data() + v->size();
     auto [p, ec] = std::from_chars(v->data(), end, days);
     if (ec != std::errc{} || p != end || days < 1 || days > app::kUsageDaysMax)
-      return std::unexpected(http::Error::invalidArgument("days must be an integer from 1 to " +
+      return std::unexpected(Status::invalidArgument("days must be an integer from 1 to " +
                                                           std::to_string(app::kUsageDaysMax)));
   }
   auto u = svc.usage(actorOf(ctx), days);
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   json daily = json::array();
   for (const auto& d : u->daily) {
     daily.push_back({{"date", app::formatRfc3339(d.day * 86400).substr(0, 10)},
@@ -117,7 +117,7 @@ HandlerResult listInvoices(app::BillingService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto all = svc.invoices(actorOf(ctx));
-  if (!all) return http::fail(all.error());
+  if (!all) return fail(all.error());
   json results = json::array();
   const auto total = static_cast<std::int64_t>(all->size());
   for (std::int64_t i = q->skip; i < total && i < q->skip + q->limit; ++i) {
@@ -128,7 +128,7 @@ HandlerResult listInvoices(app::BillingService& svc, RequestContext& ctx) {
 
 HandlerResult getInvoice(app::BillingService& svc, RequestContext& ctx) {
   auto d = svc.invoice(actorOf(ctx), std::string(ctx.param("id")));
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return Response::json(detailJson(*d));
 }
 
@@ -137,21 +137,21 @@ HandlerResult pay(app::BillingService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto amount = body->optionalInt("amountCents", 1, INT64_MAX / 4);
   if (!amount) return std::unexpected(amount.error());
-  if (!*amount) return std::unexpected(http::Error::invalidArgument("amountCents is required"));
+  if (!*amount) return std::unexpected(Status::invalidArgument("amountCents is required"));
   auto ref = body->optionalString("reference");
   if (!ref) return std::unexpected(ref.error());
   const std::string reference = ref->value_or("");
   if (reference.size() > kMaxInfoField) {
-    return std::unexpected(http::Error::invalidArgument("reference is too long"));
+    return std::unexpected(Status::invalidArgument("reference is too long"));
   }
   auto d = svc.pay(actorOf(ctx), std::string(ctx.param("id")), **amount, reference);
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return Response::json(detailJson(*d), 201);
 }
 
 HandlerResult getInformation(app::BillingService& svc, RequestContext& ctx) {
   auto b = svc.information(actorOf(ctx));
-  if (!b) return http::fail(b.error());
+  if (!b) return fail(b.error());
   return withEtag(Response::json(informationJson(*b)), b->stored ? b->record.version : 0);
 }
 
@@ -172,14 +172,14 @@ HandlerResult putInformation(app::BillingService& svc, RequestContext& ctx) {
     if (!v) return std::unexpected(v.error());
     *f.out = v->value_or("");
     if (f.out->size() > kMaxInfoField) {
-      return std::unexpected(http::Error::invalidArgument(std::string(f.name) + " is too long"));
+      return std::unexpected(Status::invalidArgument(std::string(f.name) + " is too long"));
     }
   }
   if (!in.email.empty() && in.email.find('@') == std::string::npos) {
-    return std::unexpected(http::Error::invalidArgument("email is not an email address"));
+    return std::unexpected(Status::invalidArgument("email is not an email address"));
   }
   auto b = svc.putInformation(actorOf(ctx), in, ifMatchOf(ctx));
-  if (!b) return http::fail(b.error());
+  if (!b) return fail(b.error());
   return withEtag(Response::json(informationJson(*b)), b->record.version);
 }
 

@@ -4,7 +4,7 @@
 
 namespace mtp::handlers {
 
-nlohmann::json bulkItem(nlohmann::json item, const std::optional<http::Error>& error, BulkError shape) {
+nlohmann::json bulkItem(nlohmann::json item, const std::optional<Status>& error, BulkError shape) {
   if (!error) {
     item["status"] = 200;
     return item;

@@ -17,7 +17,7 @@ enum class BulkError { kObject, kMessage };
 
 // `item` (the fields naming it) with "status": 200 when `error` is empty, else the error's
 // HTTP status and "error" in `shape`.
-nlohmann::json bulkItem(nlohmann::json item, const std::optional<http::Error>& error,
+nlohmann::json bulkItem(nlohmann::json item, const std::optional<Status>& error,
                         BulkError shape = BulkError::kObject);
 
 }  // namespace mtp::handlers

@@ -27,7 +27,7 @@
 #include "handlers/etag.h"
 #include "handlers/list_support.h"
 #include "handlers/routes.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "http/json_body.h"
 #include "http/query.h"
 
@@ -35,7 +35,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -84,7 +83,7 @@ const http::ListSpec& savedListSpec() {
   return spec;
 }
 
-std::expected<app::SavedCommandInput, Error> parseInput(RequestContext& ctx) {
+std::expected<app::SavedCommandInput, Status> parseInput(RequestContext& ctx) {
   auto b = http::JsonBody::parse(ctx, {"name", "targetOS", "shell", "script"});
   if (!b) return std::unexpected(b.error());
   app::SavedCommandInput in;
@@ -101,7 +100,7 @@ HandlerResult listSaved(app::CommandService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), savedListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), ctx.organization(), toStoreQuery(*q, "name"));
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& c : page->results) results.push_back(savedJson(c));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -111,13 +110,13 @@ HandlerResult createSaved(app::CommandService& svc, RequestContext& ctx) {
   auto in = parseInput(ctx);
   if (!in) return std::unexpected(in.error());
   auto c = svc.create(actorOf(ctx), ctx.organization(), *in);
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   return created(Response::json(savedJson(*c), 201), "/api/commands/" + c->id, c->version);
 }
 
 HandlerResult getSaved(app::CommandService& svc, RequestContext& ctx) {
   auto c = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   return withEtag(Response::json(savedJson(*c)), c->version);
 }
 
@@ -126,14 +125,14 @@ HandlerResult updateSaved(app::CommandService& svc, RequestContext& ctx) {
   if (!in) return std::unexpected(in.error());
   auto c = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), *in,
                       ifMatchOf(ctx));
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   return withEtag(Response::json(savedJson(*c)), c->version);
 }
 
 HandlerResult deleteSaved(app::CommandService& svc, RequestContext& ctx) {
   auto r = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")),
                       ifMatchOf(ctx));
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -142,9 +141,9 @@ HandlerResult runSaved(app::CommandService& svc, RequestContext& ctx) {
   if (!b) return std::unexpected(b.error());
   auto devices = b->optionalStringArray("devices");
   if (!devices) return std::unexpected(devices.error());
-  if (!devices->has_value()) return std::unexpected(Error::invalidArgument("field `devices` is required"));
+  if (!devices->has_value()) return std::unexpected(Status::invalidArgument("field `devices` is required"));
   auto rs = svc.run(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), **devices);
-  if (!rs) return http::fail(rs.error());
+  if (!rs) return fail(rs.error());
   json results = json::array();
   for (const auto& r : *rs) results.push_back(commandResultJson(r));
   const auto total = static_cast<std::int64_t>(rs->size());
@@ -157,7 +156,7 @@ HandlerResult listResults(app::CommandService& svc, RequestContext& ctx) {
   const std::string device(ctx.queryParam("device").value_or(""));
   auto rs = svc.results(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), device,
                         q->limit);
-  if (!rs) return http::fail(rs.error());
+  if (!rs) return fail(rs.error());
   json results = json::array();
   for (const auto& r : *rs) results.push_back(commandResultJson(r));
   const auto total = static_cast<std::int64_t>(rs->size());

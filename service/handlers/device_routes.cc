@@ -29,7 +29,7 @@
 #include "app/activity_service.h"
 #include "app/device_service.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -40,7 +40,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -101,7 +100,7 @@ HandlerResult listDevices(app::DeviceService& svc, RequestContext& ctx) {
     }
   }
   auto page = svc.list(actorOf(ctx), *reach, sq);
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& d : page->results) results.push_back(deviceJson(d));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -109,14 +108,14 @@ HandlerResult listDevices(app::DeviceService& svc, RequestContext& ctx) {
 
 HandlerResult getDevice(app::DeviceService& svc, RequestContext& ctx) {
   auto d = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!d) return http::fail(d.error());
+  if (!d) return fail(d.error());
   return Response::json(deviceJson(*d));
 }
 
 HandlerResult queueCommand(app::DeviceService& svc, RequestContext& ctx, const std::string& type) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto c = svc.queueCommand(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), type);
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   return Response::json(commandJson(*c), 201);
 }
 
@@ -124,7 +123,7 @@ HandlerResult listCommands(app::DeviceService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto cs = svc.commands(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), q->limit);
-  if (!cs) return http::fail(cs.error());
+  if (!cs) return fail(cs.error());
   json results = json::array();
   for (const auto& c : *cs) results.push_back(commandJson(c));
   const auto total = static_cast<std::int64_t>(cs->size());
@@ -139,14 +138,14 @@ json connectKeyJson(const app::ConnectKey& k) {
 
 HandlerResult getConnectKey(app::DeviceService& svc, RequestContext& ctx) {
   auto k = svc.connectKey(actorOf(ctx), ctx.organization());
-  if (!k) return http::fail(k.error());
+  if (!k) return fail(k.error());
   return Response::json(connectKeyJson(*k));
 }
 
 HandlerResult regenerateConnectKey(app::DeviceService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto k = svc.regenerateConnectKey(actorOf(ctx), ctx.organization());
-  if (!k) return http::fail(k.error());
+  if (!k) return fail(k.error());
   return Response::json(connectKeyJson(*k), 201);
 }
 

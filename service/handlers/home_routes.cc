@@ -34,7 +34,7 @@
 #include "handlers/bulk_results.h"
 #include "handlers/actor.h"
 #include "handlers/etag.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -47,7 +47,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -57,7 +56,7 @@ constexpr std::size_t kMaxBulkAdmins = 100;
 
 // The engine's answer for one widget: the reach to count over, nullopt when the caller may
 // not see it. `record`: ask through the context (logged; a denial is recorded and answered).
-std::expected<std::optional<model::OrgReach>, Error> widgetReach(const RequestContext& ctx,
+std::expected<std::optional<model::OrgReach>, Status> widgetReach(const RequestContext& ctx,
                                                                  std::string_view widget,
                                                                  bool record) {
   const std::string_view action = app::homeWidgetAction(widget);
@@ -69,7 +68,7 @@ std::expected<std::optional<model::OrgReach>, Error> widgetReach(const RequestCo
   engine::Request er = authz.request(*id);
   er.any_organization = per_org;
   if (record) {
-    if (auto ok = authz.require(er); !ok) return std::unexpected(http::toHttp(ok.error()));
+    if (auto ok = authz.require(er); !ok) return std::unexpected(ok.error());
   } else if (!authz.permits(er)) {
     return std::optional<model::OrgReach>();  // a widget the caller may not see: left out
   }
@@ -179,10 +178,10 @@ json settingsJson(const app::HomeSettings& s) {
 // ---- handlers
 
 HandlerResult counts(app::HomeService& svc, RequestContext& ctx) {
-  if (!ctx.body().empty()) return std::unexpected(Error::invalidArgument("no body expected"));
+  if (!ctx.body().empty()) return std::unexpected(Status::invalidArgument("no body expected"));
   const app::Actor actor = actorOf(ctx);
   auto settings = svc.settings(actor);
-  if (!settings) return http::fail(settings.error());
+  if (!settings) return fail(settings.error());
   std::vector<app::PermittedWidget> widgets;
   for (const std::string& id : app::homeWidgetIds()) {
     if (std::find(settings->widgets.begin(), settings->widgets.end(), id) ==
@@ -195,7 +194,7 @@ HandlerResult counts(app::HomeService& svc, RequestContext& ctx) {
     widgets.push_back({id, std::move(**reach)});
   }
   auto n = svc.counts(actor, widgets, *settings);
-  if (!n) return http::fail(n.error());
+  if (!n) return fail(n.error());
   json out = json::array();
   for (const auto& w : *n) out.push_back(json{{"id", w.id}, {"count", w.count}});
   json body = json::object();
@@ -205,32 +204,32 @@ HandlerResult counts(app::HomeService& svc, RequestContext& ctx) {
 
 HandlerResult detail(app::HomeService& svc, RequestContext& ctx) {
   const std::string id(ctx.param("id"));
-  if (!app::isHomeWidget(id)) return std::unexpected(Error::notFound());
+  if (!app::isHomeWidget(id)) return std::unexpected(Status::notFound());
   static const http::ListSpec spec{{}, {}, {"format"}};
   auto q = http::parseListQuery(ctx.query(), spec);
   if (!q) return std::unexpected(q.error());
   if (!q->sort.empty() || !q->filters.empty()) {
-    return std::unexpected(Error::invalidArgument("a widget's list takes no sort or filter"));
+    return std::unexpected(Status::invalidArgument("a widget's list takes no sort or filter"));
   }
   std::optional<std::string> format;
   if (auto f = ctx.queryParam("format")) {
     if (id != "reports_ready") {
-      return std::unexpected(Error::invalidArgument("format is only for reports_ready"));
+      return std::unexpected(Status::invalidArgument("format is only for reports_ready"));
     }
     if (*f != "csv" && *f != "json") {
-      return std::unexpected(Error::invalidArgument("format must be csv or json"));
+      return std::unexpected(Status::invalidArgument("format must be csv or json"));
     }
     format = std::string(*f);
   }
   auto reach = widgetReach(ctx, id, true);
   if (!reach) return std::unexpected(reach.error());
-  if (!*reach) return std::unexpected(Error::notFound());
+  if (!*reach) return std::unexpected(Status::notFound());
   const app::Actor actor = actorOf(ctx);
   auto settings = svc.settings(actor);
-  if (!settings) return http::fail(settings.error());
+  if (!settings) return fail(settings.error());
   const int skip = format ? 0 : static_cast<int>(std::min<std::int64_t>(q->skip, INT32_MAX));
   auto page = svc.detail(actor, {id, std::move(**reach)}, *settings, format ? 0 : q->limit, skip);
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   if (format == "csv") {
     Response r;
     r.status = 200;
@@ -252,14 +251,14 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   auto ids = body->optionalStringArray("admins");
   if (!ids) return std::unexpected(ids.error());
-  if (!*ids || (*ids)->empty()) return std::unexpected(Error::invalidArgument("admins is required"));
+  if (!*ids || (*ids)->empty()) return std::unexpected(Status::invalidArgument("admins is required"));
   if ((*ids)->size() > kMaxBulkAdmins) {
-    return std::unexpected(Error::invalidArgument("at most 100 admins per request"));
+    return std::unexpected(Status::invalidArgument("at most 100 admins per request"));
   }
   auto results = svc.requireMfa(actorOf(ctx), **ids, ctx.authorization());
   json out = json::array();
   for (const auto& r : results) {
-    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Error>(http::toHttp(*r.error)) : std::nullopt,
+    out.push_back(bulkItem({{"id", r.id}}, r.error ? std::optional<Status>(*r.error) : std::nullopt,
                            BulkError::kMessage));
   }
   json answer = json::object();
@@ -269,7 +268,7 @@ HandlerResult requireMfa(app::HomeService& svc, RequestContext& ctx) {
 
 HandlerResult getSettings(app::HomeService& svc, RequestContext& ctx) {
   auto s = svc.settings(actorOf(ctx));
-  if (!s) return http::fail(s.error());
+  if (!s) return fail(s.error());
   return withEtag(Response::json(settingsJson(*s)), s->version);
 }
 
@@ -283,7 +282,7 @@ HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
   app::HomeSettingsChanges in;
   auto widgets = body->optionalStringArray("widgets");
   if (!widgets) return std::unexpected(widgets.error());
-  if (!*widgets) return std::unexpected(Error::invalidArgument("widgets is required"));
+  if (!*widgets) return std::unexpected(Status::invalidArgument("widgets is required"));
   in.widgets = **widgets;
   for (auto [name, target] :
        {std::pair{"upcomingPasswordExpirationDays", &in.upcoming_password_expiration_days},
@@ -294,7 +293,7 @@ HandlerResult putSettings(app::HomeService& svc, RequestContext& ctx) {
     if (*v) *target = static_cast<int>(**v);
   }
   auto saved = svc.saveSettings(actor, in, ifMatchOf(ctx));
-  if (!saved) return http::fail(saved.error());
+  if (!saved) return fail(saved.error());
   return withEtag(Response::json(settingsJson(*saved)), saved->version);
 }
 
@@ -307,7 +306,7 @@ json mdmJson(const app::OrgMdm& m) {
 
 HandlerResult getMdm(app::HomeService& svc, RequestContext& ctx) {
   auto m = svc.getMdm(actorOf(ctx), ctx.organization());
-  if (!m) return http::fail(m.error());
+  if (!m) return fail(m.error());
   return withEtag(Response::json(mdmJson(*m)), m->version);
 }
 
@@ -324,11 +323,11 @@ HandlerResult putMdm(app::HomeService& svc, RequestContext& ctx) {
     if (!v) return std::unexpected(v.error());
     if (!*v) continue;
     auto t = engine::parseRfc3339(**v);
-    if (!t) return std::unexpected(Error::invalidArgument(std::string(name) + " is not an RFC 3339 time"));
+    if (!t) return std::unexpected(Status::invalidArgument(std::string(name) + " is not an RFC 3339 time"));
     *target = *t;
   }
   auto m = svc.putMdm(actorOf(ctx), ctx.organization(), in, ifMatchOf(ctx));
-  if (!m) return http::fail(m.error());
+  if (!m) return fail(m.error());
   return withEtag(Response::json(mdmJson(*m)), m->version);
 }
 

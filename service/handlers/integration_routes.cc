@@ -24,14 +24,13 @@
 #include "handlers/etag.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "http/json_body.h"
 
 namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -96,7 +95,7 @@ std::string kindOf(RequestContext& ctx) { return std::string(ctx.param("kind"));
 
 HandlerResult list(app::IntegrationService& svc, RequestContext& ctx) {
   auto views = svc.list(actorOf(ctx));
-  if (!views) return http::fail(views.error());
+  if (!views) return fail(views.error());
   json results = json::array();
   for (const auto& v : *views) results.push_back(viewJson(v));
   return Response::json({{"results", std::move(results)}, {"totalCount", views->size()}});
@@ -108,7 +107,7 @@ HandlerResult put(app::IntegrationService& svc, RequestContext& ctx) {
   const std::string code = cw ? "clientId" : "integrationCode";
   const std::string user = cw ? "publicKey" : "userName";
   const std::string secret = cw ? "privateKey" : "secret";
-  if (!app::isPsaKind(kind)) return std::unexpected(Error::notFound("unknown integration `" + kind + "`"));
+  if (!app::isPsaKind(kind)) return std::unexpected(Status::notFound("unknown integration `" + kind + "`"));
   auto body = cw ? http::JsonBody::parse(ctx, {"siteUrl", "companyId", "clientId", "publicKey", "privateKey", "enabled",
                                                "pricePerUserCents", "ticketAlertKinds"})
                  : http::JsonBody::parse(ctx, {"siteUrl", "integrationCode", "userName", "secret", "enabled",
@@ -142,37 +141,37 @@ HandlerResult put(app::IntegrationService& svc, RequestContext& ctx) {
   if (!alerts) return std::unexpected(alerts.error());
   in.ticket_alert_kinds = alerts->value_or(std::vector<std::string>{});
   auto v = svc.put(actorOf(ctx), kind, in, ifMatchOf(ctx));
-  if (!v) return http::fail(v.error());
+  if (!v) return fail(v.error());
   return withEtag(Response::json(viewJson(*v)), v->record.version);
 }
 
 HandlerResult remove(app::IntegrationService& svc, RequestContext& ctx) {
   auto done = svc.remove(actorOf(ctx), kindOf(ctx), ifMatchOf(ctx));
-  if (!done) return http::fail(done.error());
+  if (!done) return fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult test(app::IntegrationService& svc, RequestContext& ctx) {
   auto t = svc.test(actorOf(ctx), kindOf(ctx));
-  if (!t) return http::fail(t.error());
+  if (!t) return fail(t.error());
   return Response::json({{"ok", t->ok}, {"message", t->message}});
 }
 
 HandlerResult mappings(app::IntegrationService& svc, RequestContext& ctx) {
   const std::string kind = kindOf(ctx);
   auto m = svc.mappings(actorOf(ctx), kind);
-  if (!m) return http::fail(m.error());
+  if (!m) return fail(m.error());
   json results = json::array();
   for (const auto& row : m->rows) results.push_back(mappingJson(row, kind));
   return withEtag(Response::json({{"results", std::move(results)}, {"totalCount", m->rows.size()}}), m->version);
 }
 
 // One mapping object of PUT .../mappings.
-std::expected<app::PsaMapping, Error> parseMapping(const json& j, const std::string& kind) {
+std::expected<app::PsaMapping, Status> parseMapping(const json& j, const std::string& kind) {
   const bool cw = kind == "connectwise";
   const std::string agreement = cw ? "agreementId" : "contractId";
   const std::string service = cw ? "additionId" : "serviceId";
-  if (!j.is_object()) return std::unexpected(Error::invalidArgument("each mapping must be an object"));
+  if (!j.is_object()) return std::unexpected(Status::invalidArgument("each mapping must be an object"));
   app::PsaMapping m;
   for (const auto& [k, v] : j.items()) {
     std::string* into = nullptr;
@@ -181,23 +180,23 @@ std::expected<app::PsaMapping, Error> parseMapping(const json& j, const std::str
     else if (k == "psaCompanyName") into = &m.psa_company_name;
     else if (k == agreement) into = &m.agreement_id;
     else if (k == service) into = &m.service_id;
-    else return std::unexpected(Error::invalidArgument("unknown field `" + k + "` in a mapping"));
+    else return std::unexpected(Status::invalidArgument("unknown field `" + k + "` in a mapping"));
     // Ids may come as JSON numbers (both PSAs use integer ids).
     if (v.is_string()) *into = v.get<std::string>();
     else if (v.is_number_integer()) *into = std::to_string(v.get<long long>());
-    else return std::unexpected(Error::invalidArgument("field `" + k + "` of a mapping must be a string"));
+    else return std::unexpected(Status::invalidArgument("field `" + k + "` of a mapping must be a string"));
   }
   return m;
 }
 
 HandlerResult putMappings(app::IntegrationService& svc, RequestContext& ctx) {
   const std::string kind = kindOf(ctx);
-  if (!app::isPsaKind(kind)) return std::unexpected(Error::notFound("unknown integration `" + kind + "`"));
+  if (!app::isPsaKind(kind)) return std::unexpected(Status::notFound("unknown integration `" + kind + "`"));
   auto body = http::JsonBody::parse(ctx, {"mappings"});
   if (!body) return std::unexpected(body.error());
   const json& j = body->json();
   if (!j.contains("mappings") || !j["mappings"].is_array()) {
-    return std::unexpected(Error::invalidArgument("field `mappings` must be an array"));
+    return std::unexpected(Status::invalidArgument("field `mappings` must be an array"));
   }
   std::vector<app::PsaMapping> in;
   for (const auto& item : j["mappings"]) {
@@ -208,7 +207,7 @@ HandlerResult putMappings(app::IntegrationService& svc, RequestContext& ctx) {
   auto reach = orgReach(ctx, "orgs.read");
   if (!reach) return std::unexpected(reach.error());
   auto m = svc.putMappings(actorOf(ctx), kind, in, *reach, ifMatchOf(ctx));
-  if (!m) return http::fail(m.error());
+  if (!m) return fail(m.error());
   json results = json::array();
   for (const auto& row : m->rows) results.push_back(mappingJson(row, kind));
   return withEtag(Response::json({{"results", std::move(results)}, {"totalCount", m->rows.size()}}), m->version);
@@ -216,24 +215,24 @@ HandlerResult putMappings(app::IntegrationService& svc, RequestContext& ctx) {
 
 HandlerResult sync(app::IntegrationService& svc, RequestContext& ctx) {
   auto run = svc.queueSync(actorOf(ctx), kindOf(ctx));
-  if (!run) return http::fail(run.error());
+  if (!run) return fail(run.error());
   return Response::json(runJson(*run), 202);
 }
 
 HandlerResult syncs(app::IntegrationService& svc, RequestContext& ctx) {
   int limit = 20;
   for (const auto& [k, v] : ctx.query()) {
-    if (k != "limit") return std::unexpected(Error::invalidArgument("unknown parameter `" + k + "`"));
+    if (k != "limit") return std::unexpected(Status::invalidArgument("unknown parameter `" + k + "`"));
     try {
       std::size_t used = 0;
       limit = std::stoi(v, &used);
       if (used != v.size() || limit < 1 || limit > 100) throw std::out_of_range("limit");
     } catch (const std::exception&) {
-      return std::unexpected(Error::invalidArgument("limit must be an integer from 1 to 100"));
+      return std::unexpected(Status::invalidArgument("limit must be an integer from 1 to 100"));
     }
   }
   auto rows = svc.syncs(actorOf(ctx), kindOf(ctx), limit);
-  if (!rows) return http::fail(rows.error());
+  if (!rows) return fail(rows.error());
   json results = json::array();
   for (const auto& r : *rows) results.push_back(runJson(r));
   return Response::json({{"results", std::move(results)}, {"totalCount", rows->size()}});
@@ -247,7 +246,7 @@ HandlerResult request(app::IntegrationService& svc, RequestContext& ctx) {
   auto text = body->optionalString("text");
   if (!text) return std::unexpected(text.error());
   auto r = svc.request(actorOf(ctx), *kind, text->value_or(""));
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::json({{"id", r->id}, {"kind", r->kind}, {"text", r->text}, {"createdAt", app::formatRfc3339(r->created)}},
                         201);
 }

@@ -25,7 +25,7 @@ model::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort
   return out;
 }
 
-std::optional<http::Error> requireNoFields(const http::RequestContext& ctx) {
+std::optional<Status> requireNoFields(const http::RequestContext& ctx) {
   if (ctx.body().empty()) return std::nullopt;
   auto b = http::JsonBody::parse(ctx, {});
   if (!b) return b.error();

@@ -20,7 +20,7 @@ namespace mtp::handlers {
 model::ListQuery toStoreQuery(const http::ListQuery& q, std::string default_sort);
 
 // Routes without a body accept an empty one or `{}`; anything else is 400.
-std::optional<http::Error> requireNoFields(const http::RequestContext& ctx);
+std::optional<Status> requireNoFields(const http::RequestContext& ctx);
 
 // RFC 3339 UTC, or null.
 nlohmann::json optTime(const std::optional<std::int64_t>& t);

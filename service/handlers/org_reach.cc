@@ -7,7 +7,7 @@
 
 namespace mtp::handlers {
 
-std::expected<model::OrgReach, http::Error> orgReach(const http::RequestContext& ctx,
+std::expected<model::OrgReach, Status> orgReach(const http::RequestContext& ctx,
                                                      std::string_view action) {
   const auto id = engine::findAction(action);
   if (!id || !ctx.authenticated()) return model::OrgReach::only({});

@@ -25,6 +25,6 @@
 namespace mtp::handlers {
 
 // REQUIRES: `action` names an org-scoped action (else the reach is empty).
-std::expected<model::OrgReach, http::Error> orgReach(const http::RequestContext& ctx, std::string_view action);
+std::expected<model::OrgReach, Status> orgReach(const http::RequestContext& ctx, std::string_view action);
 
 }  // namespace mtp::handlers

@@ -32,7 +32,7 @@
 #include "app/organization_service.h"
 #include "handlers/actor.h"
 #include "handlers/etag.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
@@ -43,7 +43,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -83,7 +82,7 @@ HandlerResult listOrgs(app::OrganizationService& svc, RequestContext& ctx) {
   auto reach = orgReach(ctx, "orgs.read");
   if (!reach) return std::unexpected(reach.error());
   auto page = svc.list(actorOf(ctx), *reach, toStoreQuery(*q, "name"));
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& o : page->results) results.push_back(orgJson(o));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -100,14 +99,14 @@ HandlerResult createOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (!tags) return std::unexpected(tags.error());
   app::OrgCreate in{*name, *cap, tags->value_or(std::vector<std::string>{})};
   auto org = svc.create(actorOf(ctx), in);
-  if (!org) return http::fail(org.error());
+  if (!org) return fail(org.error());
   return created(Response::json(orgJson(*org), 201),
                  "/api/v2/providers/" + std::string(ctx.param("pid")) + "/organizations/" + org->id, org->version);
 }
 
 HandlerResult getOrg(app::OrganizationService& svc, RequestContext& ctx) {
   auto org = svc.get(actorOf(ctx), ctx.organization());
-  if (!org) return http::fail(org.error());
+  if (!org) return fail(org.error());
   return withEtag(Response::json(orgJson(*org)), org->version);
 }
 
@@ -130,30 +129,30 @@ HandlerResult putOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (!tags) return std::unexpected(tags.error());
   ch.tags = *tags;
   auto org = svc.update(actorOf(ctx), ctx.organization(), ch, ifMatchOf(ctx));
-  if (!org) return http::fail(org.error());
+  if (!org) return fail(org.error());
   return withEtag(Response::json(orgJson(*org)), org->version);
 }
 
 HandlerResult deleteOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto done = svc.remove(actorOf(ctx), ctx.organization(), ifMatchOf(ctx));
-  if (!done) return http::fail(done.error());
+  if (!done) return fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult putLogo(app::OrganizationService& svc, RequestContext& ctx) {
   // The pipeline has refused bodies over the route's max_body (1 MiB) with 413.
   if (!app::sniffImageType(ctx.body())) {
-    return std::unexpected(Error::unsupportedMediaType("the logo must be a PNG or JPEG image"));
+    return std::unexpected(Status::unsupportedMediaType("the logo must be a PNG or JPEG image"));
   }
   auto done = svc.setLogo(actorOf(ctx), ctx.organization(), std::string(ctx.body()), ifMatchOf(ctx));
-  if (!done) return http::fail(done.error());
+  if (!done) return fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult getLogo(app::OrganizationService& svc, RequestContext& ctx) {
   auto logo = svc.getLogo(actorOf(ctx), ctx.organization());
-  if (!logo) return http::fail(logo.error());
+  if (!logo) return fail(logo.error());
   Response r;
   r.status = 200;
   r.content_type = logo->content_type;
@@ -164,7 +163,7 @@ HandlerResult getLogo(app::OrganizationService& svc, RequestContext& ctx) {
 HandlerResult launchOrg(app::OrganizationService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto t = svc.launch(actorOf(ctx), ctx.organization());
-  if (!t) return http::fail(t.error());
+  if (!t) return fail(t.error());
   return Response::json({{"token", t->token},
                          {"tokenType", "Bearer"},
                          {"expiresIn", t->expires_in},
@@ -176,7 +175,7 @@ HandlerResult adminLinks(app::OrganizationService& svc, RequestContext& ctx) {
   auto q = http::parseListQuery(ctx.query(), http::ListSpec{});
   if (!q) return std::unexpected(q.error());
   auto admins = svc.administrators(actorOf(ctx), ctx.organization());
-  if (!admins) return http::fail(admins.error());
+  if (!admins) return fail(admins.error());
   json results = json::array();
   const auto total = static_cast<std::int64_t>(admins->size());
   for (std::int64_t i = q->skip; i < total && i < q->skip + q->limit; ++i) {

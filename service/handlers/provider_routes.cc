@@ -12,7 +12,7 @@
 #include "app/provider_service.h"
 #include "handlers/actor.h"
 #include "handlers/etag.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -36,7 +36,7 @@ json providerJson(const model::ProviderRecord& p) {
 
 HandlerResult getProvider(app::ProviderService& svc, RequestContext& ctx) {
   auto p = svc.get(actorOf(ctx));
-  if (!p) return std::unexpected(http::toHttp(p.error()));
+  if (!p) return std::unexpected(p.error());
   return withEtag(Response::json(providerJson(*p)), p->version);
 }
 
@@ -46,7 +46,7 @@ HandlerResult putSettings(app::ProviderService& svc, RequestContext& ctx) {
   auto mfa = body->requiredBool("requireAdminMFA");
   if (!mfa) return std::unexpected(mfa.error());
   auto p = svc.updateSettings(actorOf(ctx), app::ProviderSettings{*mfa}, ifMatchOf(ctx));
-  if (!p) return std::unexpected(http::toHttp(p.error()));
+  if (!p) return std::unexpected(p.error());
   return withEtag(Response::json(providerJson(*p)), p->version);
 }
 

@@ -20,7 +20,7 @@
 #include "handlers/list_support.h"
 #include "handlers/org_reach.h"
 #include "handlers/routes.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "http/json_body.h"
 #include "http/query.h"
 #include "mtp/engine/action.h"
@@ -29,7 +29,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -38,7 +37,7 @@ using nlohmann::json;
 const char* const kKinds[] = {"users", "devices", "admins", "activity"};
 
 // The orgs the caller reaches for reports of `kind` (an empty reach when it may not read them).
-std::expected<app::KindReach, Error> kindReach(const RequestContext& ctx,
+std::expected<app::KindReach, Status> kindReach(const RequestContext& ctx,
                                                                const std::string& kind) {
   const std::string action = app::reportAction(kind);
   if (kind == "users" || kind == "devices") {
@@ -55,7 +54,7 @@ std::expected<app::KindReach, Error> kindReach(const RequestContext& ctx,
   return app::KindReach{kind, *r};
 }
 
-std::expected<app::ReportReader, Error> readerOf(const RequestContext& ctx) {
+std::expected<app::ReportReader, Status> readerOf(const RequestContext& ctx) {
   app::ReportReader reader;
   for (const char* kind : kKinds) {
     auto k = kindReach(ctx, kind);
@@ -99,34 +98,34 @@ HandlerResult requestReport(app::ReportService& svc, RequestContext& ctx) {
     if (!v) return std::unexpected(v.error());
     if (!v->has_value()) continue;
     auto t = engine::parseRfc3339(**v);
-    if (!t) return std::unexpected(Error::invalidArgument(std::string("field `") + name + "` must be an RFC 3339 time"));
+    if (!t) return std::unexpected(Status::invalidArgument(std::string("field `") + name + "` must be an RFC 3339 time"));
     *dest = *t;
   }
   if (app::reportAction(req.kind).empty()) {
-    return std::unexpected(Error::invalidArgument("field `kind` must be users, devices, admins or activity"));
+    return std::unexpected(Status::invalidArgument("field `kind` must be users, devices, admins or activity"));
   }
   // The requester's reach for the kind, now; a provider action they lack is a denial.
   const std::string action = app::reportAction(req.kind);
   if (req.kind == "admins" || req.kind == "activity") {
-    if (auto ok = ctx.authorization().require(*engine::findAction(action)); !ok) return http::fail(ok.error());
+    if (auto ok = ctx.authorization().require(*engine::findAction(action)); !ok) return fail(ok.error());
   }
   auto k = kindReach(ctx, req.kind);
   if (!k) return std::unexpected(k.error());
   std::vector<std::string> orgs;
   if (k->second.all) {
     auto all = svc.organizationIds(actorOf(ctx));
-    if (!all) return http::fail(all.error());
+    if (!all) return fail(all.error());
     orgs = std::move(*all);
   } else {
     orgs = k->second.ids;
   }
   if (!req.organization.empty()) {
     const bool reached = std::find(orgs.begin(), orgs.end(), req.organization) != orgs.end();
-    if (!reached) return std::unexpected(Error::notFound("organization not found"));
+    if (!reached) return std::unexpected(Status::notFound("organization not found"));
     orgs = {req.organization};
   }
   auto r = svc.request(actorOf(ctx), req, std::move(orgs));
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::json(reportJson(*r), 202);
 }
 
@@ -136,7 +135,7 @@ HandlerResult listReports(app::ReportService& svc, RequestContext& ctx) {
   auto reader = readerOf(ctx);
   if (!reader) return std::unexpected(reader.error());
   auto page = svc.list(actorOf(ctx), *reader, q->limit, q->skip);
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& r : page->results) results.push_back(reportJson(r));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -146,7 +145,7 @@ HandlerResult getReport(app::ReportService& svc, RequestContext& ctx) {
   auto reader = readerOf(ctx);
   if (!reader) return std::unexpected(reader.error());
   auto r = svc.get(actorOf(ctx), *reader, std::string(ctx.param("id")));
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   return Response::json(reportJson(*r));
 }
 
@@ -155,9 +154,9 @@ HandlerResult reportFile(app::ReportService& svc, RequestContext& ctx) {
   if (!reader) return std::unexpected(reader.error());
   const std::string id(ctx.param("id"));
   auto r = svc.get(actorOf(ctx), *reader, id);
-  if (!r) return http::fail(r.error());
+  if (!r) return fail(r.error());
   auto f = svc.file(actorOf(ctx), *reader, id);
-  if (!f) return http::fail(f.error());
+  if (!f) return fail(f.error());
   Response out;
   out.status = 200;
   out.content_type = r->format == "json" ? "application/json" : "text/csv; charset=utf-8";

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "app/authentication.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 
 namespace mtp::handlers {
 namespace {
@@ -12,12 +12,12 @@ class SessionAuthenticator final : public http::Authenticator {
  public:
   explicit SessionAuthenticator(app::AppContext& app) : authentication_(app) {}
 
-  std::expected<http::Principal, http::Error> authenticate(const http::Credentials& c) override {
+  std::expected<http::Principal, Status> authenticate(const http::Credentials& c) override {
     if (!c.bearer.empty() && !c.api_key.empty())
-      return std::unexpected(http::Error::unauthenticated("send either a bearer token or an API key"));
-    if (c.bearer.empty() && c.api_key.empty()) return std::unexpected(http::Error::unauthenticated());
+      return std::unexpected(Status::unauthenticated("send either a bearer token or an API key"));
+    if (c.bearer.empty() && c.api_key.empty()) return std::unexpected(Status::unauthenticated());
     auto owner = !c.bearer.empty() ? authentication_.bearer(c.bearer) : authentication_.apiKey(c.api_key);
-    if (!owner) return http::fail(owner.error());
+    if (!owner) return fail(owner.error());
     http::Principal p;
     p.admin_id = std::move(owner->admin_id);
     p.provider_id = std::move(owner->provider_id);

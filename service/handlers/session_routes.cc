@@ -6,7 +6,7 @@
 #include "app/admin_text.h"
 #include "app/session_service.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
@@ -62,18 +62,18 @@ HandlerResult login(app::SessionService& svc, RequestContext& ctx) {
   if (!totp) return std::unexpected(totp.error());
   auto s = svc.login(app::LoginInput{std::move(email), std::move(password), std::move(*totp),
                                      ctx.clientIp()});
-  if (!s) return http::fail(s.error());
+  if (!s) return fail(s.error());
   return sessionResponse(*s);
 }
 
 HandlerResult logout(app::SessionService& svc, RequestContext& ctx) {
-  if (auto r = svc.logout(actorOf(ctx)); !r) return http::fail(r.error());
+  if (auto r = svc.logout(actorOf(ctx)); !r) return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult me(app::SessionService& svc, RequestContext& ctx) {
   auto p = svc.profile(actorOf(ctx), ctx.authorization());
-  if (!p) return http::fail(p.error());
+  if (!p) return fail(p.error());
   json orgs = json::array();
   for (const auto& g : p->grants) {
     json o = {{"id", g.org_id}};
@@ -103,7 +103,7 @@ HandlerResult activate(app::SessionService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   MTP_REQUIRED_STRING(token, *body, "token");
   MTP_REQUIRED_STRING(password, *body, "password");
-  if (auto r = svc.activate(token, password, ctx.clientIp()); !r) return http::fail(r.error());
+  if (auto r = svc.activate(token, password, ctx.clientIp()); !r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -112,7 +112,7 @@ HandlerResult passwordReset(app::SessionService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   MTP_REQUIRED_STRING(token, *body, "token");
   MTP_REQUIRED_STRING(password, *body, "password");
-  if (auto r = svc.resetPassword(token, password, ctx.clientIp()); !r) return http::fail(r.error());
+  if (auto r = svc.resetPassword(token, password, ctx.clientIp()); !r) return fail(r.error());
   return Response::noContent();
 }
 
@@ -120,13 +120,13 @@ HandlerResult totpReset(app::SessionService& svc, RequestContext& ctx) {
   auto body = JsonBody::parse(ctx, {"token"});
   if (!body) return std::unexpected(body.error());
   MTP_REQUIRED_STRING(token, *body, "token");
-  if (auto r = svc.resetTotp(token, ctx.clientIp()); !r) return http::fail(r.error());
+  if (auto r = svc.resetTotp(token, ctx.clientIp()); !r) return fail(r.error());
   return Response::noContent();
 }
 
 HandlerResult startTotp(app::SessionService& svc, RequestContext& ctx) {
   auto e = svc.startTotpEnrollment(actorOf(ctx));
-  if (!e) return http::fail(e.error());
+  if (!e) return fail(e.error());
   return Response::json({{"secret", e->secret}, {"otpauthUri", e->otpauth_uri}}, 201);
 }
 
@@ -135,7 +135,7 @@ HandlerResult confirmTotp(app::SessionService& svc, RequestContext& ctx) {
   if (!body) return std::unexpected(body.error());
   MTP_REQUIRED_STRING(code, *body, "totp");
   auto c = svc.confirmTotp(actorOf(ctx), code);
-  if (!c) return http::fail(c.error());
+  if (!c) return fail(c.error());
   if (c->session) {
     json j = sessionJson(*c->session);
     j["totpEnrolled"] = true;
@@ -150,14 +150,14 @@ HandlerResult changePassword(app::SessionService& svc, RequestContext& ctx) {
   MTP_REQUIRED_STRING(current, *body, "currentPassword");
   MTP_REQUIRED_STRING(next, *body, "newPassword");
   auto s = svc.changePassword(actorOf(ctx), current, next);
-  if (!s) return http::fail(s.error());
+  if (!s) return fail(s.error());
   if (*s) return sessionResponse(**s);
   return Response::noContent();
 }
 
 HandlerResult newApiKey(app::SessionService& svc, RequestContext& ctx) {
   auto k = svc.newApiKey(actorOf(ctx));
-  if (!k) return http::fail(k.error());
+  if (!k) return fail(k.error());
   return Response::json({{"apiKey", *k}}, 201);
 }
 

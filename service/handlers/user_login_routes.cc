@@ -30,14 +30,13 @@
 #include "app/user_login_service.h"
 #include "handlers/actor.h"
 #include "handlers/etag.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/routes.h"
 #include "http/json_body.h"
 
 namespace mtp::handlers {
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -76,7 +75,7 @@ HandlerResult login(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.client_ip = ctx.clientIp();
   auto user = svc.login(in);
-  if (!user) return http::fail(user.error());
+  if (!user) return fail(user.error());
   return Response::json(userJson(*user));
 }
 
@@ -93,7 +92,7 @@ HandlerResult changePassword(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.current.client_ip = ctx.clientIp();
   auto user = svc.changePassword(in);
-  if (!user) return http::fail(user.error());
+  if (!user) return fail(user.error());
   return Response::json(userJson(*user));
 }
 
@@ -108,13 +107,13 @@ HandlerResult activate(app::UserLoginService& svc, RequestContext& ctx) {
   }
   in.client_ip = ctx.clientIp();
   auto user = svc.activate(in);
-  if (!user) return http::fail(user.error());
+  if (!user) return fail(user.error());
   return Response::json(userJson(*user));
 }
 
 HandlerResult getPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   auto p = svc.policy(actorOf(ctx), ctx.organization());
-  if (!p) return http::fail(p.error());
+  if (!p) return fail(p.error());
   return withEtag(Response::json(policyJson(*p)), p->version);
 }
 
@@ -131,7 +130,7 @@ HandlerResult putPolicy(app::UserLoginService& svc, RequestContext& ctx) {
   if (!days) return std::unexpected(days.error());
   if (*days) ch.password_expiration_days = static_cast<int>(**days);
   auto p = svc.putPolicy(actorOf(ctx), ctx.organization(), ch, ifMatchOf(ctx));
-  if (!p) return http::fail(p.error());
+  if (!p) return fail(p.error());
   return withEtag(Response::json(policyJson(*p)), p->version);
 }
 

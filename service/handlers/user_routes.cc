@@ -38,7 +38,7 @@
 #include "app/user_schedule_service.h"
 #include "app/user_service.h"
 #include "handlers/actor.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "handlers/bulk_results.h"
 #include "handlers/etag.h"
 #include "handlers/list_support.h"
@@ -53,7 +53,6 @@ namespace mtp::handlers {
 
 namespace {
 
-using http::Error;
 using http::HandlerResult;
 using http::RequestContext;
 using http::Response;
@@ -100,7 +99,7 @@ HandlerResult listPage(app::UserService& svc, RequestContext& ctx, const model::
   auto q = http::parseListQuery(ctx.query(), userListSpec());
   if (!q) return std::unexpected(q.error());
   auto page = svc.list(actorOf(ctx), reach, toStoreQuery(*q, "username"));
-  if (!page) return http::fail(page.error());
+  if (!page) return fail(page.error());
   json results = json::array();
   for (const auto& u : page->results) results.push_back(userJson(u));
   return Response::json({{"results", std::move(results)}, {"totalCount", page->total_count}});
@@ -145,10 +144,10 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
   if (!state) return std::unexpected(state.error());
   if (*state) {
     if (**state != "ACTIVATED" && **state != "STAGED") {
-      return std::unexpected(Error::invalidArgument("field `state` must be STAGED or ACTIVATED"));
+      return std::unexpected(Status::invalidArgument("field `state` must be STAGED or ACTIVATED"));
     }
     if (*activated && **activated != (**state == "ACTIVATED")) {
-      return std::unexpected(Error::invalidArgument("fields `state` and `activated` disagree"));
+      return std::unexpected(Status::invalidArgument("fields `state` and `activated` disagree"));
     }
     in.activated = **state == "ACTIVATED";
   }
@@ -160,13 +159,13 @@ HandlerResult createUser(app::UserService& svc, RequestContext& ctx) {
     *target = v->value_or(false);
   }
   auto u = svc.create(actorOf(ctx), ctx.organization(), in);
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return created(Response::json(userJson(*u), 201), "/api/systemusers/" + u->id, u->version);
 }
 
 HandlerResult getUser(app::UserService& svc, RequestContext& ctx) {
   auto u = svc.get(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")));
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return withEtag(Response::json(userJson(*u)), u->version);
 }
 
@@ -190,21 +189,21 @@ HandlerResult putUser(app::UserService& svc, RequestContext& ctx) {
     *target = *v;
   }
   auto u = svc.update(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ch, ifMatchOf(ctx));
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return withEtag(Response::json(userJson(*u)), u->version);
 }
 
 HandlerResult deleteUser(app::UserService& svc, RequestContext& ctx) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto done = svc.remove(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), ifMatchOf(ctx));
-  if (!done) return http::fail(done.error());
+  if (!done) return fail(done.error());
   return Response::noContent();
 }
 
 HandlerResult actOnUser(app::UserService& svc, RequestContext& ctx, app::UserAction action) {
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto u = svc.act(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), action);
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return Response::json(userJson(*u));
 }
 
@@ -214,9 +213,9 @@ HandlerResult putSchedule(app::UserScheduleService& svc, RequestContext& ctx, ap
   auto text = body->requiredString("start_date");
   if (!text) return std::unexpected(text.error());
   auto at = engine::parseRfc3339(*text);
-  if (!at) return std::unexpected(Error::invalidArgument("field `start_date` must be an RFC 3339 time"));
+  if (!at) return std::unexpected(Status::invalidArgument("field `start_date` must be an RFC 3339 time"));
   auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, *at, ifMatchOf(ctx));
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return withEtag(Response::json(userJson(*u)), u->version);
 }
 
@@ -224,7 +223,7 @@ HandlerResult clearSchedule(app::UserScheduleService& svc, RequestContext& ctx, 
   if (auto e = requireNoFields(ctx)) return std::unexpected(*e);
   auto u = svc.set(actorOf(ctx), ctx.organization(), std::string(ctx.param("id")), change, std::nullopt,
                    ifMatchOf(ctx));
-  if (!u) return http::fail(u.error());
+  if (!u) return fail(u.error());
   return withEtag(Response::json(userJson(*u)), u->version);
 }
 
@@ -256,21 +255,21 @@ HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
     if (k.name == *name) kind = &k;
   }
   if (kind == nullptr) {
-    return std::unexpected(Error::invalidArgument(
+    return std::unexpected(Status::invalidArgument(
         "field `action` must be unlock, suspend, force_password_reset, resend_activation or "
         "reset_mfa"));
   }
   const json& users = body->json().contains("users") ? body->json()["users"] : json();
   if (!users.is_array() || users.empty() || users.size() > kMaxBulkUsers) {
     return std::unexpected(
-        Error::invalidArgument("field `users` must be an array of 1 to 100 {organization, id}"));
+        Status::invalidArgument("field `users` must be an array of 1 to 100 {organization, id}"));
   }
   std::vector<std::pair<std::string, std::string>> items;
   for (const json& item : users) {
     if (!item.is_object() || item.size() != 2 || !item.contains("organization") ||
         !item.contains("id") || !item["organization"].is_string() || !item["id"].is_string()) {
       return std::unexpected(
-          Error::invalidArgument("every entry of `users` must be exactly {organization, id}"));
+          Status::invalidArgument("every entry of `users` must be exactly {organization, id}"));
     }
     items.emplace_back(item["organization"].get<std::string>(), item["id"].get<std::string>());
   }
@@ -280,11 +279,11 @@ HandlerResult bulkUsers(app::UserService& svc, RequestContext& ctx) {
   for (const auto& [org, id] : items) {
     const json item{{"organization", org}, {"id", id}};
     if (auto ok = ctx.authorization().require(action, org); !ok) {
-      results.push_back(bulkItem(item, http::toHttp(ok.error())));
+      results.push_back(bulkItem(item, ok.error()));
       continue;
     }
     auto done = svc.act(actor, org, id, kind->action);
-    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Error>(http::toHttp(done.error()))));
+    results.push_back(bulkItem(item, done ? std::nullopt : std::optional<Status>(done.error())));
   }
   return Response::json({{"results", std::move(results)}});
 }

@@ -85,7 +85,7 @@ std::optional<Response> prepareBrowserRequest(IncomingRequest& in, const CookieL
   if (!value || !tokenShaped(*value)) return std::nullopt;  // unauthenticated: the pipeline says 401
   if (changesState(in.method) && header(in, "x-requested-with").value_or("") != "mtp") {
     const std::string rid = auth::newId();
-    Error e{ErrorCode::kPermissionDenied,
+    Status e{Status::Code::kPermissionDenied,
             "a request authenticated by the session cookie that changes state must send X-Requested-With: mtp"};
     Response r = errorResponse(e, rid);
     addSecurityHeaders(r, rid);

@@ -1,90 +1,29 @@
-// The closed set of API error codes (spec/api.md) and the one renderer that knows their HTTP
-// statuses: `{"error":{"code","message","requestId"}}`. Handlers return an Error value;
-// nothing else in the service picks a status code for an error.
-// Thread-safety: plain values and pure functions.
+// The one place that turns a Status (model/status.h) into HTTP: the status code of each code,
+// the names the spec spells (spec/api.md) and the body `{"error":{"code","message","requestId"}}`.
+// Nothing else in the service picks a status code for an error. A status's `detail` is never
+// written: the pipeline logs it where the answer is sent.
+// Thread-safety: pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "model/status.h"
 
 namespace mtp::http {
 
-enum class ErrorCode {
-  kInvalidArgument,       // 400
-  kUnauthenticated,       // 401
-  kMfaRequired,           // 401
-  kPermissionDenied,      // 403 (the body carries the decision id)
-  kNotFound,              // 404 (also: outside the caller's reach)
-  kConflict,              // 409
-  kPreconditionFailed,    // 412
-  kPayloadTooLarge,       // 413
-  kUnsupportedMediaType,  // 415
-  kUnprocessable,         // 422 (an Idempotency-Key reused with another request)
-  kTooManyRequests,       // 429
-  kUnavailable,           // 503 (+ Retry-After)
-  kInternal,              // 500
-};
-
 // "invalid_argument", ... as the spec spells them.
-std::string_view errorCodeName(ErrorCode code);
-int httpStatus(ErrorCode code);
+std::string_view errorCodeName(Status::Code code);
+int httpStatus(Status::Code code);
 
-struct Error {
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;               // for the client: never internals (no e.what(), no SQL)
-  std::string decision_id;           // permission_denied: the decision log's id
-  int retry_after_seconds = 0;       // too_many_requests / unavailable: Retry-After
-  std::vector<std::string> allow;    // method not allowed: the methods the path has (405)
+// The HTTP status of `s` (405 when `allow` is set, else httpStatus(s.code)).
+int httpStatus(const Status& s);
 
-  static Error invalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
-  static Error unauthenticated(std::string m = "authentication required") {
-    return {ErrorCode::kUnauthenticated, std::move(m)};
-  }
-  static Error mfaRequired(std::string m = "multi-factor authentication required") {
-    return {ErrorCode::kMfaRequired, std::move(m)};
-  }
-  static Error permissionDenied(std::string decision_id) {
-    Error e{ErrorCode::kPermissionDenied, "permission denied"};
-    e.decision_id = std::move(decision_id);
-    return e;
-  }
-  static Error notFound(std::string m = "not found") { return {ErrorCode::kNotFound, std::move(m)}; }
-  static Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
-  static Error preconditionFailed(std::string m) {
-    return {ErrorCode::kPreconditionFailed, std::move(m)};
-  }
-  static Error payloadTooLarge(std::string m = "request body too large") {
-    return {ErrorCode::kPayloadTooLarge, std::move(m)};
-  }
-  static Error unsupportedMediaType(std::string m = "content type must be application/json") {
-    return {ErrorCode::kUnsupportedMediaType, std::move(m)};
-  }
-  static Error unprocessable(std::string m) { return {ErrorCode::kUnprocessable, std::move(m)}; }
-  static Error tooManyRequests(int retry_after_seconds, std::string m = "too many requests") {
-    Error e{ErrorCode::kTooManyRequests, std::move(m)};
-    e.retry_after_seconds = retry_after_seconds;
-    return e;
-  }
-  static Error unavailable(int retry_after_seconds, std::string m = "service unavailable") {
-    Error e{ErrorCode::kUnavailable, std::move(m)};
-    e.retry_after_seconds = retry_after_seconds;
-    return e;
-  }
-  static Error internal() { return {ErrorCode::kInternal, "internal error"}; }
-  // 405: the body's code is invalid_argument (the spec's set has no 405 code); the status
-  // is 405 and the Allow header lists `allow`.
-  static Error methodNotAllowed(std::vector<std::string> allow) {
-    Error e{ErrorCode::kInvalidArgument, "method not allowed"};
-    e.allow = std::move(allow);
-    return e;
-  }
-};
-
-// The HTTP status of `e` (405 when `allow` is set, else httpStatus(e.code)).
-int httpStatus(const Error& e);
+// The Retry-After seconds of `s`, 0 for none: at least 1 for too_many_requests and
+// unavailable, `retry_after` for any other code that sets it (a busy Idempotency-Key).
+int retryAfterSeconds(const Status& s);
 
 // `{"error":{"code":...,"message":...,"requestId":...[,"decisionId":...]}}`
-std::string renderErrorBody(const Error& e, std::string_view request_id);
+std::string renderErrorBody(const Status& s, std::string_view request_id);
 
 }  // namespace mtp::http

@@ -59,28 +59,28 @@ bool isJsonContentType(std::string_view ct) {
   return t == "application/json";
 }
 
-std::expected<JsonBody, Error> JsonBody::parse(const RequestContext& ctx,
+std::expected<JsonBody, Status> JsonBody::parse(const RequestContext& ctx,
                                                std::initializer_list<std::string_view> allowed,
                                                std::size_t max_bytes) {
   return parse(ctx.header("content-type").value_or(""), ctx.body(), allowed,
                std::min(max_bytes, ctx.route().max_body));
 }
 
-std::expected<JsonBody, Error> JsonBody::parse(std::string_view content_type, std::string_view body,
+std::expected<JsonBody, Status> JsonBody::parse(std::string_view content_type, std::string_view body,
                                                std::initializer_list<std::string_view> allowed,
                                                std::size_t max_bytes) {
-  if (body.size() > max_bytes) return std::unexpected(Error::payloadTooLarge());
-  if (!isJsonContentType(content_type)) return std::unexpected(Error::unsupportedMediaType());
+  if (body.size() > max_bytes) return std::unexpected(Status::payloadTooLarge());
+  if (!isJsonContentType(content_type)) return std::unexpected(Status::unsupportedMediaType());
   std::string duplicate;
   nlohmann::json j = parseNotingDuplicates(body, duplicate);
-  if (j.is_discarded()) return std::unexpected(Error::invalidArgument("request body is not valid JSON"));
+  if (j.is_discarded()) return std::unexpected(Status::invalidArgument("request body is not valid JSON"));
   if (!duplicate.empty()) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(safeField(duplicate)) + " appears twice"));
+    return std::unexpected(Status::invalidArgument("field " + fieldName(safeField(duplicate)) + " appears twice"));
   }
-  if (!j.is_object()) return std::unexpected(Error::invalidArgument("request body must be a JSON object"));
+  if (!j.is_object()) return std::unexpected(Status::invalidArgument("request body must be a JSON object"));
   for (const auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return std::unexpected(Error::invalidArgument("unknown field " + fieldName(safeField(key))));
+      return std::unexpected(Status::invalidArgument("unknown field " + fieldName(safeField(key))));
     }
   }
   return JsonBody(std::move(j));
@@ -94,70 +94,70 @@ const nlohmann::json* JsonBody::find(std::string_view field) const {
 
 bool JsonBody::has(std::string_view field) const { return find(field) != nullptr; }
 
-std::expected<std::string, Error> JsonBody::requiredString(std::string_view field) const {
+std::expected<std::string, Status> JsonBody::requiredString(std::string_view field) const {
   const auto* v = find(field);
-  if (!v || v->is_null()) return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " is required"));
+  if (!v || v->is_null()) return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " is required"));
   if (!v->is_string()) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a string, not " +
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be a string, not " +
                                                   std::string(typeName(*v))));
   }
   return v->get<std::string>();
 }
 
-std::expected<std::optional<std::string>, Error> JsonBody::optionalString(std::string_view field) const {
+std::expected<std::optional<std::string>, Status> JsonBody::optionalString(std::string_view field) const {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::optional<std::string>();
   if (!v->is_string()) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a string, not " +
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be a string, not " +
                                                   std::string(typeName(*v))));
   }
   return std::optional<std::string>(v->get<std::string>());
 }
 
-std::expected<bool, Error> JsonBody::requiredBool(std::string_view field) const {
+std::expected<bool, Status> JsonBody::requiredBool(std::string_view field) const {
   auto b = optionalBool(field);
   if (!b) return std::unexpected(b.error());
-  if (!*b) return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " is required"));
+  if (!*b) return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " is required"));
   return **b;
 }
 
-std::expected<std::optional<bool>, Error> JsonBody::optionalBool(std::string_view field) const {
+std::expected<std::optional<bool>, Status> JsonBody::optionalBool(std::string_view field) const {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::optional<bool>();
   if (!v->is_boolean()) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be a boolean, not " +
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be a boolean, not " +
                                                   std::string(typeName(*v))));
   }
   return std::optional<bool>(v->get<bool>());
 }
 
-std::expected<std::optional<std::int64_t>, Error> JsonBody::optionalInt(std::string_view field,
+std::expected<std::optional<std::int64_t>, Status> JsonBody::optionalInt(std::string_view field,
                                                                         std::int64_t min,
                                                                         std::int64_t max) const {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::optional<std::int64_t>();
   if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX)) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an integer"));
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be an integer"));
   }
   std::int64_t n = v->get<std::int64_t>();
   if (n < min || n > max) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be between " +
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be between " +
                                                   std::to_string(min) + " and " + std::to_string(max)));
   }
   return std::optional<std::int64_t>(n);
 }
 
-std::expected<std::optional<std::vector<std::string>>, Error> JsonBody::optionalStringArray(
+std::expected<std::optional<std::vector<std::string>>, Status> JsonBody::optionalStringArray(
     std::string_view field) const {
   const auto* v = find(field);
   if (!v || v->is_null()) return std::optional<std::vector<std::string>>();
   if (!v->is_array()) {
-    return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
+    return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
   }
   std::vector<std::string> out;
   for (const auto& e : *v) {
     if (!e.is_string()) {
-      return std::unexpected(Error::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
+      return std::unexpected(Status::invalidArgument("field " + fieldName(field) + " must be an array of strings"));
     }
     out.push_back(e.get<std::string>());
   }

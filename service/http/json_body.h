@@ -29,23 +29,23 @@ namespace mtp::http {
 
 class JsonBody {
  public:
-  static std::expected<JsonBody, Error> parse(const RequestContext& ctx,
+  static std::expected<JsonBody, Status> parse(const RequestContext& ctx,
                                               std::initializer_list<std::string_view> allowed,
                                               std::size_t max_bytes = kDefaultMaxBody);
   // The same checks on a content type and a body as given.
-  static std::expected<JsonBody, Error> parse(std::string_view content_type, std::string_view body,
+  static std::expected<JsonBody, Status> parse(std::string_view content_type, std::string_view body,
                                               std::initializer_list<std::string_view> allowed,
                                               std::size_t max_bytes = kDefaultMaxBody);
 
   bool has(std::string_view field) const;
   // Present and null counts as absent for the optional getters.
-  std::expected<std::string, Error> requiredString(std::string_view field) const;
-  std::expected<std::optional<std::string>, Error> optionalString(std::string_view field) const;
-  std::expected<bool, Error> requiredBool(std::string_view field) const;
-  std::expected<std::optional<bool>, Error> optionalBool(std::string_view field) const;
-  std::expected<std::optional<std::int64_t>, Error> optionalInt(
+  std::expected<std::string, Status> requiredString(std::string_view field) const;
+  std::expected<std::optional<std::string>, Status> optionalString(std::string_view field) const;
+  std::expected<bool, Status> requiredBool(std::string_view field) const;
+  std::expected<std::optional<bool>, Status> optionalBool(std::string_view field) const;
+  std::expected<std::optional<std::int64_t>, Status> optionalInt(
       std::string_view field, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
-  std::expected<std::optional<std::vector<std::string>>, Error> optionalStringArray(
+  std::expected<std::optional<std::vector<std::string>>, Status> optionalStringArray(
       std::string_view field) const;
 
   const nlohmann::json& json() const { return j_; }

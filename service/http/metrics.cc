@@ -81,7 +81,7 @@ std::vector<Route> opsRoutes(const Metrics& metrics, ReadinessFn ready) {
   routes.push_back(Route{"GET", "/readyz", Access::publicRoute(), OrgSource::none(),
                          [ready = std::move(ready)](RequestContext&) -> HandlerResult {
                            std::string why = ready ? ready() : std::string();
-                           if (!why.empty()) return std::unexpected(Error::unavailable(5, why));
+                           if (!why.empty()) return std::unexpected(Status::unavailable(5, why));
                            return Response::json({{"status", "ready"}});
                          }});
   routes.push_back(Route{"GET", "/metrics", Access::publicRoute(), OrgSource::none(),

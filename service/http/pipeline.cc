@@ -7,7 +7,7 @@
 
 #include "auth/digest.h"
 #include "auth/random.h"
-#include "http/app_errors.h"
+#include "http/errors.h"
 
 namespace mtp::http {
 
@@ -121,19 +121,28 @@ void addSecurityHeaders(Response& r, std::string_view request_id) {
   set("X-Request-Id", std::string(request_id));
 }
 
-Response errorResponse(const Error& e, std::string_view request_id) {
+Response errorResponse(const Status& e, std::string_view request_id) {
   Response r;
   r.status = httpStatus(e);
   r.body = renderErrorBody(e, request_id);
+  // What the body never says (database text, a handler's own words) is logged here, once.
+  if (e.code == Status::Code::kInternal) {
+    const std::string& why = e.detail.empty() ? e.message : e.detail;
+    if (!why.empty() && why != "internal error") {
+      spdlog::error("request={} internal error: {}", request_id, why);
+    }
+  } else if (e.code == Status::Code::kUnavailable && !e.detail.empty()) {
+    spdlog::warn("request={} unavailable: {}", request_id, e.detail);
+  }
   if (!e.allow.empty()) {
     std::string allow;
     for (const auto& m : e.allow) allow += (allow.empty() ? "" : ", ") + m;
     r.headers.emplace_back("Allow", allow);
   }
-  if (e.retry_after_seconds > 0) {
-    r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
+  if (const int seconds = retryAfterSeconds(e); seconds > 0) {
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
   }
-  if (e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kMfaRequired) {
+  if (e.code == Status::Code::kUnauthenticated || e.code == Status::Code::kMfaRequired) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
   return r;
@@ -236,7 +245,7 @@ Response Pipeline::handle(const IncomingRequest& in) const noexcept {
       spdlog::error("request={} pipeline failure outside a handler", rid);
     } catch (...) {
     }
-    resp = errorResponse(Error::internal(), rid);
+    resp = errorResponse(Status::internal(), rid);
     addSecurityHeaders(resp, rid);
   }
   try {
@@ -249,7 +258,7 @@ Response Pipeline::handle(const IncomingRequest& in) const noexcept {
 
 Response Pipeline::run(const IncomingRequest& in, std::string& route_label) const {
   const std::string request_id = auth::newId();
-  auto fail = [&](const Error& e) {
+  auto fail = [&](const Status& e) {
     Response r = errorResponse(e, request_id);
     addSecurityHeaders(r, request_id);
     return r;
@@ -257,8 +266,8 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
 
   RouteMatch m = routes_.match(in.method, in.path);
   if (!m.route) {
-    if (!m.allow.empty()) return fail(Error::methodNotAllowed(std::move(m.allow)));
-    return fail(Error::notFound());
+    if (!m.allow.empty()) return fail(Status::methodNotAllowed(std::move(m.allow)));
+    return fail(Status::notFound());
   }
   const Route& route = *m.route;
   route_label = route.pattern;
@@ -276,10 +285,10 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   authz.emplace(nullptr, engine::Request{}, engine::ActionSet{}, app::DecisionSinks{}, request_id);
   ctx.authorization_ = &*authz;
 
-  if (in.body.size() > route.max_body) return fail(Error::payloadTooLarge());
+  if (in.body.size() > route.max_body) return fail(Status::payloadTooLarge());
 
   const Access::Kind kind = route.access.kind();
-  if (kind == Access::Kind::kUndeclared) return fail(Error::internal());  // build() forbids it
+  if (kind == Access::Kind::kUndeclared) return fail(Status::internal());  // build() forbids it
 
   if (kind != Access::Kind::kPublic) {
     std::string_view bearer, api_key;
@@ -293,11 +302,11 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
         api_key = trim(v);
       }
     }
-    if (bad_scheme || (bearer.empty() && api_key.empty())) return fail(Error::unauthenticated());
+    if (bad_scheme || (bearer.empty() && api_key.empty())) return fail(Status::unauthenticated());
     if (!bearer.empty() && !api_key.empty()) {
-      return fail(Error::invalidArgument("send either a bearer token or x-api-key, not both"));
+      return fail(Status::invalidArgument("send either a bearer token or x-api-key, not both"));
     }
-    std::expected<Principal, Error> p = [&]() -> std::expected<Principal, Error> {
+    std::expected<Principal, Status> p = [&]() -> std::expected<Principal, Status> {
       try {
         return authenticator_->authenticate(Credentials{bearer, api_key, ctx.client_ip_});
       } catch (const std::exception& e) {
@@ -305,7 +314,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       } catch (...) {
         spdlog::error("request={} authenticator threw a non-standard exception", request_id);
       }
-      return std::unexpected(Error::internal());
+      return std::unexpected(Status::internal());
     }();
     if (!p) return fail(p.error());
     ctx.principal_ = std::move(*p);
@@ -319,7 +328,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   } else if (route.org.kind == OrgSource::Kind::kHeader) {
     auto h = ctx.header(route.org.name);
     if (!h || trim(*h).empty()) {
-      return fail(Error::invalidArgument("the " + route.org.name + " header is required"));
+      return fail(Status::invalidArgument("the " + route.org.name + " header is required"));
     }
     ctx.organization_ = std::string(trim(*h));
   }
@@ -333,7 +342,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       view = engine_();
     } catch (...) {
       spdlog::error("request={} engine source threw", request_id);
-      return fail(Error::internal());
+      return fail(Status::internal());
     }
     app::DecisionSinks sinks;
     sinks.decided = [this, &ctx](const engine::Request& r, const engine::Decision& d,
@@ -358,11 +367,11 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
     // org-scoped. A list over every org the caller reaches asks about any org: the engine
     // answers whether some role the admin holds has the action; the handler then lists the
     // orgs of Authorization::orgReach.
-    auto ask = [&](engine::ActionId action) -> std::optional<Error> {
+    auto ask = [&](engine::ActionId action) -> std::optional<Status> {
       const bool per_org = engine::actionInfo(action).scope == engine::Scope::kOrg;
       engine::Request er = authz->request(action, per_org ? std::string_view(ctx.organization_) : "");
       er.any_organization = reach && per_org;
-      if (auto ok = authz->require(er); !ok) return toHttp(ok.error());
+      if (auto ok = authz->require(er); !ok) return ok.error();
       return std::nullopt;
     };
     if (auto denied = ask(routes_.actionOf(route))) return fail(*denied);
@@ -381,7 +390,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
   }
   if (!key) return runHandler(route, ctx);
   if (auto problem = idempotencyKeyProblem(*key); !problem.empty()) {
-    return fail(Error::invalidArgument(problem));
+    return fail(Status::invalidArgument(problem));
   }
   std::string key_hash, request_hash;
   if (anonymous) {
@@ -409,18 +418,18 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
       return r;
     }
     case IdempotencyKeys::Kind::kMismatch:
-      return fail(Error::unprocessable("this Idempotency-Key was used with a different request"));
+      return fail(Status::unprocessable("this Idempotency-Key was used with a different request"));
     case IdempotencyKeys::Kind::kInFlight: {
-      Error e = Error::conflict("a request with this Idempotency-Key is in progress");
-      e.retry_after_seconds = 1;
+      Status e = Status::conflict("a request with this Idempotency-Key is in progress");
+      e.retry_after = 1;
       return fail(e);
     }
     case IdempotencyKeys::Kind::kAlreadyApplied:
-      return fail(Error::conflict(
+      return fail(Status::conflict(
           "the request with this Idempotency-Key was applied but its answer was lost: read the "
           "resource to see the outcome"));
     case IdempotencyKeys::Kind::kUnavailable:
-      return fail(Error::unavailable(1, "service unavailable: the Idempotency-Key cannot be checked"));
+      return fail(Status::unavailable(1, "service unavailable: the Idempotency-Key cannot be checked"));
   }
   Response r;
   keys.runMarked(key_hash, [&] { r = runHandler(route, ctx); });
@@ -440,7 +449,7 @@ Response Pipeline::run(const IncomingRequest& in, std::string& route_label) cons
 
 Response Pipeline::runHandler(const Route& route, RequestContext& ctx) const {
   const std::string& request_id = ctx.request_id_;
-  auto fail = [&](const Error& e) {
+  auto fail = [&](const Status& e) {
     Response r = errorResponse(e, request_id);
     addSecurityHeaders(r, request_id);
     return r;
@@ -456,16 +465,10 @@ Response Pipeline::runHandler(const Route& route, RequestContext& ctx) const {
       spdlog::error("request={} route=\"{} {}\" handler threw a non-standard exception",
                     request_id, route.method, route.pattern);
     }
-    return std::unexpected(Error::internal());
+    return std::unexpected(Status::internal());
   }();
   if (!result) {
-    if (result.error().code == ErrorCode::kInternal) {
-      // Whatever message a handler put in an internal error stays in the log.
-      if (!result.error().message.empty() && result.error().message != "internal error") {
-        spdlog::error("request={} internal error: {}", request_id, result.error().message);
-      }
-      return fail(Error::internal());
-    }
+    // errorResponse logs an internal error's detail and answers "internal error".
     return fail(result.error());
   }
   Response r = std::move(*result);

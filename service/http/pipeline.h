@@ -46,8 +46,8 @@ struct PipelineOptions {
   std::shared_ptr<IdempotencyKeys> idempotency;
 };
 
-// The HTTP response of an Error, with `request_id` in the body.
-Response errorResponse(const Error& e, std::string_view request_id);
+// The HTTP response of an Status, with `request_id` in the body.
+Response errorResponse(const Status& e, std::string_view request_id);
 
 class Pipeline {
  public:

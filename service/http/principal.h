@@ -31,13 +31,13 @@ struct Credentials {
 
 // Turns credentials into a Principal. Implementations check the token or key (signature,
 // expiry, revocation) and that the admin exists; the engine decides everything else.
-// Return Error::unauthenticated() when the credentials are missing or invalid, or
-// Error::unavailable() when the store cannot be reached. Must not throw (a throw is
+// Return Status::unauthenticated() when the credentials are missing or invalid, or
+// Status::unavailable() when the store cannot be reached. Must not throw (a throw is
 // answered 500 internal).
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  virtual std::expected<Principal, Error> authenticate(const Credentials& credentials) = 0;
+  virtual std::expected<Principal, Status> authenticate(const Credentials& credentials) = 0;
 };
 
 }  // namespace mtp::http

@@ -13,12 +13,12 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 
 std::string bt(std::string_view s) { return "`" + std::string(s.substr(0, 64)) + "`"; }
 
-std::expected<std::int64_t, Error> parseInt(std::string_view name, std::string_view v,
+std::expected<std::int64_t, Status> parseInt(std::string_view name, std::string_view v,
                                             std::int64_t min, std::int64_t max) {
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
-    return std::unexpected(Error::invalidArgument(std::string(name) + " must be an integer from " +
+    return std::unexpected(Status::invalidArgument(std::string(name) + " must be an integer from " +
                                                   std::to_string(min) + " to " + std::to_string(max)));
   }
   return n;
@@ -36,22 +36,22 @@ std::optional<FilterOp> parseOp(std::string_view s) {
   return std::nullopt;
 }
 
-std::expected<Filter, Error> parseFilter(std::string_view f, const ListSpec& spec) {
+std::expected<Filter, Status> parseFilter(std::string_view f, const ListSpec& spec) {
   auto c1 = f.find(':');
   auto c2 = c1 == std::string_view::npos ? c1 : f.find(':', c1 + 1);
   if (c2 == std::string_view::npos) {
-    return std::unexpected(Error::invalidArgument("filter " + bt(f) + " must be field:op:value"));
+    return std::unexpected(Status::invalidArgument("filter " + bt(f) + " must be field:op:value"));
   }
   Filter out;
   out.field = std::string(f.substr(0, c1));
   std::string_view op = f.substr(c1 + 1, c2 - c1 - 1);
   out.value = std::string(f.substr(c2 + 1));  // may contain ':'
   if (!contains(spec.filterable, out.field)) {
-    return std::unexpected(Error::invalidArgument("cannot filter on " + bt(out.field)));
+    return std::unexpected(Status::invalidArgument("cannot filter on " + bt(out.field)));
   }
   auto parsed = parseOp(op);
   if (!parsed) {
-    return std::unexpected(Error::invalidArgument("unknown filter operator " + bt(op) +
+    return std::unexpected(Status::invalidArgument("unknown filter operator " + bt(op) +
                                                   " (eq ne gt ge lt le in search)"));
   }
   out.op = *parsed;
@@ -64,37 +64,37 @@ std::expected<Filter, Error> parseFilter(std::string_view f, const ListSpec& spe
       rest.remove_prefix(bar + 1);
     }
     if (out.values.size() > 100) {
-      return std::unexpected(Error::invalidArgument("filter " + bt(out.field) + ": at most 100 values for `in`"));
+      return std::unexpected(Status::invalidArgument("filter " + bt(out.field) + ": at most 100 values for `in`"));
     }
   } else {
     out.values.push_back(out.value);
   }
   if (out.op == FilterOp::kSearch && out.value.empty()) {
-    return std::unexpected(Error::invalidArgument("filter " + bt(out.field) + ": search needs a value"));
+    return std::unexpected(Status::invalidArgument("filter " + bt(out.field) + ": search needs a value"));
   }
   return out;
 }
 
 }  // namespace
 
-std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSpec& spec) {
+std::expected<ListQuery, Status> parseListQuery(const Params& query, const ListSpec& spec) {
   ListQuery q;
   bool seen_limit = false, seen_skip = false, seen_sort = false;
   for (const auto& [name, value] : query) {
     if (name == "limit") {
-      if (seen_limit) return std::unexpected(Error::invalidArgument("limit given twice"));
+      if (seen_limit) return std::unexpected(Status::invalidArgument("limit given twice"));
       seen_limit = true;
       auto n = parseInt("limit", value, 1, kMaxLimit);
       if (!n) return std::unexpected(n.error());
       q.limit = static_cast<int>(*n);
     } else if (name == "skip") {
-      if (seen_skip) return std::unexpected(Error::invalidArgument("skip given twice"));
+      if (seen_skip) return std::unexpected(Status::invalidArgument("skip given twice"));
       seen_skip = true;
       auto n = parseInt("skip", value, 0, 1'000'000'000);
       if (!n) return std::unexpected(n.error());
       q.skip = *n;
     } else if (name == "sort") {
-      if (seen_sort) return std::unexpected(Error::invalidArgument("sort given twice"));
+      if (seen_sort) return std::unexpected(Status::invalidArgument("sort given twice"));
       seen_sort = true;
       std::string_view rest = value;
       while (true) {
@@ -106,10 +106,10 @@ std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSp
           key.remove_prefix(1);
         }
         if (!contains(spec.sortable, key)) {
-          return std::unexpected(Error::invalidArgument("cannot sort on " + bt(key)));
+          return std::unexpected(Status::invalidArgument("cannot sort on " + bt(key)));
         }
         if (std::any_of(q.sort.begin(), q.sort.end(), [&](const SortKey& s) { return s.field == key; })) {
-          return std::unexpected(Error::invalidArgument("sort names " + bt(key) + " twice"));
+          return std::unexpected(Status::invalidArgument("sort names " + bt(key) + " twice"));
         }
         k.field = std::string(key);
         q.sort.push_back(std::move(k));
@@ -126,9 +126,9 @@ std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSp
         if (semi == std::string_view::npos) break;
         rest.remove_prefix(semi + 1);
       }
-      if (q.filters.size() > 20) return std::unexpected(Error::invalidArgument("at most 20 filters"));
+      if (q.filters.size() > 20) return std::unexpected(Status::invalidArgument("at most 20 filters"));
     } else if (!contains(spec.other_params, name)) {
-      return std::unexpected(Error::invalidArgument("unknown query parameter " + bt(name)));
+      return std::unexpected(Status::invalidArgument("unknown query parameter " + bt(name)));
     }
   }
   return q;

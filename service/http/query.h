@@ -57,6 +57,6 @@ inline constexpr int kMaxLimit = 100;
 // Parses `limit`, `skip`, `sort` and every `filter` of `query`. Unknown parameter names
 // (not in the list above nor in spec.other_params) are refused too, so a typo does not
 // silently return everything.
-std::expected<ListQuery, Error> parseListQuery(const Params& query, const ListSpec& spec);
+std::expected<ListQuery, Status> parseListQuery(const Params& query, const ListSpec& spec);
 
 }  // namespace mtp::http

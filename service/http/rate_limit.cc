@@ -153,7 +153,7 @@ void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimiter> li
         if (wait == 0) {
           if (auto account = accountKey(ctx, how)) wait = limiter->take(family + "|acct|" + *account, account_rule);
         }
-        if (wait > 0) return std::unexpected(Error::tooManyRequests(wait, "too many attempts: try again later"));
+        if (wait > 0) return std::unexpected(Status::tooManyRequests(wait, "too many attempts: try again later"));
         return inner(ctx);
       };
     }

@@ -33,7 +33,7 @@ class RequestContext;
 using DenialFn = std::function<void(const RequestContext& ctx, const engine::Request& request,
                                     const engine::Decision& decision, std::string_view decision_id)>;
 
-// What a handler answers on success. Errors are returned as Error, never as a Response.
+// What a handler answers on success. Errors are returned as Status, never as a Response.
 struct Response {
   int status = 200;
   std::string body;

@@ -22,7 +22,7 @@
 
 namespace mtp::http {
 
-using HandlerResult = std::expected<Response, Error>;
+using HandlerResult = std::expected<Response, Status>;
 using Handler = std::function<HandlerResult(RequestContext&)>;
 
 // What a route requires. Default-constructed = "not declared": build() refuses it.

@@ -122,7 +122,7 @@ class PistacheHandler : public Pistache::Http::Handler {
       }
     } catch (...) {
       // Only allocation failures can land here; answer something rather than hang.
-      resp = errorResponse(Error::internal(), "");
+      resp = errorResponse(Status::internal(), "");
       addSecurityHeaders(resp, "");
     }
     send(writer, resp, inflight_);
@@ -187,7 +187,7 @@ class PistacheHandler : public Pistache::Http::Handler {
       try {
         resp = run ? answerApi(*pipeline, browser, job->in, job->cookies) : busy();
       } catch (...) {
-        resp = errorResponse(Error::internal(), "");
+        resp = errorResponse(Status::internal(), "");
         addSecurityHeaders(resp, "");
       }
       send(job->writer, resp, inflight);
@@ -196,7 +196,7 @@ class PistacheHandler : public Pistache::Http::Handler {
   }
 
   static Response busy() {
-    Response resp = errorResponse(Error::unavailable(1, "too many sign-ins at once: try again shortly"), "");
+    Response resp = errorResponse(Status::unavailable(1, "too many sign-ins at once: try again shortly"), "");
     addSecurityHeaders(resp, "");
     return resp;
   }

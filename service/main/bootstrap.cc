@@ -25,9 +25,9 @@ nlohmann::json change(const std::string& field, const std::string& to) {
   return {{"field", field}, {"from", ""}, {"to", to}};
 }
 
-std::string storeMessage(const store::Status& s) {
+std::string storeMessage(const Status& s) {
   if (s.isConflict()) return "an administrator with this email exists in the provider";
-  return std::string(store::statusCodeName(s.code)) + ": " + s.message;
+  return s.text();
 }
 
 }  // namespace
@@ -57,21 +57,21 @@ std::expected<ProviderOwnerCreated, std::string> createProviderWithOwner(
   ProviderOwnerCreated out;
   out.provider_id = auth::newId();
   const model::TenantScope scope{out.provider_id};
-  auto done = store.transact([&](store::Tx& tx) -> store::Result<bool> {
+  auto done = store.transact([&](store::Tx& tx) -> Result<bool> {
     if (spec.only_if_no_provider) {
       auto existing = tx.listProviders();
-      if (!existing) return store::fail(existing.error());
+      if (!existing) return fail(existing.error());
       if (!existing->empty()) return false;
     }
     model::ProviderRecord p;
     p.id = out.provider_id;
     p.name = spec.provider_name;
-    if (auto r = tx.createProvider(scope, p); !r) return store::fail(r.error());
+    if (auto r = tx.createProvider(scope, p); !r) return fail(r.error());
     if (auto r = tx.appendActivity(scope, systemEvent(out.provider_id, "provider_create", "provider",
                                                       out.provider_id,
                                                       nlohmann::json::array({change("name", p.name)})));
         !r)
-      return store::fail(r.error());
+      return fail(r.error());
 
     model::AdminRecord a;
     a.provider_id = out.provider_id;
@@ -82,13 +82,13 @@ std::expected<ProviderOwnerCreated, std::string> createProviderWithOwner(
     a.status = model::AdminStatus::kActive;
     a.all_organizations = true;
     auto admin = tx.createAdmin(scope, a, *hash);
-    if (!admin) return store::fail(admin.error());
+    if (!admin) return fail(admin.error());
     out.admin_id = *admin;
     auto changes = nlohmann::json::array({change("email", a.email), change("roleName", a.role_name),
                                           change("status", "active"),
                                           change("allOrganizations", "true")});
     if (auto r = tx.appendActivity(scope, systemEvent(out.provider_id, "admin_create", "admin", *admin, changes)); !r)
-      return store::fail(r.error());
+      return fail(r.error());
     return true;
   });
   if (!done) return std::unexpected(storeMessage(done.error()));

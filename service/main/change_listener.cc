@@ -55,7 +55,7 @@ bool ChangeListener::fullReload() {
   const auto t0 = std::chrono::steady_clock::now();
   auto r = app_.refreshDirectory();
   if (!r) {
-    spdlog::warn("change feed: full directory reload failed ({}): retrying", r.error().message);
+    spdlog::warn("change feed: full directory reload failed ({}): retrying", r.error().text());
     return false;
   }
   ++full_reloads_;
@@ -78,7 +78,7 @@ void ChangeListener::run() {
       need_full = true;
       if (!reported_down)
         spdlog::warn("{}: not ready until it is back and the directory reloaded",
-                     batch.error().message);
+                     batch.error().text());
       reported_down = true;
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, options_.retry, [this] { return stopping_.load(); });

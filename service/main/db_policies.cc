@@ -10,7 +10,7 @@ std::string DbPolicies::label() const {
 
 std::expected<DbPolicies, std::string> loadDbPolicies(store::Store& store) {
   auto active = store.query([](store::Tx& tx) { return tx.getActivePolicy(); });
-  if (!active) return std::unexpected("database: " + active.error().message);
+  if (!active) return std::unexpected("database: " + active.error().text());
   if (!*active) {
     return std::unexpected(
         "no policy version in the database: push one with `mtpctl policy push --db URL DIR`");
@@ -30,7 +30,7 @@ std::expected<DbPolicies, std::string> loadDbPolicies(store::Store& store) {
 
 std::expected<std::optional<std::int64_t>, std::string> activeDbPolicyVersion(store::Store& store) {
   auto v = store.query([](store::Tx& tx) { return tx.activePolicyVersion(); });
-  if (!v) return std::unexpected("database: " + v.error().message);
+  if (!v) return std::unexpected("database: " + v.error().text());
   return *v;
 }
 

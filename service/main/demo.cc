@@ -71,7 +71,7 @@ nlohmann::json change(const std::string& field, const std::string& to) {
 std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::PasswordHasher& passwords) {
   DemoOutcome out;
   auto providers = store.query([](store::Tx& tx) { return tx.listProviders(); });
-  if (!providers) return std::unexpected("database: " + providers.error().message);
+  if (!providers) return std::unexpected("database: " + providers.error().text());
   if (!providers->empty()) {
     for (const auto& p : *providers)
       if (p.name == kDemoProviderName) {
@@ -97,18 +97,18 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
 
   out.provider_id = auth::newId();
   const model::TenantScope scope{out.provider_id};
-  auto done = store.transact([&](store::Tx& tx) -> store::Result<bool> {
+  auto done = store.transact([&](store::Tx& tx) -> Result<bool> {
     auto existing = tx.listProviders();
-    if (!existing) return store::fail(existing.error());
+    if (!existing) return fail(existing.error());
     if (!existing->empty()) return false;
     model::ProviderRecord p;
     p.id = out.provider_id;
     p.name = kDemoProviderName;
-    if (auto r = tx.createProvider(scope, p); !r) return store::fail(r.error());
+    if (auto r = tx.createProvider(scope, p); !r) return fail(r.error());
     if (auto r = tx.appendActivity(scope, systemEvent(p.id, "provider_create", "provider", p.id,
                                                       nlohmann::json::array({change("name", p.name)})));
         !r)
-      return store::fail(r.error());
+      return fail(r.error());
 
     std::vector<std::string> org_ids;
     out.organizations.clear();
@@ -118,7 +118,7 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
       rec.name = o.name;
       rec.tags = o.tags;
       auto id = tx.createOrganization(scope, rec);
-      if (!id) return store::fail(id.error());
+      if (!id) return fail(id.error());
       auto changes = nlohmann::json::array({change("name", rec.name)});
       if (!o.tags.empty()) {
         std::string joined;
@@ -126,7 +126,7 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
         changes.push_back(change("tags", joined));
       }
       if (auto r = tx.appendActivity(scope, systemEvent(p.id, "organization_create", "organization", *id, changes, *id)); !r)
-        return store::fail(r.error());
+        return fail(r.error());
       org_ids.push_back(*id);
       out.organizations.push_back(o.name);
     }
@@ -139,12 +139,12 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
       app_rec.name = name;
       app_rec.type = type;
       auto id = tx.createApplication(scope, app_rec);
-      if (!id) return store::fail(id.error());
+      if (!id) return fail(id.error());
       if (auto r = tx.appendActivity(scope, systemEvent(p.id, "application_create", "application", *id,
                                                         nlohmann::json::array({change("name", name), change("type", type)}),
                                                         app_rec.org_id));
           !r)
-        return store::fail(r.error());
+        return fail(r.error());
     }
 
     for (std::size_t i = 0; i < demoAdmins().size(); ++i) {
@@ -160,13 +160,13 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
       a.enable_multi_factor = spec.mfa;
       a.all_organizations = !spec.granted;
       auto id = tx.createAdmin(scope, a, hashes[i]);
-      if (!id) return store::fail(id.error());
+      if (!id) return fail(id.error());
       std::string granted;
       login.organizations.clear();
       if (spec.granted) {
         for (std::size_t k = 0; k < 2; ++k) {
           if (auto r = tx.putGrant(scope, model::GrantRecord{*id, org_ids[k], "", std::nullopt, 0}); !r)
-            return store::fail(r.error());
+            return fail(r.error());
           granted += (granted.empty() ? "" : ",") + org_ids[k];
           login.organizations.push_back(demoOrgs()[k].name);
         }
@@ -177,11 +177,11 @@ std::expected<DemoOutcome, std::string> seedDemo(store::Store& store, auth::Pass
            change("allOrganizations", a.all_organizations ? "true" : "false")});
       if (!granted.empty()) changes.push_back(change("organizations", granted));
       if (auto r = tx.appendActivity(scope, systemEvent(p.id, "admin_create", "admin", *id, changes)); !r)
-        return store::fail(r.error());
+        return fail(r.error());
     }
     return true;
   });
-  if (!done) return std::unexpected(std::string(store::statusCodeName(done.error().code)) + ": " + done.error().message);
+  if (!done) return std::unexpected(done.error().text());
   if (!*done) {  // another process seeded something meanwhile
     DemoOutcome none;
     none.already_seeded = true;

@@ -61,8 +61,7 @@ const std::array<DemoDevice, 3>& demoDevices() {
   return devices;
 }
 
-std::string err(const app::AppError& e) { return e.message; }
-std::string err(const store::Status& s) { return s.message; }
+std::string err(const Status& s) { return s.text(); }
 
 // A ConnectWise Manage integration against nothing real (demo: true; its syncs contact no
 // PSA), with the first two orgs mapped, as the Integrations tab shows one configured.
@@ -84,16 +83,16 @@ std::expected<void, std::string> seedDemoIntegration(app::AppContext& app, const
     maps.push_back(store::PsaMappingRecord{orgs[i].id, orgs[i].name, std::to_string(101 + i), orgs[i].name + " (PSA)",
                                            std::to_string(3001 + i), std::to_string(25 + i)});
   }
-  auto done = app.store().transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = app.store().transact([&](store::Tx& tx) -> Result<void> {
     if (auto p = tx.putIntegration(actor.scope(), r); !p) return p;
     if (auto m = tx.replacePsaMappings(actor.scope(), r.kind, maps); !m) return m;
     store::SyncRunRecord run;
     run.kind = r.kind;
     run.queued_at = run.next_attempt_at = app.now();
-    if (auto q = tx.queueSyncRun(actor.scope(), run); !q) return store::fail(q.error());
+    if (auto q = tx.queueSyncRun(actor.scope(), run); !q) return fail(q.error());
     auto ev = app::systemEvent(actor.scope(), "integration_update", "integration", r.kind,
                                {app::Change{"demo", "", "true"}}, {}, "system");
-    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return store::fail(a.error());
+    if (auto a = tx.appendActivity(actor.scope(), ev); !a) return fail(a.error());
     return {};
   });
   if (!done) return std::unexpected(err(done.error()));
@@ -130,7 +129,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
   app::DeviceService devices(app);
   for (std::size_t oi = 0; oi < orgs->results.size(); ++oi) {
     const auto& org = orgs->results[oi];
-    auto done = store.transact([&](store::Tx& tx) -> store::Result<void> {
+    auto done = store.transact([&](store::Tx& tx) -> Result<void> {
       for (const auto& u : demoUsers()) {
         model::SystemUserRecord r;
         r.provider_id = demo.provider_id;
@@ -149,17 +148,17 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
         if (u.suspend_in_days) r.scheduled_suspension_at = now + u.suspend_in_days * kDay;
         if (u.activate_in_days) r.scheduled_activation_at = now + u.activate_in_days * kDay;
         auto id = tx.createSystemUser(scope, r, u.password ? std::optional(*hash) : std::nullopt);
-        if (!id) return store::fail(id.error());
+        if (!id) return fail(id.error());
         for (int i = 0; i < u.locked_by_failures; ++i) {
-          if (auto f = tx.recordSystemUserFailedLogin(scope, org.id, *id, 5); !f) return store::fail(f.error());
+          if (auto f = tx.recordSystemUserFailedLogin(scope, org.id, *id, 5); !f) return fail(f.error());
         }
         if (u.forced_reset) {
-          if (auto f = tx.expireSystemUserPassword(scope, org.id, *id); !f) return store::fail(f.error());
+          if (auto f = tx.expireSystemUserPassword(scope, org.id, *id); !f) return fail(f.error());
         }
         auto ev = app::systemEvent(scope, "user_create", "user", *id,
                                    {{"username", "", r.username}, {"state", "", std::string(model::userStateText(r.state))}},
                                    org.id);
-        if (auto e = tx.appendActivity(scope, ev); !e) return store::fail(e.error());
+        if (auto e = tx.appendActivity(scope, ev); !e) return fail(e.error());
         ++out.users;
       }
       // MDM: one org's APNs certificate expired, others expiring within 10 / 30 days, later.
@@ -168,7 +167,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
           {org.id, "", "apns_certificate", now + mdm_days[oi % 4] * kDay},
           {org.id, "", "vpp_token", now + (mdm_days[(oi + 1) % 4] + 1) * kDay},
           {org.id, "", "ade_token", now + 365 * kDay}};
-      if (auto m = tx.putOrgMdm(scope, org.id, mdm); !m) return store::fail(m.error());
+      if (auto m = tx.putOrgMdm(scope, org.id, mdm); !m) return fail(m.error());
       // A users report of the org, requested 3 hours ago: mtpd's report job builds it.
       store::ReportRequestRecord report;
       report.org_id = org.id;
@@ -177,14 +176,14 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
       report.requested_by = actor.admin_id;
       report.created = now - 3 * 3600;
       report.org_ids = {org.id};
-      if (auto rp = tx.createReportRequest(scope, report); !rp) return store::fail(rp.error());
+      if (auto rp = tx.createReportRequest(scope, report); !rp) return fail(rp.error());
       // 35 days of usage (the snapshot job records today's real counts at start).
       for (std::int64_t d = 35; d >= 1; --d) {
         const auto users = static_cast<std::int64_t>(demoUsers().size()) - (d % 4);
         if (auto s = tx.recordUsageSnapshot(scope, org.id, app::epochDayOf(now - d * kDay), users,
                                             static_cast<std::int64_t>(demoDevices().size()));
             !s)
-          return store::fail(s.error());
+          return fail(s.error());
       }
       return {};
     });
@@ -204,7 +203,7 @@ std::expected<DemoFleet, std::string> seedDemoFleet(app::AppContext& app, const 
       f.version = "1.0.0";
       auto reg = devices.registerDevice(key->key, f, "127.0.0.1");
       if (!reg) return std::unexpected(err(reg.error()));
-      auto facts = store.transact([&](store::Tx& tx) -> store::Result<void> {
+      auto facts = store.transact([&](store::Tx& tx) -> Result<void> {
         model::DeviceCheckin c;
         c.uptime_seconds = d.uptime_days * kDay;
         c.at = now - d.last_contact_days_ago * kDay;

@@ -44,7 +44,7 @@ void StoreIdempotencyKeys::purgeNowAndThen(std::int64_t now) {
   std::int64_t due = next_purge_.load();
   if (now < due || !next_purge_.compare_exchange_strong(due, now + 600)) return;
   auto purged = store_.transact([&](store::Tx& tx) { return tx.purgeIdempotencyKeys(now - keep_); });
-  if (!purged) spdlog::warn("idempotency keys: purge failed: {}", purged.error().message);
+  if (!purged) spdlog::warn("idempotency keys: purge failed: {}", purged.error().text());
 }
 
 http::IdempotencyKeys::Begin StoreIdempotencyKeys::begin(const std::string& key_hash,
@@ -60,9 +60,9 @@ http::IdempotencyKeys::Begin StoreIdempotencyKeys::begin(const std::string& key_
     r.lease_until = now + lease_;
     return r;
   };
-  auto done = store_.transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = store_.transact([&](store::Tx& tx) -> Result<void> {
     auto cur = tx.getIdempotencyKey(key_hash);  // held until the commit
-    if (!cur && !cur.error().isNotFound()) return store::fail(cur.error());
+    if (!cur && !cur.error().isNotFound()) return fail(cur.error());
     if (!cur || cur->created < now - keep_) {
       out.kind = Kind::kRun;
       return tx.putIdempotencyKey(fresh());
@@ -91,7 +91,7 @@ http::IdempotencyKeys::Begin StoreIdempotencyKeys::begin(const std::string& key_
   if (!done) {
     // Two first requests at once: the second insert meets the first's row.
     if (done.error().isConflict()) return Begin{Kind::kInFlight, {}};
-    spdlog::warn("idempotency key: reservation failed: {}", done.error().message);
+    spdlog::warn("idempotency key: reservation failed: {}", done.error().text());
     return Begin{Kind::kUnavailable, {}};
   }
   return out;
@@ -104,11 +104,11 @@ void StoreIdempotencyKeys::runMarked(const std::string& key_hash, const std::fun
 
 void StoreIdempotencyKeys::finish(const std::string& key_hash, const http::StoredAnswer* answer) {
   const std::int64_t now = clock_();
-  auto done = store_.transact([&](store::Tx& tx) -> store::Result<void> {
+  auto done = store_.transact([&](store::Tx& tx) -> Result<void> {
     auto cur = tx.getIdempotencyKey(key_hash);
     if (!cur) {
       if (cur.error().isNotFound()) return {};  // purged meanwhile: nothing to keep
-      return store::fail(cur.error());
+      return fail(cur.error());
     }
     if (answer == nullptr) {
       // Given up: a retry runs again, unless a write committed (then it learns so: 409).
@@ -124,13 +124,13 @@ void StoreIdempotencyKeys::finish(const std::string& key_hash, const http::Store
   });
   // The reservation stays: retries answer 409 until its lease ends, then run again only if
   // nothing committed.
-  if (!done) spdlog::warn("idempotency key: answer not stored: {}", done.error().message);
+  if (!done) spdlog::warn("idempotency key: answer not stored: {}", done.error().text());
 }
 
 void StoreIdempotencyKeys::forget(const std::string& key_hash) {
   auto done = store_.transact([&](store::Tx& tx) { return tx.deleteIdempotencyKey(key_hash); });
   // Left behind, the reservation ends with its lease (then runs again or answers 409).
-  if (!done) spdlog::warn("idempotency key: reservation not removed: {}", done.error().message);
+  if (!done) spdlog::warn("idempotency key: reservation not removed: {}", done.error().text());
 }
 
 }  // namespace mtp::service

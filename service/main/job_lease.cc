@@ -11,7 +11,7 @@ bool JobLease::mayRun() {
   auto held = lock_->hold();
   if (!held) {
     if (!reported_error_)
-      spdlog::warn("job {}: lease unknown ({}): not run", job_, held.error().message);
+      spdlog::warn("job {}: lease unknown ({}): not run", job_, held.error().text());
     reported_error_ = true;
     held_ = false;
     return false;
@@ -30,7 +30,7 @@ bool JobLease::mayRun() {
 std::expected<std::unique_ptr<JobLease>, std::string> openJobLease(const std::string& db,
                                                                    const std::string& job) {
   auto lock = store::openJobLock(db, job);
-  if (!lock) return std::unexpected(lock.error().message);
+  if (!lock) return std::unexpected(lock.error().text());
   return std::make_unique<JobLease>(std::move(*lock), job);
 }
 

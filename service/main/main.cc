@@ -74,13 +74,13 @@ int migrateOnly(const std::string& db) {
   so.pool_size = 1;
   auto store = mtp::store::openStore(so);
   if (!store) {
-    std::cerr << "mtpd migrate: database: " << store.error().message << "\n";
+    std::cerr << "mtpd migrate: database: " << store.error().text() << "\n";
     return 1;
   }
   auto before = (*store)->schemaVersion();
   auto version = (*store)->migrate();
   if (!version) {
-    std::cerr << "mtpd migrate: " << version.error().message << "\n";
+    std::cerr << "mtpd migrate: " << version.error().text() << "\n";
     return 1;
   }
   std::cout << "mtpd migrate: schema at version " << *version;
@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
   }
   if (seeded) {
     if (auto r = app.refreshDirectory(); !r) {
-      std::cerr << "mtpd: directory: " << r.error().message << "\n";
+      std::cerr << "mtpd: directory: " << r.error().text() << "\n";
       return 1;
     }
   }
@@ -361,7 +361,7 @@ int main(int argc, char** argv) {
         "invoice close", std::chrono::seconds(invoice_interval),
         [&store = app.store()] {
           auto n = mtp::app::closePreviousMonth(store, static_cast<std::int64_t>(std::time(nullptr)));
-          if (!n) spdlog::warn("invoice close: {}", n.error().message);
+          if (!n) spdlog::warn("invoice close: {}", n.error().text());
           else if (*n > 0) spdlog::info("invoice close: {} invoices created", *n);
         },
         [l = invoice_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
@@ -373,7 +373,7 @@ int main(int argc, char** argv) {
         "activity retention", std::chrono::seconds(retention_interval),
         [&store = app.store(), retention] {
           auto pass = mtp::app::maintainActivity(store, static_cast<std::int64_t>(std::time(nullptr)), retention);
-          if (!pass) spdlog::warn("activity retention: {}", pass.error().message);
+          if (!pass) spdlog::warn("activity retention: {}", pass.error().text());
           else if (auto what = mtp::app::describe(*pass); !what.empty()) spdlog::info("activity retention: {}", what);
         },
         [l = activity_lease.get()] { return l->mayRun(); }, std::chrono::milliseconds(usage_standby_ms));
@@ -395,7 +395,7 @@ int main(int argc, char** argv) {
     else spdlog::error("SIGHUP: policies not reloaded, the live set stays:\n{}", p.error());
     auto r = app.refreshDirectory();
     if (r) spdlog::info("SIGHUP: directory reloaded");
-    else spdlog::error("SIGHUP: directory reload failed: {}", r.error().message);
+    else spdlog::error("SIGHUP: directory reload failed: {}", r.error().text());
   }
   spdlog::info("signal {}: draining (at most {} s), then shutting down", sig, drain_seconds);
   (*mtpd)->drain(std::chrono::seconds(drain_seconds));  // before what the handlers use stops

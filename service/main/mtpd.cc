@@ -56,14 +56,14 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   so.pool_size = static_cast<std::size_t>(std::max(o.threads, 1)) + 1;
   so.clock = clock;
   auto store = store::openStore(so);
-  if (!store) return std::unexpected("database: " + store.error().message);
+  if (!store) return std::unexpected("database: " + store.error().text());
   m->store_ = std::move(*store);
   auto version = m->store_->migrate();
-  if (!version) return std::unexpected("database: " + version.error().message);
+  if (!version) return std::unexpected("database: " + version.error().text());
   // Issue 11 item 5: a database mtpd cannot write (a read-only file or server, a full disk)
   // is refused at start, not discovered by the first client.
   if (auto probe = m->store_->probeWrite(); !probe) {
-    return std::unexpected("database: not writable (" + probe.error().message +
+    return std::unexpected("database: not writable (" + probe.error().text() +
                            "): mtpd needs a database it can write");
   }
 
@@ -91,7 +91,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   }
   m->policy_label_ = policy_version;
   auto dir = m->store_->loadDirectory();
-  if (!dir) return std::unexpected("database: " + dir.error().message);
+  if (!dir) return std::unexpected("database: " + dir.error().text());
   auto authorizer = engine::Authorizer::create(policies, std::move(*dir));
   if (!authorizer) return std::unexpected("directory: " + authorizer.error().message);
   m->authorizer_ = std::move(*authorizer);
@@ -116,7 +116,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   m->metrics_ = std::make_shared<http::Metrics>();
   if (o.follow_changes) {
     auto feed = store::openChangeFeed(o.db);
-    if (!feed) return std::unexpected("change feed: " + feed.error().message);
+    if (!feed) return std::unexpected("change feed: " + feed.error().text());
     ChangeListenerOptions lo;
     if (o.policies_from_db) {
       // A new active version (or a gap, which may hide one): swap it in; a version that does
@@ -190,7 +190,7 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
          if (!ping) return "database unreachable";
          // After a write failed on storage, not ready until a write (or this probe) commits.
          auto writable = st->writable();
-         return writable ? "" : "database not writable: " + writable.error().message;
+         return writable ? "" : "database not writable: " + writable.error().text();
        }))
     routes.push_back(std::move(r));
   auto server = http::Server::start(

@@ -81,8 +81,6 @@ class Mtpd {
   http::Metrics& metrics() { return *metrics_; }
   // The decision log (null without MtpdOptions::decision_log.path).
   decisions::DecisionLog* decisionLog() { return decision_log_.get(); }
-  // The change listener (null unless follow_changes).
-  ChangeListener* changeListener() { return listener_.get(); }
 
   // From now on /readyz answers 200 (while the database answers).
   void markReady() { ready_->store(true); }
@@ -99,8 +97,6 @@ class Mtpd {
   // again and swaps the new set in; on any error the live set stays and every diagnostic is
   // returned (one per line).
   std::expected<void, std::string> reloadPolicies();
-  // The database's policy version live here (0 unless policies_from_db).
-  std::int64_t livePolicyVersion() const { return live_db_version_->load(); }
 
  private:
   Mtpd() = default;

@@ -189,7 +189,7 @@ void OutboxSender::pass() {
   }
   auto pending = store_.query([&](store::Tx& tx) { return tx.pendingEmails(limit, options_.max_attempts); });
   if (!pending) {
-    spdlog::warn("outbox: cannot read pending emails: {}", store::statusCodeName(pending.error().code));
+    spdlog::warn("outbox: cannot read pending emails: {}", pending.error().text());
     return;
   }
   const auto steady = std::chrono::steady_clock::now();
@@ -203,7 +203,7 @@ void OutboxSender::pass() {
     const std::string error = deliver(email);
     if (error.empty()) {
       auto marked = store_.transact([&](store::Tx& tx) { return tx.markEmailSent(email.id, now()); });
-      if (!marked) spdlog::error("outbox: email {} sent but not marked sent: {}", email.id, marked.error().message);
+      if (!marked) spdlog::error("outbox: email {} sent but not marked sent: {}", email.id, marked.error().text());
       else spdlog::info("outbox: email {} sent", email.id);
       std::lock_guard lock(mu_);
       ++sent_;
@@ -215,7 +215,7 @@ void OutboxSender::pass() {
       if (stopping_ && error == "aborted: shutting down") return;  // not the email's fault
     }
     auto marked = store_.transact([&](store::Tx& tx) { return tx.markEmailFailed(email.id, error); });
-    if (!marked) spdlog::error("outbox: email {} failure not recorded: {}", email.id, marked.error().message);
+    if (!marked) spdlog::error("outbox: email {} failure not recorded: {}", email.id, marked.error().text());
     const int attempts = email.attempts + 1;
     spdlog::warn("outbox: email {} attempt {}/{} failed: {}", email.id, attempts, options_.max_attempts, error);
     std::lock_guard lock(mu_);

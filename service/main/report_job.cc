@@ -32,10 +32,10 @@ void ReportJob::run(const std::stop_token& stop) {
     if (!may_run_ || may_run_()) {
       const auto now = static_cast<std::int64_t>(std::time(nullptr));
       auto built = app::buildPendingReports(store_, now);
-      if (!built) spdlog::warn("reports: build failed: {}", built.error().message);
+      if (!built) spdlog::warn("reports: build failed: {}", built.error().text());
       else if (*built > 0) spdlog::info("reports: {} built", *built);
       auto purged = app::purgeOldReports(store_, now);
-      if (!purged) spdlog::warn("reports: purge failed: {}", purged.error().message);
+      if (!purged) spdlog::warn("reports: purge failed: {}", purged.error().text());
       else if (*purged > 0) spdlog::info("reports: {} older than 30 days deleted", *purged);
     }
     std::unique_lock lock(mu_);

@@ -38,7 +38,7 @@ void UsageJob::run(const std::stop_token& stop) {
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
     auto n = app::recordUsageSnapshots(store_, now);
     if (n) spdlog::info("usage snapshot: {} organizations recorded", *n);
-    else spdlog::warn("usage snapshot failed: {}", n.error().message);
+    else spdlog::warn("usage snapshot failed: {}", n.error().text());
     std::unique_lock lock(mu_);
     wake_.wait_for(lock, stop, interval_, [] { return false; });
   }

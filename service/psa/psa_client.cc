@@ -14,12 +14,5 @@ ClientFactory defaultClientFactory(Transport t) {
   return [t](const Connection& c) { return makeClient(c, t); };
 }
 
-std::string centsText(std::int64_t cents) {
-  const bool neg = cents < 0;
-  const std::uint64_t v = neg ? static_cast<std::uint64_t>(-(cents + 1)) + 1 : static_cast<std::uint64_t>(cents);
-  std::string frac = std::to_string(v % 100);
-  if (frac.size() < 2) frac = "0" + frac;
-  return (neg ? "-" : "") + std::to_string(v / 100) + "." + frac;
-}
 
 }  // namespace mtp::psa

@@ -82,7 +82,4 @@ using ClientFactory =
     std::function<std::expected<std::unique_ptr<PsaClient>, std::string>(const Connection&)>;
 ClientFactory defaultClientFactory(Transport t = {});
 
-// "12.34" for 1234 cents (the PSAs take prices as decimal numbers).
-std::string centsText(std::int64_t cents);
-
 }  // namespace mtp::psa

@@ -7,8 +7,7 @@
 #include <vector>
 
 #include "store/model.h"
-#include "store/list_query.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

@@ -129,7 +129,7 @@ class SinkLoad final : public BulkLoad {
   }
 
   Result<void> analyze() override {
-    if (!committed_) return fail(Status::failedPrecondition("analyze() comes after commit()"));
+    if (!committed_) return fail(Status::preconditionFailed("analyze() comes after commit()"));
     if (!sink_->finish()) return fail(Status::internal(sink_->error()));
     return {};
   }
@@ -152,7 +152,7 @@ class SinkLoad final : public BulkLoad {
   // Ends the current table (and writes the orgs' tags after the orgs) and starts `next`.
   Result<void> use(Table next) {
     if (error_) return fail(*error_);
-    if (committed_) return fail(Status::failedPrecondition("the bulk load is committed"));
+    if (committed_) return fail(Status::preconditionFailed("the bulk load is committed"));
     if (!begun_) {
       if (!sink_->begin()) return broken();
       begun_ = true;

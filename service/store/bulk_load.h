@@ -13,7 +13,7 @@
 #include <string>
 
 #include "store/model.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "store/list_query.h"
 #include "store/model.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

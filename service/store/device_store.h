@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "store/list_query.h"
 #include "store/model.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

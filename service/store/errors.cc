@@ -15,15 +15,15 @@ namespace {
 // SQLite's storage failures by their text (SOCI 4.0.3 does not always carry the code).
 std::optional<Status> sqliteStorageText(const std::string& what) {
   if (what.find("database or disk is full") != std::string::npos) {
-    return Status::unavailable("database storage is full");
+    return detail::storeUnavailable("database storage is full");
   }
   if (what.find("readonly database") != std::string::npos ||
       what.find("read-only") != std::string::npos || what.find("query_only") != std::string::npos) {
-    return Status::unavailable("database is read-only");
+    return detail::storeUnavailable("database is read-only");
   }
   if (what.find("disk I/O error") != std::string::npos ||
       what.find("unable to open database") != std::string::npos) {
-    return Status::unavailable("database storage error");
+    return detail::storeUnavailable("database storage error");
   }
   return std::nullopt;
 }
@@ -35,21 +35,21 @@ Status fromPostgres(const soci::postgresql_soci_error& e, soci::session& session
       state == "57P02" || state == "57P03" ||
       e.get_error_category() == soci::soci_error::connection_error) {
     *lost = true;
-    return Status::unavailable("database connection lost");
+    return detail::storeUnavailable("database connection lost");
   }
   if (state == "23505") return Status::conflict("already exists");
-  if (state == "23503") return Status::notFound("a referenced record does not exist");
+  if (state == "23503") return Status::notFound().withDetail("a referenced record does not exist");
   if (state == "23514" || state == "23502" || state.starts_with("22")) {
     return Status::invalidArgument("value rejected by the database");
   }
   // Storage: disk full (53100), out of memory or connections (53xxx), a read-only server
   // (25006: a standby, default_transaction_read_only): not a bug, a state to wait out.
-  if (state == "53100") return Status::unavailable("database storage is full");
-  if (state == "25006") return Status::unavailable("database is read-only");
-  if (state.starts_with("53")) return Status::unavailable("database out of resources");
+  if (state == "53100") return detail::storeUnavailable("database storage is full");
+  if (state == "25006") return detail::storeUnavailable("database is read-only");
+  if (state.starts_with("53")) return detail::storeUnavailable("database out of resources");
   // Serialization failure, deadlock, lock or statement timeout: the caller may retry.
   if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
-    return Status::unavailable("database busy");
+    return detail::storeUnavailable("database busy");
   }
   return Status::internal(std::string("database error: ") + e.what());
 }
@@ -59,7 +59,7 @@ Status fromSqlite(const soci::sqlite3_soci_error& e) {
   switch (e.result() & 0xff) {
     case SQLITE_CONSTRAINT:
       if (what.find("FOREIGN KEY") != std::string::npos) {
-        return Status::notFound("a referenced record does not exist");
+        return Status::notFound().withDetail("a referenced record does not exist");
       }
       if (what.find("CHECK") != std::string::npos || what.find("NOT NULL") != std::string::npos) {
         return Status::invalidArgument("value rejected by the database");
@@ -67,24 +67,24 @@ Status fromSqlite(const soci::sqlite3_soci_error& e) {
       return Status::conflict("already exists");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::unavailable("database busy");
+      return detail::storeUnavailable("database busy");
     case SQLITE_FULL:
-      return Status::unavailable("database storage is full");
+      return detail::storeUnavailable("database storage is full");
     case SQLITE_READONLY:
-      return Status::unavailable("database is read-only");
+      return detail::storeUnavailable("database is read-only");
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-      return Status::unavailable("database storage error");
+      return detail::storeUnavailable("database storage error");
     default:
       break;
   }
   // SOCI 4.0.3 does not always carry the code; fall back on the text.
   if (what.find("UNIQUE constraint") != std::string::npos) return Status::conflict("already exists");
   if (what.find("FOREIGN KEY constraint") != std::string::npos) {
-    return Status::notFound("a referenced record does not exist");
+    return Status::notFound().withDetail("a referenced record does not exist");
   }
   if (what.find("database is locked") != std::string::npos) {
-    return Status::unavailable("database busy");
+    return detail::storeUnavailable("database busy");
   }
   if (auto s = sqliteStorageText(what)) return *s;
   return Status::internal("database error: " + what);
@@ -101,24 +101,24 @@ Status classifyError(const std::exception& e, soci::session& session, Backend ba
   if (backend == Backend::kPostgres) {
     if (!session.is_connected()) {
       *lost = true;
-      return Status::unavailable("database connection lost");
+      return detail::storeUnavailable("database connection lost");
     }
   }
   if (auto* se = dynamic_cast<const soci::soci_error*>(&e)) {
     const std::string what = se->what();
     if (se->get_error_category() == soci::soci_error::connection_error) {
       if (backend == Backend::kPostgres) *lost = true;
-      return Status::unavailable("database connection lost");
+      return detail::storeUnavailable("database connection lost");
     }
     if (backend == Backend::kSqlite) {
       if (what.find("UNIQUE constraint") != std::string::npos) {
         return Status::conflict("already exists");
       }
       if (what.find("FOREIGN KEY constraint") != std::string::npos) {
-        return Status::notFound("a referenced record does not exist");
+        return Status::notFound().withDetail("a referenced record does not exist");
       }
       if (what.find("database is locked") != std::string::npos) {
-        return Status::unavailable("database busy");
+        return detail::storeUnavailable("database busy");
       }
       if (auto s = sqliteStorageText(what)) return *s;
     }

@@ -6,7 +6,7 @@
 
 #include <exception>
 
-#include "store/status.h"
+#include "model/status.h"
 #include "store/util.h"
 
 namespace soci {

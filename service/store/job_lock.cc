@@ -27,7 +27,7 @@ class PgJobLock final : public JobLock {
           conn_, [](void*, const char*) {}, nullptr);
       if (PQstatus(conn_) != CONNECTION_OK) {
         disconnect();
-        return fail(Status::unavailable("job lock: cannot connect"));
+        return fail(detail::storeUnavailable("job lock: cannot connect"));
       }
     }
     if (held_) {
@@ -45,7 +45,7 @@ class PgJobLock final : public JobLock {
     PQclear(r);
     if (!ok) {
       disconnect();
-      return fail(Status::unavailable("job lock: query failed"));
+      return fail(detail::storeUnavailable("job lock: query failed"));
     }
     return held_;
   }
@@ -72,7 +72,7 @@ class FileJobLock final : public JobLock {
   Result<bool> hold() override {
     if (fd_ >= 0) return true;
     int fd = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) return fail(Status::unavailable("job lock: cannot open the lock file"));
+    if (fd < 0) return fail(detail::storeUnavailable("job lock: cannot open the lock file"));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
       return false;

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

@@ -99,7 +99,7 @@ Result<int> applyMigrations(soci::session& sql, Backend backend, long long now) 
     version = maxVersion(sql);
     if (version > known) {
       sql << "ROLLBACK";
-      return fail(Status::failedPrecondition("database schema " + std::to_string(version) +
+      return fail(Status::preconditionFailed("database schema " + std::to_string(version) +
                                              " is newer than this binary (" +
                                              std::to_string(known) + ")"));
     }

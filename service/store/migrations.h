@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/status.h"
+#include "model/status.h"
 #include "store/util.h"
 
 namespace soci {

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "store/change_feed_impl.h"
+#include "store/util.h"
 
 namespace mtp::store::detail {
 namespace {
@@ -43,7 +44,7 @@ class PgChangeFeed final : public ChangeFeed {
     if (n > 0 && fds[0].revents != 0) {
       if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
         disconnect();
-        return fail(Status::unavailable("change feed: connection lost"));
+        return fail(detail::storeUnavailable("change feed: connection lost"));
       }
     } else if (n == 0 && ++idle_waits_ * timeout.count() >= 5000) {
       // Quiet for 5 s: make sure the server is still there (a dead peer sends nothing).
@@ -53,7 +54,7 @@ class PgChangeFeed final : public ChangeFeed {
       PQclear(r);
       if (!ok || PQstatus(conn_) != CONNECTION_OK) {
         disconnect();
-        return fail(Status::unavailable("change feed: connection lost"));
+        return fail(detail::storeUnavailable("change feed: connection lost"));
       }
     }
     while (PGnotify* note = PQnotifies(conn_)) {
@@ -79,7 +80,7 @@ class PgChangeFeed final : public ChangeFeed {
         conn_, [](void*, const char*) {}, nullptr);
     if (PQstatus(conn_) != CONNECTION_OK) {
       disconnect();
-      return fail(Status::unavailable("change feed: cannot connect"));
+      return fail(detail::storeUnavailable("change feed: cannot connect"));
     }
     PGresult* r = PQexec(conn_, "SELECT current_schema()");
     std::string schema;
@@ -89,13 +90,13 @@ class PgChangeFeed final : public ChangeFeed {
     PQclear(r);
     if (schema.empty()) {
       disconnect();
-      return fail(Status::unavailable("change feed: no current schema"));
+      return fail(detail::storeUnavailable("change feed: no current schema"));
     }
     const std::string channel = "mtp:" + schema;
     char* quoted = PQescapeIdentifier(conn_, channel.c_str(), channel.size());
     if (quoted == nullptr) {
       disconnect();
-      return fail(Status::unavailable("change feed: bad channel name"));
+      return fail(detail::storeUnavailable("change feed: bad channel name"));
     }
     const std::string listen = std::string("LISTEN ") + quoted;
     PQfreemem(quoted);
@@ -104,7 +105,7 @@ class PgChangeFeed final : public ChangeFeed {
     PQclear(r);
     if (!ok) {
       disconnect();
-      return fail(Status::unavailable("change feed: LISTEN failed"));
+      return fail(detail::storeUnavailable("change feed: LISTEN failed"));
     }
     PQsetnonblocking(conn_, 1);
     idle_waits_ = 0;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "store/model.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store {
 

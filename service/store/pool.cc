@@ -1,4 +1,5 @@
 #include "store/pool.h"
+#include "store/util.h"
 
 #include <soci/soci.h>
 
@@ -28,7 +29,7 @@ Result<Pool::Lease> Pool::lease(std::chrono::milliseconds timeout) {
   {
     std::unique_lock lock(mu_);
     if (!freed_.wait_for(lock, timeout, [&] { return !free_.empty(); })) {
-      return fail(Status::unavailable("no database connection free"));
+      return fail(detail::storeUnavailable("no database connection free"));
     }
     slot = free_.back();
     free_.pop_back();
@@ -80,7 +81,7 @@ Result<void> Pool::Lease::reopen() {
       s.session->close();
     } catch (const std::exception&) {
     }
-    return fail(Status::unavailable(std::string("cannot connect to the database: ") + e.what()));
+    return fail(detail::storeUnavailable(std::string("cannot connect to the database: ") + e.what()));
   }
   session_ = s.session.get();
   s.open = true;

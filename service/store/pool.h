@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "store/statement_cache.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace soci {
 class session;
@@ -39,8 +39,6 @@ class Pool {
     // Closes the session and opens a new one. kUnavailable if that fails (the slot stays
     // broken and is retried by the next lease).
     Result<void> reopen();
-    // The session is in an unknown state: re-open it on the next lease.
-    void markBroken() { broken_ = true; }
 
    private:
     friend class Pool;

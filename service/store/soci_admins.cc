@@ -135,7 +135,7 @@ Result<AdminRecord> SociTx::getAdmin(const TenantScope& scope, const std::string
         "WHERE a.provider_id = " + p.text(scope.provider_id) + " AND a.id = " + p.text(id), p,
         lockClause("a"));
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("administrator not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("administrator not found"));
     return std::move(rows->front());
   });
 }
@@ -147,7 +147,7 @@ Result<AdminRecord> SociTx::getAdminByEmail(const TenantScope& scope, const std:
                                  " AND lower(a.email) = lower(" + p.text(email) + ")",
                              p, lockClause("a"));
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("administrator not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("administrator not found"));
     return std::move(rows->front());
   });
 }
@@ -245,7 +245,7 @@ Result<AdminCredentials> SociTx::getAdminCredentials(const TenantScope& scope,
                  soci::into(step, step_ind), soci::into(failed), soci::into(locked, locked_ind);
            },
            [&] { found = true; });
-    if (!found) return fail(Status::notFound("administrator not found"));
+    if (!found) return fail(Status::notFound().withDetail("administrator not found"));
     c.status = parseAdminStatus(status);
     if (hash_ind != soci::i_null) c.password_hash = hash;
     if (secret_ind != soci::i_null) c.totp_secret = secret;
@@ -316,7 +316,7 @@ Result<bool> SociTx::acceptTotpStep(const TenantScope& scope, const std::string&
               "SELECT COUNT(*) FROM admins WHERE provider_id = " + e.text(scope.provider_id) +
                   " AND id = " + e.text(id),
               e) == 0) {
-      return fail(Status::notFound("administrator not found"));
+      return fail(Status::notFound().withDetail("administrator not found"));
     }
     return false;
   });

@@ -14,7 +14,7 @@ Result<std::vector<ApplicationRecord>> SociTx::listApplications(const TenantScop
               "SELECT COUNT(*) FROM organizations WHERE provider_id = " + op.text(scope.provider_id) +
                   " AND id = " + op.text(org_id),
               op) == 0) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     SqlParams p;
     std::vector<ApplicationRecord> out;
@@ -40,7 +40,7 @@ Result<std::vector<ApplicationRecord>> SociTx::listApplications(const TenantScop
 Result<std::string> SociTx::createApplication(const TenantScope& scope, const ApplicationRecord& r) {
   if (r.name.empty()) return fail(Status::invalidArgument("name is required"));
   return guarded([&]() -> Result<std::string> {
-    if (!lockRow("organizations", scope, r.org_id)) return fail(Status::notFound("organization not found"));
+    if (!lockRow("organizations", scope, r.org_id)) return fail(Status::notFound().withDetail("organization not found"));
     SqlParams cp;
     if (count(sql_,
               "SELECT COUNT(*) FROM organization_applications WHERE provider_id = " +
@@ -81,7 +81,7 @@ Result<ApplicationRecord> SociTx::deleteApplication(const TenantScope& scope, co
              row.created = created;
              found = row;
            });
-    if (!found) return fail(Status::notFound("application not found"));
+    if (!found) return fail(Status::notFound().withDetail("application not found"));
     SqlParams dp;
     exec(sql_,
          "DELETE FROM organization_applications WHERE provider_id = " + dp.text(scope.provider_id) +

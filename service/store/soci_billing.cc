@@ -61,7 +61,7 @@ Result<void> SociTx::recordUsageSnapshot(const TenantScope& scope, const std::st
         "SELECT COUNT(*) FROM organizations WHERE provider_id = " + p.text(scope.provider_id) +
             " AND id = " + p.text(org_id),
         p, [&](auto& pt) { pt, soci::into(n); }, [] {});
-    if (n == 0) return fail(Status::notFound("organization not found"));
+    if (n == 0) return fail(Status::notFound().withDetail("organization not found"));
     SqlParams w;
     exec(sql_,
          "INSERT INTO usage_snapshots (provider_id, org_id, day, users, devices) VALUES (" +
@@ -172,7 +172,7 @@ Result<BillingSettingsRecord> SociTx::getBillingSettings(const TenantScope& scop
               soci::into(updated);
         },
         [&] { found = true; });
-    if (!found) return fail(Status::notFound("no billing settings"));
+    if (!found) return fail(Status::notFound().withDetail("no billing settings"));
     r.price_per_user_cents = price;
     if (cap_ind != soci::i_null) r.user_cap = cap;
     r.updated = updated;
@@ -218,7 +218,7 @@ Result<BillingInformationRecord> SociTx::getBillingInformation(const TenantScope
               soci::into(r.country), soci::into(r.email), soci::into(updated), soci::into(version);
         },
         [&] { found = true; });
-    if (!found) return fail(Status::notFound("no billing information"));
+    if (!found) return fail(Status::notFound().withDetail("no billing information"));
     r.updated = updated;
     r.version = version;
     return r;
@@ -277,7 +277,7 @@ Result<InvoiceRecord> SociTx::getInvoice(const TenantScope& scope, const std::st
         "SELECT " + InvoiceRow::columns(d_) + " FROM invoices i WHERE i.provider_id = " +
             p.text(scope.provider_id) + " AND i.id = " + p.text(id) + lockClause("i"),
         p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
-    if (!out) return fail(Status::notFound("invoice not found"));
+    if (!out) return fail(Status::notFound().withDetail("invoice not found"));
     return *out;
   });
 }
@@ -310,7 +310,7 @@ Result<std::string> SociTx::recordPayment(const TenantScope& scope, const Paymen
             u.text(scope.provider_id) + " AND id = " + u.text(r.invoice_id) +
             " AND status <> 'void'",
         u);
-    if (changed == 0) return fail(Status::notFound("invoice not found"));
+    if (changed == 0) return fail(Status::notFound().withDetail("invoice not found"));
     SqlParams p;
     const std::string id = r.id.empty() ? newId() : r.id;
     exec(sql_,

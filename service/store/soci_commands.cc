@@ -107,7 +107,7 @@ Result<std::string> SociTx::createSavedCommand(const TenantScope& scope,
                                                const SavedCommandRecord& r) {
   return guarded([&]() -> Result<std::string> {
     if (!lockRow("organizations", scope, r.org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     std::string id = r.id.empty() ? newId() : r.id;
     UnixTime created = r.created != 0 ? r.created : now();
@@ -133,7 +133,7 @@ Result<SavedCommandRecord> SociTx::getSavedCommand(const TenantScope& scope,
                             "s.provider_id = " + p.text(scope.provider_id) + " AND s.org_id = " +
                                 p.text(org_id) + " AND s.id = " + p.text(id),
                             p, lockClause("s"));
-    if (rows.empty()) return fail(Status::notFound("command not found"));
+    if (rows.empty()) return fail(Status::notFound().withDetail("command not found"));
     return rows.front();
   });
 }
@@ -203,7 +203,7 @@ Result<std::string> SociTx::createCommandResult(const TenantScope& scope,
               "SELECT COUNT(*) FROM devices WHERE provider_id = " + dp.text(scope.provider_id) +
                   " AND id = " + dp.text(r.device_id) + " AND org_id = " + dp.text(r.org_id),
               dp) == 0) {
-      return fail(Status::notFound("device not found"));
+      return fail(Status::notFound().withDetail("device not found"));
     }
     std::string id = r.id.empty() ? newId() : r.id;
     UnixTime created = r.created != 0 ? r.created : now();
@@ -245,7 +245,7 @@ Result<CommandResultRecord> SociTx::getCommandResult(const TenantScope& scope,
                                   " AND r.device_id = " + p.text(device_id) + " AND r.id = " +
                                   p.text(id),
                               p, lockClause("r"));
-    if (rows.empty()) return fail(Status::notFound("command result not found"));
+    if (rows.empty()) return fail(Status::notFound().withDetail("command result not found"));
     return rows.front();
   });
 }

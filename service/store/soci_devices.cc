@@ -151,7 +151,7 @@ Result<std::string> SociTx::createDevice(const TenantScope& scope, const DeviceR
               "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
                   op.text(scope.provider_id) + " AND id = " + op.text(r.org_id),
               op) == 0) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     std::string id = r.id.empty() ? newId() : r.id;
     UnixTime created = r.created != 0 ? r.created : now();
@@ -179,7 +179,7 @@ Result<DeviceRecord> SociTx::getDevice(const TenantScope& scope, const std::stri
     if (!org_id.empty()) w += " AND v.org_id = " + p.text(org_id);
     auto rows = selectDevices(w, p, lockClause("v"));
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("device not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("device not found"));
     return rows->front();
   });
 }
@@ -241,7 +241,7 @@ Result<std::string> SociTx::createCommand(const TenantScope& scope, const Device
               "SELECT COUNT(*) FROM devices WHERE provider_id = " + dp.text(scope.provider_id) +
                   " AND id = " + dp.text(r.device_id) + " AND org_id = " + dp.text(r.org_id),
               dp) == 0) {
-      return fail(Status::notFound("device not found"));
+      return fail(Status::notFound().withDetail("device not found"));
     }
     std::string id = r.id.empty() ? newId() : r.id;
     UnixTime created = r.created != 0 ? r.created : now();
@@ -268,7 +268,7 @@ Result<DeviceCommandRecord> SociTx::getCommand(const TenantScope& scope,
                                    " AND c.id = " + p.text(id),
                                p, lockClause("c"));
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("command not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("command not found"));
     return rows->front();
   });
 }
@@ -329,7 +329,7 @@ Result<void> SociTx::replaceConnectKey(const TenantScope& scope, const ConnectKe
   return guarded([&]() -> Result<void> {
     // One revoke-and-insert per org at a time: never two unrevoked keys.
     if (!lockRow("organizations", scope, r.org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     UnixTime at = r.created != 0 ? r.created : now();
     SqlParams u;
@@ -360,7 +360,7 @@ Result<ConnectKeyRecord> SociTx::getConnectKey(const TenantScope& scope,
                                       " AND k.revoked_at IS NULL",
                                   p);
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("connect key not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("connect key not found"));
     return rows->front();
   });
 }
@@ -371,7 +371,7 @@ Result<ConnectKeyRecord> SociTx::findConnectKey(const std::string& key_hash) {
     auto rows = selectConnectKeys(
         "k.key_hash = " + p.text(key_hash) + " AND k.revoked_at IS NULL", p);
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("connect key not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("connect key not found"));
     return rows->front();
   });
 }
@@ -381,7 +381,7 @@ Result<DeviceRecord> SociTx::findDeviceByKey(const std::string& device_key_hash)
     SqlParams p;
     auto rows = selectDevices("v.device_key_hash = " + p.text(device_key_hash), p, "");
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("device not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("device not found"));
     return rows->front();
   });
 }

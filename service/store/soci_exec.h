@@ -16,6 +16,7 @@
 #include "store/soci_tx.h"
 #include "store/sql_params.h"
 #include "store/statement_cache.h"
+#include "store/util.h"
 
 namespace mtp::store::detail {
 
@@ -23,7 +24,7 @@ namespace mtp::store::detail {
 // Status SociTx::classify gives them (and mark the connection lost when it is).
 template <class F>
 auto guard(SociTx& tx, F&& f) -> decltype(f()) {
-  if (tx.lost()) return fail(Status::unavailable("database connection lost"));
+  if (tx.lost()) return fail(detail::storeUnavailable("database connection lost"));
   try {
     return f();
   } catch (const std::exception& e) {
@@ -38,7 +39,7 @@ auto SociTx::guarded(F&& f) -> decltype(f()) {
 }
 
 inline Result<void> requireOne(long long changed, std::string_view what) {
-  if (changed == 0) return fail(Status::notFound(std::string(what) + " not found"));
+  if (changed == 0) return fail(Status::notFound().withDetail(std::string(what) + " not found"));
   return {};
 }
 

@@ -322,7 +322,7 @@ Result<Page<AdminRecord>> SociTx::listAdminsWithoutMfa(const TenantScope& scope,
            "SELECT " + boolColumn("require_admin_mfa") + " FROM providers WHERE id = " +
                pp.text(scope.provider_id),
            pp, [&](auto& pt) { pt, soci::into(required); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("provider not found"));
+    if (!found) return fail(Status::notFound().withDetail("provider not found"));
     if (required != 0) return page;
     SqlParams cp;
     page.total_count = count(sql_,
@@ -348,7 +348,7 @@ Result<void> SociTx::putOrgMdm(const TenantScope& scope, const std::string& org_
                                const std::vector<OrgMdmItem>& items) {
   return guard(*this, [&]() -> Result<void> {
     if (!lockRow("organizations", scope, org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     SqlParams vp;
     exec(sql_,
@@ -383,7 +383,7 @@ Result<std::int64_t> SociTx::getOrgMdmVersion(const TenantScope& scope,
            "SELECT mdm_version FROM organizations WHERE provider_id = " + p.text(scope.provider_id) +
                " AND id = " + p.text(org_id) + lockClause(),
            p, [&](auto& pt) { pt, soci::into(version); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("organization not found"));
+    if (!found) return fail(Status::notFound().withDetail("organization not found"));
     return static_cast<std::int64_t>(version);
   });
 }
@@ -392,7 +392,7 @@ Result<std::vector<OrgMdmItem>> SociTx::getOrgMdm(const TenantScope& scope,
                                                   const std::string& org_id) {
   return guard(*this, [&]() -> Result<std::vector<OrgMdmItem>> {
     if (!lockRow("organizations", scope, org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     std::vector<OrgMdmItem> out;
     OrgMdmItem item;
@@ -531,7 +531,7 @@ Result<AdminHomeRecord> SociTx::getAdminHome(const TenantScope& scope,
                  soci::into(updated), soci::into(version);
            },
            [&] { found = true; });
-    if (!found) return fail(Status::notFound("no home settings"));
+    if (!found) return fail(Status::notFound().withDetail("no home settings"));
     out.version = version;
     out.widgets = splitWidgets(widgets);
     out.upcoming_password_expiration_days = up;

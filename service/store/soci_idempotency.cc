@@ -40,7 +40,7 @@ Result<IdempotencyRecord> SociTx::getIdempotencyKey(const std::string& key_hash)
                  soci::into(r.headers);
            },
            [&] { found = true; });
-    if (!found) return fail(Status::notFound("idempotency key not found"));
+    if (!found) return fail(Status::notFound().withDetail("idempotency key not found"));
     r.created = created;
     r.lease_until = lease;
     r.committed = committed != 0;

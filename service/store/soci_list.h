@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "store/dialect.h"
-#include "store/list_query.h"
+#include "store/model.h"
 #include "store/sql_params.h"
-#include "store/status.h"
+#include "model/status.h"
 
 namespace mtp::store::detail {
 

@@ -113,7 +113,7 @@ Result<ProviderRecord> SociTx::getProvider(const TenantScope& scope) {
               soci::into(updated), soci::into(version);
         },
         [&] { found = true; });
-    if (!found) return fail(Status::notFound("provider not found"));
+    if (!found) return fail(Status::notFound().withDetail("provider not found"));
     r.version = version;
     r.require_admin_mfa = mfa != 0;
     r.created = created;
@@ -193,7 +193,7 @@ Result<OrganizationRecord> SociTx::getOrganization(const TenantScope& scope,
            "SELECT " + OrgRow::columns(d_) + " FROM organizations o WHERE o.provider_id = " +
                p.text(scope.provider_id) + " AND o.id = " + p.text(id) + lockClause("o"),
            p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
-    if (!out) return fail(Status::notFound("organization not found"));
+    if (!out) return fail(Status::notFound().withDetail("organization not found"));
     SqlParams tp;
     std::string tag;
     select(sql_,
@@ -315,7 +315,7 @@ Result<LogoRecord> SociTx::getOrganizationLogo(const TenantScope& scope,
            "SELECT content_type, data FROM organization_logos WHERE provider_id = " +
                p.text(scope.provider_id) + " AND org_id = " + p.text(org_id),
            p, [&](auto& pt) { pt, soci::into(type), soci::into(data); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("logo not found"));
+    if (!found) return fail(Status::notFound().withDetail("logo not found"));
     auto bytes = base64Decode(data);
     if (!bytes) return fail(Status::internal("stored logo is not base64"));
     return LogoRecord{type, std::move(*bytes)};
@@ -354,7 +354,7 @@ Result<std::string> SociTx::findOrganizationProvider(const std::string& org_id) 
     bool found = false;
     select(sql_, "SELECT provider_id FROM organizations WHERE id = " + p.text(org_id), p,
            [&](auto& pt) { pt, soci::into(provider); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("organization not found"));
+    if (!found) return fail(Status::notFound().withDetail("organization not found"));
     return provider;
   });
 }

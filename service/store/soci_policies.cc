@@ -134,7 +134,7 @@ Result<void> SociTx::activatePolicyVersion(std::int64_t version, const std::stri
     SqlParams p;
     if (count(sql_, "SELECT COUNT(*) FROM policy_versions WHERE version = " + p.integer(version),
               p) == 0) {
-      return fail(Status::notFound("policy version " + std::to_string(version) + " not found"));
+      return fail(Status::notFound().withDetail("policy version " + std::to_string(version) + " not found"));
     }
     pointAt(sql_, d_, version, now(), changed_by);
     return {};

@@ -111,7 +111,7 @@ Result<IntegrationRecord> SociTx::getIntegration(const TenantScope& scope, const
     auto rows = selectIntegrations(sql_, d_,
                                    " WHERE provider_id = " + p.text(scope.provider_id) + " AND kind = " + p.text(kind),
                                    p);
-    if (rows.empty()) return fail(Status::notFound("integration not found"));
+    if (rows.empty()) return fail(Status::notFound().withDetail("integration not found"));
     return rows.front();
   });
 }

@@ -117,7 +117,7 @@ Result<ReportRequestRecord> SociTx::getReportRequest(const TenantScope& scope,
     std::string w = "r.provider_id = " + p.text(scope.provider_id) + " AND r.id = " + p.text(id);
     w += readerSql(reader, p);
     auto rows = selectReports(sql_, d_, w, p, "");
-    if (rows.empty()) return fail(Status::notFound("report not found"));
+    if (rows.empty()) return fail(Status::notFound().withDetail("report not found"));
     return rows.front();
   });
 }
@@ -151,7 +151,7 @@ Result<std::string> SociTx::getReportContent(const TenantScope& scope, const std
            "SELECT content FROM reports WHERE provider_id = " + p.text(scope.provider_id) +
                " AND id = " + p.text(id),
            p, [&](auto& pt) { pt, soci::into(content); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("report not found"));
+    if (!found) return fail(Status::notFound().withDetail("report not found"));
     return content;
   });
 }

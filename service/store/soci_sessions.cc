@@ -88,7 +88,7 @@ Result<SessionRecord> SociTx::getSession(const TenantScope& scope, const std::st
     auto rows = selectSessions(
         "WHERE s.provider_id = " + p.text(scope.provider_id) + " AND s.jti = " + p.text(jti), p);
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("session not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("session not found"));
     return std::move(rows->front());
   });
 }
@@ -176,7 +176,7 @@ Result<SessionRecord> SociTx::findSession(const std::string& jti) {
     SqlParams p;
     auto rows = selectSessions("WHERE s.jti = " + p.text(jti), p);
     if (!rows) return fail(rows.error());
-    if (rows->empty()) return fail(Status::notFound("session not found"));
+    if (rows->empty()) return fail(Status::notFound().withDetail("session not found"));
     return std::move(rows->front());
   });
 }
@@ -222,14 +222,14 @@ Result<TokenRecord> SociTx::consumeToken(const std::string& token_hash, TokenKin
                  soci::into(kind_text), soci::into(created), soci::into(expires);
            },
            [&] { found = true; });
-    if (!found) return fail(Status::notFound("token not found"));
+    if (!found) return fail(Status::notFound().withDetail("token not found"));
     SqlParams u;
     // Only one caller can flip used_at: a token is good once, even under a race.
     if (exec(sql_,
              "UPDATE admin_tokens SET used_at = " + d_.tsParam(u.integer(at)) +
                  " WHERE token_hash = " + u.text(token_hash) + " AND used_at IS NULL",
              u) != 1) {
-      return fail(Status::notFound("token not found"));
+      return fail(Status::notFound().withDetail("token not found"));
     }
     t.kind = parseTokenKind(kind_text);
     t.created = created;

@@ -32,12 +32,12 @@ Result<void> Store::checkSchema() {
   if (!v) return fail(v.error());
   const int known = knownSchemaVersion();
   if (*v > known) {
-    return fail(Status::failedPrecondition("database schema " + std::to_string(*v) +
+    return fail(Status::preconditionFailed("database schema " + std::to_string(*v) +
                                            " is newer than this binary (" +
                                            std::to_string(known) + ")"));
   }
   if (*v < known) {
-    return fail(Status::failedPrecondition("database schema " + std::to_string(*v) +
+    return fail(Status::preconditionFailed("database schema " + std::to_string(*v) +
                                            " is older than this binary (" +
                                            std::to_string(known) + "): run `mtpd migrate`"));
   }
@@ -121,8 +121,8 @@ namespace {
 
 bool storageFailure(const Status& s) {
   return s.isUnavailable() &&
-         (s.message == "database is read-only" || s.message == "database storage is full" ||
-          s.message == "database storage error");
+         (s.detail == "database is read-only" || s.detail == "database storage is full" ||
+          s.detail == "database storage error");
 }
 
 }  // namespace
@@ -215,7 +215,7 @@ Result<void> SociStore::runUnitOnce(bool reading, const std::function<Result<voi
           Status st = tx.classify(e);
           if (out) out = fail(st);
         }
-        if (tx.lost()) return fail(Status::unavailable("database connection lost"));
+        if (tx.lost()) return fail(detail::storeUnavailable("database connection lost"));
         return out;
       }
       try {
@@ -236,7 +236,7 @@ Result<void> SociStore::runUnitOnce(bool reading, const std::function<Result<voi
     auto reopened = lease->reopen();
     const bool may_retry = attempt == 0 && (reading || !ran);
     if (!reopened || !may_retry) {
-      return fail(Status::unavailable("database connection lost"));
+      return fail(detail::storeUnavailable("database connection lost"));
     }
   }
 }

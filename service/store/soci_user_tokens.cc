@@ -60,14 +60,14 @@ Result<UserTokenRecord> SociTx::consumeUserToken(const std::string& token_hash, 
                  soci::into(t.user_id), soci::into(created), soci::into(expires);
            },
            [&] { found = true; });
-    if (!found) return fail(Status::notFound("token not found"));
+    if (!found) return fail(Status::notFound().withDetail("token not found"));
     SqlParams u;
     // Only one caller can flip used_at: a token is good once, even under a race.
     if (exec(sql_,
              "UPDATE user_tokens SET used_at = " + d_.tsParam(u.integer(at)) +
                  " WHERE token_hash = " + u.text(token_hash) + " AND used_at IS NULL",
              u) != 1) {
-      return fail(Status::notFound("token not found"));
+      return fail(Status::notFound().withDetail("token not found"));
     }
     t.created = created;
     t.expires_at = expires;

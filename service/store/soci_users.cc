@@ -114,7 +114,7 @@ Result<std::string> SociTx::createSystemUser(const TenantScope& scope, const Sys
               "SELECT COUNT(*) FROM organizations WHERE provider_id = " +
                   op.text(scope.provider_id) + " AND id = " + op.text(r.org_id),
               op) == 0) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     SqlParams cp;
     if (count(sql_,
@@ -179,7 +179,7 @@ Result<UserCapacity> SociTx::holdUserCapacity(const TenantScope& scope,
     // The provider first, then the org: every capacity check takes them in this order.
     holdRow("providers", scope, scope.provider_id);
     if (!lockRow("organizations", scope, org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     UserCapacity out;
     SqlParams p;
@@ -221,7 +221,7 @@ Result<SystemUserRecord> SociTx::getSystemUser(const TenantScope& scope, const s
                " AND u.org_id = " + p.text(org_id) + " AND u.id = " + p.text(id) +
                lockClause("u"),
            p, [&](auto& pt) { row.bind(pt); }, [&] { out = row.record(); });
-    if (!out) return fail(Status::notFound("user not found"));
+    if (!out) return fail(Status::notFound().withDetail("user not found"));
     return *out;
   });
 }
@@ -377,7 +377,7 @@ Result<int> SociTx::recordSystemUserFailedLogin(const TenantScope& scope,
                cp.text(scope.provider_id) + " AND org_id = " + cp.text(org_id) + " AND id = " +
                cp.text(id),
            cp, [&](auto& pt) { pt, soci::into(n); }, [&] { found = true; });
-    if (!found) return fail(Status::notFound("user not found"));
+    if (!found) return fail(Status::notFound().withDetail("user not found"));
     return changed == 0 ? 0 : n;
   });
 }
@@ -407,7 +407,7 @@ Result<SystemUserLogin> SociTx::getSystemUserLogin(const TenantScope& scope,
              if (hash_ind != soci::i_null) l.password_hash = hash;
              out = std::move(l);
            });
-    if (!out) return fail(Status::notFound("user not found"));
+    if (!out) return fail(Status::notFound().withDetail("user not found"));
     return *out;
   });
 }
@@ -449,7 +449,7 @@ Result<PasswordPolicyRecord> SociTx::getPasswordPolicy(const TenantScope& scope,
   return guarded([&]() -> Result<PasswordPolicyRecord> {
     // The policy hangs off the org: its row is the one a policy change locks.
     if (!lockRow("organizations", scope, org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     PasswordPolicyRecord out;
     out.org_id = org_id;
@@ -473,7 +473,7 @@ Result<PasswordPolicyRecord> SociTx::getPasswordPolicy(const TenantScope& scope,
 Result<void> SociTx::putPasswordPolicy(const TenantScope& scope, const PasswordPolicyRecord& r) {
   return guarded([&]() -> Result<void> {
     if (!lockRow("organizations", scope, r.org_id)) {
-      return fail(Status::notFound("organization not found"));
+      return fail(Status::notFound().withDetail("organization not found"));
     }
     // One row per org (the org's lock is held): a new one at version 1, else the next version.
     SqlParams p;

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "store/change_feed_impl.h"
+#include "store/util.h"
 
 namespace mtp::store::detail {
 namespace {
@@ -44,7 +45,7 @@ class SqliteChangeFeed final : public ChangeFeed {
     if (sqlite3_prepare_v2(db_, "SELECT seq, kind, ref FROM change_log WHERE seq > ? ORDER BY seq",
                            -1, &st, nullptr) != SQLITE_OK) {
       disconnect();
-      return fail(Status::unavailable("change feed: cannot read change_log"));
+      return fail(detail::storeUnavailable("change feed: cannot read change_log"));
     }
     sqlite3_bind_int64(st, 1, last_);
     const long long from = last_;
@@ -61,7 +62,7 @@ class SqliteChangeFeed final : public ChangeFeed {
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
       disconnect();
-      return fail(Status::unavailable("change feed: cannot read change_log"));
+      return fail(detail::storeUnavailable("change feed: cannot read change_log"));
     }
     return batch;
   }
@@ -77,7 +78,7 @@ class SqliteChangeFeed final : public ChangeFeed {
     if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
         SQLITE_OK) {
       disconnect();
-      return fail(Status::unavailable("change feed: cannot open the database"));
+      return fail(detail::storeUnavailable("change feed: cannot open the database"));
     }
     sqlite3_busy_timeout(db_, 5000);
     return {};
@@ -88,7 +89,7 @@ class SqliteChangeFeed final : public ChangeFeed {
     if (sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq), 0) FROM change_log", -1, &st, nullptr) !=
         SQLITE_OK) {
       disconnect();
-      return fail(Status::unavailable("change feed: no change_log (schema older than 7?)"));
+      return fail(detail::storeUnavailable("change feed: no change_log (schema older than 7?)"));
     }
     long long top = 0;
     const int rc = sqlite3_step(st);
@@ -96,7 +97,7 @@ class SqliteChangeFeed final : public ChangeFeed {
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
       disconnect();
-      return fail(Status::unavailable("change feed: cannot read change_log"));
+      return fail(detail::storeUnavailable("change feed: cannot read change_log"));
     }
     return top;
   }

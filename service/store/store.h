@@ -33,14 +33,13 @@
 #include "store/device_store.h"
 #include "store/home_store.h"
 #include "store/idempotency_store.h"
-#include "store/list_query.h"
+#include "store/model.h"
 #include "store/org_store.h"
 #include "store/psa_store.h"
 #include "store/policy_store.h"
-#include "store/model.h"
 #include "store/report_store.h"
 #include "store/session_store.h"
-#include "store/status.h"
+#include "model/status.h"
 #include "store/user_store.h"
 
 namespace mtp::store {

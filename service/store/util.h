@@ -4,9 +4,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "model/status.h"
 #include "store/model.h"
-#include "store/status.h"
 
 namespace mtp::store::detail {
 
@@ -32,5 +33,13 @@ Result<ConnectSpec> parseConnectUrl(std::string_view url, int connect_timeout_se
 std::optional<UnixTime> parseTime(std::string_view text);
 
 std::string asciiLower(std::string_view s);
+
+// A state of the database to wait out, in the store's own words (`why`: never database text).
+// The client reads "service unavailable: <why>" and retries after 2 s; the log reads `why`.
+inline Status storeUnavailable(std::string why) {
+  Status s = Status::unavailable(2, why.empty() ? "service unavailable" : "service unavailable: " + why);
+  s.detail = std::move(why);
+  return s;
+}
 
 }  // namespace mtp::store::detail

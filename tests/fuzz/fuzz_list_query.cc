@@ -1,13 +1,12 @@
-// libFuzzer target: the list query parsers: the HTTP one (limit, skip, sort, filter and
-// unknown names, http/query.h) and the store's sort and filter grammar (store/list_query.h).
-// The input is a query string `name=value&name=value...` (values as decoded by the server).
+// libFuzzer target: the list query parser the service uses (limit, skip, sort, filter and
+// unknown names, http/query.h). The input is a query string `name=value&name=value...`
+// (values as decoded by the server), then the whole input as one sort and one filter value.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "http/query.h"
-#include "store/list_query.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -24,11 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   static const mtp::http::ListSpec spec{{"name", "created", "email"}, {"name", "created", "email", "status"}, {"q"}};
   (void)mtp::http::parseListQuery(query, spec);
-  for (const auto& [name, value] : query) {
-    if (name == "sort") (void)mtp::store::parseSort(value);
-    if (name == "filter") (void)mtp::store::parseFilter(value);
-  }
-  (void)mtp::store::parseSort(text);
-  (void)mtp::store::parseFilter(text);
+  (void)mtp::http::parseListQuery({{"sort", std::string(text)}}, spec);
+  (void)mtp::http::parseListQuery({{"filter", std::string(text)}}, spec);
   return 0;
 }

@@ -55,7 +55,7 @@ TEST_F(AdminServiceTest, AnAdminOfOneOrgCannotCreateOneOfEveryOrg) {
   in.all_organizations = true;
   auto made = svc.create(actorOf(narrow), in, *authz);
   ASSERT_FALSE(made);
-  EXPECT_EQ(made.error().code, Code::kPermissionDenied);
+  EXPECT_EQ(made.error().code, Status::Code::kPermissionDenied);
   EXPECT_FALSE(made.error().decision_id.empty());
   EXPECT_EQ(adminCount(), 2) << "nothing written";
 
@@ -71,7 +71,7 @@ TEST_F(AdminServiceTest, ARoleWithoutAdminManagementCannotCreate) {
   auto authz = authorizationOf(helper);
   auto made = svc.create(actorOf(helper), newAdmin("x@example.com", "read_only"), *authz);
   ASSERT_FALSE(made);
-  EXPECT_EQ(made.error().code, Code::kPermissionDenied);
+  EXPECT_EQ(made.error().code, Status::Code::kPermissionDenied);
   EXPECT_EQ(adminCount(), 2);
 }
 
@@ -80,10 +80,10 @@ TEST_F(AdminServiceTest, UnknownRoleAndDuplicateEmailAreRefused) {
   auto authz = authorizationOf(owner_id_);
   auto bad = svc.create(actorOf(owner_id_), newAdmin("x@example.com", "no_such_role"), *authz);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, Code::kInvalidArgument);
+  EXPECT_EQ(bad.error().code, Status::Code::kInvalidArgument);
   auto dup = svc.create(actorOf(owner_id_), newAdmin("OWNER@example.com", "read_only"), *authz);
   ASSERT_FALSE(dup);
-  EXPECT_EQ(dup.error().code, Code::kConflict);
+  EXPECT_EQ(dup.error().code, Status::Code::kConflict);
 }
 
 }  // namespace

@@ -32,34 +32,38 @@ namespace mtp::app::testing {
 
 // The API's spelled name of an error code (http/errors.cc), the one place the tests name the
 // use cases' error type: every assertion on an error goes through failsWith().
-inline std::string_view codeName(Code c) {
+inline std::string_view codeName(Status::Code c) {
+  using C = Status::Code;
   switch (c) {
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kUnauthenticated: return "unauthenticated";
-    case Code::kMfaRequired: return "mfa_required";
-    case Code::kPermissionDenied: return "permission_denied";
-    case Code::kNotFound: return "not_found";
-    case Code::kConflict: return "conflict";
-    case Code::kPreconditionFailed: return "precondition_failed";
-    case Code::kTooManyRequests: return "too_many_requests";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kInternal: return "internal";
+    case C::kInvalidArgument: return "invalid_argument";
+    case C::kUnauthenticated: return "unauthenticated";
+    case C::kMfaRequired: return "mfa_required";
+    case C::kPermissionDenied: return "permission_denied";
+    case C::kNotFound: return "not_found";
+    case C::kConflict: return "conflict";
+    case C::kPreconditionFailed: return "precondition_failed";
+    case C::kPayloadTooLarge: return "payload_too_large";
+    case C::kUnsupportedMediaType: return "unsupported_media_type";
+    case C::kUnprocessable: return "unprocessable";
+    case C::kTooManyRequests: return "too_many_requests";
+    case C::kUnavailable: return "unavailable";
+    case C::kInternal: return "internal";
   }
   return "internal";
 }
 
-inline ::testing::AssertionResult failsWith(const AppError& e, std::string_view code) {
+inline ::testing::AssertionResult failsWith(const Status& e, std::string_view code) {
   if (codeName(e.code) == code) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "expected " << code << ", got " << codeName(e.code)
-                                       << " (" << e.message << ")";
+                                       << " (" << e.text() << ")";
 }
-inline ::testing::AssertionResult failsWith(const std::optional<AppError>& e, std::string_view code) {
+inline ::testing::AssertionResult failsWith(const std::optional<Status>& e, std::string_view code) {
   if (!e) return ::testing::AssertionFailure() << "expected " << code << ", got success";
   return failsWith(*e, code);
 }
 // EXPECT_TRUE(failsWith(result, "not_found")): the result is an error with that API code.
 template <class T>
-::testing::AssertionResult failsWith(const AppResult<T>& r, std::string_view code) {
+::testing::AssertionResult failsWith(const Result<T>& r, std::string_view code) {
   if (r) return ::testing::AssertionFailure() << "expected " << code << ", got success";
   return failsWith(r.error(), code);
 }
@@ -98,7 +102,7 @@ class AppTest : public ::testing::Test {
     owner.status = model::AdminStatus::kActive;
     owner.all_organizations = true;
     owner.api_key_allowed = true;
-    auto id = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto id = store_->transact([&](store::Tx& tx) -> Result<std::string> {
       if (auto ok = tx.createProvider(scope_, p); !ok) return std::unexpected(ok.error());
       return tx.createAdmin(scope_, owner, std::nullopt);
     });
@@ -140,7 +144,7 @@ class AppTest : public ::testing::Test {
     a.role_name = role;
     a.status = model::AdminStatus::kActive;
     a.all_organizations = all_orgs;
-    auto id = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto id = store_->transact([&](store::Tx& tx) -> Result<std::string> {
       auto created = tx.createAdmin(scope_, a, std::nullopt);
       if (!created) return created;
       for (const auto& org : orgs) {

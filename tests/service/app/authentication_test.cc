@@ -70,7 +70,7 @@ TEST_F(AuthenticationTest, RevokedUnknownOrForeignTokensAreRefused) {
   ASSERT_TRUE(store_->transact([&](store::Tx& tx) { return tx.revokeSession(scope_, jti_, now_); }));
   auto revoked = a.bearer(token);
   ASSERT_FALSE(revoked);
-  EXPECT_EQ(revoked.error().code, Code::kUnauthenticated);
+  EXPECT_EQ(revoked.error().code, Status::Code::kUnauthenticated);
   EXPECT_EQ(revoked.error().message, "invalid or expired token");
 
   auth::TokenClaims c;  // a valid signature, no session row
@@ -78,8 +78,8 @@ TEST_F(AuthenticationTest, RevokedUnknownOrForeignTokensAreRefused) {
   c.provider_id = "p1";
   c.iat = now_;
   c.exp = now_ + 3600;
-  EXPECT_EQ(a.bearer(tokens_->issue(c)).error().code, Code::kUnauthenticated);
-  EXPECT_EQ(a.bearer("not.a.token").error().code, Code::kUnauthenticated);
+  EXPECT_EQ(a.bearer(tokens_->issue(c)).error().code, Status::Code::kUnauthenticated);
+  EXPECT_EQ(a.bearer("not.a.token").error().code, Status::Code::kUnauthenticated);
 }
 
 TEST_F(AuthenticationTest, CacheAnswersOnlyWhileEnabledAndForgetsRevocations) {
@@ -108,7 +108,7 @@ TEST_F(AuthenticationTest, ApiKeyMatchesAnUnrevokedKey) {
 
   EXPECT_EQ(a.apiKey("nonsense").error().message, "invalid API key");
   const auth::GeneratedApiKey other = auth::generateApiKey();
-  EXPECT_EQ(a.apiKey(other.key).error().code, Code::kUnauthenticated);
+  EXPECT_EQ(a.apiKey(other.key).error().code, Status::Code::kUnauthenticated);
   ASSERT_TRUE(store_->transact([&](store::Tx& tx) { return tx.revokeApiKeys(scope_, owner_id_); }));
   EXPECT_FALSE(a.apiKey(key.key));
 }

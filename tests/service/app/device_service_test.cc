@@ -78,10 +78,10 @@ TEST_F(DeviceServiceTest, CommandsAreQueuedPerDeviceAndRefusedForADeviceOutOfThe
   auto d2 = enroll(svc, acme, "web-02");
   auto g1 = enroll(svc, globex, "db-01");
   // As a bulk lock runs: each device on its own, in the org the request names.
-  std::vector<std::optional<AppError>> results;
+  std::vector<std::optional<Status>> results;
   for (const std::string& id : {d1.device_id, g1.device_id, std::string("no-such-device"), d2.device_id}) {
     auto r = svc.queueCommand(actorOf(owner_id_), acme, id, "lock");
-    results.push_back(r ? std::nullopt : std::optional<AppError>(r.error()));
+    results.push_back(r ? std::nullopt : std::optional<Status>(r.error()));
   }
   EXPECT_FALSE(results[0]);
   EXPECT_TRUE(failsWith(results[1], "not_found")) << "a device of another org";

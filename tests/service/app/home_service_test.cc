@@ -32,7 +32,7 @@ TEST_F(HomeServiceTest, RequireMfaAnswersEachAdminOnItsOwn) {
   EXPECT_EQ(results[0].id, a);
   EXPECT_FALSE(results[0].error);
   ASSERT_TRUE(results[1].error);
-  EXPECT_EQ(results[1].error->code, Code::kNotFound);
+  EXPECT_EQ(results[1].error->code, Status::Code::kNotFound);
   EXPECT_FALSE(results[2].error);
   for (const auto& id : {a, b}) {
     auto admin = store_->query([&](store::Tx& tx) { return tx.getAdmin(scope_, id); });
@@ -48,7 +48,7 @@ TEST_F(HomeServiceTest, RequireMfaRefusedForAnActorWithoutAdminManagement) {
   auto results = home.requireMfa(actorOf(helper), {owner_id_}, *authz);
   ASSERT_EQ(results.size(), 1u);
   ASSERT_TRUE(results[0].error);
-  EXPECT_EQ(results[0].error->code, Code::kPermissionDenied);
+  EXPECT_EQ(results[0].error->code, Status::Code::kPermissionDenied);
 }
 
 TEST_F(HomeServiceTest, MdmDatesAreKeptAndAnEventWrittenOnlyOnAChange) {
@@ -66,7 +66,7 @@ TEST_F(HomeServiceTest, MdmDatesAreKeptAndAnEventWrittenOnlyOnAChange) {
   EXPECT_EQ(activityCount(), before + 1);
   ASSERT_TRUE(home.putMdm(actorOf(owner_id_), org, mdm));  // the same dates: no event
   EXPECT_EQ(activityCount(), before + 1);
-  EXPECT_EQ(home.getMdm(actorOf(owner_id_), "no-such-org").error().code, Code::kNotFound);
+  EXPECT_EQ(home.getMdm(actorOf(owner_id_), "no-such-org").error().code, Status::Code::kNotFound);
 }
 
 TEST(MdmStatus, ByDaysLeft) {

@@ -154,10 +154,10 @@ TEST_F(UserServiceTest, ActionsAnswerPerUserAndRefuseUsersOfAnotherOrg) {
   auto b = made(svc, acme, "bob");
   auto g = made(svc, globex, "gina");
   // As the bulk route runs them: each id on its own, in the org the request names.
-  std::vector<std::optional<AppError>> results;
+  std::vector<std::optional<Status>> results;
   for (const std::string& id : {a.id, std::string("no-such-user"), g.id, b.id}) {
     auto r = svc.act(actorOf(owner_id_), acme, id, UserAction::kSuspend);
-    results.push_back(r ? std::nullopt : std::optional<AppError>(r.error()));
+    results.push_back(r ? std::nullopt : std::optional<Status>(r.error()));
   }
   ASSERT_EQ(results.size(), 4u);
   EXPECT_FALSE(results[0]);

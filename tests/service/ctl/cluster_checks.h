@@ -78,11 +78,11 @@ inline std::string createManager(store::Store& st, const std::string& provider, 
   a.status = model::AdminStatus::kActive;
   a.api_key_allowed = true;
   const model::TenantScope scope{provider};
-  auto id = st.transact([&](store::Tx& tx) -> store::Result<std::string> {
+  auto id = st.transact([&](store::Tx& tx) -> Result<std::string> {
     auto created = tx.createAdmin(scope, a, hash ? std::optional<std::string>(*hash) : std::nullopt);
     if (!created) return created;
     auto put = tx.putGrant(scope, model::GrantRecord{*created, org, "", std::nullopt, 0});
-    if (!put) return store::fail(put.error());
+    if (!put) return fail(put.error());
     return created;
   });
   EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);

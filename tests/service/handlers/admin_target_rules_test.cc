@@ -153,10 +153,10 @@ TEST_P(AdminTargetRulesTest, TheLastActiveAdminWithBillingCannotBeSuspendedNorDe
                                  engine::actionsWithScope(engine::Scope::kProvider), {}, "test");
   auto s = svc.suspend(actor, owner.id, allow);
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().code, app::Code::kConflict);
+  EXPECT_EQ(s.error().code, Status::Code::kConflict);
   auto d = svc.remove(actor, owner.id, allow);
   ASSERT_FALSE(d.has_value());
-  EXPECT_EQ(d.error().code, app::Code::kConflict);
+  EXPECT_EQ(d.error().code, Status::Code::kConflict);
   EXPECT_EQ(stored(owner.id).status, model::AdminStatus::kActive);
   // The suspended admin with billing did not count; with another active one, the owner may go.
   createAdmin(p, SeedAdmin{.role = "admin_billing", .all_organizations = true});

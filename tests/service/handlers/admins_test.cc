@@ -333,7 +333,7 @@ TEST_P(AdminsTest, RestoreOfANeverActivatedAdminIsPending) {
 
 TEST_P(AdminsTest, PasswordAndTotpResetEmailsCarryOnlyALink) {
   auto t = createAdmin(p, SeedAdmin{.role = "help_desk", .all_organizations = true, .password = "a very secret password"});
-  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) -> store::Result<void> {
+  ASSERT_TRUE(app().store().transact([&](store::Tx& tx) -> Result<void> {
     if (auto ok = tx.setTotpSecret(model::TenantScope{p}, t.id, std::string("SECRETSECRET")); !ok) return ok;
     return tx.setTotpEnrolled(model::TenantScope{p}, t.id, true);
   }).has_value());

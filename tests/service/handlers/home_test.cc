@@ -416,11 +416,11 @@ TEST_P(HomeTest, MdmReportsAndOsReleases) {
     r.format = "csv";
     r.requested_by = w.owner.id;
     r.org_ids = {org};
-    auto id = app().store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto id = app().store().transact([&](store::Tx& tx) -> Result<std::string> {
       auto made = tx.createReportRequest(model::TenantScope{p}, r);
       if (!made || !ready) return made;
       if (auto f = tx.finishReportRequest(model::TenantScope{p}, *made, "ready", "x", 1, "", *ready); !f)
-        return store::fail(f.error());
+        return fail(f.error());
       return made;
     });
     ASSERT_TRUE(id.has_value());

@@ -77,7 +77,7 @@ class IsolationMatrixTest : public ServiceTest {
     std::ostringstream out;
     for (const auto& p : {a_, b_}) {
       const model::TenantScope scope{p};
-      auto st = app().store().query([&](store::Tx& tx) -> store::Result<std::string> {
+      auto st = app().store().query([&](store::Tx& tx) -> Result<std::string> {
         std::ostringstream d;
         auto prov = tx.getProvider(scope);
         if (prov) d << prov->name << prov->require_admin_mfa << prov->updated << ";";

@@ -34,7 +34,7 @@ class SessionTest : public ServiceTest {
   std::string enrollTotp(const std::string& provider, const std::string& admin) {
     const std::string secret = auth::totp::generateSecret();
     const model::TenantScope scope{provider};
-    auto r = app().store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto r = app().store().transact([&](store::Tx& tx) -> Result<void> {
       if (auto s = tx.setTotpSecret(scope, admin, secret); !s) return s;
       return tx.setTotpEnrolled(scope, admin, true);
     });
@@ -92,14 +92,14 @@ class SessionTest : public ServiceTest {
 
   void setStatus(const std::string& provider, const std::string& admin, model::AdminStatus status) {
     const model::TenantScope scope{provider};
-    auto r = app().store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto r = app().store().transact([&](store::Tx& tx) -> Result<void> {
       auto a = tx.getAdmin(scope, admin);
-      if (!a) return store::fail(a.error());
+      if (!a) return fail(a.error());
       a->status = status;
       if (auto u = tx.updateAdmin(scope, *a); !u) return u;
       if (status != model::AdminStatus::kActive) {
         auto n = tx.revokeAdminSessions(scope, admin, now());
-        if (!n) return store::fail(n.error());
+        if (!n) return fail(n.error());
       }
       return {};
     });

@@ -22,7 +22,7 @@ TEST(JsonBody, ContentTypeMustBeJson) {
   for (auto ct : {"", "text/plain", "application/x-www-form-urlencoded", "application/jsonx"}) {
     auto b = JsonBody::parse(ct, "{}", {});
     ASSERT_FALSE(b.has_value()) << ct;
-    EXPECT_EQ(b.error().code, ErrorCode::kUnsupportedMediaType) << ct;
+    EXPECT_EQ(b.error().code, Status::Code::kUnsupportedMediaType) << ct;
   }
   EXPECT_TRUE(JsonBody::parse("application/json; charset=utf-8", "{}", {}).has_value());
   EXPECT_TRUE(JsonBody::parse("Application/JSON", "{}", {}).has_value());
@@ -32,7 +32,7 @@ TEST(JsonBody, MalformedJsonIsInvalidArgument) {
   for (auto body : {"", "{", "{\"a\":}", "nul", "{\"a\":1}garbage"}) {
     auto b = JsonBody::parse(kJson, body, {"a"});
     ASSERT_FALSE(b.has_value()) << body;
-    EXPECT_EQ(b.error().code, ErrorCode::kInvalidArgument) << body;
+    EXPECT_EQ(b.error().code, Status::Code::kInvalidArgument) << body;
   }
 }
 
@@ -45,7 +45,7 @@ TEST(JsonBody, NonObjectIsRefused) {
 TEST(JsonBody, UnknownFieldIsRefusedByName) {
   auto b = JsonBody::parse(kJson, R"({"name":"x","role":"admin_billing"})", {"name"});
   ASSERT_FALSE(b.has_value());
-  EXPECT_EQ(b.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(b.error().code, Status::Code::kInvalidArgument);
   EXPECT_EQ(b.error().message, "unknown field `role`");
 }
 
@@ -53,7 +53,7 @@ TEST(JsonBody, ADuplicateFieldIsRefusedAtAnyDepth) {
   // Ambiguous: nlohmann keeps the last, a proxy or a log may keep the first.
   auto b = JsonBody::parse(kJson, R"({"password":"a","name":"x","password":"b"})", {"name", "password"});
   ASSERT_FALSE(b.has_value());
-  EXPECT_EQ(b.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(b.error().code, Status::Code::kInvalidArgument);
   EXPECT_EQ(b.error().message, "field `password` appears twice");
   auto nested = JsonBody::parse(kJson, R"({"users":[{"id":"1","id":"2"}]})", {"users"});
   ASSERT_FALSE(nested.has_value());
@@ -65,7 +65,7 @@ TEST(JsonBody, ADuplicateFieldIsRefusedAtAnyDepth) {
 TEST(JsonBody, OversizedBodyIs413) {
   auto b = JsonBody::parse(kJson, std::string(100, ' ') + "{}", {}, 50);
   ASSERT_FALSE(b.has_value());
-  EXPECT_EQ(b.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_EQ(b.error().code, Status::Code::kPayloadTooLarge);
 }
 
 TEST(JsonBody, GettersNameTheFieldAndTheProblem) {

@@ -1,5 +1,5 @@
 // The pipeline without a transport: client IP resolution, token scopes, engine request.
-#include "http/app_errors.h"
+#include "http/errors.h"
 #include "http/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -162,7 +162,7 @@ TEST_F(PipelineTest, DeclaredSecondActionsAndNothingElse) {
               ++handled_;
               const auto ask = ctx.queryParam("ask").value_or("users.unlock");
               if (auto ok = ctx.authorization().require(*engine::findAction(ask), "o2"); !ok)
-                return http::fail(ok.error());
+                return fail(ok.error());
               return Response::json({{"ok", true}});
             }},
   });
@@ -306,13 +306,13 @@ TEST(DenialError, EnrollmentOnlySessionIsToldToEnroll) {
   r.session_scope = engine::SessionScope::kEnrollmentOnly;
   for (auto reason : {engine::Reason::kApiAccessDisabled, engine::Reason::kMfaRequired,
                       engine::Reason::kSessionScope}) {
-    const Error e = toHttp(app::denialError(r, reason, "d1"));
-    EXPECT_EQ(e.code, ErrorCode::kMfaRequired) << engine::reasonName(reason);
+    const Status e = app::denialError(r, reason, "d1");
+    EXPECT_EQ(e.code, Status::Code::kMfaRequired) << engine::reasonName(reason);
     EXPECT_EQ(e.message, "enroll multi-factor authentication first");
   }
   r.session_scope = engine::SessionScope::kFull;
-  const Error full = toHttp(app::denialError(r, engine::Reason::kApiAccessDisabled, "d1"));
-  EXPECT_EQ(full.code, ErrorCode::kPermissionDenied);
+  const Status full = app::denialError(r, engine::Reason::kApiAccessDisabled, "d1");
+  EXPECT_EQ(full.code, Status::Code::kPermissionDenied);
   EXPECT_EQ(full.decision_id, "d1");
 }
 

@@ -24,7 +24,7 @@ TEST(ListQuery, LimitAndSkip) {
   for (auto bad : {"0", "101", "-1", "abc", "", "10x", "99999999999999999999"}) {
     auto r = parseListQuery({{"limit", bad}}, kSpec);
     ASSERT_FALSE(r.has_value()) << bad;
-    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().code, Status::Code::kInvalidArgument);
     EXPECT_EQ(r.error().message, "limit must be an integer from 1 to 100");
   }
   EXPECT_FALSE(parseListQuery({{"skip", "-1"}}, kSpec).has_value());
@@ -38,6 +38,7 @@ TEST(ListQuery, SortWithDirections) {
   EXPECT_FALSE(parseListQuery({{"sort", "name,,created"}}, kSpec).has_value());
   EXPECT_FALSE(parseListQuery({{"sort", "name,-name"}}, kSpec).has_value());
   EXPECT_FALSE(parseListQuery({{"sort", ""}}, kSpec).has_value());
+  EXPECT_FALSE(parseListQuery({{"sort", "name;drop"}}, kSpec).has_value());
 }
 
 TEST(ListQuery, FiltersRepeatableAndWhitelisted) {

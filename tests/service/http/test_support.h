@@ -16,13 +16,13 @@ namespace mtp::http::testing {
 
 class FakeAuthenticator : public Authenticator {
  public:
-  std::expected<Principal, Error> authenticate(const Credentials& c) override {
+  std::expected<Principal, Status> authenticate(const Credentials& c) override {
     ++calls;
     std::lock_guard lock(mu_);
     const std::string key = !c.bearer.empty() ? "bearer:" + std::string(c.bearer)
                                               : "key:" + std::string(c.api_key);
     auto it = principals_.find(key);
-    if (it == principals_.end()) return std::unexpected(Error::unauthenticated());
+    if (it == principals_.end()) return std::unexpected(Status::unauthenticated());
     return it->second;
   }
   void addBearer(const std::string& token, Principal p) {

@@ -81,11 +81,11 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
   a.email = "listened@msp.example";
   a.role_name = "manager";
   a.status = model::AdminStatus::kActive;
-  auto admin = other_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+  auto admin = other_->transact([&](store::Tx& tx) -> Result<std::string> {
     auto id = tx.createAdmin(scope, a, std::nullopt);
     if (!id) return id;
     auto g = tx.putGrant(scope, model::GrantRecord{*id, *org, "", std::nullopt, 0});
-    if (!g) return store::fail(g.error());
+    if (!g) return fail(g.error());
     return id;
   });
   ASSERT_TRUE(admin.has_value());
@@ -101,9 +101,9 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
   EXPECT_GE(listener_->incrementalUpdates(), 2u);
 
   // Suspended by the other writer: no org left in reach here.
-  auto suspended = other_->transact([&](store::Tx& tx) -> store::Result<void> {
+  auto suspended = other_->transact([&](store::Tx& tx) -> Result<void> {
     auto rec = tx.getAdmin(scope, *admin);
-    if (!rec) return store::fail(rec.error());
+    if (!rec) return fail(rec.error());
     rec->status = model::AdminStatus::kSuspended;
     return tx.updateAdmin(scope, *rec);
   });
@@ -123,11 +123,11 @@ TEST_P(ChangeListenerTest, ChangesOfAnotherWriterAreAppliedOneByOne) {
 TEST_P(ChangeListenerTest, ARolledBackWriteAnnouncesNothing) {
   const auto seen = listener_->changesSeen();
   const model::TenantScope scope{"nobody"};
-  auto r = other_->transact([&](store::Tx& tx) -> store::Result<void> {
+  auto r = other_->transact([&](store::Tx& tx) -> Result<void> {
     model::ProviderRecord p{"rolledback", "Rolled back", false, 0, 0};
     auto made = tx.createProvider(model::TenantScope{"rolledback"}, p);
     if (!made) return made;
-    return store::fail(store::Status::conflict("roll it back"));
+    return fail(Status::conflict("roll it back"));
   });
   ASSERT_FALSE(r.has_value());
   std::this_thread::sleep_for(400ms);

@@ -106,7 +106,7 @@ TEST_P(IdempotencyKeyTest, InFlightAndAbandonedReservations) {
   EXPECT_EQ(stored.body, first.body);
   // Turn the stored answer back into an unfinished reservation, still leased.
   auto rewrite = [&](bool committed, std::int64_t lease_until) {
-    auto done = app().store().transact([&](store::Tx& tx) -> store::Result<void> {
+    auto done = app().store().transact([&](store::Tx& tx) -> Result<void> {
       if (auto gone = tx.deleteIdempotencyKey(key_hash_); !gone) return gone;
       store::IdempotencyRecord r;
       r.key_hash = key_hash_;

@@ -127,7 +127,7 @@ TYPED_TEST(StoreTest, NewerSchemaIsRefused) {
   }
   auto v = this->store_->migrate();
   ASSERT_FALSE(v);
-  EXPECT_EQ(v.error().code, Status::Code::kFailedPrecondition);
+  EXPECT_EQ(v.error().code, Status::Code::kPreconditionFailed);
   EXPECT_EQ(v.error().message, "database schema 99 is newer than this binary (" +
                                    std::to_string(Store::knownSchemaVersion()) + ")");
   EXPECT_FALSE(this->store_->checkSchema());

@@ -1,7 +1,7 @@
-// Tests of the store's helpers: connect strings, time parsing, list query parsing, SQL split.
+// Tests of the store's helpers: connect strings, time parsing, SQL split (list queries are
+// parsed by http/query.h: tests/service/http/query_test.cc).
 #include <gtest/gtest.h>
 
-#include "store/list_query.h"
 #include "store/migrations.h"
 #include "store/util.h"
 
@@ -56,19 +56,18 @@ TEST(StoreUtil, ParsesRfc3339) {
   EXPECT_FALSE(parseTime("2026-13-22T16:00:00Z"));
 }
 
-TEST(StoreListQuery, ParsesSortAndFilter) {
-  auto sort = parseSort("name,-created");
-  ASSERT_TRUE(sort);
-  ASSERT_EQ(sort->size(), 2u);
-  EXPECT_EQ((*sort)[1].field, "created");
-  EXPECT_TRUE((*sort)[1].descending);
-  EXPECT_FALSE(parseSort("name;drop"));
-  auto f = parseFilter("created:gt:2026-01-01T00:00:00Z");
-  ASSERT_TRUE(f);
-  EXPECT_EQ(f->op, FilterOp::kGt);
-  EXPECT_EQ(f->value, "2026-01-01T00:00:00Z");
-  EXPECT_FALSE(parseFilter("name:like:x"));
-  EXPECT_FALSE(parseFilter("name"));
+// The store's errors are the service's Status: its own words go to the detail (the log), the
+// client reads the generic message (http/errors.h renders it).
+TEST(StoreStatus, UnavailableSaysWhyAndRetriesAfterTwoSeconds) {
+  const Status s = storeUnavailable("database busy");
+  EXPECT_EQ(s.code, Status::Code::kUnavailable);
+  EXPECT_EQ(s.message, "service unavailable: database busy");
+  EXPECT_EQ(s.detail, "database busy");
+  EXPECT_EQ(s.retry_after, 2);
+  EXPECT_EQ(storeUnavailable("").message, "service unavailable");
+  const Status nf = Status::notFound().withDetail("device not found");
+  EXPECT_EQ(nf.message, "not found");
+  EXPECT_EQ(nf.text(), "device not found");
 }
 
 TEST(StoreMigrations, BothDialectsKnowTheSameVersions) {

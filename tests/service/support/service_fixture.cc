@@ -119,12 +119,12 @@ SeededAdmin ServiceTest::createAdmin(const std::string& provider, const SeedAdmi
     if (h) hash = *h;
   }
   const model::TenantScope scope{provider};
-  auto id = app().store().transact([&](store::Tx& tx) -> store::Result<std::string> {
+  auto id = app().store().transact([&](store::Tx& tx) -> Result<std::string> {
     auto created = tx.createAdmin(scope, a, hash);
     if (!created) return created;
     for (const auto& g : spec.organizations) {
       auto put = tx.putGrant(scope, model::GrantRecord{*created, g.org, g.role, g.expires_at, 0});
-      if (!put) return store::fail(put.error());
+      if (!put) return fail(put.error());
     }
     return created;
   });

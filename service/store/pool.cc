@@ -81,7 +81,10 @@ Result<void> Pool::Lease::reopen() {
       s.session->close();
     } catch (const std::exception&) {
     }
-    return fail(detail::storeUnavailable(std::string("cannot connect to the database: ") + e.what()));
+    // The driver's text (host, port, user, its own words) is for the log only.
+    Status down = detail::storeUnavailable("cannot connect to the database");
+    down.detail += std::string(": ") + e.what();
+    return fail(std::move(down));
   }
   session_ = s.session.get();
   s.open = true;

@@ -174,7 +174,7 @@ class AppTest : public ::testing::Test {
     owner.role_name = "admin_billing";
     owner.status = model::AdminStatus::kActive;
     owner.all_organizations = true;
-    auto made = store_->transact([&](store::Tx& tx) -> store::Result<std::string> {
+    auto made = store_->transact([&](store::Tx& tx) -> Result<std::string> {
       if (auto ok = tx.createProvider(scope, p); !ok) return std::unexpected(ok.error());
       return tx.createAdmin(scope, owner, std::nullopt);
     });

@@ -731,6 +731,9 @@ TYPED_TEST(StoreTest, AnUnreachableServerAnswersUnavailableQuickly) {
     auto r = (*store)->query([&](Tx& tx) { return tx.getProvider(this->a_); });
     ASSERT_FALSE(r);
     EXPECT_TRUE(r.error().isUnavailable()) << r.error().message;
+    // The client reads no driver text (host, port, the driver's words); the log does.
+    EXPECT_EQ(r.error().message, "service unavailable: cannot connect to the database");
+    EXPECT_GT(r.error().detail.size(), std::string("cannot connect to the database: ").size());
     EXPECT_FALSE((*store)->ping());
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   }

@@ -68,6 +68,18 @@ template <class T>
   return failsWith(r.error(), code);
 }
 
+// As a bulk route runs a use case: `act(id)` for each id on its own, one outcome per id
+// (nullopt: it succeeded).
+template <class Act>
+std::vector<std::optional<Status>> eachOf(const std::vector<std::string>& ids, Act act) {
+  std::vector<std::optional<Status>> out;
+  for (const auto& id : ids) {
+    auto r = act(id);
+    out.push_back(r ? std::nullopt : std::optional<Status>(r.error()));
+  }
+  return out;
+}
+
 // An If-Match naming these versions (an empty list never matches).
 inline IfMatch ifMatch(std::vector<std::int64_t> v) {
   IfMatch m;

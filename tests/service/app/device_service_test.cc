@@ -78,11 +78,8 @@ TEST_F(DeviceServiceTest, CommandsAreQueuedPerDeviceAndRefusedForADeviceOutOfThe
   auto d2 = enroll(svc, acme, "web-02");
   auto g1 = enroll(svc, globex, "db-01");
   // As a bulk lock runs: each device on its own, in the org the request names.
-  std::vector<std::optional<Status>> results;
-  for (const std::string& id : {d1.device_id, g1.device_id, std::string("no-such-device"), d2.device_id}) {
-    auto r = svc.queueCommand(actorOf(owner_id_), acme, id, "lock");
-    results.push_back(r ? std::nullopt : std::optional<Status>(r.error()));
-  }
+  auto results = eachOf({d1.device_id, g1.device_id, "no-such-device", d2.device_id},
+                        [&](const std::string& id) { return svc.queueCommand(actorOf(owner_id_), acme, id, "lock"); });
   EXPECT_FALSE(results[0]);
   EXPECT_TRUE(failsWith(results[1], "not_found")) << "a device of another org";
   EXPECT_TRUE(failsWith(results[2], "not_found"));

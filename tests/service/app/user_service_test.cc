@@ -154,11 +154,8 @@ TEST_F(UserServiceTest, ActionsAnswerPerUserAndRefuseUsersOfAnotherOrg) {
   auto b = made(svc, acme, "bob");
   auto g = made(svc, globex, "gina");
   // As the bulk route runs them: each id on its own, in the org the request names.
-  std::vector<std::optional<Status>> results;
-  for (const std::string& id : {a.id, std::string("no-such-user"), g.id, b.id}) {
-    auto r = svc.act(actorOf(owner_id_), acme, id, UserAction::kSuspend);
-    results.push_back(r ? std::nullopt : std::optional<Status>(r.error()));
-  }
+  auto results = eachOf({a.id, "no-such-user", g.id, b.id},
+                        [&](const std::string& id) { return svc.act(actorOf(owner_id_), acme, id, UserAction::kSuspend); });
   ASSERT_EQ(results.size(), 4u);
   EXPECT_FALSE(results[0]);
   EXPECT_TRUE(failsWith(results[1], "not_found"));

@@ -10,10 +10,14 @@
 #   bench/load/login_flood.sh                        # BUILD=build by default
 #
 # Knobs (environment): BUILD, DURATION=10s (each measurement), FLOOD_CONNS=16, CONNS=4,
-# MTPD_THREADS=2, MODES="limits nolimits control", FLOOD_DELAY_MS=0 (each flood connection's pause
+# MTPD_FLAGS (added to every mtpd, e.g. "--max-hashing-callers 2"),
+# MTPD_THREADS=2, MODES="limits nolimits control control_signins", FLOOD_DELAY_MS=0 (each flood connection's pause
 # between two requests: 8 with 16 connections is about 2,000 sign-ins a second; 0 is as fast as
 # wrk can). The control mode floods GET /healthz with the same connections instead of sign-ins
-# (with the limits on): what any request flood of that volume costs, sign-in or not.
+# (with the limits on): what any request flood of that volume costs, sign-in or not. The
+# control_signins mode is the control plus one wrong sign-in a second from a client of its
+# own: what the limits still let a flood do (one sign-in per address per second after its
+# allowance), done by a well-behaved client instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,8 +26,9 @@ DURATION=${DURATION:-10s}
 FLOOD_CONNS=${FLOOD_CONNS:-16}
 CONNS=${CONNS:-4}
 MTPD_THREADS=${MTPD_THREADS:-2}
-MODES=${MODES:-limits nolimits control}
+MODES=${MODES:-limits nolimits control control_signins}
 FLOOD_DELAY_MS=${FLOOD_DELAY_MS:-0}
+MTPD_FLAGS=${MTPD_FLAGS:-}
 MTPD=$BUILD/service/main/mtpd
 [ -x "$MTPD" ] || { echo "login_flood.sh: build mtpd in $BUILD first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "login_flood.sh: wrk is not installed" >&2; exit 2; }
@@ -49,7 +54,7 @@ start_mtpd() {  # $1: extra flag or empty
   URL=http://127.0.0.1:$PORT
   MTP_BOOTSTRAP_EMAIL=$EMAIL MTP_BOOTSTRAP_PASSWORD=$PASSWORD "$MTPD" --db "sqlite:$work/mtp.db" \
     --listen "127.0.0.1:$PORT" --threads "$MTPD_THREADS" --policies "$ROOT/policies/builtin" \
-    --jwt-key-file "$work/jwt.key" $1 >"$work/mtpd.out" 2>"$work/mtpd.log" &
+    --jwt-key-file "$work/jwt.key" $MTPD_FLAGS $1 >"$work/mtpd.out" 2>"$work/mtpd.log" &
   mtpd_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "$URL/readyz" >/dev/null 2>&1 && break
@@ -82,15 +87,25 @@ for mode in $MODES; do
   # The flood runs through both measurements under it (two of DURATION, plus a margin).
   secs=${DURATION%s}
   control=""
-  [ "$mode" = control ] && control=/healthz
+  case $mode in control*) control=/healthz ;; esac
   MTP_FLOOD_DELAY_MS=$FLOOD_DELAY_MS MTP_FLOOD_PATH=$control \
     wrk -t2 -c"$FLOOD_CONNS" -d"$((2 * secs + 4))s" -s "$ROOT/bench/load/login_flood.lua" "$URL" \
     | tail -1 | sed "s/\"login_flood\"/\"$mode login_flood\"/" >"$work/flood.json" &
   flood_pid=$!
+  signins_pid=""
+  if [ "$mode" = control_signins ]; then
+    (while kill -0 "$flood_pid" 2>/dev/null; do
+       curl -s -o /dev/null -H 'Content-Type: application/json' \
+         -d '{"email":"someone@flood.example","password":"not the password at all"}' "$URL/api/v2/auth/login"
+       sleep 1
+     done) &
+    signins_pid=$!
+  fi
   sleep 2
   measure "$mode" flood
   wait "$flood_pid" || true
   flood_pid=""
+  [ -n "$signins_pid" ] && { kill "$signins_pid" 2>/dev/null; wait "$signins_pid" 2>/dev/null || true; }
   cat "$work/flood.json" >>"$results"
   stop_mtpd
 done
@@ -102,7 +117,7 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 by = {r["label"]: r for r in rows}
 print("\n| mode | endpoint | alone p50 / p99 ms | under flood p50 / p99 ms | p99 ratio | flood answers |")
 print("|---|---|---|---|---|---|")
-for mode in ("limits", "nolimits", "control"):
+for mode in ("limits", "nolimits", "control", "control_signins"):
     flood = by.get(f"{mode} login_flood")
     if not flood: continue
     answers = f"{flood['rps']:.0f}/s: 200 {flood['s200']}, 401 {flood['s401']}, 429 {flood['s429']}, 503 {flood['s503']}"

@@ -61,6 +61,9 @@ class Pipeline {
   Response handle(const IncomingRequest& in) const noexcept;
 
   const RouteTable& routes() const { return routes_; }
+  // The client's address: the TCP peer, or from X-Forwarded-For when the peer is a trusted
+  // proxy (PipelineOptions::trusted_proxies).
+  std::string clientIp(const IncomingRequest& in) const;
   std::size_t maxBody() const { return routes_.maxBody(); }
 
   Pipeline(RouteTable routes, std::shared_ptr<Authenticator> authenticator, app::EngineSource engine,
@@ -69,7 +72,6 @@ class Pipeline {
 
  private:
   Response run(const IncomingRequest& in, std::string& route_label) const;
-  std::string clientIp(const IncomingRequest& in) const;
   // The handler inside the one catch-all (a generic 500, details in the log).
   Response runHandler(const Route& route, RequestContext& ctx) const;
 

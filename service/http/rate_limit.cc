@@ -129,34 +129,52 @@ int RateLimiter::take(const std::string& key, const RateRule& rule) {
   return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rule.per_second)));
 }
 
-bool isLimitedRoute(std::string_view method, std::string_view pattern) {
+namespace {
+
+const Limited* limitedRoute(std::string_view method, std::string_view pattern) {
   for (const auto& l : kLimitedRoutes) {
-    if (method == l.method && pattern == l.pattern) return true;
+    if (method == l.method && pattern == l.pattern) return &l;
   }
-  return false;
+  return nullptr;
 }
 
-void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimiter> limiter,
-                     const RateLimitOptions& options) {
-  if (!options.enabled || !limiter) return;
+RateRule ipRule(const RateLimitOptions& options, const Limited& l) {
+  return l.account == AccountOf::kNone ? options.agent_register_ip : options.sign_in_ip;
+}
+
+std::string ipKey(const Limited& l, const std::string& ip) { return std::string(l.family) + "|ip|" + ip; }
+
+}  // namespace
+
+bool isLimitedRoute(std::string_view method, std::string_view pattern) {
+  return limitedRoute(method, pattern) != nullptr;
+}
+
+RateLimits::RateLimits(RateLimitOptions options, RateLimiter::Clock clock)
+    : options_(options), limiter_(options.max_keys, std::move(clock)) {}
+
+std::optional<int> RateLimits::takeIp(std::string_view method, std::string_view pattern, const std::string& ip) {
+  const Limited* l = limitedRoute(method, pattern);
+  if (!options_.enabled || l == nullptr) return std::nullopt;
+  return limiter_.take(ipKey(*l, ip), ipRule(options_, *l));
+}
+
+void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimits> limits) {
+  if (!limits || !limits->options().enabled) return;
   for (auto& r : routes) {
-    for (const auto& l : kLimitedRoutes) {
-      if (r.method != l.method || r.pattern != l.pattern) continue;
-      const bool agent = l.account == AccountOf::kNone;
-      const RateRule ip_rule = agent ? options.agent_register_ip : options.sign_in_ip;
-      const RateRule account_rule = options.sign_in_account;
-      const std::string family = l.family;
-      const AccountOf how = l.account;
-      r.handler = [inner = std::move(r.handler), limiter, ip_rule, account_rule, family,
-                   how](RequestContext& ctx) -> HandlerResult {
-        int wait = limiter->take(family + "|ip|" + ctx.clientIp(), ip_rule);
-        if (wait == 0) {
-          if (auto account = accountKey(ctx, how)) wait = limiter->take(family + "|acct|" + *account, account_rule);
-        }
-        if (wait > 0) return std::unexpected(Status::tooManyRequests(wait, "too many attempts: try again later"));
-        return inner(ctx);
-      };
-    }
+    const Limited* l = limitedRoute(r.method, r.pattern);
+    if (l == nullptr) continue;
+    r.handler = [inner = std::move(r.handler), limits, l](RequestContext& ctx) -> HandlerResult {
+      // The server may have taken the IP's token already (before its offload pool).
+      const std::optional<int> early = ctx.request().ip_limit;
+      int wait = early ? *early : limits->limiter().take(ipKey(*l, ctx.clientIp()), ipRule(limits->options(), *l));
+      if (wait == 0) {
+        if (auto account = accountKey(ctx, l->account))
+          wait = limits->limiter().take(std::string(l->family) + "|acct|" + *account, limits->options().sign_in_account);
+      }
+      if (wait > 0) return std::unexpected(Status::tooManyRequests(wait, "too many attempts: try again later"));
+      return inner(ctx);
+    };
   }
 }
 

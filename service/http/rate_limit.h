@@ -5,10 +5,15 @@
 // RateLimiter is the self-contained part: named token buckets (burst, refill per second) in a
 // bounded, sharded map, with an injectable monotonic clock for tests.
 //
-// applyRateLimits() is the hook: given the finished route list, it wraps the handlers of the
-// limited routes (by method and pattern, see kLimitedRoutes in rate_limit.cc) so that no route
-// file changes. A limited request takes one token from its IP's bucket of the route's family
-// and, when the request names an account, one from the account's bucket; either empty: 429.
+// RateLimits holds the options and one RateLimiter for a server. applyRateLimits() is the
+// hook: given the finished route list, it wraps the handlers of the limited routes (by method
+// and pattern, see kLimitedRoutes in rate_limit.cc) so that no route file changes. A limited
+// request takes one token from its IP's bucket of the route's family and, when the request
+// names an account, one from the account's bucket; either empty: 429.
+// The server takes the IP's token itself, before it hands the request to its offload pool
+// (RateLimits::takeIp, IncomingRequest::ip_limit): a request its IP may not make is answered
+// 429 on the reactor thread at once, so that a flood past its allowance costs what any small
+// request costs, without a hop to another thread (bench/load/login_flood.sh).
 //   family          routes                                        account
 //   admin_sign_in   POST /api/v2/auth/login                       the email
 //   user_sign_in    POST /api/v1/users/{login,password}           organization + username
@@ -28,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,8 +93,25 @@ class RateLimiter {
 // link token: the server answers them off its reactor threads, http/offload.h).
 bool isLimitedRoute(std::string_view method, std::string_view pattern);
 
-// The hook: wraps the limited routes of `routes` (see the table above) in place.
-void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimiter> limiter,
-                     const RateLimitOptions& options);
+class RateLimits {
+ public:
+  explicit RateLimits(RateLimitOptions options, RateLimiter::Clock clock = {});
+
+  // The IP check of limited route `method` `pattern` for client `ip`: takes one token of the
+  // IP's bucket of the route's family. 0: admitted; N > 0: refused for N seconds; nullopt:
+  // not a limited route, or the limits are off.
+  std::optional<int> takeIp(std::string_view method, std::string_view pattern, const std::string& ip);
+
+  const RateLimitOptions& options() const { return options_; }
+  RateLimiter& limiter() { return limiter_; }
+
+ private:
+  const RateLimitOptions options_;
+  RateLimiter limiter_;
+};
+
+// The hook: wraps the limited routes of `routes` (see the table above) in place. A request
+// whose ip_limit the server has set is not counted again against its IP.
+void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimits> limits);
 
 }  // namespace mtp::http

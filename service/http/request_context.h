@@ -52,6 +52,10 @@ struct IncomingRequest {
   Params headers;      // names lowercased
   std::string body;
   std::string peer_ip;  // the TCP peer
+  // Set by the server when it took the client IP's token of a limited route before the
+  // pipeline (http/rate_limit.h): 0 admitted, N > 0 refused for N seconds. Unset: the route's
+  // handler counts the request itself.
+  std::optional<int> ip_limit;
 };
 
 class RequestContext {

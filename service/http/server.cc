@@ -95,12 +95,13 @@ class PistacheHandler : public Pistache::Http::Handler {
 
   PistacheHandler(std::shared_ptr<const Pipeline> p, std::shared_ptr<const StaticFiles> web,
                   BrowserSessionOptions browser, std::shared_ptr<InFlight> inflight,
-                  std::shared_ptr<OffloadPool> offload)
+                  std::shared_ptr<OffloadPool> offload, std::shared_ptr<RateLimits> limits)
       : pipeline_(std::move(p)),
         web_(std::move(web)),
         browser_(browser),
         inflight_(std::move(inflight)),
-        offload_(std::move(offload)) {}
+        offload_(std::move(offload)),
+        limits_(std::move(limits)) {}
 
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter writer) override {
     inflight_->begin();  // ended by send() once the answer is written (http/drain.h)
@@ -166,11 +167,15 @@ class PistacheHandler : public Pistache::Http::Handler {
     return resp;
   }
 
-  // A route that hashes a password (http/offload.h), when the server offloads them.
-  bool offloaded(const IncomingRequest& in) const {
-    if (!offload_ || (in.method != "POST" && in.method != "PUT")) return false;
+  // A route that hashes a password (http/offload.h), when the server offloads them. Its
+  // IP's token is taken first (http/rate_limit.h): a request past the IP's allowance stays on
+  // this thread, where its handler answers 429 without hashing.
+  bool offloaded(IncomingRequest& in) const {
+    if (in.method != "POST" && in.method != "PUT") return false;
     RouteMatch m = pipeline_->routes().match(in.method, in.path);
-    return m.route != nullptr && isLimitedRoute(m.route->method, m.route->pattern);
+    if (m.route == nullptr || !isLimitedRoute(m.route->method, m.route->pattern)) return false;
+    if (limits_) in.ip_limit = limits_->takeIp(m.route->method, m.route->pattern, pipeline_->clientIp(in));
+    return offload_ && in.ip_limit.value_or(0) == 0;
   }
 
   struct Offloaded {
@@ -242,6 +247,7 @@ class PistacheHandler : public Pistache::Http::Handler {
   BrowserSessionOptions browser_;
   std::shared_ptr<InFlight> inflight_;
   std::shared_ptr<OffloadPool> offload_;
+  std::shared_ptr<RateLimits> limits_;
 };
 
 }  // namespace
@@ -292,7 +298,7 @@ std::expected<std::unique_ptr<Server>, std::vector<std::string>> Server::start(
                     .bodyTimeout(options.body_timeout);
     s->endpoint_->init(opts);
     s->endpoint_->setHandler(Pistache::Http::make_handler<PistacheHandler>(s->pipeline_, options.web, options.browser, s->inflight_,
-                                                                       s->offload_));
+                                                                       s->offload_, options.rate_limits));
     s->endpoint_->serveThreaded();
     s->port_ = static_cast<std::uint16_t>(s->endpoint_->getPort());
   } catch (const std::exception& e) {

@@ -24,6 +24,7 @@
 #include "http/metrics.h"
 #include "http/offload.h"
 #include "http/pipeline.h"
+#include "http/rate_limit.h"
 #include "http/route_table.h"
 #include "http/static_files.h"
 
@@ -55,6 +56,10 @@ struct ServerOptions {
   // 0: they run on the reactor threads.
   std::size_t offload_workers = 0;
   std::size_t offload_queue = 64;
+  // The rate limits that applyRateLimits() put on the routes (http/rate_limit.h): the server
+  // takes a limited request's IP token before it offloads it, and answers one past its IP's
+  // allowance on the reactor thread. Null: the handlers count every request themselves.
+  std::shared_ptr<RateLimits> rate_limits;
 };
 
 class Server {

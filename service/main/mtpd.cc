@@ -179,7 +179,9 @@ std::expected<std::unique_ptr<Mtpd>, std::string> Mtpd::start(MtpdOptions o) {
   sopt.idempotency = std::make_shared<StoreIdempotencyKeys>(*m->store_, clock, o.idempotency_lease);
   auto routes = handlers::allRoutes(*m->app_);
   // The rate-limit hook: wraps the limited routes' handlers by method and pattern (issue 10 item 4).
-  http::applyRateLimits(routes, std::make_shared<http::RateLimiter>(o.rate_limits.max_keys), o.rate_limits);
+  // The server takes a sign-in's IP token before its offload pool (http/server.h).
+  if (o.rate_limits.enabled) sopt.rate_limits = std::make_shared<http::RateLimits>(o.rate_limits);
+  http::applyRateLimits(routes, sopt.rate_limits);
   // Ready when startup has finished (markReady) and the database answers (the policies are
   // loaded, or we would not be here).
   for (auto& r : http::opsRoutes(*m->metrics_, [st, listener, ready = m->ready_, draining = m->draining_]() -> std::string {

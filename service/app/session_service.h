@@ -3,8 +3,9 @@
 // enrollment, password change and API keys. No HTTP here: the handlers in
 // handlers/session_routes.cc decode requests and map Status.
 //
-// Login, in order: the email names admins in one or more providers; each candidate's
-// password is verified (argon2id, bounded: kBusy → kUnavailable); an unknown email verifies
+// Login, in order: the email names at most one admin (emails are unique across providers
+// since schema 015; the code still takes a list of candidates, which holds one); each
+// candidate's password is verified (argon2id, bounded: kBusy → kUnavailable); an unknown email verifies
 // against a dummy hash, so time and answer are the same. A candidate wins when its password
 // matches, it is active and not locked. No winner: every candidate with a wrong password
 // counts a failed attempt (locking after config().lockout_after) and each candidate's

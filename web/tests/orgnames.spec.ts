@@ -1,13 +1,14 @@
-// Org names in table cells at scale: a provider with more orgs than the first page of names
-// (100) still sees the org's name, not its id, for a user of an org beyond it (the portal
-// looks the shown ids up with `filter=id:in:...`). Its own mtpd, since it adds 101 orgs.
+// Org names at scale: a provider with more orgs than the first page of names (100) still sees
+// the org's name, not its id, for a user of an org beyond it (the portal looks the shown ids
+// up with `filter=id:in:...`), and an administrator's access to such an org shows its name and
+// is granted by the type-ahead. Its own mtpd, since it adds 101 orgs.
 import { expect, ownMtpd, signIn, test as base, type Mtp } from './fixtures';
 
 const test = base.extend<object, { mtp: Mtp }>({ mtp: ownMtpd() });
 
 test.slow();
 
-test('a user of the 101st org shows its org name', async ({ page, mtp }) => {
+test('an org beyond the first 100: a user row and an admin\'s access show its name; the type-ahead grants it', async ({ page, mtp }) => {
   await signIn(page, mtp.logins.admin_billing!);
   const orgs = `/api/v2/providers/${mtp.provider}/organizations`;
   const csrf = { 'X-Requested-With': 'mtp' }; // the portal's header for cookie-authenticated writes
@@ -31,4 +32,29 @@ test('a user of the 101st org shows its org name', async ({ page, mtp }) => {
   await expect(table.getByRole('row')).toHaveCount(2);
   await expect(table.getByRole('row').nth(1)).toContainText('Zz Org 100');
   await expect(table.getByRole('row').nth(1)).not.toContainText(last);
+
+  // An administrator granted the 101st org: the edit form names it; the type-ahead finds the
+  // 100th for a second row.
+  const email = `far.admin.${Date.now()}@demo.example`;
+  const a = await page.request.post(`/api/v2/providers/${mtp.provider}/administrators`, {
+    headers: csrf,
+    data: { email, roleName: 'help_desk', organizations: [{ organization: last }] },
+  });
+  expect(a.status(), await a.text()).toBe(201);
+  await page.goto('/administrators');
+  const row = page.getByRole('grid', { name: 'Administrators' }).getByRole('row', { name: new RegExp(email.replace(/\./g, '\\.')) });
+  await row.getByRole('button', { name: 'Kebab toggle' }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: `Edit ${email}` });
+  await edit.getByRole('tab', { name: 'Permissions & access' }).click();
+  await expect(edit.getByRole('combobox', { name: 'Organization', exact: true })).toHaveValue('Zz Org 100');
+  await edit.getByRole('button', { name: 'Add organization access' }).click();
+  const second = edit.getByRole('combobox', { name: 'Organization', exact: true }).nth(1);
+  await second.fill('Zz Org 099');
+  await page.getByRole('option', { name: 'Zz Org 099', exact: true }).click();
+  await expect(second).toHaveValue('Zz Org 099');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(`${email} was saved.`)).toBeVisible();
+  const links = await (await page.request.get(`/api/v2/administrators/${((await a.json()) as { id: string }).id}/organizationlinks`)).json();
+  expect(((links.results ?? links) as { organization: string }[]).length).toBe(2);
 });

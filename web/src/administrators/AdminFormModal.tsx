@@ -1,5 +1,7 @@
 // Add or edit an administrator: Details (name, email, MFA), then Permissions & access (role,
-// API access, all organizations or per-org access with a role and an expiry).
+// API access, all organizations or per-org access with a role and an expiry). Each access row
+// finds its org with the server-side type-ahead (a provider may have 10,000 orgs); the names
+// of an edited admin's grants are looked up by id.
 import {
   Button,
   Checkbox,
@@ -24,6 +26,8 @@ import { fieldOf, ifMatch } from '../api/errors';
 import { FieldError } from '../auth/SignInPage';
 import { FormFooter } from '../components/FormModal';
 import { ErrorAlert, isStale } from '../components/ErrorAlert';
+import { OrgTypeahead } from '../components/OrgTypeahead';
+import { useOrgNames } from '../components/useOrgNames';
 import { ROLES } from './roles';
 import type { Admin, Grant } from './api';
 
@@ -54,11 +58,9 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
     void qc.invalidateQueries({ queryKey: ['admins'] });
   };
   const [invalid, setInvalid] = useState<Record<string, string>>({});
-  const orgs = useQuery({
-    queryKey: ['org-menu', pid],
-    queryFn: () => call(api.GET('/api/v2/providers/{pid}/organizations', { params: { path: { pid }, query: { limit: 100 } as never } })),
-  });
-  const orgList = (orgs.data as { results?: { id: string; name: string }[] } | undefined)?.results ?? [];
+  // Names of the orgs picked in this form, then of the grants loaded (looked up by id).
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const { nameOf } = useOrgNames(pid, grants.map((g) => g.organization));
   // The current grants of an edited admin.
   useQuery({
     queryKey: ['admin-grants', admin?.id],
@@ -166,10 +168,17 @@ export function AdminFormModal({ pid, admin, onClose, onSaved }: { pid: string; 
                   {grants.map((g, i) => (
                     <Flex key={i} alignItems={{ default: 'alignItemsFlexEnd' }}>
                       <FormGroup label="Organization" fieldId={`grant-org-${i}`}>
-                        <FormSelect id={`grant-org-${i}`} value={g.organization} onChange={(_e, v) => setGrant(i, { organization: v })}>
-                          <FormSelectOption value="" label="Choose…" />
-                          {orgList.map((o) => <FormSelectOption key={o.id} value={o.id} label={o.name} />)}
-                        </FormSelect>
+                        <OrgTypeahead
+                          pid={pid}
+                          label="Organization"
+                          value={g.organization}
+                          valueName={picked[g.organization] ?? nameOf(g.organization)}
+                          placeholder="Type to choose…"
+                          onChange={(id, name) => {
+                            if (id) setPicked({ ...picked, [id]: name });
+                            setGrant(i, { organization: id });
+                          }}
+                        />
                       </FormGroup>
                       <FormGroup label="Role in this organization" fieldId={`grant-role-${i}`}>
                         <FormSelect id={`grant-role-${i}`} value={g.roleName ?? ''} onChange={(_e, v) => setGrant(i, { roleName: v || undefined })}>

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useMeOutlet } from '../components/RequireAction';
 import type { Admin } from './api';
 
@@ -17,12 +18,8 @@ const ACTIONS = [
 export function ExplainModal({ admin, onClose }: { admin: Admin; onClose: () => void }) {
   const me = useMeOutlet();
   const [action, setAction] = useState('users.unlock');
-  const [org, setOrg] = useState('');
+  const [org, setOrg] = useState({ id: '', name: '' });
   const [asked, setAsked] = useState<{ action: string; org: string } | null>(null);
-  const orgs = useQuery({
-    queryKey: ['org-menu', me.provider],
-    queryFn: () => call(api.GET('/api/v2/providers/{pid}/organizations', { params: { path: { pid: me.provider ?? '' }, query: { limit: 100 } as never } })),
-  });
   const answer = useQuery({
     queryKey: ['explain', admin.id, asked],
     queryFn: () =>
@@ -34,19 +31,21 @@ export function ExplainModal({ admin, onClose }: { admin: Admin; onClose: () => 
     <Modal isOpen onClose={onClose} variant="medium" aria-labelledby="explain-title">
       <ModalHeader title={`Why can't ${admin.email}?`} labelId="explain-title" description="Ask the authorization engine what it decides for this administrator, and why." />
       <ModalBody>
-        <Form isHorizontal onSubmit={(ev) => { ev.preventDefault(); setAsked({ action, org }); }}>
+        <Form isHorizontal onSubmit={(ev) => { ev.preventDefault(); setAsked({ action, org: org.id }); }}>
           <FormGroup label="Action" fieldId="explain-action">
             <FormSelect id="explain-action" value={action} onChange={(_e, v) => setAction(v)}>
               {ACTIONS.map((a) => <FormSelectOption key={a} value={a} label={a} />)}
             </FormSelect>
           </FormGroup>
           <FormGroup label="Organization" fieldId="explain-org">
-            <FormSelect id="explain-org" value={org} onChange={(_e, v) => setOrg(v)}>
-              <FormSelectOption value="" label="(none: a provider-wide action)" />
-              {((orgs.data as { results?: { id: string; name: string }[] } | undefined)?.results ?? []).map((o) => (
-                <FormSelectOption key={o.id} value={o.id} label={o.name} />
-              ))}
-            </FormSelect>
+            <OrgTypeahead
+              pid={me.provider ?? ''}
+              label="Organization"
+              value={org.id}
+              valueName={org.name}
+              allLabel="(none: a provider-wide action)"
+              onChange={(id, name) => setOrg({ id, name })}
+            />
           </FormGroup>
           <Button type="submit">Explain</Button>
         </Form>

@@ -11,6 +11,13 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string bt(std::string_view s) { return "`" + std::string(s.substr(0, 64)) + "`"; }
 
 std::expected<std::int64_t, Status> parseInt(std::string_view name, std::string_view v,
@@ -76,6 +83,22 @@ std::expected<Filter, Status> parseFilter(std::string_view f, const ListSpec& sp
 }
 
 }  // namespace
+
+std::string decodeQueryComponent(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
 
 std::expected<ListQuery, Status> parseListQuery(const Params& query, const ListSpec& spec) {
   ListQuery q;

@@ -4,9 +4,11 @@
 // is a plain struct for the store layer: no SQL here; field names are only ever ones from
 // the whitelist, so the store may map them to columns safely.
 //
-// Note: Pistache 0.0.5 keeps one value per query parameter name, so over Pistache a
-// repeated `filter` keeps only one; several filters can also be given in one parameter
-// separated by `;` (`filter=state:eq:ACTIVATED;organization:eq:o1`).
+// Several filters are given in one parameter separated by `;`
+// (`filter=state:eq:ACTIVATED;organization:eq:o1`). Pistache 0.0.5 keeps one value per query
+// parameter name, so mtpd refuses a request that names a parameter twice before Pistache reads
+// it (http/request_guard.h) rather than drop a filter silently; parseListQuery still takes
+// repeats, for callers that keep them.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -53,6 +55,10 @@ struct ListSpec {
 
 inline constexpr int kDefaultLimit = 10;
 inline constexpr int kMaxLimit = 100;
+
+// A query string component with `%XX` and `+` (form encoding) decoded; a malformed escape is
+// kept as written. (Pistache 0.0.5 hands query names and values over still encoded.)
+std::string decodeQueryComponent(std::string_view s);
 
 // Parses `limit`, `skip`, `sort` and every `filter` of `query`. Unknown parameter names
 // (not in the list above nor in spec.other_params) are refused too, so a typo does not

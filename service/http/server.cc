@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "http/rate_limit.h"
+#include "http/query.h"
 #include "http/request_guard.h"
 
 namespace mtp::http {
@@ -44,31 +45,6 @@ std::string_view methodName(Pistache::Http::Method m) {
     case M::Options: return "OPTIONS";
     default: return "OTHER";
   }
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Pistache 0.0.5 hands query values over still percent-encoded. Decodes `%XX` and `+`
-// (form encoding); a malformed escape is kept as written.
-std::string decodeQueryComponent(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 // A response header with a name known only at run time. Pistache 0.0.5 does not write

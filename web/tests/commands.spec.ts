@@ -36,6 +36,13 @@ test('command runner: create a saved command and run it on a device', async ({ p
   const linux = detail.getByRole('checkbox', { name: /Ubuntu/ });
   await expect(linux).toHaveCount(1);
   await expect(detail.getByRole('checkbox', { name: /Windows|macOS/ })).toHaveCount(0); // other OS families
+  // The org's devices are found by the server: a host name search narrows them.
+  const find = detail.getByRole('textbox', { name: 'Find devices by host name' });
+  await find.fill('no-such-host');
+  await expect(detail.getByText('No linux device of this organization matches “no-such-host”.')).toBeVisible();
+  await expect(linux).toHaveCount(0);
+  await find.fill('lnx');
+  await expect(linux).toHaveCount(1);
   await linux.check();
   await detail.getByRole('button', { name: 'Run on 1 device' }).click();
   const results = detail.getByRole('grid', { name: 'Results of Disk usage <b>now</b>' });

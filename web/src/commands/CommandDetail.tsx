@@ -1,11 +1,13 @@
 // One saved command: its script, "run on devices" (the org's devices of the command's OS
-// family, at most 100 at once) and its results per device, updated until each is final.
-import { Button, Checkbox, Flex, Label, Title } from '@patternfly/react-core';
+// family, found by the server: the first 50 by name, and any other by a search on its host
+// name; an org may have thousands) and its results per device, updated until each is final.
+import { Button, Checkbox, Flex, Label, SearchInput, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { rawFetch } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { useDebounced } from '../components/useDebounced';
 import type { Device } from '../devices/api';
 import { FAMILY, useCommandResults, useRunCommand, type CommandResult, type SavedCommand } from './api';
 
@@ -22,22 +24,44 @@ function StatusLabel({ r }: { r: CommandResult }) {
   return <Label color={STATUS_COLOR[r.status] ?? 'grey'}>{r.status.replace('_', ' ')}</Label>;
 }
 
+const SHOWN = 50;
+
+type DeviceList = { results?: Device[]; totalCount?: number };
+
+async function listDevices(pid: string, org: string, filters: string[], limit: number): Promise<DeviceList> {
+  const q = new URLSearchParams({ organization: org, limit: String(limit), sort: 'displayName', filter: filters.join(';') });
+  return (await (await rawFetch(`/api/v2/providers/${encodeURIComponent(pid)}/devices?${q.toString()}`)).json()) as DeviceList;
+}
+
 export function CommandDetail({ pid, command: c, mayRun }: { pid: string; command: SavedCommand; mayRun: boolean }) {
+  const family = FAMILY[c.targetOS];
+  const [text, setText] = useState('');
+  const term = useDebounced(text.trim().replace(/[;:|]/g, ' '), 200);
   const devices = useQuery({
-    queryKey: ['devices', pid, 'of-org', c.organization],
-    queryFn: async () =>
-      ((await (await rawFetch(`/api/v2/providers/${encodeURIComponent(pid)}/devices?organization=${encodeURIComponent(c.organization)}&limit=100`)).json()) as {
-        results?: Device[];
-      }).results ?? [],
+    queryKey: ['devices', pid, 'of-org', c.organization, family, term],
+    queryFn: () => listDevices(pid, c.organization, [`osFamily:eq:${family}`, ...(term ? [`hostname:search:${term}`] : [])], SHOWN),
     enabled: mayRun,
+    placeholderData: (prev) => prev,
   });
   const results = useCommandResults(c.organization, c.id);
   const run = useRunCommand(c.organization, c.id);
-  const [picked, setPicked] = useState<Set<string>>(new Set());
-  const fits = (devices.data ?? []).filter((d) => d.osFamily === FAMILY[c.targetOS]);
+  const [picked, setPicked] = useState<Map<string, string>>(new Map());
+  const fits = devices.data?.results ?? [];
+  const more = (devices.data?.totalCount ?? 0) - fits.length;
+  const label = (d: Device) => d.displayName || d.hostname || d.id;
+  // The results' devices by id (not only those of the list above).
+  const resultIds = [...new Set((results.data?.results ?? []).map((r) => r.device))].sort().slice(0, 100);
+  const resultDevices = useQuery({
+    queryKey: ['devices', pid, 'of-org', c.organization, 'ids', resultIds],
+    queryFn: () => listDevices(pid, c.organization, [`id:in:${resultIds.join('|')}`], 100),
+    enabled: resultIds.length > 0,
+    staleTime: 60_000,
+  });
+  // Chosen devices the list does not show now (chosen before a new search).
+  const hidden = [...picked].filter(([id]) => !fits.some((d) => d.id === id)).map(([, name]) => name);
   const nameOf = (id: string) => {
-    const d = (devices.data ?? []).find((x) => x.id === id);
-    return d ? d.displayName || d.hostname || id : id;
+    const d = [...(resultDevices.data?.results ?? []), ...fits].find((x) => x.id === id);
+    return d ? label(d) : (picked.get(id) ?? id);
   };
   return (
     <section aria-label={`Command ${c.name}`} className="mtp-gap-top">
@@ -54,29 +78,41 @@ export function CommandDetail({ pid, command: c, mayRun }: { pid: string; comman
             Run on devices
           </Title>
           <ErrorAlert error={devices.error ?? run.error} />
-          {devices.isSuccess && fits.length === 0 && <p>This organization has no {c.targetOS} device.</p>}
+          <SearchInput
+            aria-label="Find devices by host name"
+            placeholder="Find devices by host name"
+            value={text}
+            onChange={(_e, v) => setText(v)}
+            onClear={() => setText('')}
+            className="mtp-gap-bottom"
+          />
+          {devices.isSuccess && fits.length === 0 && (
+            <p>{term ? `No ${c.targetOS} device of this organization matches “${term}”.` : `This organization has no ${c.targetOS} device.`}</p>
+          )}
           <Flex direction={{ default: 'column' }} spaceItems={{ default: 'spaceItemsXs' }}>
             {fits.map((d) => (
               <Checkbox
                 key={d.id}
                 id={`run-on-${d.id}`}
-                label={`${d.displayName || d.hostname} (${d.os})`}
+                label={`${label(d)} (${d.os})`}
                 isChecked={picked.has(d.id)}
                 onChange={(_e, on) => {
-                  const next = new Set(picked);
-                  if (on) next.add(d.id);
+                  const next = new Map(picked);
+                  if (on) next.set(d.id, label(d));
                   else next.delete(d.id);
                   setPicked(next);
                 }}
               />
             ))}
           </Flex>
-          {fits.length > 0 && (
+          {more > 0 && <p className="mtp-gap-top">{more} more: type part of a host name to find them.</p>}
+          {hidden.length > 0 && <p className="mtp-gap-top">Also chosen: {hidden.join(', ')}</p>}
+          {(fits.length > 0 || picked.size > 0) && (
             <Button
               className="mtp-gap-top"
               isDisabled={picked.size === 0 || run.isPending}
               isLoading={run.isPending}
-              onClick={() => run.mutate([...picked], { onSuccess: () => setPicked(new Set()) })}
+              onClick={() => run.mutate([...picked.keys()], { onSuccess: () => setPicked(new Map()) })}
             >
               Run on {picked.size} device{picked.size === 1 ? '' : 's'}
             </Button>

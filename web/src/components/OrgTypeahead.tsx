@@ -13,8 +13,9 @@ import {
 } from '@patternfly/react-core';
 import { TimesIcon } from '@patternfly/react-icons';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { api, call } from '../api/client';
+import { useDebounced } from './useDebounced';
 
 interface Props {
   pid: string;
@@ -24,15 +25,6 @@ interface Props {
   onChange: (id: string, name: string) => void;
   allLabel?: string;
   placeholder?: string;
-}
-
-function useDebounced(v: string, ms: number) {
-  const [d, setD] = useState(v);
-  useEffect(() => {
-    const t = setTimeout(() => setD(v), ms);
-    return () => clearTimeout(t);
-  }, [v, ms]);
-  return d;
 }
 
 export function OrgTypeahead({ pid, label, value, valueName, onChange, allLabel, placeholder }: Props) {

@@ -64,6 +64,22 @@ test('the organization filter is a server-side type-ahead', async ({ page, mtp }
   await checkA11y(page);
 });
 
+test('the initiated-by filter is a server-side type-ahead of administrators', async ({ page, mtp }) => {
+  await signedIn(page, mtp.logins.admin_billing!, '/activity');
+  const table = page.locator('table[aria-label="Activity"]');
+  await expect(table.locator('td[data-label="Event type"]').first()).toBeVisible();
+  await page.getByLabel('Time range').selectOption('all');
+  await pickOrg(page, 'admin_billing@demo.example', 'Initiated by');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/activity?') && r.url().includes('initiated_by=')),
+    page.getByRole('button', { name: 'Apply' }).click(),
+  ]);
+  const who = table.locator('td[data-label="Initiated by"]');
+  await expect(who.first()).toHaveText('admin_billing@demo.example');
+  await expect.poll(async () => (await who.allInnerTexts()).filter((w) => w.trim() !== 'admin_billing@demo.example')).toEqual([]);
+  await checkA11y(page);
+});
+
 test('paging by search_after: older then newer', async ({ page, mtp, request }) => {
   for (let i = 0; i < 26; i++) await request.post('/api/v2/auth/login', { data: { email: 'nobody@demo.example', password: 'wrong-password' } });
   await signedIn(page, mtp.logins.admin_billing!, '/activity');

@@ -240,7 +240,7 @@ export async function shot(page: Page, name: string, project: string) {
   await page.screenshot({ path: path.join(shotsDir, `${project}-${name}.png`), fullPage: true });
 }
 
-// Chooses an org in a server-side organization type-ahead (OrgTypeahead): type, then pick.
+// Chooses in a server-side type-ahead (OrgTypeahead, AdminTypeahead) by its label: type, then pick.
 export async function pickOrg(page: Page, name: string, label = 'Organization') {
   const box = page.getByRole('combobox', { name: label, exact: true });
   await box.fill(''); // typing the name already shown would change nothing and open no list

@@ -20,9 +20,10 @@ import { Link } from 'react-router';
 import { can } from '../auth/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useMeOutlet } from '../components/RequireAction';
+import { AdminTypeahead } from '../components/AdminTypeahead';
 import { OrgTypeahead } from '../components/OrgTypeahead';
 import { useOrgNames } from '../components/useOrgNames';
-import { activityQuery, downloadActivity, useActivity, useAdminOptions, type ActivityEvent, type ActivityFilters } from './api';
+import { activityQuery, downloadActivity, useActivity, type ActivityEvent, type ActivityFilters } from './api';
 import { EVENT_TYPES } from './eventTypes';
 
 const LIMIT = 25;
@@ -59,13 +60,13 @@ function Changes({ e }: { e: ActivityEvent }) {
 export function ActivityPage() {
   const me = useMeOutlet();
   const pid = me.provider ?? '';
-  const admins = useAdminOptions(pid);
   const [draft, setDraft] = useState<ActivityFilters>({ range: '7d', eventType: '', initiatedBy: '', organization: '' });
   const [applied, setApplied] = useState<{ f: ActivityFilters; now: number }>({ f: draft, now: Date.now() });
   const [cursors, setCursors] = useState<string[]>(['']); // search_after of each page shown so far
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const [orgName, setOrgName] = useState('');
+  const [adminEmail, setAdminEmail] = useState('');
   const query = activityQuery(applied.f, applied.now);
   const after = cursors[cursors.length - 1] ?? '';
   const events = useActivity(pid, query, after, LIMIT);
@@ -114,10 +115,19 @@ export function ActivityPage() {
               { value: '', label: 'Any event type' },
               ...EVENT_TYPES.map((t) => ({ value: t, label: t.replace(/_/g, ' ') })),
             ])}
-            {pick('Initiated by', draft.initiatedBy, (v) => setDraft({ ...draft, initiatedBy: v }), [
-              { value: '', label: 'Anyone' },
-              ...(admins.data ?? []).map((a) => ({ value: a.id, label: a.email })),
-            ])}
+            <ToolbarItem style={{ minWidth: '16rem' }}>
+              <AdminTypeahead
+                pid={pid}
+                label="Initiated by"
+                allLabel="Anyone"
+                value={draft.initiatedBy}
+                valueName={adminEmail}
+                onChange={(id, email) => {
+                  setAdminEmail(email);
+                  setDraft({ ...draft, initiatedBy: id });
+                }}
+              />
+            </ToolbarItem>
             <ToolbarItem style={{ minWidth: '14rem' }}>
               <OrgTypeahead
                 pid={pid}

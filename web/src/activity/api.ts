@@ -56,15 +56,3 @@ export async function downloadActivity(pid: string, query: Record<string, string
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
-
-export function useAdminOptions(pid: string) {
-  return useQuery({
-    queryKey: ['admins', pid, 'names'],
-    queryFn: async () => {
-      const r = await rawFetch(`/api/v2/providers/${encodeURIComponent(pid)}/administrators?limit=100`);
-      return (((await r.json()) as { results?: { id?: string; email?: string }[] }).results ?? []).map((a) => ({ id: a.id ?? '', email: a.email ?? '' }));
-    },
-    staleTime: 60_000,
-    retry: false,
-  });
-}

@@ -58,7 +58,13 @@ test('admin with billing: search, sort, create, detail panel edits and launch', 
   await panel.getByRole('button', { name: 'Launch' }).click();
   await expect(page).toHaveURL(/\/org\//);
   await expect(page.getByText('You are in the console of')).toBeVisible();
-  await expect(page.getByRole('grid', { name: 'Users of the organization' }).getByRole('row').nth(1)).toBeVisible();
+  const consoleUsers = page.getByRole('grid', { name: 'Users of the organization' });
+  await expect(consoleUsers.getByRole('row').nth(1)).toBeVisible();
+  // Sorted by the server: by username, then the other way round.
+  const names = consoleUsers.locator('td[data-label="Username"]');
+  const firstName = await names.first().innerText();
+  await consoleUsers.getByRole('button', { name: 'Username' }).click();
+  await expect(names.first()).not.toHaveText(firstName);
   await checkA11y(page);
   await shot(page, 'org-console', info.project.name);
   await page.getByRole('button', { name: 'Back to MTP' }).click();

@@ -1,11 +1,12 @@
 // The launched org console: the same UI narrowed to one org through the org-scoped launch
-// session (cookie mtp_launch, selected by X-MTP-Console: org), with a banner and a way back.
+// session (cookie mtp_launch, selected by X-MTP-Console: org), with a banner and a way back;
+// the org's users paged by the server (an org may have thousands).
 import { Banner, Button, Flex, Label, Page, PageSection, Title } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { rawFetch } from '../api/client';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { ServerTable, type Column } from '../components/ServerTable';
 
 interface OrgUser {
   id: string;
@@ -19,14 +20,32 @@ export function OrgConsolePage() {
   const { orgId = '' } = useParams();
   const navigate = useNavigate();
   const name = sessionStorage.getItem('mtp.console.name') ?? orgId;
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+  const [sort, setSort] = useState('username');
   const users = useQuery({
-    queryKey: ['console-users', orgId],
+    queryKey: ['console-users', orgId, page, perPage, sort],
     queryFn: async () => {
-      const r = await rawFetch('/api/systemusers?limit=100', { headers: { 'x-org-id': orgId } });
+      const q = new URLSearchParams({ limit: String(perPage), skip: String((page - 1) * perPage), sort });
+      const r = await rawFetch(`/api/systemusers?${q.toString()}`, { headers: { 'x-org-id': orgId } });
       return (await r.json()) as { results?: OrgUser[]; totalCount?: number };
     },
     retry: false,
+    placeholderData: (prev) => prev,
   });
+  const columns: Column<OrgUser>[] = [
+    { title: 'Username', sort: 'username', cell: (u) => u.username },
+    { title: 'Email', sort: 'email', cell: (u) => u.email },
+    {
+      title: 'State',
+      sort: 'state',
+      cell: (u) => (
+        <>
+          {u.state} {u.account_locked ? <Label color="red">Locked</Label> : null}
+        </>
+      ),
+    },
+  ];
   return (
     <Page>
       <Banner color="purple" screenReaderText="Organization console">
@@ -42,32 +61,25 @@ export function OrgConsolePage() {
       <PageSection>
         <Title headingLevel="h1">{name}</Title>
         <p>Users of this organization ({users.data?.totalCount ?? '…'})</p>
-        <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
         {users.error && (
           <Button variant="link" onClick={() => navigate('/organizations')}>
             The launch session ended: launch the organization again
           </Button>
         )}
-        <Table aria-label="Users of the organization" variant="compact">
-          <Thead>
-            <Tr>
-              <Th>Username</Th>
-              <Th>Email</Th>
-              <Th>State</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {(users.data?.results ?? []).map((u) => (
-              <Tr key={u.id}>
-                <Td dataLabel="Username">{u.username}</Td>
-                <Td dataLabel="Email">{u.email}</Td>
-                <Td dataLabel="State">
-                  {u.state} {u.account_locked ? <Label color="red">Locked</Label> : null}
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
+        <ServerTable
+          label="Users of the organization"
+          rows={users.data?.results ?? []}
+          totalCount={users.data?.totalCount ?? 0}
+          rowKey={(u) => u.id}
+          rowName={(u) => u.username ?? u.id}
+          columns={columns}
+          paging={{ page, perPage, onChange: (p, n) => (setPage(p), setPerPage(n)) }}
+          sort={{ value: sort, onChange: (v) => (setSort(v), setPage(1)) }}
+          error={users.error}
+          onRetry={() => void users.refetch()}
+          loaded={users.isSuccess}
+          emptyText="This organization has no users yet."
+        />
       </PageSection>
     </Page>
   );

@@ -1,7 +1,7 @@
 // Org names at scale: a provider with more orgs than the first page of names (100) still sees
 // the org's name, not its id, for a user of an org beyond it (the portal looks the shown ids
 // up with `filter=id:in:...`), and an administrator's access to such an org shows its name and
-// is granted by the type-ahead. Its own mtpd, since it adds 101 orgs.
+// is granted by the type-ahead; the header's menu leads to the orgs beyond its first 100. Its own mtpd, since it adds 101 orgs.
 import { expect, ownMtpd, signIn, test as base, type Mtp } from './fixtures';
 
 const test = base.extend<object, { mtp: Mtp }>({ mtp: ownMtpd() });
@@ -57,4 +57,9 @@ test('an org beyond the first 100: a user row and an admin\'s access show its na
   await expect(page.getByText(`${email} was saved.`)).toBeVisible();
   const links = await (await page.request.get(`/api/v2/administrators/${((await a.json()) as { id: string }).id}/organizationlinks`)).json();
   expect(((links.results ?? links) as { organization: string }[]).length).toBe(2);
+
+  // The header's MTP menu lists the first 100 by name and leads to the rest.
+  await page.getByRole('button', { name: 'MTP organization menu' }).click();
+  await page.getByRole('menuitem', { name: /^\d+ more organizations/ }).click();
+  await expect(page.getByRole('heading', { name: 'Organizations' })).toBeVisible();
 });

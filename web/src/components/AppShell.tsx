@@ -78,7 +78,11 @@ function OrgMenu({ me }: { me: Me }) {
       call(api.GET('/api/v2/providers/{pid}/organizations', { params: { path: { pid: me.provider ?? '' }, query: { limit: 100, sort: 'name' } as never } })),
     enabled: open && can(me, 'orgs.read'),
   });
-  const list = ((orgs.data as { results?: { id: string; name: string }[] } | undefined)?.results ?? []);
+  const data = orgs.data as { results?: { id: string; name: string }[]; totalCount?: number } | undefined;
+  const list = data?.results ?? [];
+  // Beyond the first 100 by name (a provider may have 10,000): Organizations finds any.
+  const more = (data?.totalCount ?? 0) - list.length;
+  const navigate = useNavigate();
   return (
     <Dropdown
       isOpen={open}
@@ -104,6 +108,11 @@ function OrgMenu({ me }: { me: Me }) {
             {o.name}
           </DropdownItem>
         ))}
+        {more > 0 && (
+          <DropdownItem key="more" description="Search them by name on Organizations" onClick={() => navigate('/organizations')}>
+            {more} more organizations
+          </DropdownItem>
+        )}
       </DropdownList>
     </Dropdown>
   );

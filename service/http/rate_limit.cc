@@ -138,12 +138,6 @@ const Limited* limitedRoute(std::string_view method, std::string_view pattern) {
   return nullptr;
 }
 
-RateRule ipRule(const RateLimitOptions& options, const Limited& l) {
-  return l.account == AccountOf::kNone ? options.agent_register_ip : options.sign_in_ip;
-}
-
-std::string ipKey(const Limited& l, const std::string& ip) { return std::string(l.family) + "|ip|" + ip; }
-
 }  // namespace
 
 bool isLimitedRoute(std::string_view method, std::string_view pattern) {
@@ -156,7 +150,12 @@ RateLimits::RateLimits(RateLimitOptions options, RateLimiter::Clock clock)
 std::optional<int> RateLimits::takeIp(std::string_view method, std::string_view pattern, const std::string& ip) {
   const Limited* l = limitedRoute(method, pattern);
   if (!options_.enabled || l == nullptr) return std::nullopt;
-  return limiter_.take(ipKey(*l, ip), ipRule(options_, *l));
+  const RateRule& rule = l->account == AccountOf::kNone ? options_.agent_register_ip : options_.sign_in_ip;
+  return limiter_.take(std::string(l->family) + "|ip|" + ip, rule);
+}
+
+int RateLimits::takeAccount(std::string_view family, const std::string& account) {
+  return limiter_.take(std::string(family) + "|acct|" + account, options_.sign_in_account);
 }
 
 void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimits> limits) {
@@ -167,10 +166,9 @@ void applyRateLimits(std::vector<Route>& routes, std::shared_ptr<RateLimits> lim
     r.handler = [inner = std::move(r.handler), limits, l](RequestContext& ctx) -> HandlerResult {
       // The server may have taken the IP's token already (before its offload pool).
       const std::optional<int> early = ctx.request().ip_limit;
-      int wait = early ? *early : limits->limiter().take(ipKey(*l, ctx.clientIp()), ipRule(limits->options(), *l));
+      int wait = early ? *early : limits->takeIp(l->method, l->pattern, ctx.clientIp()).value_or(0);
       if (wait == 0) {
-        if (auto account = accountKey(ctx, l->account))
-          wait = limits->limiter().take(std::string(l->family) + "|acct|" + *account, limits->options().sign_in_account);
+        if (auto account = accountKey(ctx, l->account)) wait = limits->takeAccount(l->family, *account);
       }
       if (wait > 0) return std::unexpected(Status::tooManyRequests(wait, "too many attempts: try again later"));
       return inner(ctx);

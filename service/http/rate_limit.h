@@ -101,9 +101,10 @@ class RateLimits {
   // IP's bucket of the route's family. 0: admitted; N > 0: refused for N seconds; nullopt:
   // not a limited route, or the limits are off.
   std::optional<int> takeIp(std::string_view method, std::string_view pattern, const std::string& ip);
+  // The account check of a request of route family `family`: 0 admitted, else seconds.
+  int takeAccount(std::string_view family, const std::string& account);
 
   const RateLimitOptions& options() const { return options_; }
-  RateLimiter& limiter() { return limiter_; }
 
  private:
   const RateLimitOptions options_;

@@ -20,6 +20,7 @@
 #include "app/actor.h"
 #include "app/app_context.h"
 #include "app/authorization.h"
+#include "app/device_service.h"
 #include "app/if_match.h"
 #include "auth/api_key.h"
 #include "auth/password.h"
@@ -204,6 +205,19 @@ class AppTest : public ::testing::Test {
     EXPECT_TRUE(id) << id.error().message;
     EXPECT_TRUE(app_->refreshDirectory());
     return id.value_or("");
+  }
+
+  // A device of OS `family` ("linux" or "windows") enrolled in `org` of `provider` through
+  // its connect key, as an agent does.
+  Registration enroll(const std::string& org, const std::string& host, const std::string& family = "linux",
+                      const std::string& provider = "p1", const std::string& admin = "") {
+    DeviceService devices(*app_);
+    auto key = devices.connectKey(actorOf(admin.empty() ? owner_id_ : admin, provider), org);
+    EXPECT_TRUE(key) << key.error().message;
+    DeviceFacts f{host, family == "windows" ? "Windows 11" : "Ubuntu 24.04", family, "1.0.0", ""};
+    auto reg = devices.registerDevice(key ? key->key : "", f, "198.51.100.7");
+    EXPECT_TRUE(reg) << reg.error().message;
+    return reg.value_or(Registration{});
   }
 
   // The events of `type` of `provider`, newest first (every type when empty).

@@ -22,16 +22,6 @@ class CommandServiceTest : public AppTest {
     in.script = "uptime";
     return in;
   }
-  Registration enroll(const std::string& org, const std::string& host, const std::string& family,
-                      const std::string& provider = "p1", const std::string& admin = "") {
-    DeviceService devices(*app_);
-    auto key = devices.connectKey(actorOf(admin.empty() ? owner_id_ : admin, provider), org);
-    EXPECT_TRUE(key) << key.error().message;
-    DeviceFacts f{host, family == "windows" ? "Windows 11" : "Ubuntu 24.04", family, "1.0.0", ""};
-    auto reg = devices.registerDevice(key ? key->key : "", f, "198.51.100.7");
-    EXPECT_TRUE(reg) << reg.error().message;
-    return reg.value_or(Registration{});
-  }
 };
 
 TEST_F(CommandServiceTest, SavedCommandsAreValidatedVersionedAndRecorded) {

@@ -22,15 +22,6 @@ class DeviceServiceTest : public AppTest {
     f.version = "1.0.0";
     return f;
   }
-  // A device enrolled in `org` of `provider` through its connect key, as an agent does.
-  Registration enroll(DeviceService& svc, const std::string& org, const std::string& host,
-                      const std::string& provider = "p1", const std::string& admin = "") {
-    auto key = svc.connectKey(actorOf(admin.empty() ? owner_id_ : admin, provider), org);
-    EXPECT_TRUE(key) << key.error().message;
-    auto reg = svc.registerDevice(key ? key->key : "", facts(host), "198.51.100.7");
-    EXPECT_TRUE(reg) << reg.error().message;
-    return reg.value_or(Registration{});
-  }
   std::vector<model::DeviceCommandRecord> commandsOf(DeviceService& svc, const std::string& org,
                                                      const std::string& device) {
     auto c = svc.commands(actorOf(owner_id_), org, device, 100);
@@ -74,9 +65,9 @@ TEST_F(DeviceServiceTest, CommandsAreQueuedPerDeviceAndRefusedForADeviceOutOfThe
   const std::string acme = addOrg("Acme");
   const std::string globex = addOrg("Globex");
   DeviceService svc(*app_);
-  auto d1 = enroll(svc, acme, "web-01");
-  auto d2 = enroll(svc, acme, "web-02");
-  auto g1 = enroll(svc, globex, "db-01");
+  auto d1 = enroll(acme, "web-01");
+  auto d2 = enroll(acme, "web-02");
+  auto g1 = enroll(globex, "db-01");
   // As a bulk lock runs: each device on its own, in the org the request names.
   auto results = eachOf({d1.device_id, g1.device_id, "no-such-device", d2.device_id},
                         [&](const std::string& id) { return svc.queueCommand(actorOf(owner_id_), acme, id, "lock"); });
@@ -100,7 +91,7 @@ TEST_F(DeviceServiceTest, CommandsAreQueuedPerDeviceAndRefusedForADeviceOutOfThe
 TEST_F(DeviceServiceTest, RemoteAssistNeedsTheOrgsSwitch) {
   const std::string acme = addOrg("Acme");
   DeviceService svc(*app_);
-  auto d = enroll(svc, acme, "web-01");
+  auto d = enroll(acme, "web-01");
   EXPECT_TRUE(failsWith(svc.queueCommand(actorOf(owner_id_), acme, d.device_id, "remote_assist"),
                         "precondition_failed"));
   EXPECT_TRUE(events("device_command_queued").empty());
@@ -117,8 +108,8 @@ TEST_F(DeviceServiceTest, RemoteAssistNeedsTheOrgsSwitch) {
 TEST_F(DeviceServiceTest, ACheckinHandsOutPendingCommandsOnceAndOnlyTheOwnDeviceAnswersThem) {
   const std::string acme = addOrg("Acme");
   DeviceService svc(*app_);
-  auto d1 = enroll(svc, acme, "web-01");
-  auto d2 = enroll(svc, acme, "web-02");
+  auto d1 = enroll(acme, "web-01");
+  auto d2 = enroll(acme, "web-02");
   auto c = svc.queueCommand(actorOf(owner_id_), acme, d1.device_id, "restart");
   ASSERT_TRUE(c) << c.error().message;
 
@@ -158,7 +149,7 @@ TEST_F(DeviceServiceTest, AnotherProvidersDeviceIsNotFoundAndGetsNoCommand) {
   const std::string other_owner = addProvider("p2", "owner2@example.com");
   const std::string theirs = addOrgOf("p2", "Theirs");
   DeviceService svc(*app_);
-  auto t = enroll(svc, theirs, "their-host", "p2", other_owner);
+  auto t = enroll(theirs, "their-host", "linux", "p2", other_owner);
   const Actor me = actorOf(owner_id_);
   EXPECT_TRUE(failsWith(svc.get(me, theirs, t.device_id), "not_found"));
   EXPECT_TRUE(failsWith(svc.queueCommand(me, theirs, t.device_id, "lock"), "not_found"));

@@ -102,7 +102,8 @@ export function ActivityPage() {
       <Title headingLevel="h1">Activity</Title>
       <Toolbar>
         <ToolbarContent>
-          <ToolbarGroup>
+          {/* Four filters and Apply: on a laptop screen they wrap rather than push Apply out. */}
+          <ToolbarGroup style={{ flexWrap: 'wrap', rowGap: 8 }}>
             {pick('Time range', draft.range, (v) => setDraft({ ...draft, range: v }), [
               { value: '1h', label: 'Last hour' },
               { value: '24h', label: 'Last 24 hours' },
@@ -114,8 +115,8 @@ export function ActivityPage() {
             {pick('Event type', draft.eventType, (v) => setDraft({ ...draft, eventType: v }), [
               { value: '', label: 'Any event type' },
               ...EVENT_TYPES.map((t) => ({ value: t, label: t.replace(/_/g, ' ') })),
-            ])}
-            <ToolbarItem style={{ minWidth: '16rem' }}>
+            ], 'mtp-event-pick')}
+            <ToolbarItem style={{ minWidth: '14rem' }}>
               <AdminTypeahead
                 pid={pid}
                 label="Initiated by"

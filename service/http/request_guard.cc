@@ -97,7 +97,7 @@ std::optional<std::string> scanHeaderChunk(HeaderScanState& state, std::string_v
     if (nl == std::string_view::npos) {
       // Unfinished line: keep its start for the next chunk of this connection.
       state.carry = std::string(text.substr(pos, kMaxCarry));
-      state.cut = first_line_cut || text.size() - pos > kMaxCarry;
+      state.cut = (first_line_cut && pos == 0) || text.size() - pos > kMaxCarry;
       return std::nullopt;
     }
     std::string_view line = text.substr(pos, nl - pos);

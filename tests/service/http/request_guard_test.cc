@@ -53,6 +53,12 @@ TEST(ScanHeaderChunk, ALineTooLongToKeepWholeIsLeftAlone) {
   EXPECT_TRUE(s.cut);
   // Its end repeats `x`, but the start was not kept: no refusal on a line not seen whole.
   EXPECT_EQ(scanHeaderChunk(s, "&x=2 HTTP/1.1\r\n\r\n"), std::nullopt);
+
+  // Only that line was cut: a line that starts after it in the same chunk is kept whole.
+  HeaderScanState t;
+  EXPECT_EQ(scanHeaderChunk(t, head), std::nullopt);
+  EXPECT_EQ(scanHeaderChunk(t, " HTTP/1.1\r\nHost: x"), std::nullopt);
+  EXPECT_FALSE(t.cut);
 }
 
 TEST(ScanHeaderChunk, MalformedContentLengthIsStillRefused) {
